@@ -1,0 +1,1 @@
+"""Contacts: named leads readers can reach, and the enquiries sent to them."""

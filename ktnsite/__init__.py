@@ -1,0 +1,1 @@
+"""ktnsite: project configuration and the site-wide pages that gather every app."""

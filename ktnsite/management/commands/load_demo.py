@@ -1,0 +1,96 @@
+"""load_demo: create the demo content once; running it again changes nothing."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from contacts.models import Contact
+from ktnsite.demo import content
+from ktnsite.demo.files import make_hero_image, make_pdf
+from news.models import Post
+from publishing.models import Status
+from reports.models import Report
+from topics.models import Topic
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _when(parts):
+    return datetime(*parts, tzinfo=LONDON)
+
+
+class Command(BaseCommand):
+    help = "Load the demo content: the 14/10/2021 impact-report post and posts around it."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created = 0
+        topics = {}
+        for order, data in enumerate(content.TOPICS):
+            topics[data["slug"]], new = Topic.objects.get_or_create(
+                slug=data["slug"], defaults={**data, "ordering": order}
+            )
+            created += new
+
+        contacts = {}
+        for data in content.CONTACTS:
+            fields = {k: v for k, v in data.items() if k != "topics"}
+            contact, new = Contact.objects.get_or_create(slug=data["slug"], defaults=fields)
+            if new:
+                contact.topics.set(topics[slug] for slug in data["topics"])
+            contacts[data["slug"]] = contact
+            created += new
+
+        reports = {}
+        for data in [content.SEED_REPORT, *content.OTHER_REPORTS]:
+            report = Report.objects.filter(slug=data["slug"]).first()
+            if report is None:
+                report = Report(
+                    title=data["title"],
+                    slug=data["slug"],
+                    summary=data["summary"],
+                    status=Status.PUBLISHED,
+                    publish_at=_when(data["publish_at"]),
+                )
+                pdf = make_pdf(data["pages"], title=data["title"])
+                report.file.save(f"{data['slug']}.pdf", ContentFile(pdf), save=False)
+                report.save()
+                report.topics.set(topics[slug] for slug in data["topics"])
+                created += 1
+            reports[data["slug"]] = report
+
+        for index, data in enumerate([content.SEED_POST, *content.OTHER_POSTS]):
+            if Post.objects.filter(slug=data["slug"]).exists():
+                continue
+            report = reports.get(data["report"])
+            body = data["body"]
+            if report is not None:
+                body = body.replace("{report_url}", report.get_download_url())
+            post = Post(
+                title=data["title"],
+                slug=data["slug"],
+                standfirst=data["standfirst"],
+                body=body,
+                hero_alt=data["hero_alt"],
+                hero_decorative=not data["hero_alt"],
+                report=report,
+                is_featured=data["is_featured"],
+                status=Status.PUBLISHED,
+                publish_at=_when(data["publish_at"]),
+            )
+            if data["hero_alt"]:
+                image = make_hero_image(seed_offset=index)
+                post.hero_image.save(f"{data['slug']}.jpg", ContentFile(image), save=False)
+            post.save()
+            post.topics.set(topics[slug] for slug in data["topics"])
+            post.contacts.set(contacts[slug] for slug in data["contacts"])
+            created += 1
+
+        seed = Post.objects.get(slug=content.SEED_POST_SLUG)
+        self.stdout.write(
+            f"Demo content ready ({created} items created). The seed article: "
+            f"{seed.get_absolute_url()}"
+        )

@@ -1,0 +1,179 @@
+"""Settings for ktnsite, read from environment variables with safe defaults for local use."""
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG")
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        # One clear line instead of Django's longer traceback; manage.py and gunicorn
+        # both import settings first, so this stops either before it serves anything.
+        sys.exit(
+            "DJANGO_SECRET_KEY is not set: set it, or set DJANGO_DEBUG=1 for local development."
+        )
+    SECRET_KEY = "insecure-local-development-key"  # noqa: S105 - only ever used with DEBUG on
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# The absolute address of the public site, for share links, feeds and canonical URLs.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = os.environ.get("SITE_NAME", "Innovate UK Business Connect")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "ckeditor",
+    "publishing",
+    "topics",
+    "reports",
+    "contacts",
+    "news",
+    "mailinglist",
+    "ktnsite",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ktnsite.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ktnsite.context_processors.site",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "ktnsite.wsgi.application"
+
+# Unset DATABASE_URL means an SQLite file beside manage.py, so a newcomer needs nothing.
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Hashed, compressed files in production (after collectstatic); the plain backend
+        # when debugging or testing, where no collectstatic has run.
+        "BACKEND": os.environ.get(
+            "DJANGO_STATIC_STORAGE",
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        )
+    },
+}
+
+# Behind a TLS-terminating proxy in production.
+if env_bool("DJANGO_SECURE_PROXY_SSL"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# django-ckeditor bundles CKEditor 4, which upstream no longer supports. We keep it only
+# as an admin widget: publishing.richtext sanitises every body on save and on render, so
+# the warning about the bundled editor is acknowledged here rather than ignored.
+SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
+CKEDITOR_CONFIGS = {
+    "default": {
+        "toolbar": "News",
+        "toolbar_News": [
+            ["Format"],
+            ["Bold", "Italic"],
+            ["Link", "Unlink"],
+            ["BulletedList", "NumberedList", "Blockquote"],
+            ["Table"],
+            ["RemoveFormat"],
+            ["Source"],
+        ],
+        "format_tags": "p;h2;h3;h4",
+        "height": 360,
+        "width": "100%",
+        # Keep pasted Word / web markup down to what the sanitiser allows anyway.
+        "forcePasteAsPlainText": False,
+        "pasteFromWordRemoveFontStyles": True,
+        "removePlugins": "exportpdf",
+        "allowedContent": (
+            "p h2 h3 h4 strong em b i u blockquote ul ol li br hr sub sup;"
+            "a[!href,title];table thead tbody tfoot tr caption;th td[colspan,rowspan,scope]"
+        ),
+        "disallowedContent": "*[style]; *[on*]",
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}

@@ -1,0 +1,27 @@
+"""Root URLconf: every app's URLs, the site-wide pages and the admin."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from ktnsite import views
+
+topic_patterns = ([path("<slug:slug>/", views.TopicDetailView.as_view(), name="detail")], "topics")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("news/", include("news.urls")),
+    path("reports/", include("reports.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("topics/", include(topic_patterns)),
+    path("mailing-list/", include("mailinglist.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+# Uploaded media: served by Django only when debugging; production serves it from storage.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = f"{settings.SITE_NAME} editors"
+admin.site.site_title = settings.SITE_NAME

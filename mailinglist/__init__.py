@@ -1,0 +1,1 @@
+"""The mailing list: double opt-in subscribers and their areas of interest."""

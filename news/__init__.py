@@ -1,0 +1,1 @@
+"""News: posts, their lists, article pages and feeds."""

@@ -1,0 +1,7 @@
+"""App configuration for news."""
+
+from django.apps import AppConfig
+
+
+class NewsConfig(AppConfig):
+    name = "news"

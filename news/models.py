@@ -1,0 +1,63 @@
+"""Post: a news article with its hero image, report and contacts."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from publishing.models import Publishable
+from publishing.richtext import RichTextField
+
+
+class Post(Publishable):
+    standfirst = models.TextField(
+        max_length=600,
+        help_text="The opening sentence or two, shown under the title and in lists.",
+    )
+    body = RichTextField(blank=True)
+    hero_image = models.ImageField(upload_to="news/%Y/", blank=True)
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the picture for someone who cannot see it.",
+    )
+    hero_decorative = models.BooleanField(
+        "hero image is decorative",
+        default=False,
+        help_text="Tick only if the picture adds nothing to the article; it then has no alt text.",
+    )
+    topics = models.ManyToManyField("topics.Topic", blank=True, related_name="posts")
+    report = models.ForeignKey(
+        "reports.Report",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        help_text='The report this post announces; the page shows "View the report".',
+    )
+    contacts = models.ManyToManyField(
+        "contacts.Contact",
+        blank=True,
+        related_name="posts",
+        help_text='Who readers should contact to "find out more".',
+    )
+    is_featured = models.BooleanField(
+        "featured", default=False, help_text="Featured posts lead the home page."
+    )
+
+    class Meta(Publishable.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("news:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.hero_image and not self.hero_decorative and not self.hero_alt.strip():
+            raise ValidationError(
+                {"hero_alt": "Describe the image, or tick “decorative” if it adds nothing."}
+            )
+
+    @property
+    def hero_alt_text(self):
+        return "" if self.hero_decorative else self.hero_alt

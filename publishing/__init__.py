@@ -1,0 +1,1 @@
+"""The CMS kernel every content app builds on: publishable content, rich text, images, sharing."""

@@ -1,0 +1,1 @@
+"""Reports: downloadable publications and their files."""

@@ -1,0 +1,48 @@
+// Small progressive enhancement: every page works without this file.
+// The share panel: without JavaScript its links are simply shown; with it, a
+// "Share this article" button opens them in a modal <dialog>, which gives focus
+// handling and Escape-to-close natively.
+(function () {
+  "use strict";
+
+  function enhanceShare(root) {
+    var dialog = root.querySelector("dialog");
+    var opener = root.querySelector("[data-share-open]");
+    if (!dialog || !opener || typeof dialog.showModal !== "function") return;
+    dialog.close();
+    opener.hidden = false;
+    root.querySelector("[data-share-close]").hidden = false;
+    opener.setAttribute("aria-expanded", "false");
+    opener.addEventListener("click", function () {
+      dialog.showModal();
+      opener.setAttribute("aria-expanded", "true");
+    });
+    dialog.addEventListener("close", function () {
+      opener.setAttribute("aria-expanded", "false");
+      opener.focus();
+    });
+
+    var status = root.querySelector("[data-share-status]");
+    var copy = root.querySelector("[data-copy-link]");
+    if (copy && navigator.clipboard) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(copy.dataset.copyLink).then(
+          function () { status.textContent = "Link copied."; },
+          function () { status.textContent = "Could not copy: the link is " + copy.dataset.copyLink; }
+        );
+      });
+    }
+    var native = root.querySelector("[data-native-share]");
+    if (native && navigator.share) {
+      native.hidden = false;
+      native.addEventListener("click", function () {
+        navigator.share({ title: native.dataset.title, url: native.dataset.url }).catch(function () {});
+      });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-share]").forEach(enhanceShare);
+  });
+})();

@@ -1,0 +1,24 @@
+"""Topic: an area of interest such as Medicines Manufacturing."""
+
+from django.db import models
+from django.urls import reverse
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown on the topic's page."
+    )
+    ordering = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first in lists of topics."
+    )
+
+    class Meta:
+        ordering = ["ordering", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("topics:detail", kwargs={"slug": self.slug})
