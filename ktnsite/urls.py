@@ -1,9 +1,10 @@
 """Root URLconf: every app's URLs, the site-wide pages and the admin."""
 
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from ktnsite import views
 
@@ -20,8 +21,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Uploaded media: served by Django only when debugging; production serves it from storage.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", views.media))
 
 admin.site.site_header = f"{settings.SITE_NAME} editors"
 admin.site.site_title = settings.SITE_NAME

@@ -1,9 +1,11 @@
 """Site-wide pages that gather every app: the home page, topic hubs and the health check."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.generic import DetailView
+from django.views.static import serve
 
 from contacts.models import Contact
 from news.models import Post
@@ -49,3 +51,8 @@ def healthz(request):
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def media(request, path):
+    """Uploaded files, for local runs and tests only (see SERVE_MEDIA in settings)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,50 @@
+"""A reader opens the seed article in Chromium, downloads the report and uses the share panel."""
+
+from playwright.sync_api import expect
+
+from ktnsite.demo.content import SEED_POST_SLUG
+
+ARTICLE = f"/news/{SEED_POST_SLUG}/"
+
+
+def test_view_the_report_delivers_the_pdf(page, demo_live):
+    page.goto(ARTICLE)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="View the report", exact=True).click()
+    download = download_info.value
+    assert download.suggested_filename == "medicines-manufacturing-challenge-impact-report.pdf"
+    with open(download.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+
+
+def test_the_share_panel_opens_and_closes(page, demo_live):
+    page.goto(ARTICLE)
+    panel = page.get_by_role("dialog", name="Share this article")
+    expect(panel).to_be_hidden()
+    page.get_by_role("button", name="Share this article").click()
+    expect(panel).to_be_visible()
+    expect(panel.get_by_role("link", name="LinkedIn")).to_be_visible()
+    panel.get_by_role("button", name="Close").click()
+    expect(panel).to_be_hidden()
+    expect(page.get_by_role("button", name="Share this article")).to_be_focused()
+
+
+def test_the_share_panel_closes_with_escape(page, demo_live):
+    page.goto(ARTICLE)
+    opener = page.get_by_role("button", name="Share this article")
+    opener.focus()
+    page.keyboard.press("Enter")
+    panel = page.get_by_role("dialog", name="Share this article")
+    expect(panel).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(opener).to_be_focused()
+
+
+def test_without_javascript_the_share_links_are_simply_there(browser, live_server, demo_live):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + ARTICLE)
+    expect(page.get_by_role("link", name="LinkedIn")).to_be_visible()
+    expect(page.get_by_role("link", name="Email")).to_be_visible()
+    context.close()
