@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ckeditor",
+    "django_tasks",
+    "django_tasks_db",
     "publishing",
     "topics",
     "reports",
@@ -134,6 +136,45 @@ STORAGES = {
     },
 }
 
+# The shared cache: also where rate-limit counters live, so it must be shared between app
+# servers in production (REDIS_URL). Local memory is fine for one process.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (email delivery, alerts) goes through Django's tasks API (django-tasks).
+# The immediate backend runs each task in-process, after the request's commit: right for a
+# local run and the tests. Production uses the database queue and `manage.py db_worker`:
+#   DJANGO_TASKS_BACKEND=django_tasks_db.DatabaseBackend
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# Email: printed to the console when debugging, SMTP otherwise (configure below).
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # Behind a TLS-terminating proxy in production.
 if env_bool("DJANGO_SECURE_PROXY_SSL"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -146,6 +187,10 @@ X_FRAME_OPTIONS = "DENY"
 # as an admin widget: publishing.richtext sanitises every body on save and on render, so
 # the warning about the bundled editor is acknowledged here rather than ignored.
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
+if not REDIS_URL:
+    # django-ratelimit warns that local memory is not shared between processes: true, and
+    # acceptable for one local process; every multi-process deployment sets REDIS_URL.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 CKEDITOR_CONFIGS = {
     "default": {
         "toolbar": "News",
