@@ -1,4 +1,4 @@
-"""Contact: a named lead readers are pointed to, e.g. "please contact Karen Wilkinson"."""
+"""Contact (a named lead, e.g. "please contact Karen Wilkinson") and Enquiry (a message to one)."""
 
 from django.db import models
 from django.urls import reverse
@@ -37,3 +37,77 @@ class Contact(models.Model):
 
     def get_absolute_url(self):
         return reverse("contacts:detail", kwargs={"slug": self.slug})
+
+
+class EnquiryState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def claimable(self, *, now, stale_before, due_only=True):
+        """Enquiries a sender may claim: pending (and due, unless told otherwise), or a claim
+        so old that its worker must have died."""
+        pending = models.Q(state=EnquiryState.PENDING)
+        if due_only:
+            pending &= models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
+        stale = models.Q(state=EnquiryState.SENDING, claimed_at__lt=stale_before)
+        return self.filter(pending | stale)
+
+
+class Enquiry(models.Model):
+    """A message from a reader to one contact; the row is the outbox, delivery follows it."""
+
+    contact = models.ForeignKey(
+        Contact,
+        # Never lose a message: a contact with enquiries cannot be deleted, only deactivated.
+        on_delete=models.PROTECT,
+        related_name="enquiries",
+    )
+    token = models.UUIDField(
+        unique=True,
+        editable=False,
+        help_text="The one-time token of the form that sent it: a second post is not stored.",
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    organisation = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=200)
+    message = models.TextField(max_length=5000)
+    consent_text = models.TextField(help_text="The consent wording the sender agreed to.")
+    created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
+
+    state = models.CharField(
+        max_length=10,
+        choices=EnquiryState.choices,
+        default=EnquiryState.PENDING,
+        db_index=True,
+        help_text="Pending: waiting to be delivered or retried. Failed: gave up; resend it.",
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next delivery attempt is due."
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(
+        "delivered to contact", null=True, blank=True, help_text="When the contact's copy went."
+    )
+    acknowledged_at = models.DateTimeField(
+        "copy sent to sender", null=True, blank=True, help_text="When the sender's copy went."
+    )
+    handled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an editor marked the enquiry as dealt with."
+    )
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name_plural = "enquiries"
+
+    def __str__(self):
+        return f"{self.subject} ({self.name} to {self.contact})"

@@ -1,14 +1,126 @@
-"""Public pages for contacts: the directory and each person's profile."""
+"""Public pages for contacts: the directory, each person's profile and its enquiry form."""
 
-from django.views.generic import DetailView, ListView
+import logging
+import uuid
 
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.generic import ListView
+from django_ratelimit.core import get_usage
+
+from contacts import services
+from contacts.forms import EnquiryForm
 from contacts.models import Contact
+from topics.models import Topic
+
+logger = logging.getLogger(__name__)
+
+LATEST_POSTS = 5
 
 
 class ContactListView(ListView):
-    queryset = Contact.objects.active().prefetch_related("topics")
+    """Active contacts, all of them or those of one topic (?topic=<slug>)."""
+
     paginate_by = 24
 
+    def get_queryset(self):
+        contacts = Contact.objects.active().prefetch_related("topics")
+        slug = self.request.GET.get("topic")
+        self.topic = None
+        if slug:
+            self.topic = Topic.objects.filter(slug=slug).first()
+            if self.topic is None:
+                raise Http404("No such area of interest.")
+            contacts = contacts.filter(topics=self.topic)
+        return contacts
 
-class ContactDetailView(DetailView):
-    queryset = Contact.objects.prefetch_related("topics")
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            topic=self.topic,
+            topics=Topic.objects.filter(contacts__is_active=True).distinct(),
+            **kwargs,
+        )
+
+
+def _profile(request, contact, form=None, status=200):
+    context = {
+        "contact": contact,
+        # The reverse side of news.Post.contacts: contacts never imports news.
+        "posts": contact.posts.live().prefetch_related("topics")[:LATEST_POSTS],
+    }
+    if contact.is_active:
+        context["form"] = form or EnquiryForm(contact=contact)
+    else:
+        context.update(_elsewhere(contact))
+    return render(request, "contacts/contact_detail.html", context, status=status)
+
+
+def _elsewhere(contact):
+    """Who to ask instead of someone who has moved on: their topics' other active contacts,
+    else the general enquiries contact named in settings (else the directory)."""
+    others = list(
+        Contact.objects.active()
+        .filter(topics__in=contact.topics.all())
+        .exclude(pk=contact.pk)
+        .distinct()
+    )
+    general = None
+    if not others and settings.CONTACTS_GENERAL_ENQUIRIES:
+        general = (
+            Contact.objects.active()
+            .exclude(pk=contact.pk)
+            .filter(slug=settings.CONTACTS_GENERAL_ENQUIRIES)
+            .first()
+        )
+    return {"other_contacts": others, "general_contact": general}
+
+
+@never_cache  # the form carries a CSRF token and a one-time token: never share the page
+def contact_detail(request, slug):
+    contact = get_object_or_404(Contact.objects.prefetch_related("topics"), slug=slug)
+    if request.method != "POST":
+        return _profile(request, contact)
+    if not contact.is_active:
+        return _profile(request, contact, status=410)
+
+    form = EnquiryForm(request.POST, contact=contact)
+    if not form.is_valid():
+        if "token" in form.errors:
+            form.data = form.data.copy()
+            form.data["token"] = str(uuid.uuid4())
+        return _profile(request, contact, form=form, status=400)
+
+    fields = form.enquiry_fields()
+    if contact.enquiries.filter(token=fields["token"]).exists():
+        return redirect("contacts:thanks", slug=contact.slug)  # a double submit: same thank-you
+    usage = get_usage(
+        request,
+        group="contacts.enquiry",
+        key="ip",
+        rate=settings.CONTACTS_ENQUIRY_RATE,
+        method="POST",
+        increment=True,
+    )
+    if usage and usage["should_limit"]:
+        return render(
+            request,
+            "contacts/enquiry_ratelimited.html",
+            {"contact": contact, "form": form},
+            status=429,
+        )
+    if form.is_bot:
+        # Answer as if it worked, so the bot learns nothing; store and send nothing.
+        logger.info("Enquiry to %s dropped: honeypot filled", contact.slug)
+        return redirect("contacts:thanks", slug=contact.slug)
+    try:
+        services.enquiry_submit(contact=contact, **fields)
+    except services.ContactInactive:  # deactivated while the reader was writing
+        return _profile(request, contact, status=410)
+    return redirect("contacts:thanks", slug=contact.slug)
+
+
+def enquiry_thanks(request, slug):
+    contact = get_object_or_404(Contact, slug=slug)
+    return render(request, "contacts/enquiry_thanks.html", {"contact": contact})

@@ -175,6 +175,19 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Enquiries to contacts (contacts app). The rate is per client IP, counted in the shared
+# cache; failed deliveries are retried with exponential backoff, then marked failed.
+CONTACTS_ENQUIRY_RATE = os.environ.get("CONTACTS_ENQUIRY_RATE", "5/h")
+CONTACTS_ENQUIRY_MAX_ATTEMPTS = int(os.environ.get("CONTACTS_ENQUIRY_MAX_ATTEMPTS", "10"))
+CONTACTS_ENQUIRY_RETRY_SECONDS = int(os.environ.get("CONTACTS_ENQUIRY_RETRY_SECONDS", "60"))
+# The slug of the contact an inactive person's page points to when their topics have no
+# other active contact; empty means the page points to the directory.
+CONTACTS_GENERAL_ENQUIRIES = os.environ.get("CONTACTS_GENERAL_ENQUIRIES", "")
+# Behind a load balancer every request comes from its address: name the header that carries
+# the client's (e.g. HTTP_X_REAL_IP) so per-IP limits count readers, not the proxy.
+if os.environ.get("RATELIMIT_IP_META_KEY"):
+    RATELIMIT_IP_META_KEY = os.environ["RATELIMIT_IP_META_KEY"]
+
 # Behind a TLS-terminating proxy in production.
 if env_bool("DJANGO_SECURE_PROXY_SSL"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

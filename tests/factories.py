@@ -1,12 +1,13 @@
 """Test data builders: one place that knows how to make a valid object of each model."""
 
 import itertools
+import uuid
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from contacts.models import Contact
+from contacts.models import Contact, Enquiry
 from ktnsite.demo.files import make_pdf
 from news.models import Post
 from publishing.models import Status
@@ -60,3 +61,30 @@ def make_post(*, topics=(), contacts=(), **fields):
     post.topics.set(topics)
     post.contacts.set(contacts)
     return post
+
+
+def make_enquiry(*, contact=None, **fields):
+    n = next(_numbers)
+    fields.setdefault("token", uuid.uuid4())
+    fields.setdefault("name", f"Sender {n}")
+    fields.setdefault("email", f"sender{n}@example.com")
+    fields.setdefault("subject", f"Question {n}")
+    fields.setdefault("message", f"Hello, this is message {n}.")
+    fields.setdefault("consent_text", "I agree.")
+    return Enquiry.objects.create(contact=contact or make_contact(), **fields)
+
+
+def enquiry_form_data(**fields):
+    """What a reader's browser posts from the enquiry form, filled in correctly."""
+    data = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "organisation": "Analytical Engines Ltd",
+        "subject": "Continuous manufacturing",
+        "message": "Could we talk about the pilot line?\nThanks, Ada",
+        "consent": "on",
+        "website": "",
+        "token": str(uuid.uuid4()),
+    }
+    data.update(fields)
+    return data

@@ -46,3 +46,11 @@
     document.querySelectorAll("[data-share]").forEach(enhanceShare);
   });
 })();
+
+// A form sent back with errors: move focus to its summary so keyboard and screen-reader
+// users hear what to fix first.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+});
