@@ -85,6 +85,7 @@ class EnquiryForm(forms.Form):
 
     def __init__(self, *args, contact, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.contact = contact
         self.fields["consent"].label = consent_wording(contact)

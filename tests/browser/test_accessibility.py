@@ -14,11 +14,30 @@ from ktnsite.demo.content import SEED_POST_SLUG
         f"/news/{SEED_POST_SLUG}/",
         "/reports/medicines-manufacturing-challenge-impact-report/",
         "/contacts/karen-wilkinson/",
+        "/contacts/",
+        "/contacts/karen-wilkinson/thanks/",
         "/topics/medicines-manufacturing/",
         "/news/no-such-page/",
     ],
 )
 def test_page_has_no_axe_violations(page, demo_live, path):
     page.goto(path)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_moved_on_profile_has_no_axe_violations(page, demo_live):
+    from contacts.models import Contact
+
+    Contact.objects.filter(slug="amir-haddad").update(is_active=False)
+    page.goto("/contacts/amir-haddad/")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_enquiry_form_with_errors_has_no_axe_violations(page, demo_live):
+    page.goto("/contacts/karen-wilkinson/")
+    page.get_by_role("button", name="Send message").click()
+    page.get_by_role("alert").wait_for()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

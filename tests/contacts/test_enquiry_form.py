@@ -34,7 +34,11 @@ def test_a_good_enquiry_is_stored_and_the_reader_sees_thank_you(
     assert response.status_code == 302
     assert response["Location"] == f"/contacts/{contact.slug}/thanks/"
     enquiry = Enquiry.objects.get()
-    assert (enquiry.contact, enquiry.name, enquiry.email) == (contact, "Ada Lovelace", "ada@example.com")
+    assert (enquiry.contact, enquiry.name, enquiry.email) == (
+        contact,
+        "Ada Lovelace",
+        "ada@example.com",
+    )
     assert enquiry.message == "Could we talk about the pilot line?\nThanks, Ada"
     assert "pass them to Karen Wilkinson" in enquiry.consent_text
     assert enquiry.state == EnquiryState.PENDING
