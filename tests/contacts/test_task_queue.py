@@ -1,0 +1,56 @@
+"""With production's database queue, delivery waits for a worker, and retries are deferred."""
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from contacts.models import Enquiry, EnquiryState
+from tests.factories import enquiry_form_data, make_contact
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker():
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )
+
+
+def test_the_request_only_queues_and_the_worker_delivers(
+    client, database_queue, smtp_server, django_capture_on_commit_callbacks
+):
+    contact = make_contact()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(contact.get_absolute_url(), enquiry_form_data())
+    assert smtp_server.messages == []
+    assert DBTaskResult.objects.count() == 1
+    run_worker()
+    assert smtp_server.envelopes[0][1] == [contact.email]
+    assert Enquiry.objects.get().state == EnquiryState.SENT
+
+
+def test_a_failed_attempt_queues_a_retry_for_when_it_is_due(
+    client, database_queue, smtp_server, django_capture_on_commit_callbacks
+):
+    contact = make_contact()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(contact.get_absolute_url(), enquiry_form_data())
+    smtp_server.stop()
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's own commit
+        run_worker()
+    enquiry = Enquiry.objects.get()
+    assert enquiry.state == EnquiryState.PENDING
+    retry = (
+        DBTaskResult.objects.ready().count(),
+        DBTaskResult.objects.filter(run_after=enquiry.next_attempt_at).count(),
+    )
+    assert retry == (0, 1)  # queued, and not runnable before its backoff is over
