@@ -122,5 +122,5 @@ def contact_detail(request, slug):
 
 
 def enquiry_thanks(request, slug):
-    contact = get_object_or_404(Contact, slug=slug)
+    contact = get_object_or_404(Contact.objects.active(), slug=slug)
     return render(request, "contacts/enquiry_thanks.html", {"contact": contact})

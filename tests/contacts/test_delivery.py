@@ -159,3 +159,13 @@ def test_a_claim_abandoned_by_a_dead_worker_is_taken_over(smtp_server):
     fresh.refresh_from_db()
     assert enquiry.state == EnquiryState.SENT
     assert fresh.state == EnquiryState.SENDING  # a live claim is left to its worker
+
+
+def test_a_name_with_a_comma_and_quotes_stays_one_reply_to_address(
+    client, karen, smtp_server, django_capture_on_commit_callbacks
+):
+    submit(client, karen, django_capture_on_commit_callbacks, name='Lovelace, Ada "Countess"')
+    reply_to = smtp_server.messages[0]["Reply-To"]
+    assert len(reply_to.addresses) == 1
+    assert reply_to.addresses[0].addr_spec == "ada@example.com"
+    assert reply_to.addresses[0].display_name == 'Lovelace, Ada "Countess"'

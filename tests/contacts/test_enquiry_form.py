@@ -134,3 +134,9 @@ def test_the_honeypot_is_hidden_from_people_and_keyboards(client, contact):
     html = client.get(contact.get_absolute_url()).content.decode()
     assert '<div class="hp" aria-hidden="true">' in html
     assert 'name="website"' in html and 'tabindex="-1"' in html
+
+
+def test_a_post_far_over_the_size_limit_is_a_400_not_a_500(client, contact):
+    response = post(client, contact, message="x" * 3_000_000)
+    assert response.status_code == 400
+    assert not Enquiry.objects.exists()
