@@ -104,21 +104,27 @@ def contact_detail(request, slug):
         increment=True,
     )
     if usage and usage["should_limit"]:
-        return render(
+        response = render(
             request,
             "contacts/enquiry_ratelimited.html",
             {"contact": contact, "form": form},
             status=429,
         )
+        response["Retry-After"] = str(_period_seconds(settings.CONTACTS_ENQUIRY_RATE))
+        return response
     if form.is_bot:
         # Answer as if it worked, so the bot learns nothing; store and send nothing.
         logger.info("Enquiry to %s dropped: honeypot filled", contact.slug)
         return redirect("contacts:thanks", slug=contact.slug)
-    try:
-        services.enquiry_submit(contact=contact, **fields)
-    except services.ContactInactive:  # deactivated while the reader was writing
-        return _profile(request, contact, status=410)
+    services.enquiry_submit(contact=contact, **fields)
     return redirect("contacts:thanks", slug=contact.slug)
+
+
+def _period_seconds(rate):
+    """The window of a django-ratelimit rate such as "5/h" or "20/30m", in seconds: the
+    longest a limited client may have to wait."""
+    period = rate.partition("/")[2]
+    return int(period[:-1] or 1) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[-1]]
 
 
 def enquiry_thanks(request, slug):

@@ -140,3 +140,17 @@ def test_a_post_far_over_the_size_limit_is_a_400_not_a_500(client, contact):
     response = post(client, contact, message="x" * 3_000_000)
     assert response.status_code == 400
     assert not Enquiry.objects.exists()
+
+
+def test_the_service_itself_refuses_a_contact_who_has_moved_on():
+    from contacts.services import ContactInactive, enquiry_submit
+
+    gone = make_contact(is_active=False)
+    fields = enquiry_form_data()
+    with pytest.raises(ContactInactive):
+        enquiry_submit(
+            contact=gone,
+            consent_text="I agree.",
+            **{k: fields[k] for k in ["token", "name", "email", "subject", "message"]},
+        )
+    assert not Enquiry.objects.exists()

@@ -18,6 +18,7 @@ def test_the_sixth_enquiry_in_an_hour_gets_a_friendly_429(client):
         assert send(client, contact).status_code == 302
     response = send(client, contact, message="My sixth message")
     assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
     html = response.content.decode()
     assert "Please wait before sending another message" in html
     assert "My sixth message" in html  # given back, so the reader loses nothing
