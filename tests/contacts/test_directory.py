@@ -103,3 +103,8 @@ def test_names_and_bios_are_escaped(client):
     contact = make_contact(name="<script>alert(1)</script>", bio="<img src=x onerror=alert(1)>")
     html = client.get(contact.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html and "<img src=x" not in html
+
+
+def test_there_is_no_thank_you_page_for_someone_who_has_moved_on(client):
+    gone = make_contact(is_active=False)
+    assert client.get(f"/contacts/{gone.slug}/thanks/").status_code == 404
