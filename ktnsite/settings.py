@@ -238,3 +238,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# Reports (issue 4): the largest upload accepted, and the bounds on reading a file's pages
+# and text on upload (done in a child process that is killed on the timeout).
+REPORTS_MAX_UPLOAD_BYTES = int(os.environ.get("REPORTS_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+REPORTS_EXTRACT_TIMEOUT = float(os.environ.get("REPORTS_EXTRACT_TIMEOUT", "30"))
+REPORTS_EXTRACT_MEMORY_MB = int(os.environ.get("REPORTS_EXTRACT_MEMORY_MB", "768"))
+REPORTS_EXTRACT_MAX_PAGES = int(os.environ.get("REPORTS_EXTRACT_MAX_PAGES", "1000"))
+REPORTS_EXTRACT_MAX_CHARS = int(os.environ.get("REPORTS_EXTRACT_MAX_CHARS", "1000000"))
+# Where "Request an accessible format" on a report page leads: a contact's page or a
+# mailto: address for the team that produces alternative formats.
+REPORTS_ACCESSIBLE_FORMAT_URL = os.environ.get("REPORTS_ACCESSIBLE_FORMAT_URL", "/contacts/")

@@ -1,15 +1,40 @@
 """Admin for reports."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.template.defaultfilters import filesizeformat
 
+from reports.forms import ReportAdminForm
 from reports.models import Report
+from reports.services import report_file_read
 
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "publish_at"]
-    list_filter = ["status", "topics"]
+    form = ReportAdminForm
+    list_display = ["title", "status", "publish_at", "file_type", "size", "page_count", "downloads"]
+    list_filter = ["status", "topics", "file_type"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics"]
     date_hierarchy = "publish_at"
+    readonly_fields = ["file_type", "size", "page_count", "downloads", "file_note"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "topics"]}),
+        ("File", {"fields": ["file", "file_type", "size", "page_count", "file_note", "downloads"]}),
+        ("Publishing", {"fields": ["status", "publish_at"]}),
+    ]
+
+    @admin.display(description="size", ordering="file_size")
+    def size(self, obj):
+        return filesizeformat(obj.file_size) if obj.file_size is not None else "–"
+
+    @admin.display(description="downloads", ordering="download_count")
+    def downloads(self, obj):
+        return obj.download_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data:
+            report_file_read(report=obj)
+            if obj.file_note:
+                messages.warning(request, f"“{obj}”: {obj.file_note}")

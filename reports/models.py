@@ -3,17 +3,35 @@
 from pathlib import PurePosixPath
 
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 
 from publishing.models import Publishable
+from reports.files import FileType, content_type_for, extension_type, stored_name
+
+
+def report_upload_to(instance, filename):
+    """reports/<year>/<slugified-name>.<ext>: no path from the upload survives but its slug."""
+    file_type = extension_type(filename) or "bin"
+    return f"reports/{timezone.now():%Y}/{stored_name(filename, file_type)}"
 
 
 class Report(Publishable):
     summary = models.TextField(help_text="Two or three sentences on what the report covers.")
-    file = models.FileField(upload_to="reports/%Y/", help_text="The document readers download.")
+    file = models.FileField(
+        upload_to=report_upload_to,
+        max_length=200,
+        help_text=(
+            "The document readers download: PDF, Word (.docx), Excel (.xlsx), PowerPoint "
+            "(.pptx), OpenDocument (.odt, .ods) or CSV. Its pages and text are read on upload."
+        ),
+    )
     topics = models.ManyToManyField("topics.Topic", blank=True, related_name="reports")
     # Facts read from the file when it is uploaded, never during a page request.
-    file_type = models.CharField(max_length=10, blank=True, editable=False)
+    file_type = models.CharField(
+        max_length=10, blank=True, editable=False, choices=FileType.choices
+    )
     file_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     page_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
     extracted_text = models.TextField(blank=True, editable=False)
@@ -30,6 +48,20 @@ class Report(Publishable):
 
     def get_download_url(self):
         return reverse("reports:download", kwargs={"slug": self.slug})
+
+    @property
+    def content_type(self):
+        return content_type_for(self.file_type or extension_type(self.file.name))
+
+    def attachment_facts(self):
+        """What a reader needs before downloading, as GOV.UK puts it: "PDF, 2.3 MB, 48 pages"."""
+        facts = [self.get_file_type_display() or self.file_extension.lstrip(".").upper()]
+        if self.file_size is not None:
+            facts.append(filesizeformat(self.file_size))
+        if self.page_count:
+            noun = "slide" if self.file_type == FileType.PPTX else "page"
+            facts.append(f"{self.page_count} {noun}{'' if self.page_count == 1 else 's'}")
+        return ", ".join(fact for fact in facts if fact)
 
     @property
     def file_extension(self):

@@ -1,20 +1,51 @@
 """Public pages for reports: the list, each report's page and its download."""
 
 import logging
+import re
 
-from django.http import FileResponse, Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.generic import DetailView, ListView
 
 from publishing.views import PublishableDetailMixin
+from reports.forms import ReportFilterForm
 from reports.models import Report
+from reports.services import report_download_record
 
 logger = logging.getLogger(__name__)
 
+CHUNK_SIZE = 64 * 1024
+# One byte range: "bytes=0-499", "bytes=500-" or "bytes=-500" (the last 500 bytes).
+SINGLE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
 
 class ReportListView(ListView):
-    queryset = Report.objects.live().prefetch_related("topics")
     paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        live = Report.objects.live()
+        years = [d.year for d in live.dates("publish_at", "year", order="DESC")]
+        self.filters = ReportFilterForm(request.GET or None, years=years)
+        response = super().get(request, *args, **kwargs)
+        if self.filters.is_bound and not self.filters.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_queryset(self):
+        queryset = Report.objects.live().prefetch_related("topics")
+        if self.filters.is_valid():
+            if topic := self.filters.cleaned_data["topic"]:
+                queryset = queryset.filter(topics=topic)
+            if year := self.filters.cleaned_data["year"]:
+                queryset = queryset.filter(publish_at__year=year)
+        elif self.filters.is_bound:
+            queryset = queryset.none()
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filters=self.filters, **kwargs)
 
 
 class ReportDetailView(PublishableDetailMixin, DetailView):
@@ -23,18 +54,99 @@ class ReportDetailView(PublishableDetailMixin, DetailView):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("topics")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            posts=self.object.posts.live(),
+            accessible_format_url=settings.REPORTS_ACCESSIBLE_FORMAT_URL,
+            **kwargs,
+        )
+
 
 class ReportDownloadView(PublishableDetailMixin, DetailView):
+    """The report's file as an attachment, streamed, with HEAD and single-range support.
+
+    Django's FileResponse answers neither Range nor HEAD without reading, so this view
+    does both. A download counts when a GET asks for the file from its first byte (a
+    whole download, or the first part of a resumable one); HEAD and range requests that
+    continue a download do not count, so resuming never inflates the figure.
+    """
+
     model = Report
+    http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs):
         report = self.get_object()
         try:
             handle = report.file.open("rb")
-        except (FileNotFoundError, ValueError) as exc:
+            size = report.file.size
+        except (FileNotFoundError, ValueError, OSError) as exc:
             logger.error("Report %s has no file on disk: %r", report.pk, report.file.name)
             raise Http404("This report's file is not available.") from exc
-        response = FileResponse(handle, as_attachment=True, filename=report.download_filename())
+
+        etag = quote_etag(f"{report.pk}-{size}-{int(report.updated_at.timestamp())}")
+        start, end = 0, size - 1
+        status = 200
+        requested = request.headers.get("Range")
+        if requested and self._if_range_matches(request, etag, report):
+            match = SINGLE_RANGE.match(requested.strip())
+            # Several ranges, or a form we do not parse, get the whole file: RFC 9110
+            # lets a server ignore Range.
+            first, last = (match[1], match[2]) if match else ("", "")
+            if first and last and int(last) < int(first):
+                first = last = ""  # not a valid range: ignored, like a malformed one
+            if first or last:
+                if first:
+                    start, end = int(first), min(int(last), size - 1) if last else size - 1
+                else:
+                    start, end = max(0, size - int(last)), size - 1
+                if start >= size or start > end:
+                    handle.close()
+                    response = HttpResponse(status=416)
+                    response["Content-Range"] = f"bytes */{size}"
+                    return self._finish(response, report, etag)
+                status = 206
+
+        length = end - start + 1
+        if request.method == "HEAD":
+            handle.close()
+            response = HttpResponse(status=status)
+        else:
+            if start == 0:
+                report_download_record(report=report)
+            response = StreamingHttpResponse(_stream(handle, start, length), status=status)
+            response._resource_closers.append(handle.close)
+        response["Content-Length"] = str(length)
+        if status == 206:
+            response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        return self._finish(response, report, etag)
+
+    def _finish(self, response, report, etag):
+        response["Content-Type"] = report.content_type
+        response["Content-Disposition"] = content_disposition_header(
+            True, report.download_filename()
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Accept-Ranges"] = "bytes"
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(report.updated_at.timestamp())
         if not report.is_live:
             add_never_cache_headers(response)
         return response
+
+    @staticmethod
+    def _if_range_matches(request, etag, report):
+        """A range applies only to the same version of the file the client already has."""
+        validator = request.headers.get("If-Range")
+        if not validator:
+            return True
+        return validator.strip() in (etag, http_date(report.updated_at.timestamp()))
+
+
+def _stream(handle, start, length):
+    handle.seek(start)
+    while length > 0:
+        chunk = handle.read(min(CHUNK_SIZE, length))
+        if not chunk:
+            break
+        length -= len(chunk)
+        yield chunk

@@ -12,6 +12,7 @@ from ktnsite.demo.files import make_pdf
 from news.models import Post
 from publishing.models import Status
 from reports.models import Report
+from reports.services import report_file_read
 from topics.models import Topic
 
 _numbers = itertools.count(1)
@@ -45,6 +46,7 @@ def make_report(*, topics=(), pages=None, **fields):
     pdf = make_pdf(pages or [[f"Report {n}", "Page one."], ["Page two."]])
     report.file.save(f"report-{n}.pdf", ContentFile(pdf), save=False)
     report.save()
+    report_file_read(report=report, trusted=True)
     report.topics.set(topics)
     return report
 

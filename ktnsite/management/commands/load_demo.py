@@ -13,6 +13,7 @@ from ktnsite.demo.files import make_hero_image, make_pdf
 from news.models import Post
 from publishing.models import Status
 from reports.models import Report
+from reports.services import report_file_read
 from topics.models import Topic
 
 LONDON = ZoneInfo("Europe/London")
@@ -58,6 +59,7 @@ class Command(BaseCommand):
                 pdf = make_pdf(data["pages"], title=data["title"])
                 report.file.save(f"{data['slug']}.pdf", ContentFile(pdf), save=False)
                 report.save()
+                report_file_read(report=report, trusted=True)
                 report.topics.set(topics[slug] for slug in data["topics"])
                 created += 1
             reports[data["slug"]] = report
