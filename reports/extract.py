@@ -83,7 +83,6 @@ def read_pdf(path, max_pages, budget, notes):
             notes.append(f"Only the first {max_pages} of {pages} pages were read for search.")
             break
         if budget.full:
-            notes.append(f"The text was cut at {budget.max_chars:,} characters for search.")
             break
         try:
             budget.add(page.extract_text())
@@ -117,7 +116,6 @@ def read_office(path, file_type, budget, notes):
         )
         for name in names:
             if budget.full:
-                notes.append(f"The text was cut at {budget.max_chars:,} characters for search.")
                 break
             with archive.open(name) as handle:
                 _read_xml_text(_Capped(handle, MAX_XML_PART_BYTES), paragraph_tags, budget)
@@ -181,6 +179,8 @@ def read(path, file_type, max_pages, max_chars):
         notes.append("The file needed too much memory to read; only part of its text was kept.")
     except Exception as exc:
         notes.append(f"The file could not be read ({type(exc).__name__}).")
+    if budget.full:
+        notes.append(f"The text was cut at {budget.max_chars:,} characters for search.")
     return {"pages": pages, "text": budget.text(), "notes": notes}
 
 

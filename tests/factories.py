@@ -35,7 +35,7 @@ def make_contact(*, topics=(), **fields):
     return contact
 
 
-def make_report(*, topics=(), pages=None, **fields):
+def make_report(*, topics=(), pages=None, content=None, filename=None, **fields):
     n = next(_numbers)
     fields.setdefault("title", f"Report {n}")
     fields.setdefault("slug", f"report-{n}")
@@ -43,8 +43,9 @@ def make_report(*, topics=(), pages=None, **fields):
     fields.setdefault("status", Status.PUBLISHED)
     fields.setdefault("publish_at", timezone.now() - timedelta(days=1))
     report = Report(**fields)
-    pdf = make_pdf(pages or [[f"Report {n}", "Page one."], ["Page two."]])
-    report.file.save(f"report-{n}.pdf", ContentFile(pdf), save=False)
+    if content is None:
+        content = make_pdf(pages or [[f"Report {n}", "Page one."], ["Page two."]])
+    report.file.save(filename or f"report-{n}.pdf", ContentFile(content), save=False)
     report.save()
     report_file_read(report=report, trusted=True)
     report.topics.set(topics)
@@ -90,3 +91,94 @@ def enquiry_form_data(**fields):
     }
     data.update(fields)
     return data
+
+
+# Report files of every accepted kind (and their look-alikes), made in code: no binary
+# fixtures in the repository.
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_OOXML = {
+    "docx": (
+        "word/document.xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    ),
+    "docm": ("word/document.xml", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+    "xlsx": (
+        "xl/workbook.xml",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    ),
+    "pptx": (
+        "ppt/presentation.xml",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+    ),
+}
+
+
+def make_zip(members, *, first=None):
+    """A zip of {name: bytes}; `first` is an uncompressed (name, bytes) written first."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        if first:
+            archive.writestr(zipfile.ZipInfo(first[0]), first[1], zipfile.ZIP_STORED)
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def make_ooxml(kind, paragraphs=("Hello from Word",), extra=None):
+    """A minimal Office Open XML package (docx, docm, xlsx or pptx) holding `paragraphs`."""
+    main_part, content_type = _OOXML[kind]
+    types = (
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/{main_part}" ContentType="{content_type}"/></Types>'
+    )
+    members = {"[Content_Types].xml": types, main_part: "<root/>"}
+    if kind in ("docx", "docm"):
+        body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+        members[main_part] = f'<w:document xmlns:w="{_W}"><w:body>{body}</w:body></w:document>'
+    elif kind == "xlsx":
+        strings = "".join(f"<si><t>{p}</t></si>" for p in paragraphs)
+        members["xl/sharedStrings.xml"] = (
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f"{strings}</sst>"
+        )
+    else:
+        a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+        for number, text in enumerate(paragraphs, start=1):
+            members[f"ppt/slides/slide{number}.xml"] = (
+                f'<p:sld xmlns:p="p" xmlns:a="{a}"><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:sld>'
+            )
+    members.update(extra or {})
+    return make_zip(members)
+
+
+def make_odf(kind, paragraphs=("Hello from OpenDocument",)):
+    """A minimal OpenDocument file: odt (text), ods (spreadsheet) or odp (presentation)."""
+    mimetype = {
+        "odt": "application/vnd.oasis.opendocument.text",
+        "ods": "application/vnd.oasis.opendocument.spreadsheet",
+        "odp": "application/vnd.oasis.opendocument.presentation",
+    }[kind]
+    text = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    body = "".join(f"<text:p>{p}</text:p>" for p in paragraphs)
+    content = (
+        f'<office:document-content xmlns:office="o" xmlns:text="{text}">'
+        f"<office:body>{body}</office:body></office:document-content>"
+    )
+    return make_zip({"content.xml": content}, first=("mimetype", mimetype.encode()))
+
+
+def make_encrypted_pdf(pages, password="secret"):
+    """A PDF that opens only with a password."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(pages))))
+    writer.encrypt(user_password=password, owner_password=password, algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

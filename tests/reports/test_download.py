@@ -1,9 +1,17 @@
 """Report pages and downloads: live reports for readers, drafts for editors only."""
 
-import pytest
+import threading
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from ktnsite.demo.files import make_pdf
 from publishing.models import Status
-from tests.factories import make_report
+from tests.factories import make_ooxml, make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +52,145 @@ def test_a_report_whose_file_vanished_is_a_404_not_a_500(client, caplog):
     response = client.get(report.get_download_url())
     assert response.status_code == 404
     assert "has no file on disk" in caplog.text
+
+
+def _body(response):
+    return b"".join(response.streaming_content)
+
+
+def _count(report):
+    report.refresh_from_db()
+    return report.download_count
+
+
+def test_each_whole_download_counts_once(client):
+    report = make_report()
+    for _ in range(3):
+        _body(client.get(report.get_download_url()))
+    assert _count(report) == 3
+
+
+def test_the_download_is_streamed_in_chunks_not_loaded_whole(client):
+    report = make_report(content=make_pdf([["x" * 80] * 48] * 60), filename="long.pdf")
+    response = client.get(report.get_download_url())
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    assert len(chunks) > 1
+    assert max(len(chunk) for chunk in chunks) <= 64 * 1024
+    assert b"".join(chunks) == report.file.open("rb").read()
+
+
+def test_head_gives_the_headers_without_a_body_or_a_count(client):
+    report = make_report()
+    response = client.head(report.get_download_url())
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(report.file.size)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Accept-Ranges"] == "bytes"
+    assert response.content == b""
+    assert _count(report) == 0
+
+
+def test_a_range_from_the_start_gets_206_and_counts(client):
+    report = make_report()
+    size = report.file.size
+    response = client.get(report.get_download_url(), HTTP_RANGE="bytes=0-99")
+    assert response.status_code == 206
+    assert response["Content-Range"] == f"bytes 0-99/{size}"
+    assert response["Content-Length"] == "100"
+    assert _body(response) == report.file.open("rb").read()[:100]
+    assert _count(report) == 1
+
+
+def test_a_range_that_continues_a_download_does_not_count_again(client):
+    report = make_report()
+    size = report.file.size
+    response = client.get(report.get_download_url(), HTTP_RANGE="bytes=100-")
+    assert response.status_code == 206
+    assert response["Content-Range"] == f"bytes 100-{size - 1}/{size}"
+    assert _body(response) == report.file.open("rb").read()[100:]
+    assert _count(report) == 0
+
+
+def test_a_suffix_range_gets_the_last_bytes(client):
+    report = make_report()
+    response = client.get(report.get_download_url(), HTTP_RANGE="bytes=-7")
+    assert response.status_code == 206
+    assert response["Content-Length"] == "7"
+    assert _body(response) == report.file.open("rb").read()[-7:]
+
+
+def test_a_range_past_the_end_is_416_with_the_size(client):
+    report = make_report()
+    size = report.file.size
+    response = client.get(report.get_download_url(), HTTP_RANGE=f"bytes={size}-")
+    assert response.status_code == 416
+    assert response["Content-Range"] == f"bytes */{size}"
+    assert _count(report) == 0
+
+
+@pytest.mark.parametrize("header", ["bytes=0-1,5-9", "items=0-5", "bytes=9-2", "nonsense"])
+def test_a_range_we_do_not_serve_gets_the_whole_file(client, header):
+    report = make_report()
+    response = client.get(report.get_download_url(), HTTP_RANGE=header)
+    assert response.status_code == 200
+    assert _body(response) == report.file.open("rb").read()
+
+
+def test_a_range_for_an_older_version_gets_the_whole_new_file(client):
+    report = make_report()
+    response = client.get(
+        report.get_download_url(), HTTP_RANGE="bytes=100-", HTTP_IF_RANGE='"an-old-etag"'
+    )
+    assert response.status_code == 200
+    etag = response["ETag"]
+    response = client.get(report.get_download_url(), HTTP_RANGE="bytes=100-", HTTP_IF_RANGE=etag)
+    assert response.status_code == 206
+
+
+def test_an_office_file_downloads_with_its_own_content_type(client):
+    report = make_report(slug="regional-data", content=make_ooxml("xlsx"), filename="d.xlsx")
+    response = client.get(report.get_download_url())
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="regional-data.xlsx"'
+
+
+def test_a_scheduled_report_cannot_be_downloaded_by_a_reader(client):
+    report = make_report(publish_at=timezone.now() + timedelta(days=1))
+    assert client.get(report.get_download_url()).status_code == 404
+    assert _count(report) == 0
+
+
+def test_a_missing_file_shows_the_styled_404_page(client):
+    report = make_report()
+    report.file.storage.delete(report.file.name)
+    response = client.get(report.get_download_url())
+    assert "Page not found" in response.content.decode()
+
+
+def test_only_get_and_head_are_allowed(client):
+    report = make_report()
+    assert client.post(report.get_download_url()).status_code == 405
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrency needs real parallel writers: runs when DATABASE_URL is PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_downloads_add_exactly_fifty(live_server):
+    report = make_report()
+    url = live_server.url + report.get_download_url()
+    start = threading.Barrier(50)
+
+    def download(_):
+        start.wait(timeout=30)
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback
+            return response.status, len(response.read())
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        results = list(pool.map(download, range(50)))
+    assert results == [(200, report.file.size)] * 50
+    assert _count(report) == 50
