@@ -68,7 +68,8 @@ class ReportDownloadView(PublishableDetailMixin, DetailView):
     Django's FileResponse answers neither Range nor HEAD without reading, so this view
     does both. A download counts when a GET asks for the file from its first byte (a
     whole download, or the first part of a resumable one); HEAD and range requests that
-    continue a download do not count, so resuming never inflates the figure.
+    continue a download do not count, so resuming never inflates the figure; nor do
+    editors' downloads of a report that is not yet live.
     """
 
     model = Report
@@ -111,7 +112,7 @@ class ReportDownloadView(PublishableDetailMixin, DetailView):
             handle.close()
             response = HttpResponse(status=status)
         else:
-            if start == 0:
+            if start == 0 and report.is_live:  # an editor's preview is not a download
                 report_download_record(report=report)
             response = StreamingHttpResponse(_stream(handle, start, length), status=status)
             response._resource_closers.append(handle.close)

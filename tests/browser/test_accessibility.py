@@ -13,6 +13,8 @@ from ktnsite.demo.content import SEED_POST_SLUG
         "/news/",
         f"/news/{SEED_POST_SLUG}/",
         "/reports/medicines-manufacturing-challenge-impact-report/",
+        "/reports/",
+        "/reports/?year=1999",
         "/contacts/karen-wilkinson/",
         "/contacts/",
         "/contacts/karen-wilkinson/thanks/",

@@ -46,6 +46,13 @@ def test_an_editor_can_download_a_draft_report(editor_client):
     assert "no-cache" in response["Cache-Control"]
 
 
+def test_an_editors_preview_download_of_a_draft_is_not_counted(editor_client):
+    report = make_report(status=Status.DRAFT)
+    b"".join(editor_client.get(report.get_download_url()).streaming_content)
+    report.refresh_from_db()
+    assert report.download_count == 0
+
+
 def test_a_report_whose_file_vanished_is_a_404_not_a_500(client, caplog):
     report = make_report()
     report.file.storage.delete(report.file.name)

@@ -74,7 +74,12 @@ BAD_FILES = [
     ("a zip archive", "bundle.zip", make_zip({"a.txt": "hello"}), "not accepted"),
     ("a zip renamed .docx", "report.docx", make_zip({"a.txt": "hello"}), "Zip archives"),
     ("a macro-enabled Word file", "report.docx", make_ooxml("docm"), "macros"),
-    ("a Word file missing its body", "report.docx", make_zip({"[Content_Types].xml": DOCX_TYPES}), "missing its main part"),  # fmt: skip
+    (
+        "a Word file missing its body",
+        "report.docx",
+        make_zip({"[Content_Types].xml": DOCX_TYPES}),
+        "missing its main part",
+    ),  # fmt: skip
     ("an OpenDocument presentation", "slides.odt", make_odf("odp"), "not accepted"),
     ("a PDF named .docx", "report.docx", PDF, "named .docx but its content is PDF"),
     ("a Word file named .pdf", "report.pdf", make_ooxml("docx"), "content is MS Word"),

@@ -1,0 +1,96 @@
+"""The reports admin: file facts and download counts for editors, and picking a post's report."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
+
+from ktnsite.demo.files import make_pdf
+from reports.models import Report
+from tests.factories import make_encrypted_pdf, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_shows_type_size_pages_and_downloads(admin_client):
+    report = make_report(title="Hydrogen futures")
+    Report.objects.filter(pk=report.pk).update(download_count=F("download_count") + 37)
+    html = admin_client.get("/admin/reports/report/").content.decode()
+    for column in ("column-file_type", "column-size", "column-page_count", "column-downloads"):
+        assert column in html
+    row = html[html.index("Hydrogen futures") :]
+    assert '<td class="field-file_type">PDF</td>' in row
+    assert '<td class="field-page_count">2</td>' in row
+    assert '<td class="field-downloads">37</td>' in row
+
+
+def test_the_change_page_shows_the_file_facts_read_only(admin_client):
+    report = make_report()
+    html = admin_client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
+    assert '<div class="readonly">PDF</div>' in html
+    assert 'name="page_count"' not in html
+    assert 'name="download_count"' not in html
+    assert 'name="file_type"' not in html
+
+
+def test_a_new_file_replaces_the_facts(admin_client):
+    report = make_report(content=make_pdf([["Old"]]), filename="old.pdf")
+    response = admin_client.post(
+        f"/admin/reports/report/{report.pk}/change/",
+        {
+            "title": report.title,
+            "slug": report.slug,
+            "summary": report.summary,
+            "status": "published",
+            "publish_at_0": "14/10/2021",
+            "publish_at_1": "09:00:00",
+            "file": SimpleUploadedFile("new.pdf", make_pdf([["New words"], ["Two"], ["Three"]])),
+        },
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.page_count == 3
+    assert "New words" in report.extracted_text
+
+
+def test_an_unreadable_pdf_is_saved_with_a_warning_for_the_editor(admin_client):
+    response = admin_client.post(
+        "/admin/reports/report/add/",
+        {
+            "title": "Locked",
+            "slug": "locked",
+            "summary": "A locked report.",
+            "status": "draft",
+            "publish_at_0": "14/10/2021",
+            "publish_at_1": "09:00:00",
+            "file": SimpleUploadedFile("locked.pdf", make_encrypted_pdf([["Secret"]])),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "password-protected" in response.content.decode()
+    assert Report.objects.get(slug="locked").file_type == "pdf"
+
+
+def test_a_post_finds_its_report_by_autocomplete(admin_client):
+    make_report(title="Hydrogen futures")
+    make_report(title="Vertical farming")
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "news", "model_name": "post", "field_name": "report", "term": "hydro"},
+    )
+    assert [item["text"] for item in response.json()["results"]] == ["Hydrogen futures"]
+
+
+def test_read_report_files_fills_in_reports_uploaded_before_facts_were_read():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    report = make_report()
+    Report.objects.filter(pk=report.pk).update(file_type="", page_count=None, extracted_text="")
+    out = StringIO()
+    call_command("read_report_files", stdout=out)
+    report.refresh_from_db()
+    assert report.file_type == "pdf"
+    assert report.page_count == 2
+    assert "Read 1 report file(s)." in out.getvalue()
