@@ -171,14 +171,14 @@ def make_odf(kind, paragraphs=("Hello from OpenDocument",)):
     return make_zip({"content.xml": content}, first=("mimetype", mimetype.encode()))
 
 
-def make_encrypted_pdf(pages, password="secret"):
+def make_encrypted_pdf(pages):
     """A PDF that opens only with a password."""
     import io
 
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(pages))))
-    writer.encrypt(user_password=password, owner_password=password, algorithm="RC4-128")
+    writer.encrypt(user_password="secret", owner_password="secret", algorithm="RC4-128")
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

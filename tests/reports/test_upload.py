@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 ADD_URL = "/admin/reports/report/add/"
 PDF = make_pdf([["Hydrogen futures", "Electrolysers at scale."], ["Page two."]])
-CSV = "region,projects\nNorth East,12\nScotland,9\n".encode()
+CSV = b"region,projects\nNorth East,12\nScotland,9\n"
 DOCX_TYPES = (
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Override PartName="/word/document.xml" ContentType="application/'
