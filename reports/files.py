@@ -95,9 +95,11 @@ def identify(upload, name=None):
     if size == 0:
         refuse("The file is empty.")
     if size > limit:
+        shown, allowed = filesizeformat(size), filesizeformat(limit)
+        if shown == allowed:  # just over the cap: rounding would hide the difference
+            shown, allowed = f"{size:,} bytes", f"{limit:,} bytes"
         raise ValidationError(
-            f"The file is {filesizeformat(size)}; the largest file accepted is "
-            f"{filesizeformat(limit)}.",
+            f"The file is {shown}; the largest file accepted is {allowed}.",
             code="report_file_too_large",
         )
     claimed = extension_type(name)
