@@ -5,6 +5,7 @@ import re
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.generic import DetailView, ListView
@@ -25,6 +26,13 @@ class ReportListView(ListView):
     paginate_by = 10
 
     def get(self, request, *args, **kwargs):
+        if any(value == "" for value in request.GET.values()):
+            # The form sends "All topics" as topic=; drop empty filters so the address
+            # stays readable and shareable: /reports/?year=2021
+            kept = request.GET.copy()
+            for key in [key for key, value in request.GET.items() if value == ""]:
+                del kept[key]
+            return redirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
         live = Report.objects.live()
         years = [d.year for d in live.dates("publish_at", "year", order="DESC")]
         self.filters = ReportFilterForm(request.GET or None, years=years)

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 media = tempfile.mkdtemp(prefix="bench-reports-")
 os.environ.update(
     DJANGO_SETTINGS_MODULE="ktnsite.settings",
-    DJANGO_SECRET_KEY="bench",
+    DJANGO_SECRET_KEY="bench",  # noqa: S106 - a throwaway key for a local benchmark
     DATABASE_URL="sqlite://:memory:",
     MEDIA_ROOT=media,
     DJANGO_LOG_LEVEL="WARNING",

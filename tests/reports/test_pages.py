@@ -147,3 +147,10 @@ def test_a_download_runs_two_queries(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         response = client.get(report.get_download_url())
         b"".join(response.streaming_content)
+
+
+def test_empty_filters_redirect_to_a_readable_address(client):
+    response = client.get("/reports/?topic=&year=2021")
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/?year=2021"
+    assert client.get("/reports/?topic=&year=")["Location"] == "/reports/"
