@@ -4,7 +4,7 @@ import logging
 import re
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header, http_date, quote_etag
@@ -122,8 +122,12 @@ class ReportDownloadView(PublishableDetailMixin, DetailView):
         else:
             if start == 0 and report.is_live:  # an editor's preview is not a download
                 report_download_record(report=report)
-            response = StreamingHttpResponse(_stream(handle, start, length), status=status)
-            response._resource_closers.append(handle.close)
+            if status == 200:
+                # FileResponse lets a WSGI server send the file with sendfile().
+                response = FileResponse(handle, content_type=report.content_type)
+                response.block_size = CHUNK_SIZE
+            else:
+                response = StreamingHttpResponse(_FileRange(handle, start, length), status=206)
         response["Content-Length"] = str(length)
         if status == 206:
             response["Content-Range"] = f"bytes {start}-{end}/{size}"
@@ -151,11 +155,21 @@ class ReportDownloadView(PublishableDetailMixin, DetailView):
         return validator.strip() in (etag, http_date(report.updated_at.timestamp()))
 
 
-def _stream(handle, start, length):
-    handle.seek(start)
-    while length > 0:
-        chunk = handle.read(min(CHUNK_SIZE, length))
-        if not chunk:
-            break
-        length -= len(chunk)
-        yield chunk
+class _FileRange:
+    """Part of an open file, read in chunks; the response closes the file when done."""
+
+    def __init__(self, handle, start, length):
+        self.handle, self.start, self.length = handle, start, length
+
+    def __iter__(self):
+        self.handle.seek(self.start)
+        left = self.length
+        while left > 0:
+            chunk = self.handle.read(min(CHUNK_SIZE, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            yield chunk
+
+    def close(self):
+        self.handle.close()
