@@ -6,7 +6,7 @@ import re
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.generic import DetailView, ListView
 
@@ -142,7 +142,11 @@ class ReportDownloadView(PublishableDetailMixin, DetailView):
         response["Accept-Ranges"] = "bytes"
         response["ETag"] = etag
         response["Last-Modified"] = http_date(report.updated_at.timestamp())
-        if not report.is_live:
+        if report.is_live:
+            # Browsers may keep the file; shared caches may not, or downloads they served
+            # would go uncounted.
+            patch_cache_control(response, private=True)
+        else:
             add_never_cache_headers(response)
         return response
 

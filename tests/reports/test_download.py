@@ -186,6 +186,13 @@ def test_a_missing_file_shows_the_styled_404_page(client):
     assert "Page not found" in response.content.decode()
 
 
+def test_shared_caches_are_told_not_to_keep_a_download(client):
+    report = make_report()
+    response = client.get(report.get_download_url())
+    assert response["Cache-Control"] == "private"
+    assert _body(response) == _stored(report)
+
+
 def test_only_get_and_head_are_allowed(client):
     report = make_report()
     assert client.post(report.get_download_url()).status_code == 405
