@@ -93,27 +93,16 @@ class ReportDownloadView(PublishableDetailMixin, DetailView):
             raise Http404("This report's file is not available.") from exc
 
         etag = quote_etag(f"{report.pk}-{size}-{int(report.updated_at.timestamp())}")
-        start, end = 0, size - 1
-        status = 200
-        requested = request.headers.get("Range")
-        if requested and self._if_range_matches(request, etag, report):
-            match = SINGLE_RANGE.match(requested.strip())
-            # Several ranges, or a form we do not parse, get the whole file: RFC 9110
-            # lets a server ignore Range.
-            first, last = (match[1], match[2]) if match else ("", "")
-            if first and last and int(last) < int(first):
-                first = last = ""  # not a valid range: ignored, like a malformed one
-            if first or last:
-                if first:
-                    start, end = int(first), min(int(last), size - 1) if last else size - 1
-                else:
-                    start, end = max(0, size - int(last)), size - 1
-                if start >= size or start > end:
-                    handle.close()
-                    response = HttpResponse(status=416)
-                    response["Content-Range"] = f"bytes */{size}"
-                    return self._finish(response, report, etag)
-                status = 206
+        start, end, status = 0, size - 1, 200
+        if request.headers.get("Range") and self._if_range_matches(request, etag, report):
+            wanted = byte_range(request.headers["Range"], size)
+            if wanted == UNSATISFIABLE:
+                handle.close()
+                response = HttpResponse(status=416)
+                response["Content-Range"] = f"bytes */{size}"
+                return self._finish(response, report, etag)
+            if wanted is not None:
+                (start, end), status = wanted, 206
 
         length = end - start + 1
         if request.method == "HEAD":
@@ -157,6 +146,30 @@ class ReportDownloadView(PublishableDetailMixin, DetailView):
         if not validator:
             return True
         return validator.strip() in (etag, http_date(report.updated_at.timestamp()))
+
+
+UNSATISFIABLE = "unsatisfiable"
+
+
+def byte_range(header, size):
+    """(first, last) byte for a single-range Range header; None to send the whole file.
+
+    Several ranges, or a form we do not parse, get the whole file (RFC 9110 lets a server
+    ignore Range); a range that starts past the end is UNSATISFIABLE (416).
+    """
+    match = SINGLE_RANGE.match(header.strip())
+    if not match or not (match[1] or match[2]):
+        return None
+    first, last = match[1], match[2]
+    if first and last and int(last) < int(first):
+        return None  # not a valid range: ignored, like a malformed one
+    if first:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    else:
+        start, end = max(0, size - int(last)), size - 1
+    if start >= size or start > end:
+        return UNSATISFIABLE
+    return start, end
 
 
 class _FileRange:
