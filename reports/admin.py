@@ -7,6 +7,9 @@ from reports.forms import ReportAdminForm
 from reports.models import Report
 from reports.services import report_file_read
 
+# Read from the file on upload, so shown to editors but never edited by them.
+FILE_FACTS = ["file_type", "size", "page_count", "file_note", "text_preview", "downloads"]
+
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
@@ -17,16 +20,23 @@ class ReportAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics"]
     date_hierarchy = "publish_at"
-    readonly_fields = ["file_type", "size", "page_count", "downloads", "file_note"]
+    readonly_fields = FILE_FACTS
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "topics"]}),
-        ("File", {"fields": ["file", "file_type", "size", "page_count", "file_note", "downloads"]}),
+        ("File", {"fields": ["file", *FILE_FACTS]}),
         ("Publishing", {"fields": ["status", "publish_at"]}),
     ]
 
     @admin.display(description="size", ordering="file_size")
     def size(self, obj):
         return filesizeformat(obj.file_size) if obj.file_size is not None else "–"
+
+    @admin.display(description="text read for search")
+    def text_preview(self, obj):
+        if not obj.extracted_text:
+            return "–"
+        more = len(obj.extracted_text) - 600
+        return obj.extracted_text[:600] + (f" … ({more:,} more characters)" if more > 0 else "")
 
     @admin.display(description="downloads", ordering="download_count")
     def downloads(self, obj):

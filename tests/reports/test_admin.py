@@ -27,6 +27,7 @@ def test_the_change_page_shows_the_file_facts_read_only(admin_client):
     report = make_report()
     html = admin_client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
     assert '<div class="readonly">PDF</div>' in html
+    assert "Page one." in html  # the start of the text read for search
     assert 'name="page_count"' not in html
     assert 'name="download_count"' not in html
     assert 'name="file_type"' not in html
