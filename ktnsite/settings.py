@@ -249,3 +249,14 @@ REPORTS_EXTRACT_MAX_CHARS = int(os.environ.get("REPORTS_EXTRACT_MAX_CHARS", "100
 # Where "Request an accessible format" on a report page leads: a contact's page or a
 # mailto: address for the team that produces alternative formats.
 REPORTS_ACCESSIBLE_FORMAT_URL = os.environ.get("REPORTS_ACCESSIBLE_FORMAT_URL", "/contacts/")
+
+# The mailing list (mailinglist/). Alerts go out for these publishable models only; the
+# mailing list learns of them through publishing's signal and never imports them.
+MAILINGLIST_ALERT_MODELS = env_list("MAILINGLIST_ALERT_MODELS", "news.Post")
+# An item saved as published with a publish time further back than this (an old article
+# imported or edited) is not news: it alerts nobody.
+MAILINGLIST_ALERT_MAX_AGE_HOURS = int(os.environ.get("MAILINGLIST_ALERT_MAX_AGE_HOURS", "48"))
+MAILINGLIST_CONFIRM_DAYS = int(os.environ.get("MAILINGLIST_CONFIRM_DAYS", "7"))
+# django-ratelimit rates ("count/period") for sign-ups, kept in the shared cache.
+MAILINGLIST_SIGNUP_RATE_IP = os.environ.get("MAILINGLIST_SIGNUP_RATE_IP", "20/h")
+MAILINGLIST_SIGNUP_RATE_ADDRESS = os.environ.get("MAILINGLIST_SIGNUP_RATE_ADDRESS", "3/h")

@@ -2,6 +2,18 @@
 
 from django.dispatch import Signal
 
-# Sent when an item becomes visible to readers: sender is the model class, `instance` the
-# item. Listeners (the mailing list's topic alerts) must tolerate hearing of an item twice.
+# Sent whenever an item is saved as published: sender is the model class, `instance` the
+# item. It is live at once if `instance.publish_at` has come; otherwise it is scheduled, and
+# nothing fires when that time arrives, so a listener that cares records the time itself.
+# Sent on every such save (edits too), and before the admin saves many-to-many fields such
+# as topics: listeners must tolerate hearing of an item twice and read its relations later
+# (after commit). Connected for every concrete Publishable model in PublishingConfig.ready.
 content_went_live = Signal()
+
+
+def send_content_went_live(sender, instance, raw=False, **kwargs):
+    """post_save receiver: announce an item saved as published (fixture loads excepted)."""
+    from publishing.models import Status
+
+    if not raw and instance.status == Status.PUBLISHED:
+        content_went_live.send(sender=sender, instance=instance)

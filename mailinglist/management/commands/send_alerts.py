@@ -1,0 +1,20 @@
+"""manage.py send_alerts: email subscribers about items whose publish time has come."""
+
+from django.core.management.base import BaseCommand
+
+from mailinglist import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Send topic alerts for items that have gone live (published now, or scheduled and "
+        "now due) to immediate subscribers, and retry failed ones. Run every few minutes; "
+        "overlapping runs never send anyone the same item twice."
+    )
+
+    def handle(self, *args, **options):
+        tally = services.alerts_send()
+        self.stdout.write(
+            "Alerts: {deliveries} deliveries recorded, {sent} sent, {skipped} skipped, "
+            "{failed} to retry.".format(**tally)
+        )
