@@ -182,3 +182,18 @@ def make_encrypted_pdf(pages):
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def make_subscriber(*, topics=(), **fields):
+    """A mailing-list subscriber, confirmed unless told otherwise."""
+    from mailinglist.models import State, Subscriber
+
+    n = next(_numbers)
+    fields.setdefault("email", f"reader{n}@example.org")
+    fields.setdefault("state", State.CONFIRMED)
+    fields.setdefault("consent_text", "I agree to be emailed.")
+    if fields["state"] == State.CONFIRMED:
+        fields.setdefault("confirmed_at", timezone.now())
+    subscriber = Subscriber.objects.create(**fields)
+    subscriber.topics.set(topics)
+    return subscriber
