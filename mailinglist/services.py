@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 # A failed delivery is retried by later runs, this many times in all, then left as failed.
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 200
+# How long an item with no topics waits for them before it is taken to have none.
+TOPICLESS_GRACE = timedelta(hours=1)
 
 
 class EmailKind:
@@ -271,9 +273,14 @@ def alerts_fan_out(*, now=None):
             else:
                 Alert.objects.filter(pk=alert.pk, fanned_out_at__isnull=True).delete()
             continue
+        topic_ids = list(item.topics.values_list("pk", flat=True))
+        if not topic_ids and alert.due_at > now - TOPICLESS_GRACE:
+            # Saved outside a transaction, an item's topics are set just after it went
+            # live: leave it for a later run rather than tell nobody about it.
+            continue
         subscriber_ids = (
             Subscriber.objects.confirmed()
-            .filter(topics__in=item.topics.all())
+            .filter(topics__in=topic_ids)
             .values_list("pk", flat=True)
             .distinct()
         )
