@@ -43,3 +43,26 @@ def test_the_enquiry_form_with_errors_has_no_axe_violations(page, demo_live):
     page.get_by_role("alert").wait_for()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize(
+    "route", ["signup", "check-email", "signup-errors", "preferences", "unsubscribe"]
+)
+def test_mailing_list_pages_have_no_axe_violations(page, demo_live, route):
+    from mailinglist.tokens import PREFERENCES, UNSUBSCRIBE, token_url
+    from tests.factories import make_subscriber
+
+    subscriber = make_subscriber(email="axe@example.org")
+    if route == "signup":
+        page.goto("/mailing-list/")
+    elif route == "check-email":
+        page.goto("/mailing-list/check-your-email/")
+    elif route == "signup-errors":
+        page.goto("/mailing-list/")
+        page.locator("main").get_by_role("button", name="Join the mailing list").click()
+        page.get_by_role("alert").first.wait_for()
+    else:
+        purpose = PREFERENCES if route == "preferences" else UNSUBSCRIBE
+        page.goto(token_url(subscriber, purpose, absolute=False))
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
