@@ -3,6 +3,8 @@
 import csv
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
@@ -49,6 +51,32 @@ class SubscriberAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def log_deletions(self, request, queryset):
+        # The default entry names the object by its email; erasure logs without it.
+        return []
+
+    def delete_model(self, request, obj):
+        self._erase(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        self._erase(request, list(queryset))
+
+    def _erase(self, request, subscribers):
+        ids = [subscriber.pk for subscriber in subscribers]
+        count = services.subscribers_erase(subscribers=subscribers)
+        content_type = ContentType.objects.get_for_model(Subscriber)
+        LogEntry.objects.bulk_create(
+            LogEntry(
+                user_id=request.user.pk,
+                content_type=content_type,
+                object_id=str(pk),
+                object_repr=f"Erased subscriber #{pk}",
+                action_flag=DELETION,
+            )
+            for pk in ids
+        )
+        return count
+
     @admin.display(description="areas of interest")
     def topic_names(self, subscriber):
         return ", ".join(topic.name for topic in subscriber.topics.all())
@@ -82,7 +110,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         permissions=["delete"],
     )
     def erase(self, request, queryset):
-        count = services.subscribers_erase(subscribers=list(queryset))
+        count = self._erase(request, list(queryset))
         self.message_user(request, f"Erased {count} subscriber(s).", messages.SUCCESS)
 
 

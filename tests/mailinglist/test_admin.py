@@ -100,3 +100,12 @@ def test_erasing_a_subscriber_removes_their_deliveries_and_history(
 
 def test_editors_cannot_add_subscribers_behind_their_backs(admin_client):
     assert admin_client.get("/admin/mailinglist/subscriber/add/").status_code == 403
+
+
+def test_deleting_one_subscriber_from_its_page_erases_it_too(admin_client, admin_user):
+    gone = make_subscriber(email="forget-me@example.org")
+    response = admin_client.post(f"{CHANGELIST}{gone.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Subscriber.objects.exists()
+    assert not LogEntry.objects.filter(object_repr__contains="forget-me").exists()
+    assert LogEntry.objects.get().object_repr == f"Erased subscriber #{gone.pk}"
