@@ -28,6 +28,8 @@ def test_signing_up_says_check_your_email_and_sends_a_confirmation(client, sign_
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["Reader@example.org"]
     assert "/mailing-list/confirm/?token=" in mail.outbox[0].body
+    assert mail.outbox[0].alternatives[0][1] == "text/html"
+    assert mail.outbox[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_the_answer_is_the_same_for_new_pending_and_confirmed_addresses(sign_up):
