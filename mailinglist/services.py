@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 from functools import partial
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -256,9 +257,38 @@ def _enqueue_alerts(due_at, now):
         send_alerts.using(run_after=due_at).enqueue()
 
 
+def alerts_discover(*, now=None):
+    """Record alerts for recent live items that no save announced.
+
+    Publishing by `QuerySet.update()` (a bulk action, a script) sends no signal; this sweep
+    means such items are still alerted, by the next scheduled run.
+    """
+    now = now or timezone.now()
+    since = now - timedelta(hours=settings.MAILINGLIST_ALERT_MAX_AGE_HOURS)
+    found = 0
+    for label in settings.MAILINGLIST_ALERT_MODELS:
+        model = apps.get_model(label)  # by name: the mailing list imports no content app
+        content_type = ContentType.objects.get_for_model(model)
+        known = Alert.objects.filter(content_type=content_type).values("object_id")
+        missing = (
+            model.objects.live()
+            .filter(publish_at__gte=since)
+            .exclude(pk__in=known)
+            .values_list("pk", "publish_at")
+        )
+        found += len(
+            Alert.objects.bulk_create(
+                [Alert(content_type=content_type, object_id=pk, due_at=at) for pk, at in missing],
+                ignore_conflicts=True,
+            )
+        )
+    return found
+
+
 def alerts_fan_out(*, now=None):
     """Turn every due alert into one delivery per interested, confirmed subscriber."""
     now = now or timezone.now()
+    alerts_discover(now=now)
     created = 0
     due = Alert.objects.filter(fanned_out_at__isnull=True, due_at__lte=now)
     for alert in due.select_related("content_type"):

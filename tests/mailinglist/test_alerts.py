@@ -198,3 +198,24 @@ def test_a_mail_server_that_is_down_loses_nothing(go_live, smtp_server):
     run("send_alerts")
     assert [envelope[1] for envelope in smtp_server.envelopes] == [[reader.email]]
     assert Delivery.objects.get().status == DeliveryStatus.SENT
+
+
+def test_a_post_published_without_a_save_is_found_by_the_next_run(go_live):
+    topic = make_topic()
+    make_subscriber(topics=[topic])
+    post = go_live([topic], status=Status.DRAFT)
+    # A bulk "publish" action updates rows: no save, so no signal.
+    Post.objects.filter(pk=post.pk).update(status=Status.PUBLISHED)
+    run("send_alerts")
+    assert len(mail.outbox) == 1
+    run("send_alerts")
+    assert len(mail.outbox) == 1
+
+
+def test_old_posts_are_not_swept_up_by_the_first_run(go_live):
+    topic = make_topic()
+    make_subscriber(topics=[topic])
+    go_live([topic], status=Status.DRAFT, publish_at=timezone.now() - timedelta(days=3))
+    Post.objects.update(status=Status.PUBLISHED)
+    run("send_alerts")
+    assert mail.outbox == []
