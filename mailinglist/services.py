@@ -1,6 +1,7 @@
 """Mailing-list flows: sign-up, confirmation, preferences, unsubscribe, alerts and digests."""
 
 import logging
+import smtplib
 import uuid
 from datetime import timedelta
 from functools import partial
@@ -403,32 +404,46 @@ def deliveries_send():
                 break
             last_pk = max(row.pk for row in rows)
             items = _live_items(rows)
-            for index, row in enumerate(rows):
-                item = items.get((row.content_type_id, row.object_id))
-                if item is None or row.subscriber.state != State.CONFIRMED:
-                    Delivery.objects.filter(pk=row.pk).update(
+            sent, skipped = [], []
+            try:
+                for index, row in enumerate(rows):
+                    item = items.get((row.content_type_id, row.object_id))
+                    if item is None or row.subscriber.state != State.CONFIRMED:
+                        skipped.append(row.pk)
+                        continue
+                    message = subscriber_message(
+                        subscriber=row.subscriber,
+                        subject=item.title,
+                        template="alert",
+                        context=_item_context(item),
+                        connection=connection,
+                    )
+                    try:
+                        message.send()
+                    except (smtplib.SMTPRecipientsRefused, ValueError) as error:
+                        # This address (or this message) is the problem, not the server.
+                        _release([row], error)
+                        tally["failed"] += 1
+                        continue
+                    except OSError as error:  # the mail server went away: stop, retry later
+                        logger.warning("Alert delivery stopped: %s", error)
+                        _release(rows[index:], error)
+                        tally["failed"] += len(rows) - index
+                        return tally
+                    sent.append(row.pk)
+            finally:
+                # Marked a batch at a time (one commit, not one per email). A crash before
+                # this leaves rows "sending", never re-sent: at most once, as promised.
+                if sent:
+                    Delivery.objects.filter(pk__in=sent).update(
+                        status=DeliveryStatus.SENT, sent_at=timezone.now(), claim=None
+                    )
+                if skipped:
+                    Delivery.objects.filter(pk__in=skipped).update(
                         status=DeliveryStatus.SKIPPED, claim=None
                     )
-                    tally["skipped"] += 1
-                    continue
-                message = subscriber_message(
-                    subscriber=row.subscriber,
-                    subject=item.title,
-                    template="alert",
-                    context=_item_context(item),
-                    connection=connection,
-                )
-                try:
-                    message.send()
-                except OSError as error:  # the mail server went away: stop, retry later
-                    logger.warning("Alert delivery stopped: %s", error)
-                    _release(rows[index:], error)
-                    tally["failed"] += len(rows) - index
-                    return tally
-                Delivery.objects.filter(pk=row.pk).update(
-                    status=DeliveryStatus.SENT, sent_at=timezone.now(), claim=None
-                )
-                tally["sent"] += 1
+                tally["sent"] += len(sent)
+                tally["skipped"] += len(skipped)
     finally:
         connection.close()
     return tally
@@ -443,48 +458,69 @@ def alerts_send(*, now=None):
 def digests_send():
     """One email per weekly subscriber gathering every item owed to them since the last."""
     tally = {"sent": 0, "skipped": 0, "failed": 0}
-    subscribers = (
+    weekly = (
         Subscriber.objects.confirmed()
         .filter(frequency=Frequency.WEEKLY, deliveries__status=DeliveryStatus.PENDING)
+        .values_list("pk", flat=True)
         .distinct()
+        .order_by("pk")
     )
     connection = _open_connection()
     if connection is None:
         return tally
+    last_pk = 0
     try:
-        for subscriber in subscribers:
+        while True:
+            batch = list(weekly.filter(pk__gt=last_pk)[:BATCH_SIZE])
+            if not batch:
+                break
+            last_pk = batch[-1]
+            # One claim for the batch: rows another run claimed first are not touched, so
+            # overlapping runs never put one item in two digests.
             claim = uuid.uuid4()
-            if not subscriber.deliveries.filter(status=DeliveryStatus.PENDING).update(
+            Delivery.objects.filter(subscriber_id__in=batch, status=DeliveryStatus.PENDING).update(
                 status=DeliveryStatus.SENDING, claim=claim
-            ):
-                continue  # another run is sending this one's digest
-            rows = list(Delivery.objects.filter(claim=claim).select_related("content_type"))
+            )
+            rows = list(
+                Delivery.objects.filter(claim=claim).select_related("subscriber", "content_type")
+            )
             items = _live_items(rows)
-            gone = [row.pk for row in rows if (row.content_type_id, row.object_id) not in items]
-            Delivery.objects.filter(pk__in=gone).update(status=DeliveryStatus.SKIPPED, claim=None)
-            tally["skipped"] += len(gone)
-            if not items:
-                continue
-            ordered = sorted(items.values(), key=lambda item: item.publish_at, reverse=True)
-            message = subscriber_message(
-                subscriber=subscriber,
-                subject=f"Your weekly update from {settings.SITE_NAME}",
-                template="digest",
-                context={"items": [_item_context(item) for item in ordered]},
-                connection=connection,
-            )
-            kept = [row for row in rows if row.pk not in gone]
+            owed, skipped, sent = {}, [], []
+            for row in rows:
+                item = items.get((row.content_type_id, row.object_id))
+                if item is None:
+                    skipped.append(row.pk)
+                else:
+                    owed.setdefault(row.subscriber, []).append((row, item))
             try:
-                message.send()
-            except OSError as error:
-                logger.warning("Digest to subscriber %s failed: %s", subscriber.pk, error)
-                _release(kept, error)
-                tally["failed"] += 1
-                continue
-            Delivery.objects.filter(claim=claim, status=DeliveryStatus.SENDING).update(
-                status=DeliveryStatus.SENT, sent_at=timezone.now(), claim=None
-            )
-            tally["sent"] += 1
+                for subscriber, pairs in owed.items():
+                    ordered = sorted(pairs, key=lambda pair: pair[1].publish_at, reverse=True)
+                    message = subscriber_message(
+                        subscriber=subscriber,
+                        subject=f"Your weekly update from {settings.SITE_NAME}",
+                        template="digest",
+                        context={"items": [_item_context(item) for _, item in ordered]},
+                        connection=connection,
+                    )
+                    try:
+                        message.send()
+                    except OSError as error:
+                        logger.warning("Digest to subscriber %s failed: %s", subscriber.pk, error)
+                        _release([row for row, _ in pairs], error)
+                        tally["failed"] += 1
+                        continue
+                    sent += [row.pk for row, _ in pairs]
+                    tally["sent"] += 1
+            finally:
+                if sent:
+                    Delivery.objects.filter(pk__in=sent).update(
+                        status=DeliveryStatus.SENT, sent_at=timezone.now(), claim=None
+                    )
+                if skipped:
+                    Delivery.objects.filter(pk__in=skipped).update(
+                        status=DeliveryStatus.SKIPPED, claim=None
+                    )
+                    tally["skipped"] += len(skipped)
     finally:
         connection.close()
     return tally

@@ -219,3 +219,25 @@ def test_old_posts_are_not_swept_up_by_the_first_run(go_live):
     Post.objects.update(status=Status.PUBLISHED)
     run("send_alerts")
     assert mail.outbox == []
+
+
+def test_an_address_the_server_refuses_does_not_stop_the_others(go_live, smtp_server):
+    topic = make_topic()
+    make_subscriber(topics=[topic], email="bounce@example.org")
+    reader = make_subscriber(topics=[topic])
+    smtp_server.handle_RCPT = _refusing("bounce@example.org")  # aiosmtpd's RCPT hook
+    go_live([topic])
+    assert [rcpts for _, rcpts in smtp_server.envelopes] == [[reader.email]]
+    failed = Delivery.objects.get(subscriber__email="bounce@example.org")
+    assert (failed.status, failed.attempts) == (DeliveryStatus.PENDING, 1)
+    assert "550" in failed.last_error
+
+
+def _refusing(address):
+    async def handle_RCPT(server, session, envelope, rcpt, options):
+        if rcpt == address:
+            return "550 No such user here"
+        envelope.rcpt_tos.append(rcpt)
+        return "250 OK"
+
+    return handle_RCPT

@@ -72,3 +72,17 @@ def test_two_overlapping_send_alerts_runs_send_each_subscriber_the_post_once(smt
     recipients = Counter(rcpt for _, rcpts in smtp_server.envelopes for rcpt in rcpts)
     assert recipients == Counter({reader.email: 1 for reader in readers})
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 40
+
+
+def test_two_overlapping_digest_runs_send_each_weekly_subscriber_one_digest(smtp_server):
+    topic = make_topic()
+    readers = [make_subscriber(topics=[topic], frequency="weekly") for _ in range(30)]
+    post = make_post(topics=[topic], publish_at=timezone.now() + timedelta(hours=1))
+    past = timezone.now() - timedelta(seconds=1)
+    Post.objects.filter(pk=post.pk).update(publish_at=past)
+    Alert.objects.update(due_at=past)
+
+    in_threads(2, lambda index: call_command("send_digest", stdout=open("/dev/null", "w")))  # noqa: SIM115
+
+    recipients = Counter(rcpt for _, rcpts in smtp_server.envelopes for rcpt in rcpts)
+    assert recipients == Counter({reader.email: 1 for reader in readers})
