@@ -22,6 +22,12 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", "Once a week, in a digest"
 
 
+class EmailOwed(models.TextChoices):
+    NOTHING = "", "Nothing"
+    CONFIRM = "confirm", "Confirmation link"
+    PREFERENCES = "preferences", "Preferences link"
+
+
 class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(state=State.CONFIRMED)
@@ -55,6 +61,11 @@ class Subscriber(models.Model):
         "last sign-up request",
         default=timezone.now,
         help_text="When a confirmation was last asked for; pending sign-ups expire after it.",
+    )
+    # The outbox for sign-up emails: set with the sign-up, cleared when the email is sent,
+    # so a lost task or a mail server that was down loses nothing (send_alerts retries).
+    email_owed = models.CharField(
+        max_length=12, choices=EmailOwed.choices, blank=True, default="", editable=False
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)

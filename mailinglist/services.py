@@ -15,7 +15,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from mailinglist.models import Alert, Delivery, DeliveryStatus, Frequency, State, Subscriber
+from mailinglist.models import (
+    Alert,
+    Delivery,
+    DeliveryStatus,
+    EmailOwed,
+    Frequency,
+    State,
+    Subscriber,
+)
 from mailinglist.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, token_url
 
 logger = logging.getLogger(__name__)
@@ -25,11 +33,6 @@ MAX_ATTEMPTS = 5
 BATCH_SIZE = 200
 # How long an item with no topics waits for them before it is taken to have none.
 TOPICLESS_GRACE = timedelta(hours=1)
-
-
-class EmailKind:
-    CONFIRM = "confirm"
-    PREFERENCES = "preferences"
 
 
 def normalise_email(email):
@@ -59,31 +62,38 @@ def subscriber_signup(*, email, topics, consent_text):
         )
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         if subscriber.state == State.CONFIRMED:
-            kind = EmailKind.PREFERENCES
+            subscriber.email_owed = EmailOwed.PREFERENCES
+            subscriber.save(update_fields=["email_owed"])
         else:
-            kind = EmailKind.CONFIRM
-            if not created:
-                subscriber.state = State.PENDING
-                subscriber.consent_text = consent_text
-                subscriber.requested_at = now
-                subscriber.save(update_fields=["state", "consent_text", "requested_at"])
+            subscriber.state = State.PENDING
+            subscriber.consent_text = consent_text
+            subscriber.requested_at = now
+            subscriber.email_owed = EmailOwed.CONFIRM
+            subscriber.save(update_fields=["state", "consent_text", "requested_at", "email_owed"])
             subscriber.topics.set(topics)
-        transaction.on_commit(partial(_enqueue_subscriber_email, subscriber.pk, kind))
+        transaction.on_commit(partial(_enqueue_subscriber_email, subscriber.pk))
     return subscriber
 
 
-def _enqueue_subscriber_email(subscriber_id, kind):
+def _enqueue_subscriber_email(subscriber_id):
     from mailinglist.tasks import send_subscriber_email
 
-    send_subscriber_email.enqueue(subscriber_id=subscriber_id, kind=kind)
+    send_subscriber_email.enqueue(subscriber_id=subscriber_id)
 
 
-def subscriber_email_send(*, subscriber_id, kind):
-    """Send a confirmation or preferences email, if it still makes sense to."""
+def subscriber_email_send(*, subscriber_id):
+    """Send the sign-up email a subscriber is owed, if any; True if one went out.
+
+    The owed marker is cleared by a conditional update before sending, so two senders
+    (the task and a scheduled run) never both send it; a failure puts it back.
+    """
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if subscriber is None:
+    if subscriber is None or not subscriber.email_owed:
         return False
-    if kind == EmailKind.CONFIRM and subscriber.state == State.PENDING:
+    kind = subscriber.email_owed
+    if not Subscriber.objects.filter(pk=subscriber.pk, email_owed=kind).update(email_owed=""):
+        return False  # someone else is sending it
+    if kind == EmailOwed.CONFIRM and subscriber.state == State.PENDING:
         message = subscriber_message(
             subscriber=subscriber,
             subject=f"Confirm your subscription to {settings.SITE_NAME}",
@@ -93,7 +103,7 @@ def subscriber_email_send(*, subscriber_id, kind):
                 "confirm_url": token_url(subscriber, CONFIRM),
             },
         )
-    elif kind == EmailKind.PREFERENCES and subscriber.state == State.CONFIRMED:
+    elif kind == EmailOwed.PREFERENCES and subscriber.state == State.CONFIRMED:
         message = subscriber_message(
             subscriber=subscriber,
             subject=f"Your {settings.SITE_NAME} mailing list preferences",
@@ -102,8 +112,24 @@ def subscriber_email_send(*, subscriber_id, kind):
         )
     else:
         return False
-    message.send()
+    try:
+        message.send()
+    except OSError:
+        Subscriber.objects.filter(pk=subscriber.pk, email_owed="").update(email_owed=kind)
+        raise
     return True
+
+
+def subscriber_emails_send():
+    """Send every sign-up email still owed (the task's safety net); return how many."""
+    sent = 0
+    for pk in Subscriber.objects.exclude(email_owed="").values_list("pk", flat=True):
+        try:
+            sent += subscriber_email_send(subscriber_id=pk)
+        except OSError as error:
+            logger.warning("Sign-up emails stopped, the mail server is away: %s", error)
+            break
+    return sent
 
 
 def subscriber_confirm(*, subscriber):
@@ -451,8 +477,9 @@ def deliveries_send():
 
 def alerts_send(*, now=None):
     """What the task and `manage.py send_alerts` run: fan out due alerts, send immediates."""
+    signups = subscriber_emails_send()
     created = alerts_fan_out(now=now)
-    return {"deliveries": created, **deliveries_send()}
+    return {"signup_emails": signups, "deliveries": created, **deliveries_send()}
 
 
 def digests_send():

@@ -6,8 +6,8 @@ from mailinglist import services
 
 
 @task()
-def send_subscriber_email(*, subscriber_id, kind):
-    return services.subscriber_email_send(subscriber_id=subscriber_id, kind=kind)
+def send_subscriber_email(*, subscriber_id):
+    return services.subscriber_email_send(subscriber_id=subscriber_id)
 
 
 @task()

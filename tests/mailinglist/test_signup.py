@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from mailinglist.models import State, Subscriber
@@ -152,5 +153,17 @@ def test_the_article_with_the_sign_up_block_has_a_fixed_query_budget(
 
 def test_posting_a_sign_up_has_a_fixed_query_budget(sign_up, django_assert_max_num_queries):
     topics = [make_topic() for _ in range(10)]
-    with django_assert_max_num_queries(12):
+    # The sign-up, the rate limits' cache aside, and sending its email after commit.
+    with django_assert_max_num_queries(13):
         assert sign_up("budget@example.org", topics=topics).status_code == 302
+
+
+def test_a_confirmation_the_mail_server_missed_is_sent_by_the_next_run(sign_up, smtp_server):
+    smtp_server.stop()
+    assert sign_up("patient@example.org").status_code == 302
+    assert Subscriber.objects.get().email_owed == "confirm"
+    smtp_server.start()
+    call_command("send_alerts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert [rcpts for _, rcpts in smtp_server.envelopes] == [["patient@example.org"]]
+    call_command("send_alerts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(smtp_server.messages) == 1

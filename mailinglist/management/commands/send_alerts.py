@@ -8,13 +8,14 @@ from mailinglist import services
 class Command(BaseCommand):
     help = (
         "Send topic alerts for items that have gone live (published now, or scheduled and "
-        "now due) to immediate subscribers, and retry failed ones. Run every few minutes; "
-        "overlapping runs never send anyone the same item twice."
+        "now due) to immediate subscribers; retry failed alerts and sign-up emails. Run "
+        "every few minutes: overlapping runs never send anyone the same item twice."
     )
 
     def handle(self, *args, **options):
         tally = services.alerts_send()
         self.stdout.write(
+            "Sign-up emails: {signup_emails} sent. "
             "Alerts: {deliveries} deliveries recorded, {sent} sent, {skipped} skipped, "
             "{failed} to retry.".format(**tally)
         )
