@@ -153,7 +153,7 @@ def test_the_article_with_the_sign_up_block_has_a_fixed_query_budget(
 
 def test_posting_a_sign_up_has_a_fixed_query_budget(sign_up, django_assert_max_num_queries):
     topics = [make_topic() for _ in range(10)]
-    # The sign-up, the rate limits' cache aside, and sending its email after commit.
+    # Saving the sign-up and, after commit, sending its email (rate limits use the cache).
     with django_assert_max_num_queries(13):
         assert sign_up("budget@example.org", topics=topics).status_code == 302
 
