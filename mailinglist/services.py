@@ -253,7 +253,8 @@ def alert_record(*, instance, now=None):
     Called for every such save, so it is idempotent: one Alert per item, and an item that
     has already been fanned out is never alerted again, however often it is edited.
     """
-    if instance._meta.label not in settings.MAILINGLIST_ALERT_MODELS:
+    # The concrete model's label, so a save through a proxy (an admin view) counts too.
+    if instance._meta.concrete_model._meta.label not in settings.MAILINGLIST_ALERT_MODELS:
         return None
     now = now or timezone.now()
     if instance.publish_at < now - timedelta(hours=settings.MAILINGLIST_ALERT_MAX_AGE_HOURS):

@@ -35,5 +35,7 @@ def test_a_sign_up_without_consent_explains_what_is_missing(page, demo_live):
     block = page.get_by_role("region", name="Connect with Innovate UK Business Connect")
     block.get_by_label("Email address").fill("reader@example.org")
     block.get_by_role("button", name="Join the mailing list").click()
-    expect(page.get_by_role("alert")).to_contain_text("Tick the box to agree")
+    summary = page.get_by_role("alert").first
+    expect(summary).to_contain_text("Tick the box to agree")
+    expect(summary).to_be_focused()
     assert not Subscriber.objects.exists()
