@@ -241,3 +241,30 @@ def _refusing(address):
         return "250 OK"
 
     return handle_RCPT
+
+
+def test_a_post_published_through_the_admin_reaches_subscribers_of_the_topics_ticked(
+    client, django_user_model, django_capture_on_commit_callbacks
+):
+    # The admin saves topics after the post itself: the alert must read them after commit.
+    topic = make_topic()
+    reader = make_subscriber(topics=[topic])
+    client.force_login(django_user_model.objects.create_superuser("boss", "b@example.org", None))
+    now = timezone.localtime()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/news/post/add/",
+            {
+                "title": "Made in the admin",
+                "slug": "made-in-the-admin",
+                "standfirst": "From the editor's desk.",
+                "body": "<p>Body.</p>",
+                "topics": [topic.pk],
+                "status": Status.PUBLISHED,
+                "publish_at_0": now.strftime("%d/%m/%Y"),
+                "publish_at_1": now.strftime("%H:%M:%S"),
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [m.to for m in mail.outbox] == [[reader.email]]
+    assert mail.outbox[0].subject == "Made in the admin"
