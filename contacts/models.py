@@ -3,6 +3,8 @@
 from django.db import models
 from django.urls import reverse
 
+from publishing.search import search_vector_field
+
 
 class ContactQuerySet(models.QuerySet):
     def active(self):
@@ -26,6 +28,8 @@ class Contact(models.Model):
         default=True,
         help_text="Untick when the person leaves: their page then points readers elsewhere.",
     )
+    # Filled by a database trigger on PostgreSQL (see publishing.search); never the email.
+    search_vector = search_vector_field()
 
     objects = ContactQuerySet.as_manager()
 

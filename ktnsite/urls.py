@@ -4,11 +4,23 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from ktnsite import views
+from ktnsite.sitemaps import SITEMAPS
+from news import feeds
 
 topic_patterns = ([path("<slug:slug>/", views.TopicDetailView.as_view(), name="detail")], "topics")
+feed_patterns = (
+    [
+        path("news/", feeds.LatestPostsFeed(), name="news"),
+        path("news/atom/", feeds.LatestPostsAtomFeed(), name="news-atom"),
+        path("topics/<slug:slug>/", feeds.TopicPostsFeed(), name="topic"),
+        path("topics/<slug:slug>/atom/", feeds.TopicPostsAtomFeed(), name="topic-atom"),
+    ],
+    "feeds",
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +30,10 @@ urlpatterns = [
     path("topics/", include(topic_patterns)),
     path("mailing-list/", include("mailinglist.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
+    path("feeds/", include(feed_patterns)),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
 ]
 

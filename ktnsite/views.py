@@ -1,29 +1,37 @@
-"""Site-wide pages that gather every app: the home page, topic hubs and the health check."""
+"""Site-wide pages that gather every app: home, topic hubs, search, robots.txt and the health check."""
 
+from django import forms
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.generic import DetailView
 from django.views.static import serve
 
 from contacts.models import Contact
+from ktnsite import search as site_search
 from news.models import Post
 from reports.models import Report
 from topics.models import Topic
 
+HOME_FEATURED = 3
+HOME_LATEST = 6
+TOPIC_LATEST = 10
+
 
 def home(request):
-    posts = Post.objects.live().prefetch_related("topics")
-    featured = list(posts.filter(is_featured=True)[:1])
-    latest = posts.exclude(pk__in=[p.pk for p in featured])[:6]
+    posts = Post.objects.live().prefetch_related("topics").defer("body", "search_vector")
+    featured = list(posts.filter(is_featured=True)[:HOME_FEATURED])
+    latest = posts.exclude(pk__in=[p.pk for p in featured])[:HOME_LATEST]
     return render(
         request,
         "ktnsite/home.html",
         {
             "featured": featured,
             "latest_posts": latest,
-            "latest_reports": Report.objects.live()[:3],
+            "latest_reports": Report.objects.live().defer("extracted_text", "search_vector")[:3],
             "topics": Topic.objects.all(),
         },
     )
@@ -36,11 +44,87 @@ class TopicDetailView(DetailView):
     def get_context_data(self, **kwargs):
         topic = self.object
         return super().get_context_data(
-            posts=Post.objects.live().filter(topics=topic)[:10],
-            reports=Report.objects.live().filter(topics=topic)[:5],
+            posts=Post.objects.live()
+            .filter(topics=topic)
+            .prefetch_related("topics")
+            .defer("body", "search_vector")[:TOPIC_LATEST],
+            reports=Report.objects.live()
+            .filter(topics=topic)
+            .defer("extracted_text", "search_vector")[:5],
             contacts=Contact.objects.active().filter(topics=topic),
             **kwargs,
         )
+
+
+class QueryField(forms.CharField):
+    """Free text as typed: control characters dropped and length capped, never an error."""
+
+    def to_python(self, value):
+        return site_search.clean_query(super().to_python(value))
+
+
+class SearchForm(forms.Form):
+    q = QueryField(label="Search for", required=False)
+    type = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[("", "Everything")] + [(k.key, k.label) for k in site_search.KINDS.values()],
+    )
+    topic = forms.ModelChoiceField(
+        label="Topic",
+        required=False,
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        empty_label="All topics",
+    )
+
+
+SEARCH_PAGE_SIZE = 10
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    page = None
+    results = []
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound:
+        query = form.cleaned_data["q"]
+        rows = site_search.search(
+            query, kind=form.cleaned_data["type"] or None, topic=form.cleaned_data["topic"]
+        )
+        page = Paginator(rows, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        if query:
+            results = site_search.hits(list(page.object_list), query)
+    return render(
+        request,
+        "ktnsite/search.html",
+        {
+            "form": form,
+            "query": form.cleaned_data.get("q", "") if form.is_bound and status == 200 else "",
+            "page_obj": page,
+            "results": results,
+            "capped": page is not None and site_search.is_capped(page.paginator.count),
+        },
+        status=status,
+    )
+
+
+def robots_txt(request):
+    """Crawlers: keep out of the admin, previews and search results; here is the sitemap."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        # Drafts are only ever shown to signed-in editors, but keep any preview address
+        # (and the endless space of search result pages) out of crawlers' queues anyway.
+        "Disallow: /preview/",
+        f"Disallow: {reverse('search')}",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def healthz(request):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from publishing.models import Publishable
 from publishing.richtext import RichTextField
+from publishing.search import search_vector_field
 
 
 class Post(Publishable):
@@ -44,6 +45,8 @@ class Post(Publishable):
     is_featured = models.BooleanField(
         "featured", default=False, help_text="Featured posts lead the home page."
     )
+    # Filled by a database trigger on PostgreSQL (see publishing.search).
+    search_vector = search_vector_field()
 
     class Meta(Publishable.Meta):
         pass

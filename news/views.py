@@ -1,14 +1,91 @@
-"""Public pages for news: the list of posts and the article page."""
+"""Public pages for news: the list (filtered by topic and year), the yearly archive and the article."""
 
+from django import forms
+from django.db.models import Max, Min
+from django.http import Http404
+from django.utils.timezone import localtime
 from django.views.generic import DetailView, ListView
 
 from news.models import Post
+from news.seo import post_json_ld, post_share_image
 from publishing.views import PublishableDetailMixin
+from topics.models import Topic
+
+
+class PostFilterForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        label="Topic",
+        required=False,
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        empty_label="All topics",
+        error_messages={"invalid_choice": "There is no such topic."},
+    )
+    year = forms.TypedChoiceField(
+        label="Year",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "There is no news from that year."},
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "All years")] + [(str(y), str(y)) for y in years]
 
 
 class PostListView(ListView):
-    queryset = Post.objects.live().prefetch_related("topics")
+    """/news/?topic=<slug>&year=<yyyy>, and /news/archive/<year>/ for one year."""
+
     paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        # First and last year from the publish_at index: listing the distinct years
+        # instead would read every post. A year in between with no posts is simply empty.
+        span = Post.objects.live().aggregate(first=Min("publish_at"), last=Max("publish_at"))
+        self.years = (
+            list(range(localtime(span["last"]).year, localtime(span["first"]).year - 1, -1))
+            if span["first"]
+            else []
+        )
+        data = request.GET.copy()
+        self.archive_year = kwargs.get("year")
+        if self.archive_year is not None:
+            if not 1000 <= self.archive_year <= 9999:
+                raise Http404("No archive for that year.")
+            data["year"] = str(self.archive_year)
+            # An archive year with no posts is still a valid (empty) archive page.
+            if self.archive_year not in self.years:
+                self.years = sorted({*self.years, self.archive_year}, reverse=True)
+        self.filters = PostFilterForm(data, years=self.years)
+        self.filters_valid = self.filters.is_valid()
+        response = super().get(request, *args, **kwargs)
+        if not self.filters_valid:
+            response.status_code = 400
+        return response
+
+    def get_queryset(self):
+        posts = Post.objects.live().prefetch_related("topics").defer("search_vector", "body")
+        if not self.filters_valid:
+            return posts.none()
+        topic = self.filters.cleaned_data.get("topic")
+        year = self.filters.cleaned_data.get("year")
+        if topic is not None:
+            posts = posts.filter(topics=topic)
+        if year is not None:
+            posts = posts.filter(publish_at__year=year)
+        return posts
+
+    def get_context_data(self, **kwargs):
+        cleaned = self.filters.cleaned_data if self.filters_valid else {}
+        return super().get_context_data(
+            filters=self.filters,
+            topic=cleaned.get("topic"),
+            year=cleaned.get("year"),
+            archive_year=self.archive_year,
+            years=self.years,
+            **kwargs,
+        )
 
 
 class PostDetailView(PublishableDetailMixin, DetailView):
@@ -16,5 +93,16 @@ class PostDetailView(PublishableDetailMixin, DetailView):
 
     def get_queryset(self):
         return (
-            super().get_queryset().select_related("report").prefetch_related("topics", "contacts")
+            super()
+            .get_queryset()
+            .select_related("report")
+            .prefetch_related("topics", "contacts")
+            .defer("search_vector")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            share_image=post_share_image(self.object),
+            json_ld=post_json_ld(self.object),
+            **kwargs,
         )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from publishing.models import Publishable
+from publishing.search import search_vector_field
 from reports.files import FileType, content_type_for, extension_type, stored_name
 
 
@@ -39,6 +40,8 @@ class Report(Publishable):
         blank=True, editable=False, help_text="What could not be read from the file, if anything."
     )
     download_count = models.PositiveIntegerField(default=0, editable=False)
+    # Filled by a database trigger on PostgreSQL (see publishing.search).
+    search_vector = search_vector_field()
 
     class Meta(Publishable.Meta):
         pass

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView
 from publishing.views import PublishableDetailMixin
 from reports.forms import ReportFilterForm
 from reports.models import Report
+from reports.seo import report_json_ld
 from reports.services import report_download_record
 
 logger = logging.getLogger(__name__)
@@ -60,10 +61,11 @@ class ReportDetailView(PublishableDetailMixin, DetailView):
     model = Report
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("topics")
+        return super().get_queryset().prefetch_related("topics").defer("search_vector")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
+            json_ld=report_json_ld(self.object),
             posts=self.object.posts.live(),
             accessible_format_url=settings.REPORTS_ACCESSIBLE_FORMAT_URL,
             **kwargs,

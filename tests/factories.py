@@ -197,3 +197,12 @@ def make_subscriber(*, topics=(), **fields):
     subscriber = Subscriber.objects.create(**fields)
     subscriber.topics.set(topics)
     return subscriber
+
+
+def add_hero_image(post, *, alt="A test picture"):
+    """Give `post` a small JPEG hero image with alt text, saved."""
+    from ktnsite.demo.files import make_hero_image
+
+    post.hero_alt = alt
+    post.hero_image.save(f"{post.slug}.jpg", ContentFile(make_hero_image(320, 180)), save=True)
+    return post

@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
+from publishing import sharing
 from publishing.richtext import sanitise_html
 
 register = template.Library()
@@ -19,7 +20,13 @@ def rich_text(value):
 
 @register.simple_tag
 def absolute_url(path):
-    return settings.SITE_URL + path
+    return sharing.absolute_url(path)
+
+
+@register.filter
+def json_ld(value):
+    """A dict as JSON for <script type="application/ld+json">, with <, > and & escaped."""
+    return sharing.json_ld(value)
 
 
 @register.simple_tag

@@ -20,6 +20,10 @@ from ktnsite.demo.content import SEED_POST_SLUG
         "/contacts/karen-wilkinson/thanks/",
         "/topics/medicines-manufacturing/",
         "/news/no-such-page/",
+        "/news/?topic=medicines-manufacturing&year=2021",
+        "/news/archive/2021/",
+        "/search/?q=manufacture",
+        "/search/?q=nothing-matches-this",
     ],
 )
 def test_page_has_no_axe_violations(page, demo_live, path):

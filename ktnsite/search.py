@@ -1,0 +1,290 @@
+"""Site search over posts, reports and contacts: ranked full text on PostgreSQL, substrings on SQLite."""
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    F,
+    FloatField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
+from django.utils.html import escape, format_html, strip_tags
+from django.utils.safestring import mark_safe
+
+from contacts.models import Contact
+from news.models import Post
+from publishing.search import SEARCH_CONFIG
+from reports.models import Report
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 12
+CANDIDATES = 1000  # per kind, on PostgreSQL: see _matching()
+MAX_RESULTS = 3 * CANDIDATES
+SNIPPET_CHARS = 240
+# Private-use characters mark matches inside a snippet until it has been escaped; then
+# they become <mark> elements. Nothing a reader or editor typed can become markup.
+START, STOP = "\ue000", "\ue001"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ue000\ue001]")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One searchable model: how to find it, what to show and which text to quote."""
+
+    key: str
+    label: str
+    model: type
+    title_field: str
+    text_fields: tuple  # quoted in snippets, and matched on SQLite (with the title)
+    html_fields: tuple = ()  # stored as HTML: tags are stripped before quoting
+    date_field: str | None = "publish_at"
+    visible_to_readers: str = "live"  # the QuerySet method that says what readers may see
+
+    def visible(self):
+        return getattr(self.model.objects, self.visible_to_readers)()
+
+
+KINDS = {
+    kind.key: kind
+    for kind in [
+        Kind("news", "News", Post, "title", ("standfirst", "body"), html_fields=("body",)),
+        Kind("reports", "Reports", Report, "title", ("summary", "extracted_text")),
+        # Never the email: it is neither searched nor shown.
+        Kind(
+            "contacts",
+            "Contacts",
+            Contact,
+            "name",
+            ("job_title", "team", "bio"),
+            date_field=None,
+            visible_to_readers="active",
+        ),
+    ]
+}
+
+
+def clean_query(raw):
+    """The query as searched: control characters removed, spaces collapsed, length capped."""
+    text = _CONTROL.sub(" ", raw or "")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
+def query_words(query):
+    words = re.findall(r"\w+", query)[:MAX_WORDS]
+    # Single letters match nearly everything by substring; ignore them beside real words.
+    longer = [w for w in words if len(w) > 1]
+    return longer or words
+
+
+def _stem(word):
+    """A crude English stem for the SQLite fallback: "manufacture" also finds "manufacturing"."""
+    for suffix in ("ing", "ers", "er", "ed", "es", "e", "s"):
+        if word.lower().endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _uses_full_text():
+    return connection.vendor == "postgresql"
+
+
+def _search_query(query):
+    # websearch_to_tsquery accepts anything a person types (quotes, OR, -word, stray
+    # punctuation) without a syntax error.
+    return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def _matching(kind, query, topic):
+    """A queryset of (kind, pk, rank, date) rows for one kind, filtered and ranked."""
+    queryset = kind.visible()
+    if topic is not None:
+        queryset = queryset.filter(topics=topic)
+    if _uses_full_text():
+        search_query = _search_query(query)
+        # Ranking reads every matching row's whole vector, so a common word over 100,000
+        # posts would take seconds. Rank only the newest CANDIDATES matches of each kind:
+        # for a news site the best of recent matches is what readers want, and a search
+        # broad enough to hit the cap is narrowed by adding a word.
+        if kind.date_field is None:
+            newest_first = F("pk").asc()
+        elif '"' in query:
+            # A phrase's words may each be common yet rarely adjacent: walking the date
+            # index would then test the phrase on nearly every row. Ordering by an
+            # expression no index serves makes PostgreSQL take the GIN index instead.
+            newest_first = (F(kind.date_field) + Value(timedelta(0))).desc()
+        else:
+            newest_first = F(kind.date_field).desc()
+        candidates = (
+            queryset.filter(search_vector=search_query)
+            .order_by(newest_first)
+            .values("pk")[:CANDIDATES]
+        )
+        queryset = kind.model.objects.filter(pk__in=candidates).annotate(
+            rank=SearchRank(F("search_vector"), search_query)
+        )
+    else:
+        words = [_stem(w) for w in query_words(query)]
+        fields = (kind.title_field, *kind.text_fields)
+        queryset = queryset.filter(
+            reduce(
+                and_,
+                [reduce(or_, [Q(**{f"{field}__icontains": w}) for field in fields]) for w in words],
+            )
+        ).annotate(
+            # A match in the title counts for more, as the title is weighted on PostgreSQL.
+            rank=Case(
+                When(
+                    reduce(and_, [Q(**{f"{kind.title_field}__icontains": w}) for w in words]),
+                    then=Value(1.0),
+                ),
+                default=Value(0.5),
+                output_field=FloatField(),
+            )
+        )
+    date = F(kind.date_field) if kind.date_field else Value(None, output_field=DateTimeField())
+    return (
+        queryset.annotate(
+            kind=Value(kind.key, output_field=CharField()), item_id=F("pk"), item_date=date
+        )
+        .order_by()
+        .values("kind", "item_id", "rank", "item_date")
+    )
+
+
+def search(query, *, kind=None, topic=None):
+    """Visible items matching `query`, best first, as dicts of kind, item_id, rank, item_date.
+
+    One query returns every row (at most MAX_RESULTS small ones), so that counting and
+    paging need no second pass over the matches.
+    """
+    query = clean_query(query)
+    if not query or (not _uses_full_text() and not query_words(query)):
+        return []
+    kinds = [KINDS[kind]] if kind else list(KINDS.values())
+    querysets = [_matching(k, query, topic) for k in kinds]
+    combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+    ordered = combined.order_by(F("rank").desc(), F("item_date").desc(nulls_last=True), "item_id")
+    return list(ordered[:MAX_RESULTS])
+
+
+def is_capped(count):
+    """Whether `count` may stop short of every match (see CANDIDATES)."""
+    return count >= (CANDIDATES if _uses_full_text() else MAX_RESULTS)
+
+
+@dataclass
+class Hit:
+    kind: Kind
+    item: object
+    snippet: str
+
+
+def hits(rows, query):
+    """The items behind one page of `search()` rows, with their highlighted snippets.
+
+    One query per kind on the page, whatever the page size.
+    """
+    query = clean_query(query)
+    wanted = {}
+    for row in rows:
+        wanted.setdefault(row["kind"], []).append(row["item_id"])
+    found = {}
+    for key, ids in wanted.items():
+        kind = KINDS[key]
+        queryset = kind.model.objects.filter(pk__in=ids).defer("search_vector")
+        if _uses_full_text():
+            queryset = queryset.annotate(
+                headline=SearchHeadline(
+                    Concat(*_spaced(kind.text_fields), output_field=CharField()),
+                    _search_query(query),
+                    config=SEARCH_CONFIG,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+        for item in queryset:
+            found[(key, item.pk)] = item
+    results = []
+    for row in rows:
+        item = found.get((row["kind"], row["item_id"]))
+        if item is None:  # removed between the two queries
+            continue
+        kind = KINDS[row["kind"]]
+        if _uses_full_text():
+            snippet = render_marked(_plain(item.headline, html_source=bool(kind.html_fields)))
+        else:
+            snippet = highlight(_item_text(kind, item), [_stem(w) for w in query_words(query)])
+        results.append(Hit(kind=kind, item=item, snippet=snippet))
+    return results
+
+
+def _spaced(fields):
+    parts = []
+    for field in fields:
+        if parts:
+            parts.append(Value(" "))
+        parts.append(F(field))
+    return parts
+
+
+def _plain(text, *, html_source):
+    text = text or ""
+    if html_source:
+        text = html.unescape(strip_tags(text))
+    return " ".join(text.split())
+
+
+def _item_text(kind, item):
+    parts = []
+    for field in kind.text_fields:
+        value = getattr(item, field) or ""
+        parts.append(_plain(value, html_source=field in kind.html_fields))
+    return " ".join(p for p in parts if p)
+
+
+def render_marked(text):
+    """Escape `text`, then turn START…STOP pairs into <mark> elements."""
+    out = []
+    for index, piece in enumerate(re.split(f"{START}(.*?){STOP}", text, flags=re.S)):
+        piece = piece.replace(START, "").replace(STOP, "")
+        out.append(format_html("<mark>{}</mark>", piece) if index % 2 else escape(piece))
+    return mark_safe("".join(out))  # noqa: S308 - every piece was escaped above
+
+
+def highlight(text, words):
+    """A short passage of plain `text` around the first match, with every match marked."""
+    text = _CONTROL.sub(" ", text)
+    if not words:
+        return escape(text[:SNIPPET_CHARS])
+    # Whole words from their start, so "manufactur" marks "manufacturing" but "a" marks no
+    # letter inside another word.
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE
+    )
+    first = pattern.search(text)
+    start = 0 if first is None else max(0, first.start() - SNIPPET_CHARS // 3)
+    if start:
+        # Begin at a word boundary so the passage does not open mid-word.
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < (first.start() if first else start + 20) else start
+    passage = text[start : start + SNIPPET_CHARS]
+    marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", passage)
+    prefix = "… " if start else ""
+    suffix = " …" if start + SNIPPET_CHARS < len(text) else ""
+    return render_marked(prefix + marked + suffix)

@@ -1,0 +1,96 @@
+"""The sitemap: every live post and report, active contacts, topics and the list pages."""
+
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.urls import reverse
+
+from contacts.models import Contact
+from news.models import Post
+from reports.models import Report
+from topics.models import Topic
+
+
+class SiteSitemap(Sitemap):
+    """Absolute addresses from settings.SITE_URL rather than the request's host."""
+
+    limit = 5000
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        parts = urlsplit(settings.SITE_URL)
+        return parts.netloc + parts.path
+
+
+class PostSitemap(SiteSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Post.objects.live().only("slug", "updated_at").order_by("-publish_at", "-pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ReportSitemap(SiteSitemap):
+    changefreq = "yearly"
+
+    def items(self):
+        return Report.objects.live().only("slug", "updated_at").order_by("-publish_at", "-pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ContactSitemap(SiteSitemap):
+    changefreq = "yearly"
+
+    def items(self):
+        return Contact.objects.active().only("slug")
+
+
+class TopicSitemap(SiteSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Topic.objects.annotate(
+            # A hub changes when a post on it does: its newest post's change time.
+            last_post_change=Max("posts__updated_at")
+        ).order_by("ordering", "name")
+
+    def lastmod(self, item):
+        return item.last_post_change
+
+
+class ListPageSitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["home", "news:index", "reports:index", "contacts:index"]
+
+    def location(self, item):
+        return reverse(item)
+
+    @cached_property
+    def _latest_changes(self):
+        # One instance serves one request, so each figure is read once per sitemap.
+        posts = Post.objects.live().aggregate(last=Max("updated_at"))["last"]
+        reports = Report.objects.live().aggregate(last=Max("updated_at"))["last"]
+        return {"home": posts, "news:index": posts, "reports:index": reports}
+
+    def lastmod(self, item):
+        return self._latest_changes.get(item)
+
+
+SITEMAPS = {
+    "pages": ListPageSitemap,
+    "news": PostSitemap,
+    "reports": ReportSitemap,
+    "contacts": ContactSitemap,
+    "topics": TopicSitemap,
+}

@@ -1,0 +1,57 @@
+"""What a post tells search engines, feeds and social sites: its picture and structured data."""
+
+import mimetypes
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from publishing.sharing import absolute_url
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    url: str  # absolute
+    alt: str
+    mime_type: str
+    width: int | None = None
+    height: int | None = None
+
+
+def post_share_image(post):
+    """The one place that picks the picture shown when a post is shared or syndicated.
+
+    The hero image as uploaded for now; when renditions land, the sharing rendition
+    goes here and every page, feed and JSON-LD block follows.
+    """
+    if not post.hero_image:
+        return None
+    name = post.hero_image.name
+    return ShareImage(
+        url=absolute_url(post.hero_image.url),
+        alt=post.hero_alt_text,
+        mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+    )
+
+
+def post_json_ld(post):
+    """schema.org NewsArticle for an article page."""
+    url = absolute_url(post.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": post.title[:110],
+        "description": post.standfirst,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": post.publish_at.isoformat(),
+        "dateModified": max(post.updated_at, post.publish_at).isoformat(),
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": absolute_url("/"),
+        },
+    }
+    image = post_share_image(post)
+    if image is not None:
+        data["image"] = [image.url]
+    return data

@@ -1,0 +1,76 @@
+"""Full-text search plumbing: a stored search vector kept current by a PostgreSQL trigger.
+
+A database trigger, not save(), fills the vector so that every way a row is written
+(save(), bulk_create(), update(), a data migration) keeps it current. On SQLite the column
+exists but stays empty; search there falls back to plain substring matching.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import migrations
+
+SEARCH_CONFIG = "english"
+
+
+def search_vector_field():
+    return SearchVectorField(null=True, editable=False)
+
+
+def _names(table):
+    return f"{table}_search_vector_update", f"{table}_search_vector_trigger"
+
+
+def _create_sql(table, weighted_columns):
+    function, trigger = _names(table)
+    parts = " || ".join(
+        f"setweight(to_tsvector('pg_catalog.{SEARCH_CONFIG}', coalesce(NEW.{column}, '')), '{weight}')"
+        for column, weight in weighted_columns
+    )
+    columns = ", ".join(column for column, _ in weighted_columns)
+    return [
+        f"""
+        CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
+        BEGIN
+            NEW.search_vector := {parts};
+            RETURN NEW;
+        END
+        $$ LANGUAGE plpgsql
+        """,
+        f"DROP TRIGGER IF EXISTS {trigger} ON {table}",
+        # Only when a searched column is written: counting a download must not re-parse
+        # a report's whole text.
+        f"""
+        CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE OF {columns} ON {table}
+        FOR EACH ROW EXECUTE FUNCTION {function}()
+        """,
+        f"CREATE INDEX IF NOT EXISTS {table}_search_vector_gin ON {table} USING gin (search_vector)",
+        # Fill the vector for rows written before the trigger existed.
+        f"UPDATE {table} SET {weighted_columns[0][0]} = {weighted_columns[0][0]}",  # noqa: S608 - names from migrations, not input
+    ]
+
+
+def _drop_sql(table):
+    function, trigger = _names(table)
+    return [
+        f"DROP INDEX IF EXISTS {table}_search_vector_gin",
+        f"DROP TRIGGER IF EXISTS {trigger} ON {table}",
+        f"DROP FUNCTION IF EXISTS {function}()",
+    ]
+
+
+def search_trigger_operation(table, weighted_columns):
+    """A migration operation that installs the trigger and GIN index on PostgreSQL only.
+
+    `weighted_columns` is a list of (column, weight) pairs, weight "A" (most important) to "D".
+    """
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in _create_sql(table, weighted_columns):
+                schema_editor.execute(sql)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in _drop_sql(table):
+                schema_editor.execute(sql)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

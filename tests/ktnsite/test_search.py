@@ -1,0 +1,195 @@
+"""Site search: what readers find, in which order, and how hostile queries are handled."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from publishing.models import Status
+from tests.factories import make_contact, make_post, make_report, make_topic
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="full-text search (stemming by dictionary, stored vectors) runs on PostgreSQL only",
+)
+
+
+def _titles(response):
+    return [
+        hit.item.title if hasattr(hit.item, "title") else hit.item.name
+        for hit in response.context["results"]
+    ]
+
+
+def test_a_search_finds_a_post_by_a_word_in_its_body(client):
+    make_post(title="Pilot line opens", body="<p>A new bioreactor for vaccines.</p>")
+    make_post(title="Something else")
+    response = client.get("/search/", {"q": "bioreactor"})
+    assert response.status_code == 200
+    assert _titles(response) == ["Pilot line opens"]
+
+
+def test_manufacture_finds_manufacturing(client):
+    make_post(title="Medicines news", standfirst="Investment in medicines manufacturing.")
+    response = client.get("/search/", {"q": "manufacture"})
+    assert _titles(response) == ["Medicines news"]
+
+
+@postgres_only
+def test_english_stemming_finds_other_forms_of_a_word(client):
+    make_post(title="Batteries", standfirst="Three companies are studying cheaper cells.")
+    response = client.get("/search/", {"q": "study company"})
+    assert _titles(response) == ["Batteries"]
+
+
+def test_a_match_in_the_title_ranks_above_a_match_in_the_body(client):
+    make_post(title="Quarterly roundup", body="<p>A note on hydrogen.</p>")
+    make_post(title="Hydrogen valleys funded", body="<p>Details inside.</p>")
+    response = client.get("/search/", {"q": "hydrogen"})
+    assert _titles(response) == ["Hydrogen valleys funded", "Quarterly roundup"]
+
+
+def test_reports_are_found_by_the_text_inside_their_files(client):
+    make_report(title="Impact report", pages=[["Chapter two covers lyophilisation."]])
+    response = client.get("/search/", {"q": "lyophilisation"})
+    assert _titles(response) == ["Impact report"]
+
+
+def test_contacts_are_found_by_name_and_role_but_never_by_email(client):
+    make_contact(
+        name="Karen Wilkinson", job_title="Knowledge Transfer Manager", email="kw@secret.example"
+    )
+    assert _titles(client.get("/search/", {"q": "Wilkinson"})) == ["Karen Wilkinson"]
+    response = client.get("/search/", {"q": "secret"})
+    assert _titles(response) == []
+    assert "kw@secret.example" not in response.content.decode()
+
+
+def test_drafts_scheduled_posts_and_inactive_contacts_are_never_found(client):
+    make_post(title="Draft zeppelin", status=Status.DRAFT)
+    make_post(title="Scheduled zeppelin", publish_at="2999-01-01T00:00:00Z")
+    make_report(title="Draft zeppelin report", status=Status.DRAFT)
+    make_contact(name="Zeppelin expert", is_active=False)
+    make_post(title="Live zeppelin")
+    assert _titles(client.get("/search/", {"q": "zeppelin"})) == ["Live zeppelin"]
+
+
+def test_matching_words_are_highlighted_in_the_snippet(client):
+    make_post(title="Net zero", standfirst="Heat pumps for every home in the region.")
+    html = client.get("/search/", {"q": "heat"}).content.decode()
+    assert "<mark>Heat</mark> pumps" in html
+
+
+def test_script_in_a_post_cannot_get_into_the_snippet(client):
+    make_post(
+        title="Escaping",
+        standfirst='Quantum <script>alert("x")</script> sensing & <b>bold</b> <img src=x onerror=y>.',
+    )
+    response = client.get("/search/", {"q": "quantum"})
+    snippet = str(response.context["results"][0].snippet)
+    assert "<mark>Quantum</mark>" in snippet
+    # The only markup in a snippet is the highlighting itself.
+    assert re.sub(r"</?mark>", "", snippet).count("<") == 0
+    assert "<script>alert" not in response.content.decode()
+
+
+def test_script_in_the_query_is_shown_escaped(client):
+    make_post(title="Scripts", standfirst="A script for the robot.")
+    html = client.get("/search/", {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_results_can_be_limited_to_one_type(client):
+    make_post(title="Graphene post")
+    make_report(title="Graphene report")
+    make_contact(name="Graphene expert")
+    response = client.get("/search/", {"q": "graphene", "type": "reports"})
+    assert _titles(response) == ["Graphene report"]
+
+
+def test_results_can_be_limited_to_one_topic(client):
+    space, food = make_topic(slug="space"), make_topic(slug="food")
+    make_post(title="Orbit on space", topics=[space])
+    make_post(title="Orbit on food", topics=[food])
+    response = client.get("/search/", {"q": "orbit", "topic": "space"})
+    assert _titles(response) == ["Orbit on space"]
+
+
+def test_an_unknown_type_or_topic_is_a_clear_400(client):
+    response = client.get("/search/", {"q": "orbit", "topic": "no-such-topic"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_results_are_paginated_and_keep_the_query(client):
+    for n in range(12):
+        make_post(title=f"Turbine {n}")
+    first = client.get("/search/", {"q": "turbine"})
+    assert len(first.context["results"]) == 10
+    html = first.content.decode()
+    assert 'href="?q=turbine&amp;page=2"' in html
+    second = client.get("/search/", {"q": "turbine", "page": "2"})
+    assert len(second.context["results"]) == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "a",
+        "x" * 1000,
+        "!!!",
+        "&&|!():*<>",
+        '"unclosed quote',
+        "'; DROP TABLE news_post; --",
+        "1 OR 1=1",
+        "null\x00byte",
+        "-",
+        "émigré naïve 東京",
+    ],
+)
+def test_hostile_queries_return_a_page(client, query):
+    make_post(title="Anything")
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert "<h1>Search</h1>" in response.content.decode()
+
+
+@postgres_only
+def test_the_search_vector_follows_an_edit(client):
+    post = make_post(title="Old words")
+    post.title = "Electrolyser breakthrough"
+    post.save()
+    assert _titles(client.get("/search/", {"q": "electrolyser"})) == ["Electrolyser breakthrough"]
+
+
+@postgres_only
+def test_the_search_vector_follows_a_bulk_update():
+    from news.models import Post
+
+    post = make_post(title="Old words")
+    Post.objects.filter(pk=post.pk).update(standfirst="A tokamak for fusion.")
+    assert Post.objects.filter(search_vector="tokamak").count() == 1
+
+
+@pytest.mark.parametrize("count", [2, 10])
+def test_search_has_a_fixed_query_budget(client, django_assert_max_num_queries, count):
+    topic = make_topic()
+    for n in range(count):
+        make_post(title=f"Biofuel {n}", topics=[topic])
+        make_report(title=f"Biofuel report {n}", topics=[topic])
+        make_contact(name=f"Biofuel expert {n}", topics=[topic])
+    # the matches, one query per kind on the page, and the topics the filter offers.
+    with django_assert_max_num_queries(5):
+        response = client.get("/search/", {"q": "biofuel"})
+    assert len(response.context["results"]) == min(3 * count, 10)
+
+
+@postgres_only
+def test_a_quoted_phrase_needs_its_words_side_by_side(client):
+    make_post(title="Apart", standfirst="Carbon is stored; capture comes later.")
+    make_post(title="Together", standfirst="A carbon capture plant.")
+    assert _titles(client.get("/search/", {"q": '"carbon capture"'})) == ["Together"]
