@@ -284,6 +284,8 @@ def highlight(text, words):
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < (first.start() if first else start + 20) else start
     passage = text[start : start + SNIPPET_CHARS]
+    if start + SNIPPET_CHARS < len(text) and " " in passage:
+        passage = passage[: passage.rindex(" ")]  # end on a whole word
     marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", passage)
     prefix = "… " if start else ""
     suffix = " …" if start + SNIPPET_CHARS < len(text) else ""
