@@ -30,7 +30,7 @@ from reports.models import Report
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
-CANDIDATES = 1000  # per kind, on PostgreSQL: see _matching()
+CANDIDATES = 500  # per kind, on PostgreSQL: see _matching()
 MAX_RESULTS = 3 * CANDIDATES
 SNIPPET_CHARS = 240
 # Private-use characters mark matches inside a snippet until it has been escaped; then
