@@ -1,14 +1,17 @@
 """The sitemap and robots.txt: every live page for crawlers, nothing unpublished."""
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from publishing.models import Status
 from tests.factories import make_contact, make_post, make_report, make_topic
 
 pytestmark = pytest.mark.django_db
+FUTURE = timezone.now() + timedelta(days=365)
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -44,7 +47,7 @@ def test_posts_and_reports_carry_their_last_change_date(client):
 def test_drafts_scheduled_items_and_inactive_contacts_are_not_in_the_sitemap(client):
     hidden = [
         make_post(status=Status.DRAFT),
-        make_post(publish_at="2999-01-01T00:00:00Z"),
+        make_post(publish_at=FUTURE),
         make_report(status=Status.DRAFT),
         make_contact(is_active=False),
     ]
