@@ -7,15 +7,17 @@ from django.utils.html import format_html
 
 from contacts import services
 from contacts.models import Contact, Enquiry
+from publishing.admin import EditorialAdmin
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
-    list_display = ["name", "job_title", "team", "is_active", "enquiry_count"]
+class ContactAdmin(EditorialAdmin):
+    list_display = ["name", "job_title", "team", "thumbnail", "is_active", "enquiry_count"]
     list_filter = ["is_active", "topics"]
     search_fields = ["name", "job_title", "team", "email"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["topics"]
+    image_fields = [("photo", "photo_renditions")]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(enquiry_total=Count("enquiries"))

@@ -45,12 +45,16 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sites",
+    "django.contrib.redirects",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "ckeditor",
     "django_tasks",
     "django_tasks_db",
+    "reversion",
+    "reversion_compare",
     "publishing",
     "topics",
     "reports",
@@ -69,9 +73,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An old address (a published item's previous slug) answers 301 to the new one.
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "ktnsite.urls"
+# django.contrib.redirects keeps old slugs' redirects per site; this project is one site.
+SITE_ID = 1
 
 TEMPLATES = [
     {
@@ -122,6 +130,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Django serves uploads itself only for local runs and tests; production serves them from
 # the storage backend (a CDN or S3-compatible bucket) or the web server in front.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
+# Uploaded images (hero images, contact photos, report covers): size and pixel caps. The pixel
+# cap stops decompression bombs: a small file that would take gigabytes to open.
+IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_MB", "10")) * 1024 * 1024
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -34,6 +34,7 @@ urlpatterns = [
     path("feeds/", include(feed_patterns)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("preview/", include("publishing.urls")),
     path("admin/", admin.site.urls),
 ]
 

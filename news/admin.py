@@ -1,22 +1,68 @@
 """Admin for news posts."""
 
+from django import forms
 from django.contrib import admin
 
 from news.models import Post
+from news.services import post_mark_major_change
+from publishing.admin import PublishableAdmin, PublishableAdminForm, StateFilter
+
+
+class PostAdminForm(PublishableAdminForm):
+    major_change = forms.BooleanField(
+        label="This is a major change",
+        required=False,
+        help_text='Readers then see "Updated on" with today\'s date and your note. '
+        "Leave it unticked for typo fixes and small edits.",
+    )
+    major_change_note = forms.CharField(
+        label="Note for readers",
+        max_length=300,
+        required=False,
+        help_text="One sentence on what changed, e.g. “Corrected the funding total.”",
+    )
+
+    class Meta:
+        model = Post
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("major_change") and not cleaned.get("major_change_note", "").strip():
+            self.add_error("major_change_note", "Say in one sentence what changed.")
+        return cleaned
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "publish_at", "is_featured"]
-    list_filter = ["status", "is_featured", "topics"]
+class PostAdmin(PublishableAdmin):
+    form = PostAdminForm
+    list_display = ["title", "state", "publish_at", "topic_names", "thumbnail", "is_featured"]
+    list_filter = [StateFilter, "topics", "is_featured"]
     search_fields = ["title", "standfirst", "body"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["report", "contacts"]
     filter_horizontal = ["topics"]
     date_hierarchy = "publish_at"
+    image_fields = [("hero_image", "hero_renditions")]
+    readonly_fields = ["major_change_at", "change_note"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative"]}),
         ("Links", {"fields": ["topics", "report", "contacts"]}),
         ("Publishing", {"fields": ["status", "publish_at", "is_featured"]}),
+        (
+            "Change note",
+            {
+                "fields": ["major_change", "major_change_note", "major_change_at", "change_note"],
+                "description": "Only for editing a post readers have already seen.",
+            },
+        ),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")
+
+    def save_model(self, request, obj, form, change):
+        if change and form.cleaned_data.get("major_change"):
+            post_mark_major_change(post=obj, note=form.cleaned_data["major_change_note"])
+        super().save_model(request, obj, form, change)

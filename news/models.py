@@ -1,9 +1,11 @@
 """Post: a news article with its hero image, report and contacts."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from publishing.images import CheckedImageField, alt_text_error
 from publishing.models import Publishable
 from publishing.richtext import RichTextField
 from publishing.search import search_vector_field
@@ -15,7 +17,12 @@ class Post(Publishable):
         help_text="The opening sentence or two, shown under the title and in lists.",
     )
     body = RichTextField(blank=True)
-    hero_image = models.ImageField(upload_to="news/%Y/", blank=True)
+    hero_image = CheckedImageField(
+        upload_to="news/%Y/",
+        blank=True,
+        help_text="JPEG, PNG, WebP or GIF, up to 10 MB. Wide pictures (1600 px or more) look best.",
+    )
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     hero_alt = models.CharField(
         "hero image alt text",
         max_length=250,
@@ -48,6 +55,21 @@ class Post(Publishable):
     # Filled by a database trigger on PostgreSQL (see publishing.search).
     search_vector = search_vector_field()
 
+    major_change_at = models.DateTimeField(
+        "updated on",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text='Set when an edit is marked as a major change; readers see "Updated on".',
+    )
+    change_note = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="What changed, shown to readers under the date.",
+    )
+    preview_links = GenericRelation("publishing.PreviewLink")
+
     class Meta(Publishable.Meta):
         indexes = [
             # Counting live posts for the paginated lists reads only this index, not the
@@ -60,16 +82,16 @@ class Post(Publishable):
                 name="news_post_featured_idx",
             ),
         ]
+        permissions = [("publish_post", "Can publish posts")]
 
     def get_absolute_url(self):
         return reverse("news:detail", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()
-        if self.hero_image and not self.hero_decorative and not self.hero_alt.strip():
-            raise ValidationError(
-                {"hero_alt": "Describe the image, or tick “decorative” if it adds nothing."}
-            )
+        error = alt_text_error(self.hero_image, self.hero_alt, self.hero_decorative)
+        if error:
+            raise ValidationError({"hero_alt": error})
 
     @property
     def hero_alt_text(self):

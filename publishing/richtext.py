@@ -41,5 +41,7 @@ class RichTextField(models.TextField):
         return value
 
     def formfield(self, **kwargs):
-        kwargs.setdefault("widget", CKEditorWidget(config_name="default"))
+        # Always the editor: the admin would otherwise swap in its plain textarea for any
+        # TextField, and editors would be typing raw HTML.
+        kwargs["widget"] = CKEditorWidget(config_name="default")
         return super().formfield(**kwargs)

@@ -1,6 +1,11 @@
 """Views shared by every publishable model: readers see live items, editors can preview the rest."""
 
+from django.core import signing
+from django.http import Http404
+from django.urls import resolve
 from django.utils.cache import add_never_cache_headers
+
+from publishing.models import PREVIEW_MAX_AGE, PREVIEW_SALT, PreviewLink
 
 
 class PublishableDetailMixin:
@@ -21,6 +26,9 @@ class PublishableDetailMixin:
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        link_item = getattr(self.request, "preview_link_item", None)
+        if link_item is not None and isinstance(link_item, self.model):
+            return queryset.filter(pk=link_item.pk)
         return queryset if self.can_preview() else queryset.live()
 
     def render_to_response(self, context, **kwargs):
@@ -28,3 +36,25 @@ class PublishableDetailMixin:
         if not self.object.is_live:
             add_never_cache_headers(response)
         return response
+
+
+def preview(request, token):
+    """Show one unpublished item to whoever holds a valid, unrevoked preview link.
+
+    The item's own page renders it (the same view as its public address), so the preview is
+    exactly what readers will see, under the "Not public" banner. Never cached, never indexed.
+    """
+    try:
+        pk = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+        link = PreviewLink.objects.select_related("content_type").get(pk=pk)
+    except (signing.BadSignature, PreviewLink.DoesNotExist) as exc:
+        raise Http404("This preview link is not valid or has expired.") from exc
+    item = link.item if link.is_usable else None
+    if item is None:  # revoked, expired, or the item was deleted
+        raise Http404("This preview link is not valid or has expired.")
+    request.preview_link_item = item
+    match = resolve(item.get_absolute_url())
+    response = match.func(request, *match.args, **match.kwargs)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
 
+from publishing.admin import PublishableAdmin, StateFilter
 from reports.forms import ReportAdminForm
 from reports.models import Report
 from reports.services import report_file_read
@@ -12,11 +13,14 @@ FILE_FACTS = ["file_type", "size", "page_count", "file_note", "text_preview", "d
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(PublishableAdmin):
     form = ReportAdminForm
-    list_display = ["title", "status", "publish_at", "file_type", "size", "page_count", "downloads"]
-    list_filter = ["status", "topics", "file_type"]
-    search_fields = ["title", "summary"]
+    list_display = [
+        "title", "state", "publish_at", "topic_names", "thumbnail", "file_type", "size",
+        "page_count", "downloads",
+    ]  # fmt: skip
+    list_filter = [StateFilter, "topics", "file_type"]
+    search_fields = ["title", "summary", "extracted_text"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics"]
     date_hierarchy = "publish_at"
@@ -24,8 +28,13 @@ class ReportAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "topics"]}),
         ("File", {"fields": ["file", *FILE_FACTS]}),
+        ("Cover", {"fields": ["cover_image", "cover_alt", "cover_decorative"]}),
         ("Publishing", {"fields": ["status", "publish_at"]}),
     ]
+    image_fields = [("cover_image", "cover_renditions")]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")
 
     @admin.display(description="size", ordering="file_size")
     def size(self, obj):

@@ -3,17 +3,21 @@
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from publishing.admin import PublishableAdminForm
 from reports.files import identify
 from reports.models import Report
 from topics.models import Topic
 
 
-class ReportAdminForm(forms.ModelForm):
-    """Checks a new upload by its bytes before anything is stored."""
+class ReportAdminForm(PublishableAdminForm):
+    """Checks a new upload by its bytes before anything is stored; publishing needs the right."""
 
     class Meta:
         model = Report
-        fields = ["title", "slug", "summary", "topics", "file", "status", "publish_at"]
+        fields = [
+            "title", "slug", "summary", "topics", "file", "status", "publish_at",
+            "cover_image", "cover_alt", "cover_decorative",
+        ]  # fmt: skip
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -1,11 +1,15 @@
 """Test data builders: one place that knows how to make a valid object of each model."""
 
+import io
 import itertools
 import uuid
 from datetime import timedelta
 
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from contacts.models import Contact, Enquiry
 from ktnsite.demo.files import make_pdf
@@ -206,3 +210,53 @@ def add_hero_image(post, *, alt="A test picture"):
     post.hero_alt = alt
     post.hero_image.save(f"{post.slug}.jpg", ContentFile(make_hero_image(320, 180)), save=True)
     return post
+
+
+def make_image_bytes(fmt="JPEG", size=(1200, 800), *, gps=False, colour=(200, 60, 40)):
+    """A real image file's bytes; with `gps`, it carries camera and GPS EXIF like a phone photo."""
+    image = Image.new("RGB", size, colour)
+    out = io.BytesIO()
+    options = {}
+    if gps:
+        exif = Image.Exif()
+        exif[0x010F] = "PhoneMaker"  # Make
+        exif[0x0110] = "PhoneModel X"  # Model
+        exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}  # GPS
+        options["exif"] = exif
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def make_upload(name="photo.jpg", data=None, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, make_image_bytes() if data is None else data, content_type)
+
+
+def make_staff(username="staff", *, groups=(), perms=()):
+    """A staff user with the given groups (by name) and permissions (by codename)."""
+    # No password: tests log in with force_login, and hashing one costs a second per user.
+    user = User.objects.create_user(username, f"{username}@example.org", None, is_staff=True)
+    user.groups.set(Group.objects.filter(name__in=groups))
+    user.user_permissions.set(Permission.objects.filter(codename__in=perms))
+    return user
+
+
+def admin_post_data(post=None, **overrides):
+    """The fields the post admin form sends, filled from `post` (or a fresh draft)."""
+    when = timezone.localtime(post.publish_at if post else timezone.now())
+    data = {
+        "title": post.title if post else "A new post",
+        "slug": post.slug if post else "a-new-post",
+        "standfirst": post.standfirst if post else "What happened, in a sentence.",
+        "body": post.body if post else "<p>The body.</p>",
+        "hero_alt": post.hero_alt if post else "",
+        "status": post.status if post else Status.DRAFT,
+        "publish_at_0": when.strftime("%d/%m/%Y"),
+        "publish_at_1": when.strftime("%H:%M:%S"),
+        "topics": [t.pk for t in post.topics.all()] if post else [],
+        "contacts": [c.pk for c in post.contacts.all()] if post else [],
+        "report": post.report_id or "" if post else "",
+    }
+    if post and post.hero_decorative:
+        data["hero_decorative"] = "on"
+    data.update(overrides)
+    return data

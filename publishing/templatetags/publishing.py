@@ -1,9 +1,10 @@
-"""Template tags for published content: sanitised rich text and share links."""
+"""Template tags for published content: sanitised rich text, share links, pictures."""
 
 from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils.safestring import mark_safe
 
 from publishing import sharing
@@ -44,3 +45,28 @@ def share_links(path, title):
         ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}), True),
         ("Email", f"mailto:?subject={quote(title)}&body={quote(url)}", False),
     ]
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(image, renditions, alt, sizes="100vw", lazy=True, css_class=""):
+    """A responsive <picture> from stored renditions: WebP first, then the JPEG/PNG fallback.
+
+    Everything comes from the renditions JSON saved with the image, so no query, no file read.
+    """
+    sources = (renditions or {}).get("sources") or []
+    context = {"alt": alt, "sizes": sizes, "lazy": lazy, "css_class": css_class}
+    if not sources:
+        # An image saved before renditions existed: shown as it is, still never read here.
+        context["src"] = image.url if image else ""
+        return context
+    url = (image.storage if image else default_storage).url
+    largest = sources[-1]
+    context.update(
+        src=url(largest["fallback"]),
+        width=largest["w"],
+        height=largest["h"],
+        fallback_type=renditions.get("fallback_type", "image/jpeg"),
+        webp_srcset=", ".join(f"{url(s['webp'])} {s['w']}w" for s in sources),
+        fallback_srcset=", ".join(f"{url(s['fallback'])} {s['w']}w" for s in sources),
+    )
+    return context

@@ -70,3 +70,21 @@ def test_mailing_list_pages_have_no_axe_violations(page, demo_live, route):
         page.goto(token_url(subscriber, purpose, absolute=False))
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_preview_link_page_has_no_axe_violations(page, demo_live):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from news.models import Post
+    from publishing.models import PreviewLink, Status
+
+    post = Post.objects.get(slug=SEED_POST_SLUG)
+    post.status = Status.DRAFT
+    post.save()
+    link = PreviewLink.objects.create(item=post, expires_at=timezone.now() + timedelta(days=7))
+    page.goto(link.get_absolute_url())
+    assert page.get_by_role("status").inner_text().startswith("Not public")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

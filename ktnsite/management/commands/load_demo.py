@@ -12,6 +12,7 @@ from ktnsite.demo import content
 from ktnsite.demo.files import make_hero_image, make_pdf
 from news.models import Post
 from publishing.models import Status
+from publishing.services import image_renditions_make
 from reports.models import Report
 from reports.services import report_file_read
 from topics.models import Topic
@@ -87,6 +88,10 @@ class Command(BaseCommand):
                 image = make_hero_image(seed_offset=index)
                 post.hero_image.save(f"{data['slug']}.jpg", ContentFile(image), save=False)
             post.save()
+            if post.hero_image:
+                image_renditions_make(
+                    instance=post, image_field="hero_image", renditions_field="hero_renditions"
+                )
             post.topics.set(topics[slug] for slug in data["topics"])
             post.contacts.set(contacts[slug] for slug in data["contacts"])
             created += 1

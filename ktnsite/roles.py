@@ -1,0 +1,44 @@
+"""Roles: the "Editors" group and the one list of what editors may do."""
+
+from django.contrib.auth.management import create_permissions
+
+EDITORS = "Editors"
+CONTENT = ["add", "change", "delete", "view"]
+
+# app_label.model -> actions. Models not installed are skipped, so when a model is added later,
+# a new migration calling editors_group_sync() again grants it. Users, groups and permissions
+# are deliberately absent.
+EDITOR_PERMISSIONS = {
+    "news.post": [*CONTENT, "publish"],
+    "reports.report": [*CONTENT, "publish"],
+    "contacts.contact": CONTENT,
+    "topics.topic": CONTENT,
+    "publishing.previewlink": ["change", "delete", "view"],
+    "redirects.redirect": CONTENT,
+    "contacts.enquiry": ["view"],
+    "mailinglist.subscriber": ["view"],
+}
+
+
+def editors_group_sync(apps, schema_editor=None):
+    """Create or update the Editors group; safe to run in any migration, any number of times."""
+    # During a fresh migrate, permissions are only created after all migrations have run.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    wanted = {
+        (label.split(".")[0], f"{action}_{label.split('.')[1]}")
+        for label, actions in EDITOR_PERMISSIONS.items()
+        for action in actions
+    }
+    permissions = [
+        permission
+        for permission in Permission.objects.select_related("content_type")
+        if (permission.content_type.app_label, permission.codename) in wanted
+    ]
+    group.permissions.set(permissions)

@@ -1,0 +1,74 @@
+"""An editor writes, illustrates, previews, schedules and publishes a post; a reader finds it."""
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from ktnsite.roles import editors_group_sync
+from tests.factories import make_image_bytes
+
+TITLE = "Hydrogen valleys win new funding"
+
+
+def _set_publish_time(page, when):
+    when = timezone.localtime(when)
+    page.fill("#id_publish_at_0", when.strftime("%d/%m/%Y"))
+    page.fill("#id_publish_at_1", when.strftime("%H:%M:%S"))
+
+
+def test_an_editor_takes_a_post_from_draft_to_published(page, browser, live_server):
+    editors_group_sync(apps)  # the live-server database is flushed between tests
+    editor = User.objects.create_user("eve", password="a long editor password", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+
+    page.goto("/admin/login/?next=/admin/news/post/add/")
+    page.get_by_label("Username").fill("eve")
+    page.get_by_label("Password").fill("a long editor password")
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_label("Title").fill(TITLE)
+    page.get_by_label("Standfirst").fill("Three hydrogen valleys share new funding.")
+    body = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
+    body.click()
+    page.keyboard.type("The valleys will link producers and users of hydrogen.")
+    page.set_input_files(
+        "#id_hero_image",
+        files=[{"name": "valley.jpg", "mimeType": "image/jpeg", "buffer": make_image_bytes()}],
+    )
+    page.get_by_label("Hero image alt text").fill("Hydrogen storage tanks in a green valley")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+
+    # Preview the draft at its public address.
+    page.get_by_role("link", name="View on site").click()
+    expect(page.get_by_role("status")).to_contain_text("Not public")
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.locator(".article__body")).to_contain_text("link producers and users")
+    expect(page.get_by_alt_text("Hydrogen storage tanks in a green valley")).to_be_visible()
+    page.go_back()
+
+    # Schedule it for tomorrow: the admin says Scheduled, readers do not see it yet.
+    page.get_by_label("Status").select_option("published")
+    _set_publish_time(page, timezone.now() + timedelta(days=1))
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("tr", has_text=TITLE).locator("td.field-state")).to_have_text("Scheduled")
+    reader = browser.new_context(base_url=live_server.url).new_page()
+    reader.goto("/news/")
+    expect(reader.get_by_role("link", name=TITLE)).to_have_count(0)
+    reader.context.close()
+
+    # Publish it now; the reader finds it on /news/ with its picture.
+    page.locator("#result_list").get_by_role("link", name=TITLE).click()
+    _set_publish_time(page, timezone.now() - timedelta(minutes=1))
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("tr", has_text=TITLE).locator("td.field-state")).to_have_text("Published")
+    reader = browser.new_context(base_url=live_server.url).new_page()  # a reader arriving now
+    reader.goto("/news/")
+    reader.get_by_role("link", name=TITLE).click()
+    expect(reader.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(reader.get_by_role("status")).to_have_count(0)
+    expect(reader.get_by_alt_text("Hydrogen storage tanks in a green valley")).to_be_visible()
+    reader.context.close()
