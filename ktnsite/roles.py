@@ -23,10 +23,15 @@ EDITOR_PERMISSIONS = {
 def editors_group_sync(apps, schema_editor=None):
     """Create or update the Editors group; safe to run in any migration, any number of times."""
     # During a fresh migrate, permissions are only created after all migrations have run.
+    # create_permissions skips apps without a models module, which is how migration states
+    # present every app; the real value is put back so the live registry is never changed.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = original
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -128,3 +128,15 @@ def test_bulk_unpublish_takes_posts_off_the_site(editors_client, client):
     )
     editors_client.logout()
     assert client.get(live.get_absolute_url()).status_code == 404
+
+
+def test_syncing_the_group_again_keeps_it_and_leaves_the_app_registry_alone():
+    from django.apps import apps
+
+    from ktnsite.roles import editors_group_sync
+
+    before = {config.label: config.models_module for config in apps.get_app_configs()}
+    count = Group.objects.get(name="Editors").permissions.count()
+    editors_group_sync(apps)
+    assert {config.label: config.models_module for config in apps.get_app_configs()} == before
+    assert Group.objects.get(name="Editors").permissions.count() == count
