@@ -15,8 +15,12 @@ EDITOR_PERMISSIONS = {
     "topics.topic": CONTENT,
     "publishing.previewlink": ["change", "delete", "view"],
     "redirects.redirect": CONTENT,
-    "contacts.enquiry": ["view"],
-    "mailinglist.subscriber": ["view"],
+    # The enquiry inbox: read, mark handled, resend a failed delivery.
+    "contacts.enquiry": ["view", "change"],
+    # The mailing list: read, export, and erase a subscriber on request (deletion is erasure).
+    "mailinglist.subscriber": ["view", "delete"],
+    "mailinglist.delivery": ["view"],
+    "mailinglist.topicaudience": ["view"],
 }
 
 

@@ -61,7 +61,7 @@ class LatestPostsFeed(Feed):
             return []
         try:
             # The file's size comes from storage, never the database: no extra query.
-            length = str(item.hero_image.size)
+            length = str(item.hero_image.storage.size(image.name))
         except OSError:
             length = "0"
         return [Enclosure(image.url, length, image.mime_type)]

@@ -15,21 +15,36 @@ class ShareImage:
     mime_type: str
     width: int | None = None
     height: int | None = None
+    name: str = ""  # the storage name, for the file's size in feed enclosures
 
 
 def post_share_image(post):
     """The one place that picks the picture shown when a post is shared or syndicated.
 
-    The hero image as uploaded for now; when renditions land, the sharing rendition
-    goes here and every page, feed and JSON-LD block follows.
+    The largest JPEG/PNG rendition (1600 px at most: what social sites expect, and a
+    format every one of them reads); the upload itself only for an image saved before
+    renditions existed.
     """
     if not post.hero_image:
         return None
+    sources = (post.hero_renditions or {}).get("sources") or []
+    if sources:
+        largest = sources[-1]
+        name = largest["fallback"]
+        return ShareImage(
+            url=absolute_url(post.hero_image.storage.url(name)),
+            alt=post.hero_alt_text,
+            mime_type=post.hero_renditions.get("fallback_type", "image/jpeg"),
+            width=largest["w"],
+            height=largest["h"],
+            name=name,
+        )
     name = post.hero_image.name
     return ShareImage(
         url=absolute_url(post.hero_image.url),
         alt=post.hero_alt_text,
         mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        name=name,
     )
 
 

@@ -1,10 +1,9 @@
 """The enquiries inbox in the admin: per contact, filtered, searched, handled and resent."""
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from contacts.models import EnquiryState
-from tests.factories import make_contact, make_enquiry
+from tests.factories import make_contact, make_enquiry, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -12,12 +11,9 @@ INBOX = "/admin/contacts/enquiry/"
 
 
 @pytest.fixture
-def inbox_client(client, django_user_model):
-    user = django_user_model.objects.create_user("inbox", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(codename__in=["view_enquiry", "change_enquiry", "view_contact"])
-    )
-    client.force_login(user)
+def inbox_client(client):
+    """A member of the Editors group: the inbox is theirs to work."""
+    client.force_login(make_staff("inbox", groups=["Editors"]))
     return client
 
 

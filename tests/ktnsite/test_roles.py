@@ -34,7 +34,8 @@ def test_the_editors_group_exists_after_migrate():
     for model in ["post", "report", "contact", "topic"]:
         assert {f"add_{model}", f"change_{model}", f"delete_{model}"} <= codenames
     assert {"publish_post", "publish_report"} <= codenames
-    assert {"view_enquiry", "view_subscriber"} <= codenames
+    assert {"view_enquiry", "change_enquiry", "view_subscriber", "delete_subscriber"} <= codenames
+    assert {"view_delivery", "view_topicaudience"} <= codenames
     assert not {"change_user", "add_group", "change_permission"} & codenames
 
 
@@ -48,6 +49,8 @@ def test_the_editors_group_exists_after_migrate():
         "admin:topics_topic_add",
         "admin:contacts_enquiry_changelist",
         "admin:mailinglist_subscriber_changelist",
+        "admin:mailinglist_delivery_changelist",
+        "admin:mailinglist_topicaudience_changelist",
     ],
 )
 def test_an_editor_can_open_the_content_screens(editors_client, url):

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from mailinglist.models import Delivery, Frequency, State, Subscriber
-from tests.factories import make_post, make_subscriber, make_topic
+from tests.factories import make_post, make_staff, make_subscriber, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +109,13 @@ def test_deleting_one_subscriber_from_its_page_erases_it_too(admin_client, admin
     assert not Subscriber.objects.exists()
     assert not LogEntry.objects.filter(object_repr__contains="forget-me").exists()
     assert LogEntry.objects.get().object_repr == f"Erased subscriber #{gone.pk}"
+
+
+def test_an_editor_can_erase_a_subscriber_on_request(client):
+    client.force_login(make_staff("ed", groups=["Editors"]))
+    subscriber = make_subscriber(email="forget.me@example.org")
+    response = client.post(
+        CHANGELIST, {"action": "erase", "_selected_action": [subscriber.pk]}, follow=True
+    )
+    assert "Erased 1 subscriber(s)." in response.content.decode()
+    assert not Subscriber.objects.filter(pk=subscriber.pk).exists()

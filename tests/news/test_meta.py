@@ -93,3 +93,20 @@ def test_absolute_urls_follow_the_configured_site_url(client, settings):
     post = make_post()
     head = _head(client, post.get_absolute_url())
     assert head.links["canonical"] == "https://www.example.org" + post.get_absolute_url()
+
+
+def test_shared_picture_is_the_largest_rendition_with_its_size(client):
+    from publishing.services import image_renditions_make
+
+    post = add_hero_image(make_post(title="Wind power"), alt="A turbine")
+    image_renditions_make(
+        instance=post, image_field="hero_image", renditions_field="hero_renditions"
+    )
+    largest = post.hero_renditions["sources"][-1]
+    head = _head(client, post.get_absolute_url())
+    assert head.meta["og:image"] == settings.SITE_URL + post.hero_image.storage.url(
+        largest["fallback"]
+    )
+    assert head.meta["og:image:width"] == str(largest["w"])
+    assert head.meta["og:image:height"] == str(largest["h"])
+    assert head.meta["og:image:type"] == "image/jpeg"
