@@ -9,17 +9,22 @@
     var dialog = root.querySelector("dialog");
     var opener = root.querySelector("[data-share-open]");
     if (!dialog || !opener || typeof dialog.showModal !== "function") return;
-    dialog.close();
+    // Removing the attribute, not close(): close() queues a "close" event, which would move
+    // focus to the button (and scroll the page to it) as soon as the article loads.
+    dialog.removeAttribute("open");
     opener.hidden = false;
     root.querySelector("[data-share-close]").hidden = false;
     opener.setAttribute("aria-expanded", "false");
+    var openedByReader = false;
     opener.addEventListener("click", function () {
       dialog.showModal();
+      openedByReader = true;
       opener.setAttribute("aria-expanded", "true");
     });
     dialog.addEventListener("close", function () {
       opener.setAttribute("aria-expanded", "false");
-      opener.focus();
+      if (openedByReader) opener.focus();
+      openedByReader = false;
     });
 
     var status = root.querySelector("[data-share-status]");

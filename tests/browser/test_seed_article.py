@@ -48,3 +48,13 @@ def test_without_javascript_the_share_links_are_simply_there(browser, live_serve
     expect(page.get_by_role("link", name="LinkedIn")).to_be_visible()
     expect(page.get_by_role("link", name="Email")).to_be_visible()
     context.close()
+
+
+def test_opening_the_article_leaves_focus_and_scroll_at_the_top(page, demo_live):
+    # Regression: closing the no-JS panel on load used to fire "close", which focused the
+    # share button and scrolled the reader past the title and hero image.
+    page.goto(ARTICLE)
+    expect(page.get_by_role("button", name="Share this article")).to_be_visible()
+    page.wait_for_timeout(200)  # let any queued "close" event run
+    assert page.evaluate("window.scrollY") == 0
+    assert page.evaluate("document.activeElement === document.body")
