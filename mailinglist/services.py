@@ -389,6 +389,16 @@ def _live_items(rows):
     return items
 
 
+def _mark_finished(*, sent, skipped):
+    """Mark a batch of deliveries sent or skipped in two updates, not one per email."""
+    if sent:
+        Delivery.objects.filter(pk__in=sent).update(
+            status=DeliveryStatus.SENT, sent_at=timezone.now(), claim=None
+        )
+    if skipped:
+        Delivery.objects.filter(pk__in=skipped).update(status=DeliveryStatus.SKIPPED, claim=None)
+
+
 def _release(rows, error):
     """Put rows back for a later run, or give up on them after MAX_ATTEMPTS."""
     for row in rows:
@@ -461,14 +471,7 @@ def deliveries_send():
             finally:
                 # Marked a batch at a time (one commit, not one per email). A crash before
                 # this leaves rows "sending", never re-sent: at most once, as promised.
-                if sent:
-                    Delivery.objects.filter(pk__in=sent).update(
-                        status=DeliveryStatus.SENT, sent_at=timezone.now(), claim=None
-                    )
-                if skipped:
-                    Delivery.objects.filter(pk__in=skipped).update(
-                        status=DeliveryStatus.SKIPPED, claim=None
-                    )
+                _mark_finished(sent=sent, skipped=skipped)
                 tally["sent"] += len(sent)
                 tally["skipped"] += len(skipped)
     finally:
@@ -540,15 +543,8 @@ def digests_send():
                     sent += [row.pk for row, _ in pairs]
                     tally["sent"] += 1
             finally:
-                if sent:
-                    Delivery.objects.filter(pk__in=sent).update(
-                        status=DeliveryStatus.SENT, sent_at=timezone.now(), claim=None
-                    )
-                if skipped:
-                    Delivery.objects.filter(pk__in=skipped).update(
-                        status=DeliveryStatus.SKIPPED, claim=None
-                    )
-                    tally["skipped"] += len(skipped)
+                _mark_finished(sent=sent, skipped=skipped)
+                tally["skipped"] += len(skipped)
     finally:
         connection.close()
     return tally
