@@ -14,6 +14,7 @@ from contacts.models import Contact
 from ktnsite import search as site_search
 from news.models import Post
 from reports.models import Report
+from topics.forms import TopicFilterField
 from topics.models import Topic
 
 HOME_FEATURED = 3
@@ -70,13 +71,7 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", "Everything")] + [(k.key, k.label) for k in site_search.KINDS.values()],
     )
-    topic = forms.ModelChoiceField(
-        label="Topic",
-        required=False,
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        empty_label="All topics",
-    )
+    topic = TopicFilterField()
 
 
 SEARCH_PAGE_SIZE = 10

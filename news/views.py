@@ -9,18 +9,11 @@ from django.views.generic import DetailView, ListView
 from news.models import Post
 from news.seo import post_json_ld, post_share_image
 from publishing.views import PublishableDetailMixin
-from topics.models import Topic
+from topics.forms import TopicFilterField
 
 
 class PostFilterForm(forms.Form):
-    topic = forms.ModelChoiceField(
-        label="Topic",
-        required=False,
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        empty_label="All topics",
-        error_messages={"invalid_choice": "There is no such topic."},
-    )
+    topic = TopicFilterField(error_messages={"invalid_choice": "There is no such topic."})
     year = forms.TypedChoiceField(
         label="Year",
         required=False,

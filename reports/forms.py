@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from publishing.admin import PublishableAdminForm
 from reports.files import identify
 from reports.models import Report
-from topics.models import Topic
+from topics.forms import TopicFilterField
 
 
 class ReportAdminForm(PublishableAdminForm):
@@ -30,12 +30,8 @@ class ReportAdminForm(PublishableAdminForm):
 class ReportFilterForm(forms.Form):
     """The /reports/ filters, read from readable query strings: ?topic=net-zero&year=2021."""
 
-    topic = forms.ModelChoiceField(
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="All topics",
-        error_messages={"invalid_choice": "There is no such topic; choose one from the list."},
+    topic = TopicFilterField(
+        error_messages={"invalid_choice": "There is no such topic; choose one from the list."}
     )
     year = forms.TypedChoiceField(
         coerce=int,
