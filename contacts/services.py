@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Enquiry, EnquiryState
+from publishing.sharing import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -191,8 +192,7 @@ def _context(enquiry):
         "contact": enquiry.contact,
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
-        "admin_url": settings.SITE_URL
-        + reverse("admin:contacts_enquiry_change", args=[enquiry.pk]),
+        "admin_url": absolute_url(reverse("admin:contacts_enquiry_change", args=[enquiry.pk])),
     }
 
 

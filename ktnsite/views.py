@@ -13,6 +13,7 @@ from django.views.static import serve
 from contacts.models import Contact
 from ktnsite import search as site_search
 from news.models import Post
+from publishing.sharing import absolute_url
 from reports.models import Report
 from topics.forms import TopicFilterField
 from topics.models import Topic
@@ -116,7 +117,7 @@ def robots_txt(request):
         "Disallow: /preview/",
         f"Disallow: {reverse('search')}",
         "",
-        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

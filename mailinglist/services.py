@@ -25,6 +25,7 @@ from mailinglist.models import (
     Subscriber,
 )
 from mailinglist.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, token_url
+from publishing.sharing import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -239,7 +240,7 @@ def _item_context(item):
     return {
         "title": item.title,
         "summary": getattr(item, "standfirst", "") or getattr(item, "summary", ""),
-        "url": f"{settings.SITE_URL}{item.get_absolute_url()}",
+        "url": absolute_url(item.get_absolute_url()),
         "publish_at": item.publish_at,
     }
 

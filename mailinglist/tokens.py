@@ -7,6 +7,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from publishing.sharing import absolute_url
+
 # One salt per purpose, so a preferences token can never be used as a confirmation.
 CONFIRM = "mailinglist.confirm"
 PREFERENCES = "mailinglist.preferences"
@@ -35,4 +37,4 @@ def read_token(token, purpose):
 def token_url(subscriber, purpose, *, absolute=True):
     path = reverse(f"mailinglist:{_ROUTES[purpose]}")
     url = f"{path}?{urlencode({'token': make_token(subscriber, purpose)})}"
-    return f"{settings.SITE_URL}{url}" if absolute else url
+    return absolute_url(url) if absolute else url

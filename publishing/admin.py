@@ -3,7 +3,6 @@
 import copy
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -22,6 +21,7 @@ from publishing.services import (
     publishable_unpublish,
     slug_redirect_record,
 )
+from publishing.sharing import absolute_url
 
 NO_PUBLISH_MESSAGE = (
     "You do not have permission to publish. Save it as a draft and ask an editor who can publish."
@@ -203,7 +203,7 @@ class PublishableAdmin(EditorialAdmin):
     def create_preview_links(self, request, queryset):
         for item in queryset:
             link = preview_link_create(item=item, user=request.user)
-            url = settings.SITE_URL + link.get_absolute_url()
+            url = absolute_url(link.get_absolute_url())
             self.message_user(
                 request,
                 format_html(
@@ -242,7 +242,7 @@ class PreviewLinkAdmin(admin.ModelAdmin):
     def link(self, obj):
         if not obj.is_usable:
             return "—"
-        url = settings.SITE_URL + obj.get_absolute_url()
+        url = absolute_url(obj.get_absolute_url())
         return format_html('<a href="{}">{}</a>', url, url)
 
     @admin.display(description="works", boolean=True)

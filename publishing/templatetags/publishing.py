@@ -3,7 +3,6 @@
 from urllib.parse import quote, urlencode
 
 from django import template
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.safestring import mark_safe
 
@@ -33,7 +32,7 @@ def json_ld(value):
 @register.simple_tag
 def share_links(path, title):
     """The share targets for a page: plain links, so no third-party script ever loads."""
-    url = settings.SITE_URL + path
+    url = sharing.absolute_url(path)
     return [
         # (label, href, opens another site in a new tab)
         (
