@@ -27,7 +27,9 @@
       openedByReader = false;
     });
 
+    // The live region only means something once the script can write to it.
     var status = root.querySelector("[data-share-status]");
+    status.hidden = false;
     var copy = root.querySelector("[data-copy-link]");
     if (copy && navigator.clipboard) {
       copy.hidden = false;

@@ -47,6 +47,9 @@ def test_without_javascript_the_share_links_are_simply_there(browser, live_serve
     page.goto(live_server.url + ARTICLE)
     expect(page.get_by_role("link", name="LinkedIn")).to_be_visible()
     expect(page.get_by_role("link", name="Email")).to_be_visible()
+    # Regression: the panel's "Link copied." live region is the script's; without it, an
+    # empty status region was exposed to screen readers (and to tests looking for one).
+    expect(page.get_by_role("status")).to_have_count(0)
     context.close()
 
 
