@@ -116,13 +116,15 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["subscriber", "content_type", "object_id", "status", "attempts", "sent_at"]
+    list_display = [
+        "subscriber", "content_type", "object_id", "status", "attempts", "claimed_at", "sent_at",
+    ]  # fmt: skip
     list_filter = ["status", "content_type"]
     search_fields = ["subscriber__email"]
     list_select_related = ["subscriber", "content_type"]
     readonly_fields = [
         "subscriber", "content_type", "object_id", "status", "attempts", "last_error",
-        "created_at", "sent_at",
+        "created_at", "claimed_at", "sent_at",
     ]  # fmt: skip
     exclude = ["claim"]
 

@@ -128,6 +128,9 @@ class Delivery(models.Model):
         db_index=True,
     )
     claim = models.UUIDField(null=True, blank=True, editable=False)
+    # When a run took it for sending: a row still "sending" long after was in a batch whose
+    # run died before recording the outcome (see services.stuck_deliveries).
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

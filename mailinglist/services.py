@@ -34,6 +34,9 @@ MAX_ATTEMPTS = 5
 BATCH_SIZE = 200
 # How long an item with no topics waits for them before it is taken to have none.
 TOPICLESS_GRACE = timedelta(hours=1)
+# A batch is sent and recorded within minutes; a row "sending" for longer was left by a run
+# that died in between.
+STUCK_AFTER = timedelta(hours=1)
 
 
 def normalise_email(email):
@@ -365,7 +368,7 @@ def _claim(queryset):
     if not ids:
         return None, []
     Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.SENDING, claim=claim
+        status=DeliveryStatus.SENDING, claim=claim, claimed_at=timezone.now()
     )
     rows = list(
         Delivery.objects.filter(claim=claim, status=DeliveryStatus.SENDING).select_related(
@@ -480,11 +483,30 @@ def deliveries_send():
     return tally
 
 
+def stuck_deliveries(*, now=None):
+    """Deliveries a dead run left "sending": whether they went out is unknown.
+
+    They are never re-sent (that could send an item twice), so an operator is told and
+    decides, from the admin's deliveries list filtered by "Being sent".
+    """
+    now = now or timezone.now()
+    return Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STUCK_AFTER)
+
+
 def alerts_send(*, now=None):
     """What the task and `manage.py send_alerts` run: fan out due alerts, send immediates."""
     signups = subscriber_emails_send()
     created = alerts_fan_out(now=now)
-    return {"signup_emails": signups, "deliveries": created, **deliveries_send()}
+    tally = {"signup_emails": signups, "deliveries": created, **deliveries_send()}
+    tally["stuck"] = stuck_deliveries(now=now).count()
+    if tally["stuck"]:
+        logger.error(
+            "%d alert deliveries have been 'being sent' for over %s: a run stopped before "
+            "recording them. They are not retried; check them in the admin.",
+            tally["stuck"],
+            STUCK_AFTER,
+        )
+    return tally
 
 
 def digests_send():
@@ -511,7 +533,7 @@ def digests_send():
             # overlapping runs never put one item in two digests.
             claim = uuid.uuid4()
             Delivery.objects.filter(subscriber_id__in=batch, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.SENDING, claim=claim
+                status=DeliveryStatus.SENDING, claim=claim, claimed_at=timezone.now()
             )
             rows = list(
                 Delivery.objects.filter(claim=claim).select_related("subscriber", "content_type")

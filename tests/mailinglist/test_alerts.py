@@ -1,5 +1,6 @@
 """Topic alerts: who is told when a post goes live, when, and never twice."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -268,3 +269,29 @@ def test_a_post_published_through_the_admin_reaches_subscribers_of_the_topics_ti
     assert response.status_code == 302, response.content.decode()[:2000]
     assert [m.to for m in mail.outbox] == [[reader.email]]
     assert mail.outbox[0].subject == "Made in the admin"
+
+
+def test_send_alerts_reports_deliveries_a_dead_run_left_sending_and_does_not_resend(go_live):
+    topic = make_topic()
+    make_subscriber(topics=[topic])
+    go_live([topic])
+    delivery = Delivery.objects.get()
+    assert delivery.claimed_at is not None  # every run stamps the rows it takes
+    # A run claimed it two hours ago and died before recording whether it went out.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENDING, claimed_at=timezone.now() - timedelta(hours=2)
+    )
+    mail.outbox.clear()
+    err = io.StringIO()
+    call_command("send_alerts", stdout=io.StringIO(), stderr=err)
+    assert "1 deliveries have been 'being sent' for over an hour" in err.getvalue()
+    assert mail.outbox == []
+    assert Delivery.objects.get().status == DeliveryStatus.SENDING
+
+
+def test_a_batch_being_sent_right_now_is_not_reported_stuck(go_live):
+    topic = make_topic()
+    make_subscriber(topics=[topic])
+    go_live([topic])
+    Delivery.objects.update(status=DeliveryStatus.SENDING, claimed_at=timezone.now())
+    assert services.stuck_deliveries().count() == 0

@@ -19,3 +19,9 @@ class Command(BaseCommand):
             "Alerts: {deliveries} deliveries recorded, {sent} sent, {skipped} skipped, "
             "{failed} to retry.".format(**tally)
         )
+        if tally["stuck"]:
+            self.stderr.write(
+                f"{tally['stuck']} deliveries have been 'being sent' for over an hour: a run "
+                "stopped before recording whether they went out. They are not retried, so "
+                "that nobody gets an item twice; see Deliveries in the admin."
+            )
