@@ -160,6 +160,21 @@ def enquiries_resend_failed(*, enquiries):
     return len(ids)
 
 
+def enquiries_purge_old(*, now=None):
+    """Delete delivered enquiries older than CONTACTS_ENQUIRY_RETENTION_DAYS; returns how many.
+
+    The site keeps a reader's personal data only as long as the retention policy says. Only
+    delivered ones go: the contact has their copy by email, whereas a pending or failed
+    enquiry exists nowhere else. A retention of 0 keeps everything.
+    """
+    days = settings.CONTACTS_ENQUIRY_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _ = Enquiry.objects.filter(state=EnquiryState.SENT, created_at__lt=cutoff).delete()
+    return deleted
+
+
 def retry_delay(attempts):
     """Exponential backoff: the base delay, doubled for each attempt made, up to six hours."""
     base = timedelta(seconds=settings.CONTACTS_ENQUIRY_RETRY_SECONDS)

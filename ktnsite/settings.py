@@ -193,6 +193,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONTACTS_ENQUIRY_RATE = os.environ.get("CONTACTS_ENQUIRY_RATE", "5/h")
 CONTACTS_ENQUIRY_MAX_ATTEMPTS = int(os.environ.get("CONTACTS_ENQUIRY_MAX_ATTEMPTS", "10"))
 CONTACTS_ENQUIRY_RETRY_SECONDS = int(os.environ.get("CONTACTS_ENQUIRY_RETRY_SECONDS", "60"))
+# Delivered enquiries older than this are deleted by `manage.py purge_enquiries` (0: never).
+CONTACTS_ENQUIRY_RETENTION_DAYS = int(os.environ.get("CONTACTS_ENQUIRY_RETENTION_DAYS", "365"))
 # The slug of the contact an inactive person's page points to when their topics have no
 # other active contact; empty means the page points to the directory.
 CONTACTS_GENERAL_ENQUIRIES = os.environ.get("CONTACTS_GENERAL_ENQUIRIES", "")
