@@ -135,8 +135,50 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_MB", "10")) * 1024 * 1024
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
 
+
+def media_storage():
+    """The STORAGES["default"] entry: local files unless DJANGO_MEDIA_STORAGE says otherwise.
+
+    `s3` (or django-storages' class path) stores uploads in an S3-compatible bucket, so any
+    number of app servers share them; any other class path is used as it is, without options.
+    """
+    backend = os.environ.get("DJANGO_MEDIA_STORAGE", "").strip()
+    if backend in ("", "filesystem"):
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if backend not in ("s3", "storages.backends.s3.S3Storage"):
+        return {"BACKEND": backend}
+    if not os.environ.get("MEDIA_S3_BUCKET"):
+        sys.exit("DJANGO_MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET, the bucket's name.")
+    options = {
+        "bucket_name": os.environ["MEDIA_S3_BUCKET"],
+        # Public links by default: pages (and cached copies of them) carry image addresses,
+        # and a signed address would stop working in a cached page once it expired.
+        "querystring_auth": env_bool("MEDIA_S3_QUERYSTRING_AUTH"),
+        "querystring_expire": int(os.environ.get("MEDIA_S3_QUERYSTRING_EXPIRE", "3600")),
+        # Never overwrite: a second upload of "report.pdf" gets a new name, as on disk.
+        "file_overwrite": False,
+        # Files read back (report downloads, renditions) spill to a temporary file past this
+        # size instead of being held whole in memory.
+        "max_memory_size": int(os.environ.get("MEDIA_S3_MAX_MEMORY_MB", "8")) * 1024 * 1024,
+    }
+    optional = {
+        "endpoint_url": "MEDIA_S3_ENDPOINT_URL",  # MinIO, Ceph, R2... unset: AWS
+        "region_name": "MEDIA_S3_REGION",
+        "access_key": "MEDIA_S3_ACCESS_KEY_ID",  # unset: boto3's own chain (role, AWS_*)
+        "secret_key": "MEDIA_S3_SECRET_ACCESS_KEY",
+        "custom_domain": "MEDIA_S3_CUSTOM_DOMAIN",  # a CDN in front of the bucket
+        "default_acl": "MEDIA_S3_DEFAULT_ACL",  # unset: the bucket's policy decides
+        "location": "MEDIA_S3_PREFIX",  # a folder inside the bucket
+        "addressing_style": "MEDIA_S3_ADDRESSING_STYLE",  # "path" for most MinIO setups
+    }
+    options.update(
+        {key: os.environ[name] for key, name in optional.items() if os.environ.get(name)}
+    )
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         # Hashed, compressed files in production (after collectstatic); the plain backend
         # when debugging or testing, where no collectstatic has run.

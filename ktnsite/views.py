@@ -1,14 +1,13 @@
 """Site-wide pages that gather every app: home, topic hubs, search, robots.txt and the health check."""
 
 from django import forms
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import DetailView
-from django.views.static import serve
 
 from contacts.models import Contact
 from ktnsite import search as site_search
@@ -134,5 +133,13 @@ def healthz(request):
 
 
 def media(request, path):
-    """Uploaded files, for local runs and tests only (see SERVE_MEDIA in settings)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    """Uploaded files, for local runs and tests only (see SERVE_MEDIA in settings).
+
+    Read through the storage API rather than from MEDIA_ROOT, so it serves whatever
+    storage holds the uploads, including one with no local files.
+    """
+    try:
+        handle = default_storage.open(path, "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, ValueError) as exc:
+        raise Http404("No such file.") from exc
+    return FileResponse(handle)

@@ -18,6 +18,7 @@ from reports.models import Report
 
 logger = logging.getLogger(__name__)
 
+COPY_CHUNK = 1024 * 1024
 FACT_FIELDS = ["file_type", "file_size", "page_count", "extracted_text", "file_note"]
 
 
@@ -38,7 +39,7 @@ def report_file_read(*, report, trusted=False, save=True):
         with report.file.open("rb") as handle:
             identified = identify(handle, report.file.name)
     except (FileNotFoundError, ValueError) as exc:
-        logger.error("Report %s has no file on disk: %r", report.pk, report.file.name)
+        logger.error("Report %s has no file in storage: %r", report.pk, report.file.name)
         report.file_type, report.file_size = "", None
         notes.append(f"The file could not be opened ({type(exc).__name__}).")
     except ValidationError as exc:
@@ -63,15 +64,15 @@ def report_download_record(*, report):
 
 @contextmanager
 def _local_copy(field_file):
-    """A path on local disk for the file, copying it out of remote storage if need be."""
-    try:
-        yield field_file.path
-        return
-    except NotImplementedError:
-        pass  # storage without local paths (S3 and the like)
+    """A temporary file on local disk with the stored file's bytes, deleted afterwards.
+
+    Always a copy, read through the storage API: `storage.path()` cannot be trusted to name
+    a real file (S3 has none; InMemoryStorage returns one that does not exist). The copy is
+    streamed in chunks, so memory stays bounded whatever the file's size.
+    """
     with tempfile.NamedTemporaryFile(suffix=".report") as copy:
         with field_file.open("rb") as source:
-            shutil.copyfileobj(source, copy, 1024 * 1024)
+            shutil.copyfileobj(source, copy, COPY_CHUNK)
         copy.flush()
         yield copy.name
 

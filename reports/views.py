@@ -91,7 +91,7 @@ class ReportDownloadView(PublishableDetailMixin, DetailView):
             handle = report.file.open("rb")
             size = report.file.size
         except (FileNotFoundError, ValueError, OSError) as exc:
-            logger.error("Report %s has no file on disk: %r", report.pk, report.file.name)
+            logger.error("Report %s has no file in storage: %r", report.pk, report.file.name)
             raise Http404("This report's file is not available.") from exc
 
         etag = quote_etag(f"{report.pk}-{size}-{int(report.updated_at.timestamp())}")

@@ -13,6 +13,29 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def memory_storage(settings, tmp_path, monkeypatch):
+    """Uploads kept in Django's InMemoryStorage: a real storage with no local paths, like S3.
+
+    Model fields take `default_storage`, which is lazy and re-read when STORAGES changes, so
+    every FileField follows this setting. Temporary files go to a folder of their own, so a
+    test can check that none is left behind.
+    """
+    import tempfile
+
+    from django.core.files.storage import default_storage
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    default_storage.scratch = scratch
+    return default_storage
+
+
+@pytest.fixture
 def demo(db):
     """The demo content, loaded the way a newcomer loads it."""
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

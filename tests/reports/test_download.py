@@ -59,7 +59,7 @@ def test_a_report_whose_file_vanished_is_a_404_not_a_500(client, caplog):
     report.file.storage.delete(report.file.name)
     response = client.get(report.get_download_url())
     assert response.status_code == 404
-    assert "has no file on disk" in caplog.text
+    assert "has no file in storage" in caplog.text
 
 
 def _body(response):
