@@ -155,6 +155,9 @@ def media_storage():
         # and a signed address would stop working in a cached page once it expired.
         "querystring_auth": env_bool("MEDIA_S3_QUERYSTRING_AUTH"),
         "querystring_expire": int(os.environ.get("MEDIA_S3_QUERYSTRING_EXPIRE", "3600")),
+        # Signature version 4: the one every AWS region and S3-compatible service accepts
+        # (botocore would otherwise sign some addresses with the retired version 2).
+        "signature_version": "s3v4",
         # Never overwrite: a second upload of "report.pdf" gets a new name, as on disk.
         "file_overwrite": False,
         # Files read back (report downloads, renditions) spill to a temporary file past this

@@ -49,7 +49,7 @@ def _nothing_on_local_disk(storage, media_root):
 
 
 def test_the_storage_really_has_no_local_paths(memory_storage):
-    assert type(memory_storage._wrapped).__name__ == "InMemoryStorage"
+    assert memory_storage.__class__.__name__ == "InMemoryStorage"
     assert Report._meta.get_field("file").storage is memory_storage
     assert Post._meta.get_field("hero_image").storage is memory_storage
     memory_storage.save("somewhere/a.txt", io.BytesIO(b"x"))
@@ -181,3 +181,9 @@ def test_load_demo_works_on_a_storage_without_local_files(client, memory_storage
 
 def test_a_file_the_storage_lacks_is_a_404_from_the_media_address(client, memory_storage):
     assert client.get("/media/news/2024/nothing-here.jpg").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/media/../manage.py", "/media/%2e%2e/manage.py", "/media/reports/"])
+def test_the_media_address_serves_nothing_outside_the_storage_nor_a_folder(client, path):
+    make_report()  # so the media folder exists, with a folder in it
+    assert client.get(path).status_code in (400, 404)

@@ -48,3 +48,53 @@ def test_healthz_answers_ok_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok\n"
+
+
+MEDIA_VARIABLES = {
+    "DJANGO_MEDIA_STORAGE": "s3",
+    "MEDIA_S3_BUCKET": "ktn-media",
+    "MEDIA_S3_ENDPOINT_URL": "https://minio.example.org",
+    "MEDIA_S3_REGION": "eu-west-2",
+    "MEDIA_S3_ACCESS_KEY_ID": "AKIAEXAMPLE",
+    "MEDIA_S3_SECRET_ACCESS_KEY": "secret",
+    "MEDIA_S3_CUSTOM_DOMAIN": "media.example.org",
+    "MEDIA_S3_DEFAULT_ACL": "private",
+    "MEDIA_S3_QUERYSTRING_AUTH": "1",
+    "MEDIA_S3_QUERYSTRING_EXPIRE": "600",
+    "MEDIA_S3_PREFIX": "site",
+    "MEDIA_S3_ADDRESSING_STYLE": "path",
+}
+
+
+def test_without_a_media_storage_uploads_stay_on_local_disk(monkeypatch):
+    from ktnsite.settings import media_storage
+
+    monkeypatch.delenv("DJANGO_MEDIA_STORAGE", raising=False)
+    assert media_storage() == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def test_s3_media_storage_is_configured_from_the_environment(monkeypatch):
+    from storages.backends.s3 import S3Storage
+
+    from ktnsite.settings import media_storage
+
+    for name, value in MEDIA_VARIABLES.items():
+        monkeypatch.setenv(name, value)
+    storage = media_storage()
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert options["bucket_name"] == "ktn-media"
+    assert options["endpoint_url"] == "https://minio.example.org"
+    assert (options["region_name"], options["default_acl"]) == ("eu-west-2", "private")
+    assert (options["querystring_auth"], options["querystring_expire"]) == (True, 600)
+    assert options["custom_domain"] == "media.example.org"
+    # Every option is one django-storages knows: it refuses unknown ones when it starts.
+    S3Storage(**options)
+
+
+def test_s3_media_storage_without_a_bucket_stops_startup_with_one_clear_line():
+    result = _check(DJANGO_SECRET_KEY="a-real-secret", DJANGO_MEDIA_STORAGE="s3")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "DJANGO_MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET, the bucket's name."
+    ]
