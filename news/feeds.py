@@ -59,12 +59,13 @@ class LatestPostsFeed(Feed):
         image = post_share_image(item)
         if image is None:
             return []
-        try:
-            # The file's size comes from storage, never the database: no extra query.
-            length = str(item.hero_image.storage.size(image.name))
-        except OSError:
-            length = "0"
-        return [Enclosure(image.url, length, image.mime_type)]
+        length = image.length
+        if length is None:  # renditions made before their sizes were recorded
+            try:
+                length = item.hero_image.storage.size(image.name)
+            except OSError:
+                length = 0
+        return [Enclosure(image.url, str(length), image.mime_type)]
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):

@@ -16,6 +16,7 @@ class ShareImage:
     width: int | None = None
     height: int | None = None
     name: str = ""  # the storage name, for the file's size in feed enclosures
+    length: int | None = None  # the file's size in bytes, where the renditions recorded it
 
 
 def post_share_image(post):
@@ -38,6 +39,7 @@ def post_share_image(post):
             width=largest["w"],
             height=largest["h"],
             name=name,
+            length=largest.get("fallback_bytes"),
         )
     name = post.hero_image.name
     return ShareImage(

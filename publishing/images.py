@@ -129,7 +129,8 @@ def _has_alpha(image):
 def image_process(field_file):
     """Strip metadata from the stored image and write its renditions; return what pages need.
 
-    Returns {"width", "height", "fallback_type", "sources": [{"w", "h", "webp", "fallback"}]}
+    Returns {"width", "height", "fallback_type",
+    "sources": [{"w", "h", "webp", "fallback", "fallback_bytes"}]}
     with storage paths, so a page builds `srcset` without a query or a file read.
     """
     storage = field_file.storage
@@ -169,6 +170,9 @@ def image_process(field_file):
             out = io.BytesIO()
             resized.save(out, save_fmt, **options)
             paths[key] = storage.save(f"{folder}-{width}.{ext}", ContentFile(out.getvalue()))
+        # Kept so feeds can give the enclosure's length without asking the storage (an
+        # HTTP request per item when the files are in a bucket).
+        paths["fallback_bytes"] = out.tell()
         sources.insert(0, {"w": width, "h": height, **paths})
     return {
         "width": base.width,

@@ -4,6 +4,7 @@ import io
 import logging
 import os
 
+import feedparser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -183,7 +184,35 @@ def test_a_file_the_storage_lacks_is_a_404_from_the_media_address(client, memory
     assert client.get("/media/news/2024/nothing-here.jpg").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/media/../manage.py", "/media/%2e%2e/manage.py", "/media/reports/"])
+@pytest.mark.parametrize(
+    "path", ["/media/../manage.py", "/media/%2e%2e/manage.py", "/media/reports/"]
+)
 def test_the_media_address_serves_nothing_outside_the_storage_nor_a_folder(client, path):
     make_report()  # so the media folder exists, with a folder in it
     assert client.get(path).status_code in (400, 404)
+
+
+def test_the_feed_gives_each_enclosures_length_without_asking_the_storage(
+    editors_client, client, memory_storage, monkeypatch
+):
+    for n in range(3):
+        editors_client.post(
+            reverse("admin:news_post_add"),
+            admin_post_data(
+                title=f"Post {n}",
+                slug=f"post-{n}",
+                hero_image=make_upload(f"pic{n}.jpg", make_image_bytes("JPEG", (800, 400))),
+                hero_alt="A lab",
+                status="published",
+            ),
+        )
+    asked = []
+    monkeypatch.setattr(memory_storage._wrapped, "size", lambda name: asked.append(name) or 0)
+    feed = feedparser.parse(client.get("/feeds/news/").content)
+    assert len(feed.entries) == 3
+    for entry in feed.entries:
+        enclosure = entry.enclosures[0]
+        name = enclosure.href.split(memory_storage.base_url, 1)[1]
+        with memory_storage.open(name) as stored:
+            assert int(enclosure.length) == len(stored.read()) > 0
+    assert asked == []  # a bucket would have answered one HTTP request per item
