@@ -36,7 +36,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from ktnsite.demo.files import make_pdf  # noqa: E402
 from reports.files import identify  # noqa: E402
 from reports.models import Report  # noqa: E402
-from reports.services import report_file_read  # noqa: E402
+from reports.services import _local_copy, report_file_read  # noqa: E402
 
 MB = 1024 * 1024
 
@@ -91,6 +91,16 @@ def main():
         )
         print(f"{'':<4}pages={report.page_count} text={len(report.extracted_text):,} chars")
     print(f"largest child process resident size: {child_peak_rss_mb():.0f} MB")
+
+    print("\nCopying a stored file out for the child process (reports.services._local_copy)")
+    big_copy = Report(title="Copy", slug="copy", summary="s")
+    big_copy.file.save("copy.pdf", ContentFile(padded), save=False)
+
+    def copy_out():
+        with _local_copy(big_copy.file) as copied:
+            assert os.path.getsize(copied) == len(padded)
+
+    timed("50 MB file, storage.open() to a temporary file", copy_out)
 
     print("\nDownloading (GET /reports/<slug>/download/)")
     big = Report(title="Big", slug="big", summary="s", status="published")
