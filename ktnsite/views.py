@@ -81,6 +81,7 @@ def search(request):
     form = SearchForm(request.GET or None)
     page = None
     results = []
+    phrase_window = None
     status = 200
     if form.is_bound and not form.is_valid():
         status = 400
@@ -92,6 +93,7 @@ def search(request):
         page = Paginator(rows, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         if query:
             results = site_search.hits(list(page.object_list), query)
+            phrase_window = site_search.phrase_window(query)
     return render(
         request,
         "ktnsite/search.html",
@@ -101,6 +103,7 @@ def search(request):
             "page_obj": page,
             "results": results,
             "capped": page is not None and site_search.is_capped(page.paginator.count),
+            "phrase_window": phrase_window,
         },
         status=status,
     )
