@@ -148,6 +148,7 @@ def test_results_are_paginated_and_keep_the_query(client):
         "&&|!():*<>",
         '"unclosed quote',
         "'; DROP TABLE news_post; --",
+        '"phrase\'; DROP TABLE news_post; --" OR "x y"',
         "1 OR 1=1",
         "null\x00byte",
         "-",
