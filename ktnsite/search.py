@@ -31,7 +31,9 @@ from reports.models import Report
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 CANDIDATES = 500  # per kind, on PostgreSQL: see _matching()
-PHRASE_CANDIDATES = 1000  # per kind: the rows a quoted phrase is checked on, see _matching()
+# Per kind: the rows a quoted phrase is checked on (see _phrase_candidates). As many as an
+# unquoted search ranks, so quoting costs what the unquoted search does, whatever the words.
+PHRASE_CANDIDATES = CANDIDATES
 MAX_RESULTS = 3 * CANDIDATES
 SNIPPET_CHARS = 240
 # Private-use characters mark matches inside a snippet until it has been escaped; then
