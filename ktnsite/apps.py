@@ -6,3 +6,9 @@ from django.apps import AppConfig
 class KtnsiteConfig(AppConfig):
     name = "ktnsite"
     verbose_name = "Site"
+
+    def ready(self):
+        from ktnsite.pagecache import connect_signals
+
+        # Any saved or deleted content makes every cached page stale (ktnsite.pagecache).
+        connect_signals()

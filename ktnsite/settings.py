@@ -75,6 +75,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # An old address (a published item's previous slug) answers 301 to the new one.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Whole pages for anonymous readers (ktnsite.pagecache). Inside the session, CSRF and
+    # messages middleware on purpose: a page served from the cache still passes through
+    # them, so each reader gets their own CSRF cookie and token.
+    "ktnsite.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "ktnsite.urls"
@@ -203,6 +207,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache (ktnsite.pagecache): how long the server keeps an anonymous reader's page
+# (0 turns it off), and how long a browser may keep it. Saving any content empties it at once.
+CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_BROWSER_SECONDS", "60"))
+CACHE_MIDDLEWARE_ALIAS = "default"
+CACHE_MIDDLEWARE_KEY_PREFIX = ""
 
 # Background work (email delivery, alerts) goes through Django's tasks API (django-tasks).
 # The immediate backend runs each task in-process, after the request's commit: right for a

@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from contacts.models import Contact
@@ -125,6 +126,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
+@never_cache  # load balancers must hear about the database now, not ten minutes ago
 def healthz(request):
     """For load balancers: 200 when the database answers, 503 when it does not."""
     try:
