@@ -17,6 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ktnsite.settings")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+# Full pages are timed as rendered; bench/page_cache.py measures the page cache.
+os.environ.setdefault("DJANGO_PAGE_CACHE_SECONDS", "0")
 os.environ.setdefault(
     "DJANGO_STATIC_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )

@@ -13,6 +13,7 @@ their own token filled in when the page is served (the "cacheable placeholder" t
 Rails' cacheable-csrf-token, or an ESI hole in Varnish), so CSRF protection stays whole.
 """
 
+import logging
 import math
 import re
 import time
@@ -34,6 +35,8 @@ from django.utils.cache import (
     patch_cache_control,
     patch_response_headers,
 )
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache.generation"
 
@@ -85,9 +88,18 @@ def page_cache_invalidate():
     The generation changes now and again when the surrounding transaction commits: a request
     that read the new generation before the commit may have stored the old content under it.
     """
-    _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    _new_generation()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+        transaction.on_commit(_new_generation)
+
+
+def _new_generation():
+    try:
+        _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:
+        # An editor's save must not fail because the cache is down; pages stored before the
+        # outage still expire within CACHE_MIDDLEWARE_SECONDS.
+        logger.exception("Could not invalidate the page cache")
 
 
 def _is_public(model):
@@ -177,6 +189,15 @@ class PageCacheMiddleware(CacheMiddleware):
         request._cache_update_cache = False
         if not self._wanted(request):
             return None
+        try:
+            return self._fetch(request)
+        except Exception:
+            # The site keeps working without its cache: the page is rendered, not stored.
+            logger.exception("Page cache unavailable")
+            request._cache_update_cache = False
+            return None
+
+    def _fetch(self, request):
         gen = request._page_cache_generation = generation()
         prefix = request._page_cache_prefix = f"{self.key_prefix}page.{gen}"
         entry = None
@@ -208,6 +229,13 @@ class PageCacheMiddleware(CacheMiddleware):
             return response
         request._cache_update_cache = False
         response["X-Page-Cache"] = "miss"
+        try:
+            self._store(request, response)
+        except Exception:
+            logger.exception("Could not store a page in the page cache")
+        return response
+
+    def _store(self, request, response):
         cache_control = response.get("Cache-Control", "").lower()
         if (
             response.streaming
@@ -217,7 +245,7 @@ class PageCacheMiddleware(CacheMiddleware):
             or has_vary_header(response, "*")
             or len(get_messages(request))
         ):
-            return response
+            return
         seconds = settings.CACHE_MIDDLEWARE_SECONDS
         max_age = get_max_age(response)
         if max_age is not None:
@@ -227,14 +255,14 @@ class PageCacheMiddleware(CacheMiddleware):
             # A scheduled item must appear when its time comes: the page dies before then.
             seconds = min(seconds, math.floor(live_at - time.time()))
         if seconds < 1:
-            return response
+            return
 
         content = response.content
         csrf = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
         if csrf:
             content, holes = CSRF_INPUT.subn(rb"\1" + CSRF_HOLE + rb"\2", content)
             if not holes:
-                return response  # the token went somewhere this cache cannot refill
+                return  # the token went somewhere this cache cannot refill
         entry = {
             "status": response.status_code,
             "headers": [(h, v) for h, v in response.items() if h.lower() != "content-length"],
@@ -247,7 +275,7 @@ class PageCacheMiddleware(CacheMiddleware):
         )
         self.cache.set(key, entry, seconds)
         self._browser_headers(response, seconds, csrf=csrf)
-        return response
+        return
 
     @staticmethod
     def _browser_headers(response, seconds_left, *, csrf):

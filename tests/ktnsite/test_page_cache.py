@@ -5,7 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -238,3 +238,17 @@ def test_a_zero_lifetime_turns_the_cache_off(client, content, settings):
     client.get("/news/")
     response = client.get("/news/")
     assert "X-Page-Cache" not in response and "Cache-Control" not in response
+
+
+def test_the_site_works_and_editors_can_save_while_the_cache_is_down(client, content):
+    dead = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+    }
+    with override_settings(CACHES={"default": dead}):
+        for _ in range(2):
+            response = client.get("/news/")
+            assert response.status_code == 200 and "X-Page-Cache" not in response
+        content["post"].title = "Saved during the outage"
+        content["post"].save()
+        assert "Saved during the outage" in client.get("/news/").content.decode()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ktnsite.demo.files import make_pdf
+from ktnsite.pagecache import page_cache_invalidate
 from news.models import Post
 from publishing.models import Status
 from reports.models import Report
@@ -134,6 +135,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         self._posts(rng, tag, posts, batch_size, topics)
         self._reports(rng, tag, reports, topics)
+        page_cache_invalidate()  # bulk_create sends no signal: stored pages must go
         self.stdout.write(
             f"Created {posts} posts and {reports} reports in {time.perf_counter() - started:.1f} s."
         )
