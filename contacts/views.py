@@ -6,7 +6,6 @@ import uuid
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 from django_ratelimit.core import get_usage
 
@@ -51,7 +50,12 @@ def _profile(request, contact, form=None, status=200):
         "posts": contact.posts.live().prefetch_related("topics")[:LATEST_POSTS],
     }
     if contact.is_active:
-        context["form"] = form or EnquiryForm(contact=contact)
+        if form is None:
+            form = EnquiryForm(contact=contact)
+            # The one-time token tells a double submit from a second enquiry, so it must
+            # differ for every reader, even one served a stored page (ktnsite.pagecache).
+            request.page_cache_fresh_uuids = [form.initial["token"]]
+        context["form"] = form
     else:
         context.update(_elsewhere(contact))
     return render(request, "contacts/contact_detail.html", context, status=status)
@@ -77,7 +81,8 @@ def _elsewhere(contact):
     return {"other_contacts": others, "general_contact": general}
 
 
-@never_cache  # the form carries a CSRF token and a one-time token: never share the page
+# Stored by the page cache like any public page: the CSRF token and the one-time token are
+# holes in the stored copy, filled afresh for each reader.
 def contact_detail(request, slug):
     contact = get_object_or_404(Contact.objects.prefetch_related("topics"), slug=slug)
     if request.method != "POST":

@@ -11,6 +11,9 @@ outlives the next scheduled item's publish time. Pages with a POST form are stor
 placeholder where Django's `{% csrf_token %}` input carries its token, and each reader gets
 their own token filled in when the page is served (the "cacheable placeholder" technique of
 Rails' cacheable-csrf-token, or an ESI hole in Varnish), so CSRF protection stays whole.
+A view that renders another value which must differ for every reader (the enquiry form's
+one-time token) lists it in `request.page_cache_fresh_uuids`: the stored copy has a hole
+there too, and each reader gets a new UUID in it.
 """
 
 import logging
@@ -62,6 +65,7 @@ NOT_PUBLIC = frozenset(
 # escaped or sanitised, so a bare "<" never comes from content.
 CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
 CSRF_HOLE = b"<pagecache:csrf-token>"
+UUID_HOLE = b"<pagecache:uuid:%d>"
 
 
 def _cache():
@@ -172,7 +176,7 @@ class PageCacheMiddleware(CacheMiddleware):
     Never cached: requests with a session cookie (staff, editors: the "Not public" banner),
     a pending message or an Authorization header; anything but GET and HEAD; responses other
     than 200, streaming ones (downloads), ones that set a cookie or say private, no-cache,
-    no-store or max-age=0 (previews, drafts, the contact form, mailing-list links).
+    no-store or max-age=0 (previews, drafts, mailing-list links).
     """
 
     def _wanted(self, request):
@@ -217,6 +221,8 @@ class PageCacheMiddleware(CacheMiddleware):
         if entry["csrf"]:
             # get_token() also makes CsrfViewMiddleware send this reader's cookie.
             content = content.replace(CSRF_HOLE, get_token(request).encode())
+        for n in range(entry["uuids"]):
+            content = content.replace(UUID_HOLE % n, str(uuid.uuid4()).encode())
         response = HttpResponse(content, status=entry["status"])
         for header, value in entry["headers"]:
             response[header] = value
@@ -263,11 +269,15 @@ class PageCacheMiddleware(CacheMiddleware):
             content, holes = CSRF_INPUT.subn(rb"\1" + CSRF_HOLE + rb"\2", content)
             if not holes:
                 return  # the token went somewhere this cache cannot refill
+        fresh = [str(value).encode() for value in getattr(request, "page_cache_fresh_uuids", ())]
+        for n, value in enumerate(fresh):
+            content = content.replace(value, UUID_HOLE % n)
         entry = {
             "status": response.status_code,
             "headers": [(h, v) for h, v in response.items() if h.lower() != "content-length"],
             "content": content,
             "csrf": csrf,
+            "uuids": len(fresh),
             "expires": time.time() + seconds,
         }
         key = learn_cache_key(
