@@ -268,3 +268,15 @@ def test_the_site_works_and_editors_can_save_while_the_cache_is_down(client, con
         content["post"].title = "Saved during the outage"
         content["post"].save()
         assert "Saved during the outage" in client.get("/news/").content.decode()
+
+
+def test_a_reader_with_a_pending_message_gets_a_fresh_page(client, content):
+    client.get("/news/")
+    client.cookies["messages"] = "a message waiting for the next page"
+    assert "X-Page-Cache" not in client.get("/news/")
+
+
+def test_a_head_request_is_answered_from_the_stored_page(client, content):
+    client.get("/news/")
+    response = client.head("/news/")
+    assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
