@@ -2,7 +2,9 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "django_tasks",
+    "csp",
+    "axes",
     "django_tasks_db",
     "reversion",
     "reversion_compare",
@@ -67,6 +71,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy (strict for readers, relaxed for the admin's editor) and
+    # Permissions-Policy on every page; static files need neither.
+    "ktnsite.security.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +87,8 @@ MIDDLEWARE = [
     # messages middleware on purpose: a page served from the cache still passes through
     # them, so each reader gets their own CSRF cookie and token.
     "ktnsite.pagecache.PageCacheMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ktnsite.urls"
@@ -113,6 +123,13 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes checks every login attempt first (and refuses a locked-out one), then
+# Django's own backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -263,9 +280,90 @@ if os.environ.get("RATELIMIT_IP_META_KEY"):
 if env_bool("DJANGO_SECURE_PROXY_SSL"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+# HTTPS only: off by default so a local run over plain HTTP works. HSTS is hard to take back
+# (browsers remember it for its whole max-age), so production turns it on deliberately.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
+# A load balancer's health check usually speaks plain HTTP to the app server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_REFERRER_POLICY = os.environ.get("DJANGO_REFERRER_POLICY", "strict-origin-when-cross-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = os.environ.get(
+    "DJANGO_CROSS_ORIGIN_OPENER_POLICY", "same-origin"
+)
 X_FRAME_OPTIONS = "DENY"
+
+
+def _origin(url):
+    """The scheme://host of an absolute URL (a CDN or bucket), or None for a local path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme or 'https'}://{parts.netloc}" if parts.netloc else None
+
+
+# Content-Security-Policy (django-csp). Readers' pages run only our own script file: no
+# inline script or style, no plugins, no framing, forms post only to us. Uploaded images may
+# live on another host (MEDIA_URL), static files on a CDN (STATIC_URL). JSON-LD blocks are
+# data, not script, so they need no nonce (tests/browser/test_csp.py proves it in Chromium).
+_static_hosts = [o for o in [_origin(STATIC_URL)] if o]
+_media_hosts = [o for o in [_origin(MEDIA_URL)] if o]
+_csp_policy = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_static_hosts],
+        "style-src": ["'self'", *_static_hosts],
+        "img-src": ["'self'", "data:", *_static_hosts, *_media_hosts],
+        "font-src": ["'self'", *_static_hosts],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "report-uri": env_list("DJANGO_CSP_REPORT_URI") or None,
+    }
+}
+# Report-only sends the same policy as Content-Security-Policy-Report-Only: browsers then
+# report what it would block without blocking it (to try a change on a live site first).
+if env_bool("DJANGO_CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy
+else:
+    CONTENT_SECURITY_POLICY = _csp_policy
+# The admin (django-ckeditor's CKEditor 4 writes inline styles and inline event handlers into
+# its toolbar and editing frame) gets these directives in place of the readers' ones, under
+# the admin's own URL prefix only; see ktnsite.security.CSPMiddleware.
+CSP_ADMIN_REPLACE = {
+    "script-src": ["'self'", "'unsafe-inline'", *_static_hosts],
+    "style-src": ["'self'", "'unsafe-inline'", *_static_hosts],
+    "img-src": ["'self'", "data:", "blob:", *_static_hosts, *_media_hosts],
+}
+
+# Permissions-Policy (django-permissions-policy): the site uses no camera, microphone,
+# location, payment or USB, so no page (nor anything injected into one) may ask for them.
+# Clipboard and Web Share stay at the browser's default (this origin) for the share panel.
+PERMISSIONS_POLICY = {
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+
+# Login throttling (django-axes) for the admin's login form: after LOGIN_FAILURE_LIMIT
+# failed attempts for one username from one client address, that pair is refused for
+# LOGIN_LOCKOUT_MINUTES with a 429 page. Counting the pair, not the address alone, keeps
+# one office behind a shared address from locking everyone out; counting the pair, not the
+# username alone, stops a stranger from locking an editor out. Attempts are rows in the
+# database (axes' default handler), so every app server sees the same count.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "60")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ktnsite.security.login_locked_out"
+# The client's address: REMOTE_ADDR unless RATELIMIT_IP_META_KEY names the proxy's header,
+# the same rule the per-IP rate limits follow (a header is never trusted by default).
+AXES_CLIENT_IP_CALLABLE = "ktnsite.security.client_ip"
 
 # django-ckeditor bundles CKEditor 4, which upstream no longer supports. We keep it only
 # as an admin widget: publishing.richtext sanitises every body on save and on render, so
@@ -307,7 +405,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Failed logins and lockouts are warnings; axes' per-start and per-login info lines
+        # would fill every cron job's output.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Reports (issue 4): the largest upload accepted, and the bounds on reading a file's pages
