@@ -1,0 +1,137 @@
+"""Every response carries the security headers; the admin alone gets a policy CKEditor can run under."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.django_db
+
+
+def _directives(header):
+    return {
+        name: rest
+        for name, _, rest in (part.strip().partition(" ") for part in header.split(";"))
+        if name
+    }
+
+
+@pytest.mark.parametrize("path", ["/", "/news/", "/search/?q=energy", "/mailing-list/", "/nope/"])
+def test_public_pages_get_the_strict_policy(client, path):
+    policy = _directives(client.get(path)["Content-Security-Policy"])
+    assert policy == {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "frame-ancestors": "'none'",
+        "form-action": "'self'",
+    }
+
+
+def test_public_pages_get_the_other_security_headers(client):
+    response = client.get("/")
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    permissions = response["Permissions-Policy"]
+    for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
+        assert f"{feature}=()" in permissions
+    assert "clipboard-write" not in permissions  # the share panel's "Copy link" keeps working
+
+
+def test_the_admin_allows_inline_script_and_style_but_nothing_else_more(client):
+    policy = _directives(client.get("/admin/login/")["Content-Security-Policy"])
+    assert policy["script-src"] == "'self' 'unsafe-inline'"
+    assert policy["style-src"] == "'self' 'unsafe-inline'"
+    assert "unsafe-eval" not in str(policy)
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["form-action"] == "'self'"
+
+
+def _headers_with_env(path, **env_overrides):
+    """Response headers for `path` from a fresh process whose settings read `env_overrides`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="ktnsite.settings",
+        DJANGO_SECRET_KEY="a-real-secret-for-this-test",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_STATIC_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
+        DATABASE_URL="sqlite://:memory:",
+        **env_overrides,
+    )
+    script = (
+        "import django, json; django.setup()\n"
+        "from django.test import Client\n"
+        f"print(json.dumps(dict(Client().get({path!r}).headers)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_report_only_mode_and_an_external_media_host_come_from_the_environment():
+    headers = _headers_with_env(
+        "/robots.txt",
+        DJANGO_CSP_REPORT_ONLY="1",
+        DJANGO_CSP_REPORT_URI="https://reports.example.org/csp",
+        MEDIA_URL="https://media.example.org/uploads/",
+    )
+    assert "Content-Security-Policy" not in headers
+    policy = _directives(headers["Content-Security-Policy-Report-Only"])
+    assert policy["img-src"] == "'self' data: https://media.example.org"
+    assert policy["report-uri"] == "https://reports.example.org/csp"
+
+
+def test_production_settings_redirect_to_https_and_send_hsts_but_not_for_the_health_check():
+    production = dict(
+        DJANGO_SECURE_SSL_REDIRECT="1",
+        DJANGO_SECURE_HSTS_SECONDS="31536000",
+        DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+    )
+    assert _headers_with_env("/robots.txt", **production)["Location"] == (
+        "https://testserver/robots.txt"
+    )
+    # A load balancer checks health over plain HTTP; a redirect would mark the server down.
+    assert "Location" not in _headers_with_env("/healthz", **production)
+
+
+def test_production_settings_pass_the_deployment_checks():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DATABASE_URL="sqlite://:memory:",
+        DJANGO_SECRET_KEY="x" * 10 + "a-long-and-varied-production-secret-0123456789",
+        DJANGO_ALLOWED_HOSTS="www.example.org",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://www.example.org",
+        DJANGO_SECURE_PROXY_SSL="1",
+        DJANGO_SECURE_SSL_REDIRECT="1",
+        DJANGO_SECURE_HSTS_SECONDS="31536000",
+        DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        DJANGO_SECURE_HSTS_PRELOAD="1",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
