@@ -4,6 +4,7 @@ import csp.middleware
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 
 class CSPMiddleware(csp.middleware.CSPMiddleware):
@@ -30,7 +31,9 @@ def client_ip(request):
     proxy appended, is trusted; the earlier ones are whatever the client claimed.
     """
     key = getattr(settings, "RATELIMIT_IP_META_KEY", None)
-    if isinstance(key, str) and key and "." not in key:  # a dotted path is a function
+    if key and (callable(key) or "." in key):  # django-ratelimit also accepts a function
+        return (key if callable(key) else import_string(key))(request)
+    if key:
         forwarded = request.META.get(key, "").split(",")[-1].strip()
         if forwarded:
             return forwarded

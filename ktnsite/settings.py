@@ -54,11 +54,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "django_tasks",
-    "csp",
-    "axes",
     "django_tasks_db",
     "reversion",
     "reversion_compare",
+    "csp",
+    "axes",
     "publishing",
     "topics",
     "reports",
@@ -328,9 +328,10 @@ if env_bool("DJANGO_CSP_REPORT_ONLY"):
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy
 else:
     CONTENT_SECURITY_POLICY = _csp_policy
-# The admin (django-ckeditor's CKEditor 4 writes inline styles and inline event handlers into
-# its toolbar and editing frame) gets these directives in place of the readers' ones, under
-# the admin's own URL prefix only; see ktnsite.security.CSPMiddleware.
+# The admin gets these directives in place of the readers' ones, under its own URL prefix
+# only (ktnsite.security.CSPMiddleware): django-ckeditor's CKEditor 4 writes inline styles and
+# inline script into its toolbar and editing frame, and without 'unsafe-inline' for scripts
+# typing never reaches the editor. It needs no 'unsafe-eval'.
 CSP_ADMIN_REPLACE = {
     "script-src": ["'self'", "'unsafe-inline'", *_static_hosts],
     "style-src": ["'self'", "'unsafe-inline'", *_static_hosts],

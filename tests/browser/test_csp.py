@@ -83,4 +83,6 @@ def test_the_admin_editor_loads_ckeditor_without_a_violation(watched, live_serve
     watched.keyboard.type("Typed into CKEditor.")
     expect(body).to_contain_text("Typed into CKEditor.")
     watched.locator(".cke_button__bold").click()
+    watched.locator(".cke_button__link").click()  # a dialog: more of CKEditor's own markup
+    expect(watched.locator(".cke_dialog").get_by_text("Link Info")).to_be_visible()
     assert watched.violations() == []
