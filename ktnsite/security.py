@@ -1,24 +1,52 @@
 """Security plumbing: the admin's relaxed Content-Security-Policy and the client address for login throttling."""
 
+import functools
+from urllib.parse import urlsplit
+
 import csp.middleware
 from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
 
-class CSPMiddleware(csp.middleware.CSPMiddleware):
-    """django-csp's middleware, with `settings.CSP_ADMIN_REPLACE` swapped in under /admin/.
+@functools.cache
+def media_origin():
+    """The scheme://host images are linked from when it is not ours (a bucket, a CDN), or None.
 
-    CKEditor 4 cannot run under the readers' policy (inline handlers and styles), and the
-    admin is many views we do not own, so a per-view decorator would not reach them all;
-    the prefix does. Readers' pages never get the relaxed directives.
+    Asked of the media storage itself, so whatever builds the addresses (MEDIA_URL on disk;
+    the bucket, endpoint or custom domain on S3) is what the policy allows.
+    """
+    parts = urlsplit(default_storage.url("csp-probe.png"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else None
+
+
+@receiver(setting_changed)
+def _media_origin_changed(*, setting, **kwargs):
+    if setting in {"STORAGES", "MEDIA_URL"}:
+        media_origin.cache_clear()
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp's middleware: images from the media host, and the admin's relaxed directives.
+
+    Under /admin/, `settings.CSP_ADMIN_REPLACE` replaces the readers' directives: CKEditor 4
+    cannot run under the readers' policy, and the admin is many views we do not own, so a
+    per-view decorator would not reach them all; the prefix does. Readers' pages never get
+    the relaxed directives.
     """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if request.path_info.startswith(reverse("admin:index")):
             parts.replace = {**settings.CSP_ADMIN_REPLACE, **(parts.replace or {})}
+        if origin := media_origin():
+            update = dict(parts.update or {})
+            update["img-src"] = [*update.get("img-src", []), origin]
+            parts.update = update
         return parts
 
 

@@ -303,17 +303,18 @@ def _origin(url):
 
 
 # Content-Security-Policy (django-csp). Readers' pages run only our own script file: no
-# inline script or style, no plugins, no framing, forms post only to us. Uploaded images may
-# live on another host (MEDIA_URL), static files on a CDN (STATIC_URL). JSON-LD blocks are
-# data, not script, so they need no nonce (tests/browser/test_csp.py proves it in Chromium).
+# inline script or style, no plugins, no framing, forms post only to us. Static files may
+# live on a CDN (STATIC_URL); uploaded images on another host (an S3 bucket, a CDN, an
+# absolute MEDIA_URL), which ktnsite.security.CSPMiddleware adds to img-src, asking the
+# storage where it links them. JSON-LD blocks are data, not script, so they need no nonce
+# (tests/browser/test_csp.py proves it in Chromium).
 _static_hosts = [o for o in [_origin(STATIC_URL)] if o]
-_media_hosts = [o for o in [_origin(MEDIA_URL)] if o]
 _csp_policy = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'", *_static_hosts],
         "style-src": ["'self'", *_static_hosts],
-        "img-src": ["'self'", "data:", *_static_hosts, *_media_hosts],
+        "img-src": ["'self'", "data:", *_static_hosts],
         "font-src": ["'self'", *_static_hosts],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
@@ -335,7 +336,7 @@ else:
 CSP_ADMIN_REPLACE = {
     "script-src": ["'self'", "'unsafe-inline'", *_static_hosts],
     "style-src": ["'self'", "'unsafe-inline'", *_static_hosts],
-    "img-src": ["'self'", "data:", "blob:", *_static_hosts, *_media_hosts],
+    "img-src": ["'self'", "data:", "blob:", *_static_hosts],
 }
 
 # Permissions-Policy (django-permissions-policy): the site uses no camera, microphone,

@@ -59,6 +59,21 @@ def test_the_admin_allows_inline_script_and_style_but_nothing_else_more(client):
     assert policy["form-action"] == "'self'"
 
 
+def test_images_may_come_from_where_the_media_storage_links_them(client, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "ktnsite-media", "custom_domain": "media.example.net"},
+        },
+    }
+    policy = _directives(client.get("/")["Content-Security-Policy"])
+    assert policy["img-src"] == "'self' data: https://media.example.net"
+    assert policy["script-src"] == "'self'"  # images only: the bucket never serves script
+    admin = _directives(client.get("/admin/login/")["Content-Security-Policy"])
+    assert admin["img-src"] == "'self' data: blob: https://media.example.net"
+
+
 def _headers_with_env(path, **env_overrides):
     """Response headers for `path` from a fresh process whose settings read `env_overrides`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
