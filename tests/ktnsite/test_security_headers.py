@@ -49,6 +49,14 @@ def test_public_pages_get_the_other_security_headers(client):
     assert "clipboard-write" not in permissions  # the share panel's "Copy link" keeps working
 
 
+def test_a_page_served_from_the_page_cache_carries_the_policy_too(client, settings):
+    settings.CACHE_MIDDLEWARE_SECONDS = 600  # on, as in production
+    first, second = client.get("/news/"), client.get("/news/")
+    assert second["X-Page-Cache"] == "hit"
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["Permissions-Policy"] == first["Permissions-Policy"]
+
+
 def test_the_admin_allows_inline_script_and_style_but_nothing_else_more(client):
     policy = _directives(client.get("/admin/login/")["Content-Security-Policy"])
     assert policy["script-src"] == "'self' 'unsafe-inline'"
