@@ -1,5 +1,6 @@
 """Contact (a named lead, e.g. "please contact Karen Wilkinson") and Enquiry (a message to one)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -53,6 +54,7 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("export_contact", "Can export the staff directory as CSV")]
 
     def __str__(self):
         return self.name
@@ -69,6 +71,20 @@ class Contact(models.Model):
     @property
     def photo_alt_text(self):
         return "" if self.photo_decorative else self.photo_alt
+
+
+class DirectoryEntry(Contact):
+    """The staff directory: contacts as colleagues look them up (email, phone), read-only.
+
+    A proxy so that it has its own admin list on the admin home; it has no permissions of its
+    own: the view permission for contacts opens it (contacts.staff.sees_lead_details).
+    """
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = "staff directory entry"
+        verbose_name_plural = "staff directory"
 
 
 class EnquiryState(models.TextChoices):
@@ -133,6 +149,26 @@ class Enquiry(models.Model):
     handled_at = models.DateTimeField(
         null=True, blank=True, help_text="When an editor marked the enquiry as dealt with."
     )
+    # A forward is a new enquiry to another lead (the same outbox delivers it); these say
+    # where it came from and who sent it on. The sender is not sent a second copy.
+    forwarded_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forwards",
+        editable=False,
+        help_text="The enquiry this one was forwarded from.",
+    )
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    forwarded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = EnquiryQuerySet.as_manager()
 
@@ -140,6 +176,18 @@ class Enquiry(models.Model):
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
         verbose_name_plural = "enquiries"
+        constraints = [
+            # One forward per lead: a double click on "Forward" must not deliver it twice.
+            models.UniqueConstraint(
+                fields=["forwarded_from", "contact"],
+                condition=models.Q(forwarded_from__isnull=False),
+                name="contacts_enquiry_one_forward_per_lead",
+            )
+        ]
 
     def __str__(self):
         return f"{self.subject} ({self.name} to {self.contact})"
+
+    @property
+    def is_forward(self):
+        return self.forwarded_at is not None

@@ -1,6 +1,7 @@
 """Enquiry flows: store a reader's message first, then deliver it to the contact exactly once."""
 
 import logging
+import uuid
 from collections import Counter
 from datetime import timedelta
 from email.utils import formataddr
@@ -13,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Enquiry, EnquiryState
+from contacts.models import Contact, Enquiry, EnquiryState
 from publishing.sharing import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,10 @@ MAX_RETRY_DELAY = timedelta(hours=6)
 
 class ContactInactive(Exception):
     """The contact has moved on and no longer receives enquiries."""
+
+
+class ForwardRefused(Exception):
+    """The enquiry cannot go to that lead: it is theirs already, or was forwarded to them."""
 
 
 def enquiry_submit(*, contact, token, name, email, subject, message, consent_text, organisation=""):
@@ -59,6 +64,51 @@ def enquiry_submit(*, contact, token, name, email, subject, message, consent_tex
     return enquiry, True
 
 
+def enquiry_forward(*, enquiry, to_contact, user):
+    """Send a stored enquiry on to another lead, through the same outbox as a reader's.
+
+    The forward is a new enquiry row addressed to `to_contact`, recording where it came from,
+    who forwarded it and when; it is delivered after the commit like any other (claimed,
+    retried, never sent twice). The sender is not sent a second copy. The original is marked
+    handled: passing it on is how it was dealt with. Forwarding the same enquiry to the same
+    lead again is refused, even when two clicks race, so it is delivered once.
+    Raises ContactInactive for a lead who has moved on, ForwardRefused for the lead who
+    already has it.
+    """
+    # The stored flag, not the caller's copy: the lead may have been deactivated meanwhile.
+    if not Contact.objects.filter(pk=to_contact.pk, is_active=True).exists():
+        raise ContactInactive(to_contact.name)
+    if to_contact.pk == enquiry.contact_id:
+        raise ForwardRefused(f"This enquiry is already addressed to {to_contact.name}.")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            forward = Enquiry.objects.create(
+                contact=to_contact,
+                token=uuid.uuid4(),
+                name=enquiry.name,
+                email=enquiry.email,
+                organisation=enquiry.organisation,
+                subject=enquiry.subject,
+                message=enquiry.message,
+                consent_text=enquiry.consent_text,
+                forwarded_from=enquiry,
+                forwarded_by=user,
+                forwarded_at=now,
+            )
+            Enquiry.objects.filter(pk=enquiry.pk, handled_at__isnull=True).update(handled_at=now)
+            pk = forward.pk
+            transaction.on_commit(lambda: _enqueue_delivery(pk))
+    except IntegrityError:
+        if Enquiry.objects.filter(forwarded_from=enquiry, contact=to_contact).exists():
+            raise ForwardRefused(
+                f"This enquiry has already been forwarded to {to_contact.name}."
+            ) from None
+        raise
+    logger.info("Enquiry %s forwarded to %s by %s as %s", enquiry.pk, to_contact.slug, user, pk)
+    return forward
+
+
 def enquiry_deliver(*, enquiry_id):
     """Send one enquiry to its contact, then a copy to its sender; record what happened.
 
@@ -74,7 +124,9 @@ def enquiry_deliver(*, enquiry_id):
     )
     if not claimed:
         return None
-    enquiry = Enquiry.objects.select_related("contact").get(pk=enquiry_id)
+    enquiry = Enquiry.objects.select_related(
+        "contact", "forwarded_by", "forwarded_from__contact"
+    ).get(pk=enquiry_id)
     error = None
     if enquiry.sent_at is None:
         try:
@@ -86,7 +138,8 @@ def enquiry_deliver(*, enquiry_id):
             # contact a second one.
             enquiry.sent_at = timezone.now()
             Enquiry.objects.filter(pk=enquiry.pk).update(sent_at=enquiry.sent_at)
-    if error is None and enquiry.acknowledged_at is None:
+    # A forward's sender had their copy with the original enquiry.
+    if error is None and enquiry.acknowledged_at is None and not enquiry.is_forward:
         try:
             _acknowledgement_message(enquiry).send()
         except Exception as exc:
@@ -204,6 +257,7 @@ def _mail_domain():
 def _context(enquiry):
     return {
         "enquiry": enquiry,
+        "forwarded_by": person_name(enquiry.forwarded_by) if enquiry.is_forward else "",
         "contact": enquiry.contact,
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
@@ -211,10 +265,17 @@ def _context(enquiry):
     }
 
 
+def person_name(user):
+    """How an email or the inbox names a colleague: full name, else username."""
+    if user is None:
+        return "a colleague"
+    return user.get_full_name() or user.get_username()
+
+
 def _contact_message(enquiry):
     context = _context(enquiry)
     message = EmailMultiAlternatives(
-        subject=f"Enquiry: {enquiry.subject}",
+        subject=f"{'Forwarded enquiry' if enquiry.is_forward else 'Enquiry'}: {enquiry.subject}",
         body=render_to_string("contacts/enquiry_email.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[enquiry.contact.email],

@@ -6,10 +6,12 @@ import uuid
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import ListView
 from django_ratelimit.core import get_usage
 
-from contacts import services
+from contacts import services, staff
 from contacts.forms import EnquiryForm
 from contacts.models import Contact
 from topics.models import Topic
@@ -44,11 +46,25 @@ class ContactListView(ListView):
 
 
 def _profile(request, contact, form=None, status=200):
+    if not contact.is_active:
+        status = 410  # gone for good: the page says who to ask instead
     context = {
         "contact": contact,
         # The reverse side of news.Post.contacts: contacts never imports news.
         "posts": contact.posts.live().prefetch_related("topics")[:LATEST_POSTS],
     }
+    for_staff = staff.request_sees_lead_details(request)
+    if for_staff:
+        context["staff_view"] = {
+            "vcard_url": reverse("admin:contacts_directoryentry_vcard", args=[contact.pk]),
+            "directory_url": reverse("admin:contacts_directoryentry_changelist")
+            + "?"
+            + urlencode({"q": contact.name}),
+            "enquiries_url": reverse("admin:contacts_enquiry_changelist")
+            + f"?contact__id__exact={contact.pk}",
+            "enquiry_count": contact.enquiries.count(),
+            "tel": "".join(ch for ch in contact.phone if ch.isdigit() or ch == "+"),
+        }
     if contact.is_active:
         if form is None:
             form = EnquiryForm(contact=contact)
@@ -58,7 +74,12 @@ def _profile(request, contact, form=None, status=200):
         context["form"] = form
     else:
         context.update(_elsewhere(contact))
-    return render(request, "contacts/contact_detail.html", context, status=status)
+    response = render(request, "contacts/contact_detail.html", context, status=status)
+    if for_staff:
+        # The copy with the lead's email and phone: no cache anywhere may keep or share it
+        # (the page cache also never stores a request with a session cookie).
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _elsewhere(contact):
@@ -82,7 +103,8 @@ def _elsewhere(contact):
 
 
 # Stored by the page cache like any public page: the CSRF token and the one-time token are
-# holes in the stored copy, filled afresh for each reader.
+# holes in the stored copy, filled afresh for each reader. A moved-on lead's page is a 410;
+# staff who may see leads' details get a private copy with them (staff.sees_lead_details).
 def contact_detail(request, slug):
     contact = get_object_or_404(Contact.objects.prefetch_related("topics"), slug=slug)
     if request.method != "POST":

@@ -11,12 +11,7 @@ from django.utils import timezone
 
 from mailinglist import services
 from mailinglist.models import Delivery, State, Subscriber, TopicAudience
-
-
-def _csv_cell(value):
-    """Neutralise spreadsheet formulas: "=cmd@example.org" is a valid address."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+from publishing.csvexport import csv_cell as _csv_cell
 
 
 @admin.register(Subscriber)

@@ -1,14 +1,60 @@
-"""Admin for topics."""
+"""Admin for topics, with each topic's leads for routing an enquiry."""
 
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from publishing.admin import EditorialAdmin
 from topics.models import Topic
 
 
+def _directory_url(topic):
+    # The staff directory (contacts' admin) by URL name: topics imports no content app.
+    return reverse("admin:contacts_directoryentry_changelist") + f"?topics__id__exact={topic.pk}"
+
+
 @admin.register(Topic)
 class TopicAdmin(EditorialAdmin):
-    list_display = ["name", "slug", "ordering"]
+    list_display = ["name", "slug", "ordering", "lead_count"]
     list_editable = ["ordering"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["leads"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(active_leads=Count("contacts", filter=Q(contacts__is_active=True)))
+        )
+
+    @admin.display(description="leads", ordering="active_leads")
+    def lead_count(self, topic):
+        return format_html('<a href="{}">{}</a>', _directory_url(topic), topic.active_leads)
+
+    @admin.display(description="leads")
+    def leads(self, topic):
+        """Who to route an enquiry about this topic to (details in the staff directory)."""
+        if topic.pk is None:
+            return "Save the topic, then give contacts this area of interest."
+        people = list(topic.contacts.order_by("-is_active", "name"))
+        if not people:
+            return "No contact has this area of interest yet."
+        items = format_html_join(
+            "",
+            "<li>{}{}{}</li>",
+            (
+                (
+                    person.name,
+                    f", {person.job_title}" if person.job_title else "",
+                    "" if person.is_active else " (inactive)",
+                )
+                for person in people
+            ),
+        )
+        return format_html(
+            '<ul>{}</ul><a href="{}">Email and phone in the staff directory</a>',
+            items,
+            _directory_url(topic),
+        )

@@ -31,6 +31,7 @@ TOPICS = [
     },
 ]
 
+# Phone numbers from the range Ofcom keeps for drama (020 7946 0xxx): they ring nobody.
 CONTACTS = [
     {
         "name": "Karen Wilkinson",
@@ -38,6 +39,7 @@ CONTACTS = [
         "job_title": "Knowledge Transfer Manager",
         "team": "Medicines Manufacturing",
         "email": "karen.wilkinson@example.org",
+        "phone": "020 7946 0101",
         "bio": (
             "Karen connects companies, universities and investors working on new ways to "
             "manufacture medicines, and supports the Medicines Manufacturing Challenge Community."
@@ -50,6 +52,7 @@ CONTACTS = [
         "job_title": "Innovation Lead",
         "team": "Net Zero",
         "email": "amir.haddad@example.org",
+        "phone": "020 7946 0102",
         "bio": "Amir works with industrial clusters on hydrogen, carbon capture and heat.",
         "topics": ["net-zero"],
     },
@@ -59,6 +62,7 @@ CONTACTS = [
         "job_title": "Knowledge Transfer Manager",
         "team": "Agri-food",
         "email": "fiona.macleod@example.org",
+        "phone": "020 7946 0103",
         "bio": "Fiona helps growers and food manufacturers adopt new technology.",
         "topics": ["agri-food"],
     },
@@ -68,6 +72,7 @@ CONTACTS = [
         "job_title": "Head of Digital",
         "team": "Digital and AI",
         "email": "priya.natarajan@example.org",
+        "phone": "020 7946 0104",
         "bio": "Priya leads our work on trustworthy AI and data sharing.",
         "topics": ["digital-and-ai", "space"],
     },

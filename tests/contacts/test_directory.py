@@ -64,14 +64,14 @@ def test_the_profile_shows_only_the_five_latest_posts(client):
     assert [p.title in html for p in posts] == [True] * 5 + [False] * 2
 
 
-def test_someone_who_moved_on_points_to_their_topics_other_contacts(client):
+def test_someone_who_moved_on_is_gone_and_points_to_their_topics_other_contacts(client):
     topic = make_topic(name="Medicines Manufacturing")
     gone = make_contact(name="Former Lead", is_active=False, topics=[topic])
     make_contact(name="Karen Wilkinson", topics=[topic])
     make_contact(name="Unrelated Person")
     response = client.get(gone.get_absolute_url())
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 410  # gone for good, so search engines drop the page
     assert "Former Lead has moved on" in html
     assert "Karen Wilkinson" in html and "Unrelated Person" not in html
     assert 'name="message"' not in html  # no form to write to them

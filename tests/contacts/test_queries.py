@@ -35,4 +35,4 @@ def test_a_moved_on_profile_has_a_fixed_query_budget(client, django_assert_max_n
     for _ in range(count):
         make_contact(topics=[topic])
     with django_assert_max_num_queries(5):
-        assert client.get(gone.get_absolute_url()).status_code == 200
+        assert client.get(gone.get_absolute_url()).status_code == 410
