@@ -50,6 +50,7 @@ NOT_PUBLIC = frozenset(
     {
         "admin",
         "auth",
+        "axes",  # django-axes logs every login (AccessLog): a login must not empty the cache
         "contenttypes",
         "sessions",
         "reversion",
