@@ -313,7 +313,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         enquiry = get_object_or_404(Enquiry.objects.select_related("contact"), pk=pk)
         if not self.has_change_permission(request, enquiry):
             raise PermissionDenied
-        form = ForwardForm(request.POST or None, enquiry=enquiry)
+        form = ForwardForm(request.POST if request.method == "POST" else None, enquiry=enquiry)
         if request.method == "POST" and form.is_valid():
             lead = form.cleaned_data["to_contact"]
             try:
@@ -384,7 +384,7 @@ class EnquiryAdmin(admin.ModelAdmin):
             )
         if not lines:
             return "Not forwarded."
-        return format_html_join(format_html("<br>"), "{}", ((line,) for line in lines))
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     def has_add_permission(self, request):
         return False  # enquiries come from readers, through the form
