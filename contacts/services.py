@@ -290,12 +290,20 @@ def _contact_message(enquiry):
 
 
 def _acknowledgement_message(enquiry):
-    context = _context(enquiry)
+    """A receipt to the address the sender gave: the contact's name and the time, nothing
+    the sender typed (not their name, subject or message). Anyone may type any address into
+    the form, so a copy of their words would let a stranger mail any text to anyone."""
+    context = {
+        "contact": enquiry.contact,
+        "received": timezone.localtime(enquiry.created_at),
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+    }
     message = EmailMultiAlternatives(
-        subject=f"Your message to {enquiry.contact.name}: {enquiry.subject}",
+        subject=f"Your message to {enquiry.contact.name} has arrived",
         body=render_to_string("contacts/enquiry_acknowledgement_email.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[formataddr((enquiry.name, enquiry.email))],
+        to=[enquiry.email],
         headers={
             "Message-ID": f"<enquiry-{enquiry.token}-copy@{_mail_domain()}>",
             # RFC 3834: an automatic message, so auto-responders do not answer it.

@@ -8,6 +8,7 @@ class KtnsiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from ktnsite import checks  # noqa: F401 - registers the deployment checks
         from ktnsite.pagecache import connect_signals
 
         # Any saved or deleted content makes every cached page stale (ktnsite.pagecache).

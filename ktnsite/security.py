@@ -1,6 +1,7 @@
-"""Security plumbing: the admin's relaxed Content-Security-Policy and the client address for login throttling."""
+"""Security plumbing: the admin's relaxed CSP, the one client address every limit counts, bad-input refusal."""
 
 import functools
+import ipaddress
 from urllib.parse import urlsplit
 
 import csp.middleware
@@ -8,9 +9,10 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.module_loading import import_string
+from ipware import get_client_ip
 
 
 @functools.cache
@@ -51,21 +53,42 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
 
 
 def client_ip(request):
-    """The address login attempts are counted against (django-axes' AXES_CLIENT_IP_CALLABLE).
+    """The client's address, for every per-address limit: django-ratelimit's `key="ip"`
+    (RATELIMIT_IP_META_KEY) and django-axes' login throttling (AXES_CLIENT_IP_CALLABLE).
 
-    REMOTE_ADDR, unless the operator has named the header their proxy sets
-    (RATELIMIT_IP_META_KEY, e.g. HTTP_X_REAL_IP): a header a client can send itself is
-    never believed by default. In an X-Forwarded-For list only the last entry, the one our
-    proxy appended, is trusted; the earlier ones are whatever the client claimed.
+    With no trusted proxy (CLIENT_IP_PROXY_COUNT = 0) it is REMOTE_ADDR, and no header a
+    client can send is believed. Behind N proxies that each append the address they saw to
+    CLIENT_IP_HEADER (X-Forwarded-For), the client is the Nth entry from the right: the
+    entries further left are whatever the client claimed. django-ipware reads the chain
+    (any number of hops, IPv6, ports, RFC 7239 `for=`). A missing, short or malformed header
+    falls back to REMOTE_ADDR, and an unusable REMOTE_ADDR (a Unix socket gives "") to
+    UNKNOWN_CLIENT, so a limit is always counted against some address and never raises.
     """
-    key = getattr(settings, "RATELIMIT_IP_META_KEY", None)
-    if key and (callable(key) or "." in key):  # django-ratelimit also accepts a function
-        return (key if callable(key) else import_string(key))(request)
-    if key:
-        forwarded = request.META.get(key, "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR")
+    count = settings.CLIENT_IP_PROXY_COUNT
+    if count > 0:
+        header = settings.CLIENT_IP_HEADER
+        chain = request.META.get(header, "")
+        # Fewer entries than proxies: the header did not come through all of them.
+        if isinstance(chain, str) and chain.count(",") + 1 >= count:
+            # ipware's proxy_count counts the proxies listed after the client, which is
+            # one fewer than the proxies in front of us (the last one is REMOTE_ADDR).
+            address, _routable = get_client_ip(
+                request, proxy_count=count - 1, request_header_order=[header], strict=False
+            )
+            if address:
+                return address
+    return _valid_address(request.META.get("REMOTE_ADDR")) or UNKNOWN_CLIENT
+
+
+# Counted against when no address can be read: every such request shares one allowance.
+UNKNOWN_CLIENT = "0.0.0.0"  # noqa: S104 - an address to count against, never bound
+
+
+def _valid_address(value):
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError:
+        return None
 
 
 def login_locked_out(request, original_response=None, credentials=None):
@@ -80,3 +103,64 @@ def login_locked_out(request, original_response=None, credentials=None):
     # Each further failure during the pause starts it again, so "from now" is right.
     response["Retry-After"] = str(seconds)
     return response
+
+
+# The methods any page of the site answers; everything else (TRACE, PUT, DELETE, ...) is 405.
+ALLOWED_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+
+
+class BadInputMiddleware:
+    """Refuse what no page of the site can use, before any view or database sees it.
+
+    - A method outside ALLOWED_METHODS gets 405 (TRACE echoes a request back, so it is
+      refused everywhere); OPTIONS is answered here with the Allow list and no body, rather
+      than by running a page's view.
+    - A query parameter or form field (name or value) holding a NUL character, which
+      PostgreSQL refuses in text and no reader types, gets the 400 page; so does a query
+      parameter longer than MAX_QUERY_VALUE characters (no link of ours is anywhere near).
+      Long form fields are left to each form's max_length, and request bodies to
+      DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """
+
+    MAX_QUERY_VALUE = 1000
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ALLOWED_METHODS:
+            response = HttpResponseNotAllowed(ALLOWED_METHODS)
+            response["Cache-Control"] = "no-store"
+            return response
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=200)
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+            response["Content-Length"] = "0"
+            return response
+        problem = self._problem(request)
+        if problem:
+            return render(
+                request, "400.html", {"problem": problem}, status=HttpResponseBadRequest.status_code
+            )
+        return self.get_response(request)
+
+    def _problem(self, request):
+        for key, value in _pairs(request.GET):
+            if "\x00" in key or "\x00" in value:
+                return "The address contains a character that is not allowed."
+            if len(key) > self.MAX_QUERY_VALUE or len(value) > self.MAX_QUERY_VALUE:
+                return "The address is too long."
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            for key, value in _pairs(request.POST):
+                if "\x00" in key or "\x00" in value:
+                    return "The form contains a character that is not allowed."
+        return None
+
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _pairs(querydict):
+    for key, values in querydict.lists():
+        for value in values:
+            yield key, value

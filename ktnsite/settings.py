@@ -75,6 +75,9 @@ MIDDLEWARE = [
     # Permissions-Policy on every page; static files need neither.
     "ktnsite.security.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # 405 for TRACE and other unused methods, OPTIONS answered with Allow, and a 400 page for
+    # NUL characters or absurdly long query values, before any view or database sees them.
+    "ktnsite.security.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,6 +125,18 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database must take the concurrent writes a runserver or a small gunicorn
+    # sees. WAL lets readers go on while one writer writes; IMMEDIATE transactions take the
+    # write lock when they begin, so a second writer waits for it (up to the timeout)
+    # instead of failing with "database is locked" when a read turns into a write.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes checks every login attempt first (and refuses a locked-out one), then
@@ -130,6 +145,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# The only login is the admin's: after it, an unsafe or missing `next` lands on the admin
+# index, not on Django's default /accounts/profile/ (which does not exist here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -146,6 +165,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Apps' static files as usual, but of django-ckeditor's only what its editor loads: none of
+# its HTML test and sample pages, which would run from our origin (ktnsite.staticfiles).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "ktnsite.staticfiles.AppDirectoriesFinder",
+]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Django serves uploads itself only for local runs and tests; production serves them from
@@ -217,13 +242,34 @@ STORAGES = {
 
 # The shared cache: also where rate-limit counters live, so it must be shared between app
 # servers in production (REDIS_URL). Local memory is fine for one process.
+# Rate-limit counters have a cache of their own ("ratelimit"): in Redis too, but they fall
+# back to this process's memory while Redis is away (ktnsite.ratelimit), so a Redis outage
+# never turns an enquiry or a sign-up into a 500. Short socket timeouts: a Redis that hangs
+# must not hold a reader's request for long.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    _redis_options = {"socket_connect_timeout": 1, "socket_timeout": 1}
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": _redis_options,
+        },
+        "ratelimit": {
+            "BACKEND": "ktnsite.ratelimit.FailSafeRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": _redis_options,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimit",
+        },
+    }
+RATELIMIT_USE_CACHE = "ratelimit"
 
 # The page cache (ktnsite.pagecache): how long the server keeps an anonymous reader's page
 # (0 turns it off), and how long a browser may keep it. Saving any content empties it at once.
@@ -232,17 +278,20 @@ PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_BROWSER_SECON
 CACHE_MIDDLEWARE_ALIAS = "default"
 CACHE_MIDDLEWARE_KEY_PREFIX = ""
 
-# Background work (email delivery, alerts) goes through Django's tasks API (django-tasks).
-# The immediate backend runs each task in-process, after the request's commit: right for a
-# local run and the tests. Production uses the database queue and `manage.py db_worker`:
-#   DJANGO_TASKS_BACKEND=django_tasks_db.DatabaseBackend
+# Background work (email delivery, alerts) goes through Django's tasks API (django-tasks), on
+# the database queue: a request only records a task, and `manage.py db_worker` (started by
+# scripts/run beside runserver; a service of its own in production) runs it. So mail is never
+# sent inside a reader's request, and a slow mail server holds only the worker. The test
+# suite uses the immediate backend (pyproject.toml), which runs a task at once, in-process;
+# `check --deploy` warns if a deployment uses it with a real mail server (ktnsite.checks).
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        )
+        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
     }
 }
+# How many processes serve the site (gunicorn reads WEB_CONCURRENCY for its worker count):
+# `check --deploy` warns when more than one would each keep a cache of their own.
+SERVER_PROCESSES = int(os.environ.get("WEB_CONCURRENCY", "1"))
 
 # Email: printed to the console when debugging, SMTP otherwise (configure below).
 EMAIL_BACKEND = os.environ.get(
@@ -271,11 +320,20 @@ CONTACTS_ENQUIRY_RETENTION_DAYS = int(os.environ.get("CONTACTS_ENQUIRY_RETENTION
 # The slug of the contact an inactive person's page points to when their topics have no
 # other active contact; empty means the page points to the directory.
 CONTACTS_GENERAL_ENQUIRIES = os.environ.get("CONTACTS_GENERAL_ENQUIRIES", "")
-# Behind a load balancer every request comes from its address: name the header that carries
-# the client's (e.g. HTTP_X_REAL_IP) so per-IP limits count readers, not the proxy.
-if os.environ.get("RATELIMIT_IP_META_KEY"):
-    RATELIMIT_IP_META_KEY = os.environ["RATELIMIT_IP_META_KEY"]
-
+# The client's address, for every per-address limit (enquiries, sign-ups, login throttling):
+# one function, ktnsite.security.client_ip, that django-ratelimit and django-axes both call.
+# Behind N proxies that each append to X-Forwarded-For, set DJANGO_TRUSTED_PROXY_COUNT=N; the
+# client is then the Nth address from the right. 0 (the default) believes no header at all.
+# RATELIMIT_IP_META_KEY (the older setting) still names a one-proxy header such as
+# HTTP_X_REAL_IP.
+_legacy_ip_header = os.environ.get("RATELIMIT_IP_META_KEY", "").strip()
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip() or (
+    _legacy_ip_header or "HTTP_X_FORWARDED_FOR"
+)
+CLIENT_IP_PROXY_COUNT = int(
+    os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1" if _legacy_ip_header else "0")
+)
+RATELIMIT_IP_META_KEY = "ktnsite.security.client_ip"
 # Behind a TLS-terminating proxy in production.
 if env_bool("DJANGO_SECURE_PROXY_SSL"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -363,8 +421,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ktnsite.security.login_locked_out"
-# The client's address: REMOTE_ADDR unless RATELIMIT_IP_META_KEY names the proxy's header,
-# the same rule the per-IP rate limits follow (a header is never trusted by default).
+# The client's address: the same function the per-IP rate limits use (see CLIENT_IP_*).
 AXES_CLIENT_IP_CALLABLE = "ktnsite.security.client_ip"
 
 # django-ckeditor bundles CKEditor 4, which upstream no longer supports. We keep it only
@@ -374,7 +431,10 @@ SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 if not REDIS_URL:
     # django-ratelimit warns that local memory is not shared between processes: true, and
     # acceptable for one local process; every multi-process deployment sets REDIS_URL.
-    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
+# django-ratelimit names only django-redis and memcached as supported; Django's own Redis
+# cache (which ktnsite.ratelimit extends) increments atomically too.
+SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 CKEDITOR_CONFIGS = {
     "default": {
         "toolbar": "News",

@@ -1,5 +1,7 @@
 """Site-wide pages that gather every app: home, topic hubs, search, robots.txt and the health check."""
 
+import posixpath
+
 from django import forms
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -14,7 +16,7 @@ from contacts.models import Contact
 from ktnsite import search as site_search
 from news.models import Post
 from publishing.sharing import absolute_url
-from reports.models import Report
+from reports.models import Report, is_report_file
 from topics.forms import TopicFilterField
 from topics.models import Topic
 
@@ -141,8 +143,13 @@ def media(request, path):
     """Uploaded files, for local runs and tests only (see SERVE_MEDIA in settings).
 
     Read through the storage API rather than from MEDIA_ROOT, so it serves whatever
-    storage holds the uploads, including one with no local files.
+    storage holds the uploads, including one with no local files. Report files are never
+    served here, whatever the path says (a draft's file must not be fetchable by guessing
+    its name): only through the report's download view.
     """
+    path = posixpath.normpath(path).lstrip("/")
+    if path.startswith("..") or is_report_file(path):
+        raise Http404("No such file.")
     try:
         handle = default_storage.open(path, "rb")
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError, ValueError) as exc:

@@ -118,7 +118,21 @@ def read_office(path, file_type, budget, notes):
             if budget.full:
                 break
             with archive.open(name) as handle:
-                _read_xml_text(_Capped(handle, MAX_XML_PART_BYTES), paragraph_tags, budget)
+                capped = _Capped(handle, MAX_XML_PART_BYTES)
+                damaged = _read_xml_text(capped, paragraph_tags, budget)
+                # Said to the editor: a file that expands past the cap (a "zip bomb") or
+                # breaks off part-way would otherwise be stored with no text and no reason.
+                if capped.was_cut():
+                    notes.append(
+                        f"Part of the file ({name}) unzips to more than "
+                        f"{MAX_XML_PART_BYTES // (1024 * 1024)} MB, so only its beginning was "
+                        "read for search. Check the file: it may be damaged or malicious."
+                    )
+                elif damaged:
+                    notes.append(
+                        f"Part of the file ({name}) is damaged, so only the text before the "
+                        "damage was read for search."
+                    )
     return len(names) if file_type == "pptx" else None
 
 
@@ -137,8 +151,13 @@ class _Capped:
         self.left -= len(data)
         return data
 
+    def was_cut(self):
+        """Whether the source had more than `limit` bytes (and so was not read to its end)."""
+        return self.left <= 0 and bool(self.source.read(1))
+
 
 def _read_xml_text(stream, paragraph_tags, budget):
+    """Add the text of each paragraph to the budget; True if the XML broke off (damaged)."""
     # iterparse keeps memory flat: each finished paragraph is read and cleared. Python's
     # expat refuses entity-expansion bombs ("billion laughs").
     try:
@@ -149,7 +168,8 @@ def _read_xml_text(stream, paragraph_tags, budget):
                 if budget.full:
                     return
     except ElementTree.ParseError:
-        pass  # keep what was read before the damage
+        return True  # keep what was read before the damage; the caller tells the editor
+    return False
 
 
 def read_csv(path, budget):

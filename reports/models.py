@@ -21,6 +21,15 @@ def report_upload_to(instance, filename):
     return f"reports/{timezone.now():%Y}/{stored_name(filename, file_type)}"
 
 
+def is_report_file(name):
+    """Whether a media path is (or could be) a report's file, which only the download view
+    may serve: it checks that the report is live, and counts the download. Covers are
+    images, public like every other."""
+    if name.startswith("reports/") and not name.startswith("reports/covers/"):
+        return True
+    return Report.objects.filter(file=name).exists()
+
+
 class Report(Publishable):
     summary = models.TextField(help_text="Two or three sentences on what the report covers.")
     file = models.FileField(

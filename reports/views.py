@@ -162,16 +162,27 @@ def byte_range(header, size):
     match = SINGLE_RANGE.match(header.strip())
     if not match or not (match[1] or match[2]):
         return None
-    first, last = match[1], match[2]
-    if first and last and int(last) < int(first):
+    first, last = _position(match[1]), _position(match[2])
+    if first is not None and last is not None and last < first:
         return None  # not a valid range: ignored, like a malformed one
-    if first:
-        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    if first is not None:
+        start, end = first, min(last, size - 1) if last is not None else size - 1
     else:
-        start, end = max(0, size - int(last)), size - 1
+        start, end = max(0, size - last), size - 1
     if start >= size or start > end:
         return UNSATISFIABLE
     return start, end
+
+
+# Larger than any file's size: a position with more digits than this means "past the end".
+# (int() refuses strings of more than 4,300 digits, so such a header must never reach it.)
+_FAR = 10**18
+
+
+def _position(digits):
+    if not digits:
+        return None
+    return int(digits) if len(digits) <= 18 else _FAR
 
 
 class _FileRange:

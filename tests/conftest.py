@@ -62,11 +62,13 @@ def editor_client(client, editor):
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate-limit counters and cached pages never leak from one test into the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 class SMTPTestServer:

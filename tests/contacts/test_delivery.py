@@ -55,9 +55,9 @@ def test_the_sender_gets_a_copy_that_never_reveals_the_contacts_address(
     assert len(smtp_server.messages) == 2
     copy = smtp_server.messages[1]
     assert smtp_server.envelopes[1][1] == ["ada@example.com"]
-    assert copy["Subject"] == "Your message to Karen Wilkinson: Continuous manufacturing"
+    assert copy["Subject"] == "Your message to Karen Wilkinson has arrived"
     assert copy["Auto-Submitted"] == "auto-generated"
-    assert "Could we talk about the pilot line?" in copy.get_body(("plain",)).get_content()
+    assert "received a message for Karen Wilkinson" in copy.get_body(("plain",)).get_content()
     assert "karen.wilkinson@example.org" not in copy.as_string()
     enquiry.refresh_from_db()
     assert enquiry.state == EnquiryState.SENT
@@ -91,7 +91,7 @@ def test_with_the_mail_server_down_the_enquiry_waits_and_is_later_sent_once(
     run_command()  # idempotent: a second run finds nothing to send
     assert [m["To"] for m in smtp_server.messages] == [
         "karen.wilkinson@example.org",
-        "Ada Lovelace <ada@example.com>",
+        "ada@example.com",  # the receipt: no display name the sender typed
     ]
     enquiry.refresh_from_db()
     assert (enquiry.state, enquiry.attempts, enquiry.last_error) == (EnquiryState.SENT, 2, "")

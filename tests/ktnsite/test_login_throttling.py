@@ -87,7 +87,7 @@ def test_a_forwarded_address_header_is_ignored_unless_configured(client, staff):
 
 
 def test_behind_a_proxy_the_configured_header_names_the_client(client, staff, settings):
-    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    settings.CLIENT_IP_PROXY_COUNT = 1
     proxy = "10.0.0.2"
     _fail(client, 5, address=proxy, HTTP_X_FORWARDED_FOR=f"1.2.3.4, {OFFICE}")
     locked = _login(client, PASSWORD, address=proxy, HTTP_X_FORWARDED_FOR=OFFICE)

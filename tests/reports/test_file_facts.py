@@ -7,6 +7,7 @@ import zipfile
 import pytest
 
 from ktnsite.demo.files import make_pdf
+from reports import extract
 from reports.services import report_file_read
 from tests.factories import make_encrypted_pdf, make_ooxml, make_report
 
@@ -114,3 +115,33 @@ def test_a_presentation_counts_its_slides():
     assert report.page_count == 3
     assert report.attachment_facts().endswith("3 slides")
     assert report.extracted_text.split("\n") == ["One", "Two", "Three"]
+
+
+def test_a_zip_bomb_that_never_closes_a_paragraph_is_noted_for_the_editor(monkeypatch):
+    """One paragraph that unzips past the cap: no text can be read, and the editor is told why."""
+    monkeypatch.setattr(extract, "MAX_XML_PART_BYTES", 1024 * 1024)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", zipfile.ZipFile(io.BytesIO(make_ooxml("docx"))).read("[Content_Types].xml"))  # fmt: skip
+        with archive.open("word/document.xml", "w") as part:
+            part.write(b'<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>')
+            for _ in range(4):
+                part.write(b" " * (1024 * 1024))
+    report = make_report(content=buffer.getvalue(), filename="bomb.docx")  # read in-process
+    assert report.file_type == "docx"
+    assert report.extracted_text == ""
+    assert "word/document.xml" in report.file_note
+    assert "unzips to more than 1 MB" in report.file_note
+
+
+def test_a_damaged_document_part_is_noted_for_the_editor():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", zipfile.ZipFile(io.BytesIO(make_ooxml("docx"))).read("[Content_Types].xml"))  # fmt: skip
+        archive.writestr(
+            "word/document.xml",
+            '<w:document xmlns:w="w"><w:body><w:p><w:t>Kept</w:t></w:p><w:p><w:t>Lost',
+        )
+    report = make_report(content=buffer.getvalue(), filename="broken.docx")
+    assert report.extracted_text == "Kept"
+    assert "is damaged" in report.file_note
