@@ -123,6 +123,7 @@ class DirectoryAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
+            "title": "Staff directory",
             **(extra_context or {}),
             "may_export": staff.may_export_directory(request.user),
         }

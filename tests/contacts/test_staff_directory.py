@@ -73,6 +73,7 @@ def test_editors_open_the_directory_from_the_admin_home(editors_client, leads):
     home = editors_client.get("/admin/").content.decode()
     assert f'href="{DIRECTORY}"' in home and "Staff directory" in home
     html = editors_client.get(DIRECTORY).content.decode()
+    assert "<h1>Staff directory</h1>" in html
     karen = leads["karen"]
     assert '<a href="mailto:karen.w@agency.example">karen.w@agency.example</a>' in html
     assert '<a href="tel:02079460101">020 7946 0101</a>' in html
