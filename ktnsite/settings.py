@@ -86,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # An old address (a published item's previous slug) answers 301 to the new one.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # ...and so do imported WordPress addresses such as /?p=123, which the home page would
+    # otherwise answer (and the page cache keep) with a 200.
+    "publishing.middleware.QueryRedirectMiddleware",
     # Whole pages for anonymous readers (ktnsite.pagecache). Inside the session, CSRF and
     # messages middleware on purpose: a page served from the cache still passes through
     # them, so each reader gets their own CSRF cookie and token.

@@ -1,6 +1,6 @@
 """Post: a news article with its hero image, report and contacts."""
 
-from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -96,3 +96,45 @@ class Post(Publishable):
     @property
     def hero_alt_text(self):
         return "" if self.hero_decorative else self.hero_alt
+
+
+class WordPressItem(models.Model):
+    """What an item or uploaded file of a WordPress export became here (manage.py import_wordpress).
+
+    Keyed by WordPress's own identity, so a second import updates what it made before
+    instead of making it twice.
+    """
+
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        IMAGE = "image", "Image file"
+        REPORT = "report", "Report file"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    wp_key = models.CharField(
+        "WordPress key",
+        max_length=255,
+        help_text="The WordPress post id, or the file's path under wp-content/uploads/.",
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    item = GenericForeignKey("content_type", "object_id")
+    # A fingerprint of the source (the item's fields, or a file's size and time): an item
+    # whose source is unchanged is skipped, so edits made here since are kept.
+    digest = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(
+        default=list, blank=True, help_text="What could not be carried over, listed on every run."
+    )
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "wp_key"], name="news_wordpressitem_key")
+        ]
+        verbose_name = "WordPress item"
+
+    def __str__(self):
+        return f"WordPress {self.get_kind_display().lower()} {self.wp_key}"

@@ -57,16 +57,59 @@ def preview_link_revoke(*, links):
 
 def slug_redirect_record(*, old_path, new_path):
     """Make `old_path` answer 301 to `new_path`, re-pointing older redirects so none chain."""
-    if old_path == new_path:
-        return
+    redirects_record(pairs={old_path: new_path})
+
+
+def redirects_record(*, pairs):
+    """Record many old path → new path redirects at once, by slug_redirect_record's rule.
+
+    No redirect ever leads to another: older ones that pointed at an old path now point
+    where it goes, and an address that is a destination again stops being redirected.
+    A few queries in all, however many pairs (an import records thousands).
+    Returns {"created": n, "updated": n, "skipped": n} (skipped: already so).
+    """
+    pairs = {old: _final(new, pairs) for old, new in pairs.items()}
+    pairs = {old: new for old, new in pairs.items() if old != new}
+    outcome = {"created": 0, "updated": 0, "skipped": 0}
+    if not pairs:
+        return outcome
+    redirects = Redirect.objects.filter(site_id=settings.SITE_ID)
     with transaction.atomic():
-        Redirect.objects.filter(site_id=settings.SITE_ID, old_path=new_path).delete()
-        Redirect.objects.filter(site_id=settings.SITE_ID, new_path=old_path).update(
-            new_path=new_path
-        )
-        Redirect.objects.update_or_create(
-            site_id=settings.SITE_ID, old_path=old_path, defaults={"new_path": new_path}
-        )
+        redirects.filter(old_path__in=set(pairs.values())).delete()
+        repointed = list(redirects.filter(new_path__in=pairs.keys()))
+        for redirect in repointed:
+            redirect.new_path = pairs[redirect.new_path]
+        Redirect.objects.bulk_update(repointed, ["new_path"])
+        existing = {r.old_path: r for r in redirects.filter(old_path__in=pairs.keys())}
+        changed = []
+        for old, new in pairs.items():
+            redirect = existing.get(old)
+            if redirect is None:
+                continue
+            if redirect.new_path == new:
+                outcome["skipped"] += 1
+            else:
+                redirect.new_path = new
+                changed.append(redirect)
+        Redirect.objects.bulk_update(changed, ["new_path"])
+        outcome["updated"] = len(changed)
+        created = [
+            Redirect(site_id=settings.SITE_ID, old_path=old, new_path=new)
+            for old, new in pairs.items()
+            if old not in existing
+        ]
+        Redirect.objects.bulk_create(created)
+        outcome["created"] = len(created)
+    return outcome
+
+
+def _final(path, pairs):
+    """Where `path` ends up after following `pairs` (which may chain among themselves)."""
+    seen = {path}
+    while path in pairs and pairs[path] not in seen:
+        path = pairs[path]
+        seen.add(path)
+    return path
 
 
 def image_renditions_make(*, instance, image_field, renditions_field):

@@ -260,3 +260,125 @@ def admin_post_data(post=None, **overrides):
         data["hero_decorative"] = "on"
     data.update(overrides)
     return data
+
+
+# WordPress exports (WXR 1.2), written the way WordPress's exporter writes them.
+WXR_NAMESPACES = (
+    'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+    'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+    'xmlns:wfw="http://wellformedweb.org/CommentAPI/" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:wp="http://wordpress.org/export/1.2/"'
+)
+
+
+def _cdata(text):
+    return "<![CDATA[" + (text or "").replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def wxr_post(
+    post_id,
+    title,
+    *,
+    slug="",
+    body="",
+    excerpt="",
+    status="publish",
+    date_gmt="2021-10-14 09:00:00",
+    link=None,
+    site="https://old.example.org",
+    categories=(),
+    tags=(),
+    thumbnail_id=None,
+    password="",
+    post_type="post",
+):
+    """One <item>: a post (or a page) with its categories, tags and featured image."""
+    from xml.sax.saxutils import escape as xml_escape
+
+    link = link if link is not None else f"{site}/news/{slug}/" if slug else f"{site}/?p={post_id}"
+    terms = "".join(
+        f'<category domain="{domain}" nicename="{nicename}">{_cdata(name)}</category>'
+        for domain, values in (("category", categories), ("post_tag", tags))
+        for nicename, name in values
+    )
+    meta = ""
+    if thumbnail_id:
+        meta = (
+            "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+            f"<wp:meta_value>{_cdata(str(thumbnail_id))}</wp:meta_value></wp:postmeta>"
+        )
+    return (
+        f"<item><title>{xml_escape(title)}</title><link>{xml_escape(link)}</link>"
+        f"<pubDate>Thu, 14 Oct 2021 09:00:00 +0000</pubDate><dc:creator>{_cdata('editor')}</dc:creator>"
+        f'<guid isPermaLink="false">{site}/?p={post_id}</guid><description></description>'
+        f"<content:encoded>{_cdata(body)}</content:encoded>"
+        f"<excerpt:encoded>{_cdata(excerpt)}</excerpt:encoded>"
+        f"<wp:post_id>{post_id}</wp:post_id>"
+        f"<wp:post_date>{_cdata(date_gmt)}</wp:post_date>"
+        f"<wp:post_date_gmt>{_cdata(date_gmt)}</wp:post_date_gmt>"
+        f"<wp:comment_status>{_cdata('closed')}</wp:comment_status>"
+        f"<wp:post_name>{_cdata(slug)}</wp:post_name><wp:status>{_cdata(status)}</wp:status>"
+        f"<wp:post_parent>0</wp:post_parent><wp:menu_order>0</wp:menu_order>"
+        f"<wp:post_type>{_cdata(post_type)}</wp:post_type>"
+        f"<wp:post_password>{_cdata(password)}</wp:post_password><wp:is_sticky>0</wp:is_sticky>"
+        f"{terms}{meta}</item>"
+    )
+
+
+def wxr_attachment(
+    post_id, path, *, title="", alt="", caption="", description="", site="https://old.example.org"
+):
+    """One attachment <item>: an uploaded file at wp-content/uploads/<path>."""
+    from xml.sax.saxutils import escape as xml_escape
+
+    url = f"{site}/wp-content/uploads/{path}"
+    return (
+        f"<item><title>{xml_escape(title)}</title><link>{site}/?attachment_id={post_id}</link>"
+        f'<guid isPermaLink="false">{url}</guid>'
+        f"<content:encoded>{_cdata(description)}</content:encoded>"
+        f"<excerpt:encoded>{_cdata(caption)}</excerpt:encoded>"
+        f"<wp:post_id>{post_id}</wp:post_id>"
+        f"<wp:post_date_gmt>{_cdata('2021-10-01 08:00:00')}</wp:post_date_gmt>"
+        f"<wp:post_name>{_cdata(title.lower().replace(' ', '-'))}</wp:post_name>"
+        f"<wp:status>{_cdata('inherit')}</wp:status>"
+        f"<wp:post_type>{_cdata('attachment')}</wp:post_type>"
+        f"<wp:attachment_url>{_cdata(url)}</wp:attachment_url>"
+        "<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key>"
+        f"<wp:meta_value>{_cdata(path)}</wp:meta_value></wp:postmeta>"
+        "<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key>"
+        f"<wp:meta_value>{_cdata(alt)}</wp:meta_value></wp:postmeta></item>"
+    )
+
+
+def write_wxr(handle, items, *, categories=(), tags=(), site="https://old.example.org", doctype=""):
+    """Write a WXR 1.2 export to the text file `handle`: channel, terms, then `items`.
+
+    `items` may be a generator, so a large export is written without holding it in memory.
+    """
+    from xml.sax.saxutils import escape as xml_escape
+
+    handle.write(f'<?xml version="1.0" encoding="UTF-8" ?>\n{doctype}')
+    handle.write(f'<rss version="2.0" {WXR_NAMESPACES}>\n<channel>\n')
+    handle.write(
+        f"<title>Old site</title><link>{site}</link><language>en-GB</language>"
+        f"<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>{site}</wp:base_site_url>"
+        f"<wp:base_blog_url>{site}</wp:base_blog_url>\n"
+    )
+    for n, (slug, name) in enumerate(categories, start=1):
+        handle.write(
+            f"<wp:category><wp:term_id>{n}</wp:term_id><wp:category_nicename>{slug}"
+            f"</wp:category_nicename><wp:category_parent></wp:category_parent>"
+            f"<wp:cat_name>{_cdata(name)}</wp:cat_name>"
+            f"<wp:category_description>{_cdata(name + ' news.')}</wp:category_description>"
+            "</wp:category>\n"
+        )
+    for n, (slug, name) in enumerate(tags, start=100):
+        handle.write(
+            f"<wp:tag><wp:term_id>{n}</wp:term_id><wp:tag_slug>{xml_escape(slug)}</wp:tag_slug>"
+            f"<wp:tag_name>{_cdata(name)}</wp:tag_name></wp:tag>\n"
+        )
+    for item in items:
+        handle.write(item)
+        handle.write("\n")
+    handle.write("</channel>\n</rss>\n")

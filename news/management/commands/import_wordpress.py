@@ -1,0 +1,75 @@
+"""import_wordpress: bring posts, topics, images, reports and old addresses over from WordPress."""
+
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from news.wordpress import WordPressImport
+from news.wxr import WXRError
+
+
+class Progress:
+    """A one-line progress bar on a terminal, redrawn at most ten times a second."""
+
+    WIDTH = 30
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.shown = 0.0
+
+    def __call__(self, done, total):
+        now = time.monotonic()
+        if done < total and now - self.shown < 0.1:
+            return
+        self.shown = now
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} posts", ending="")
+        if done >= total:
+            self.stream.write("")
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a WordPress export (WXR 1.1/1.2): posts, their categories and tags as topics, "
+        "featured and body images and linked documents (as reports) from --media, and 301 "
+        "redirects from the old addresses. Safe to run again: items are matched by WordPress id."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("export", help="The WordPress export file (Tools → Export).")
+        parser.add_argument(
+            "--media",
+            required=True,
+            help="A copy of the old site's wp-content/uploads folder.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Do everything, then roll it back: prints the same report, changes nothing.",
+        )
+        parser.add_argument(
+            "--status",
+            choices=["keep", "draft"],
+            default="keep",
+            help="keep: published, scheduled and draft as in WordPress (default); "
+            "draft: import every post as a draft, to review before publishing.",
+        )
+
+    def handle(self, *args, export, media, dry_run, status, **options):
+        if not Path(export).is_file():
+            raise CommandError(f"No such export file: {export}")
+        if not Path(media).is_dir():
+            raise CommandError(f"No such folder for --media: {media}")
+        progress = Progress(self.stderr) if self.stderr.isatty() else None
+        run = WordPressImport(
+            export=export, media_dir=media, dry_run=dry_run, status=status, progress=progress
+        )
+        try:
+            report = run.run()
+        except WXRError as exc:
+            raise CommandError(str(exc)) from exc
+        for line in report.lines():
+            self.stdout.write(line)

@@ -1,0 +1,681 @@
+"""Importing a WordPress export: posts, topics, images, reports and old addresses, idempotently."""
+
+import hashlib
+import html
+import json
+import posixpath
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.encoding import escape_uri_path
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+
+from news.models import Post, WordPressItem
+from news.wordpress_html import UPLOADS, body_prepare, uploads_path
+from news.wxr import Channel, read_export
+from publishing.images import image_process, validate_image
+from publishing.models import Status
+from publishing.richtext import sanitise_html
+from publishing.services import redirects_record
+from reports.files import FileType, identify
+from reports.models import Report
+from reports.services import report_file_read
+from topics.models import Topic
+
+# Bump when the import itself changes, so a second run redoes items made by an older one.
+IMPORTER_VERSION = "1"
+KINDS = ("posts", "topics", "images", "reports", "redirects")
+IMAGE_EXTENSIONS = {"jpg", "jpeg", "jpe", "png", "gif", "webp"}
+REPORT_EXTENSIONS = set(FileType.values)
+OFFICE_EXTENSIONS = {"doc", "xls", "ppt", "rtf"}  # older formats reports do not accept
+SKIPPED_STATUSES = {
+    "private": "private posts are not imported (readers of the old site could not see them)",
+    "trash": "posts in the WordPress trash are not imported",
+    "auto-draft": "automatic drafts are not imported",
+}
+SIZED = re.compile(r"^(?P<stem>.+)-\d+x\d+(?P<ext>\.\w+)$")
+BATCH = 100  # posts per transaction: fewer commits, while each post keeps its own savepoint
+STANDFIRST_MAX = 600
+ZERO_DATE = "0000-00-00 00:00:00"
+
+
+@dataclass
+class ImportReport:
+    """What a run did: counts per kind and outcome, and every problem with its item."""
+
+    dry_run: bool = False
+    counts: dict = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
+    problems: list = field(default_factory=list)
+
+    def count(self, kind, outcome):
+        self.counts[kind][outcome] += 1
+
+    def problem(self, item, message):
+        self.problems.append((item, message))
+
+    def lines(self):
+        head = "WordPress import" + (" (dry run: nothing was saved)" if self.dry_run else "")
+        lines = [head, f"{'':<10}{'created':>9}{'updated':>9}{'skipped':>9}"]
+        for kind in KINDS:
+            c = self.counts[kind]
+            lines.append(f"{kind:<10}{c['created']:>9}{c['updated']:>9}{c['skipped']:>9}")
+        lines.append(f"Problems: {len(self.problems)}")
+        lines.extend(f"  {item}: {message}" for item, message in self.problems)
+        return lines
+
+
+@dataclass
+class ImportedImage:
+    """An image carried over: where it is stored and what pages need to show it."""
+
+    name: str
+    url: str
+    width: int | None = None
+    height: int | None = None
+    renditions: dict = field(default_factory=dict)
+
+
+def _digest(*parts):
+    return hashlib.sha256(
+        json.dumps([IMPORTER_VERSION, *parts], sort_keys=True, default=str).encode()
+    ).hexdigest()
+
+
+def _plain(text):
+    """Text from WordPress HTML: tags dropped, entities decoded, whitespace collapsed."""
+    return " ".join(html.unescape(strip_tags(text or "")).split())
+
+
+def _date(value):
+    """A WordPress GMT date ("2021-10-14 09:00:00") as an aware datetime, or None."""
+    value = (value or "").strip()
+    if not value or value == ZERO_DATE:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _local_date(value):
+    """A WordPress local date, read in the site's time zone (the export does not say its own)."""
+    found = _date(value)
+    return timezone.make_aware(found.replace(tzinfo=None)) if found else None
+
+
+def _old_path(url):
+    """The path and query a request for `url` shows Django, as django.contrib.redirects stores it."""
+    parts = urlsplit((url or "").strip())
+    if not parts.path and not parts.query:
+        return ""
+    path = escape_uri_path(unquote(parts.path or "/"))
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+class WordPressImport:
+    """One run of manage.py import_wordpress. `run()` returns its ImportReport."""
+
+    def __init__(self, *, export, media_dir, dry_run=False, status="keep", progress=None):
+        self.export = str(export)
+        self.media_dir = Path(media_dir).resolve()
+        self.dry_run = dry_run
+        self.keep_status = status == "keep"
+        self.progress = progress or (lambda done, total: None)
+        self.report = ImportReport(dry_run=dry_run)
+        self.channel = Channel()
+        self.attachments = {}  # WordPress id -> attachment facts
+        self.attachment_by_path = {}  # uploads path -> WordPress id
+        self.total_posts = 0
+        self._topics = {}  # slug -> Topic (or None when refused)
+        self._files = {}  # (kind, uploads path) -> (object or None, reason)
+        self._redirected = set()  # old paths already given a destination in this run
+        self._pending = {}  # old path -> new path, recorded at the end of each batch
+        self._post_type = None
+
+    # -- the run --------------------------------------------------------------------------
+
+    def run(self):
+        self._scan()
+        self._post_type = ContentType.objects.get_for_model(Post)
+        if self.dry_run:
+            with transaction.atomic():
+                self._import_posts()
+                transaction.set_rollback(True)
+        else:
+            self._import_posts()
+        return self.report
+
+    def _scan(self):
+        """First pass: attachments (ids, files, alt text) and the number of posts."""
+        for item in read_export(self.export, self.channel):
+            post_type = item.get("wp:post_type")
+            if post_type == "post":
+                self.total_posts += 1
+            elif post_type == "attachment":
+                url = item.get("wp:attachment_url", "")
+                rel = item["meta"].get("_wp_attached_file", "").strip() or uploads_path(url)
+                wp_id = int(item.get("wp:post_id") or 0)
+                self.attachments[wp_id] = {
+                    "path": rel,
+                    "title": _plain(item.get("title")),
+                    "alt": _plain(item["meta"].get("_wp_attachment_image_alt")),
+                    "caption": _plain(item.get("excerpt:encoded")),
+                    "description": _plain(item.get("content:encoded")),
+                }
+                if rel:
+                    self.attachment_by_path[rel] = wp_id
+
+    def _import_posts(self):
+        done = 0
+        self.progress(done, self.total_posts)
+        posts = (item for item in read_export(self.export) if item.get("wp:post_type") == "post")
+        while True:
+            batch = [item for _, item in zip(range(BATCH), posts, strict=False)]
+            if not batch:
+                break
+            with transaction.atomic():
+                for item in batch:
+                    self._post_safely(item)
+                    done += 1
+                    self.progress(done, self.total_posts)
+                self._redirects_flush()
+
+    # -- posts ----------------------------------------------------------------------------
+
+    def _post_safely(self, item):
+        label = f"post {item.get('wp:post_id', '?')} “{_plain(item.get('title'))[:60]}”"
+        try:
+            self._post(item, label)
+        except Exception as exc:  # one broken item must not stop the rest of the export
+            self.report.count("posts", "skipped")
+            self.report.problem(label, f"not imported: {type(exc).__name__}: {exc}")
+
+    def _post(self, item, label):
+        wp_id = str(int(item.get("wp:post_id") or 0))
+        wp_status = item.get("wp:status", "")
+        if wp_status in SKIPPED_STATUSES or wp_status not in (
+            "publish",
+            "future",
+            "draft",
+            "pending",
+        ):
+            self.report.count("posts", "skipped")
+            reason = SKIPPED_STATUSES.get(wp_status, f"status “{wp_status}” is not imported")
+            self.report.problem(label, f"skipped: {reason}")
+            return
+        mapping = WordPressItem.objects.filter(kind=WordPressItem.Kind.POST, wp_key=wp_id).first()
+        post = mapping.item if mapping else None
+
+        problems = []
+        shortcodes = []
+        soup = BeautifulSoup(body_prepare(item.get("content:encoded"), shortcodes), "html.parser")
+        thumbnail = self.attachments.get(int(item["meta"].get("_thumbnail_id") or 0) or -1)
+        refs = self._references(soup, thumbnail)
+        digest = _digest(
+            {k: v for k, v in item.items() if k != "meta"},
+            item["meta"].get("_thumbnail_id"),
+            thumbnail,
+            [(rel, self._file_stamp(rel), self._attachment_for(rel)) for rel in refs],
+            self.keep_status,
+        )
+        if post is not None and mapping.digest == digest:
+            self.report.count("posts", "skipped")
+            for message in mapping.problems:
+                self.report.problem(label, message)
+            return
+
+        if shortcodes:
+            names = ", ".join(f"[{name}]" for name in sorted(set(shortcodes)))
+            problems.append(f"shortcodes removed (no equivalent here): {names}")
+        if item.get("wp:post_password"):
+            problems.append("was password-protected in WordPress: imported as a draft")
+        topics = self._post_topics(item, problems)
+        hero = None
+        if thumbnail:
+            hero = self._image(thumbnail["path"], problems, what="featured image")
+            if hero and not thumbnail["alt"]:
+                problems.append("the featured image has no alt text: add it before publishing")
+        reports = self._rewrite_body(soup, problems)
+        body = sanitise_html(str(soup))
+        standfirst = _plain(item.get("excerpt:encoded"))
+        if not standfirst:
+            standfirst, body = self._first_paragraph(body)
+        standfirst = Truncator(standfirst).chars(STANDFIRST_MAX)
+
+        redirects = []
+        with transaction.atomic():
+            created = post is None
+            if created:
+                post = Post()
+            old_url = None if created else post.get_absolute_url()
+            wp_slug = self._wp_slug(item)
+            if created or (mapping.data.get("wp_slug") != wp_slug):
+                post.slug = self._unique_slug(Post, wp_slug, post.pk)
+                if post.slug != wp_slug:
+                    problems.append(
+                        f"another post already has the slug “{wp_slug}”: imported as “{post.slug}”"
+                    )
+            post.title = _plain(item.get("title"))[:200] or f"Untitled (WordPress post {wp_id})"
+            post.standfirst = standfirst
+            post.body = body
+            draft = wp_status in ("draft", "pending") or bool(item.get("wp:post_password"))
+            self._publication_set(post, draft=draft, when=self._post_date(item, draft=draft))
+            if hero is not None or thumbnail is None:  # a failed image leaves the hero as it was
+                self._hero_set(post, hero, thumbnail["alt"] if thumbnail else "")
+            if reports and post.report_id is None:
+                post.report = reports[0]
+            post.save()
+            post.topics.set(topics)
+            for report in reports:
+                report.topics.add(*topics)
+                if post.status == Status.PUBLISHED and report.status != Status.PUBLISHED:
+                    self._publication_set(report, draft=False, when=post.publish_at)
+                    report.save(update_fields=["status", "publish_at", "updated_at"])
+            new_url = post.get_absolute_url()
+            if old_url and old_url != new_url:
+                redirects.append((old_url, new_url))
+            redirects.extend((old, new_url) for old in self._post_old_paths(item, wp_id))
+            mapping = mapping or WordPressItem(kind=WordPressItem.Kind.POST, wp_key=wp_id)
+            mapping.content_type, mapping.object_id = self._post_type, post.pk
+            mapping.digest, mapping.data, mapping.problems = digest, {"wp_slug": wp_slug}, problems
+            mapping.save()
+        # Only once the post is safely saved do its old addresses lead to it.
+        for old, new in redirects:
+            self._redirect(old, new)
+        self.report.count("posts", "created" if created else "updated")
+        for message in problems:
+            self.report.problem(label, message)
+
+    def _publication_set(self, item, *, draft, when):
+        """The one place the import decides status and publish time.
+
+        --status draft makes everything a draft for review. Otherwise WordPress's own state
+        is kept: a future date leaves a published item scheduled, as it was there.
+        """
+        # publish_at cannot be empty yet: a draft without a WordPress date gets "now".
+        item.publish_at = when or timezone.now()
+        item.status = Status.DRAFT if draft or not self.keep_status else Status.PUBLISHED
+
+    def _post_date(self, item, *, draft):
+        """When the post was (or is to be) published; a draft has a date only if one was set."""
+        when = _date(item.get("wp:post_date_gmt"))
+        if when is not None or draft:
+            return when  # WordPress leaves a draft's GMT date empty until a date is chosen
+        when = _local_date(item.get("wp:post_date"))
+        if when is None and item.get("pubDate"):
+            try:
+                when = parsedate_to_datetime(item["pubDate"])
+            except (TypeError, ValueError):
+                when = None
+        return when
+
+    def _wp_slug(self, item):
+        slug = slugify(unquote(item.get("wp:post_name") or "")) or slugify(
+            _plain(item.get("title"))
+        )
+        return slug[:200] or f"wordpress-{item.get('wp:post_id')}"
+
+    def _unique_slug(self, model, slug, pk):
+        taken = model.objects.exclude(pk=pk) if pk else model.objects.all()
+        candidate, n = slug, 1
+        while taken.filter(slug=candidate).exists():
+            n += 1
+            suffix = f"-{n}"
+            candidate = slug[: 200 - len(suffix)] + suffix
+        return candidate
+
+    def _post_old_paths(self, item, wp_id):
+        """Where readers found the post before: its permalink, its guid and /?p=<id>."""
+        paths = [_old_path(item.get("link")), f"/?p={wp_id}"]
+        guid = _old_path(item.get("guid"))
+        if guid and guid not in paths:
+            paths.append(guid)
+        return [p for p in paths if p and p != "/"]
+
+    def _first_paragraph(self, body):
+        """The standfirst from the body's first paragraph, taken out of the body if it fits."""
+        found = re.search(r"<p>(.*?)</p>", body, re.S)
+        if not found:
+            return _plain(body), body
+        text = _plain(found[1])
+        if text and len(text) <= STANDFIRST_MAX:
+            body = (body[: found.start()] + body[found.end() :]).strip()
+        return text, body
+
+    # -- topics ---------------------------------------------------------------------------
+
+    def _post_topics(self, item, problems):
+        topics = []
+        for domain, nicename, name in item["terms"]:
+            if domain not in ("category", "post_tag"):
+                continue
+            slug = slugify(unquote(nicename))[:100] or slugify(name)[:100]
+            if not slug or slug == "uncategorized":  # WordPress's default, not a subject
+                continue
+            topic = self._topic(slug, domain, html.unescape(name), problems)
+            if topic is not None and topic not in topics:
+                topics.append(topic)
+        return topics
+
+    def _topic(self, slug, kind, name, problems):
+        """The topic with this slug, made from the WordPress term if there is none yet."""
+        if slug in self._topics:
+            return self._topics[slug]
+        term = self.channel.terms.get((kind, slug))
+        name = ((term.name if term else "") or name or slug)[:100]
+        topic = Topic.objects.filter(slug=slug).first()
+        outcome = "skipped"
+        if topic is None:
+            # Two terms with one name (a category and a tag) are one area of interest.
+            topic = Topic.objects.filter(name=name).first()
+        if topic is None:
+            try:
+                with transaction.atomic():
+                    topic = Topic.objects.create(
+                        slug=slug, name=name, description=term.description if term else ""
+                    )
+                outcome = "created"
+            except Exception as exc:
+                problems.append(f"topic “{name}” could not be made: {exc}")
+                return None
+        self.report.count("topics", outcome)
+        self._topics[slug] = topic
+        return topic
+
+    # -- files ----------------------------------------------------------------------------
+
+    def _source(self, rel):
+        """The file in the --media folder for an uploads path, or None."""
+        path = (self.media_dir / rel).resolve()
+        if not path.is_relative_to(self.media_dir) or not path.is_file():
+            return None
+        return path
+
+    def _file_stamp(self, rel):
+        source = self._source(self._original(rel))
+        if source is None:
+            return None
+        stat = source.stat()
+        return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+    def _original(self, rel):
+        """A resized copy ("photo-300x200.jpg") stands for its original when that exists."""
+        sized = SIZED.match(rel)
+        if sized:
+            original = sized["stem"] + sized["ext"]
+            if original in self.attachment_by_path or self._source(original):
+                return original
+        return rel
+
+    def _attachment_for(self, rel):
+        return self.attachments.get(self.attachment_by_path.get(self._original(rel), -1))
+
+    def _extension(self, rel):
+        return posixpath.splitext(rel)[1].lower().lstrip(".")
+
+    def _references(self, soup, thumbnail):
+        """Every uploaded file the post uses, so a changed or newly supplied file is noticed."""
+        refs = [thumbnail["path"]] if thumbnail and thumbnail["path"] else []
+        for tag, attr in (("img", "src"), ("a", "href")):
+            for element in soup.find_all(tag, attrs={attr: True}):
+                rel = uploads_path(element[attr])
+                if rel and (
+                    tag == "img" or self._extension(rel) in IMAGE_EXTENSIONS | REPORT_EXTENSIONS
+                ):
+                    refs.append(rel)
+        return sorted(set(refs))
+
+    def _file_get(self, kind, rel):
+        """The mapping row of an uploaded file imported before, or None."""
+        return WordPressItem.objects.filter(kind=kind, wp_key=rel[:255]).first()
+
+    def _image(self, rel, problems, *, what="image", old_url=None):
+        """The imported image for an uploads path (importing it on first use), or None."""
+        rel = self._original(rel)
+        key = (WordPressItem.Kind.IMAGE, rel)
+        if key not in self._files:
+            self._files[key] = self._image_import(rel)
+        image, reason = self._files[key]
+        if image is None:
+            problems.append(f"{what} wp-content/uploads/{rel}: {reason}")
+            return None
+        for url in (self._uploads_url(rel), old_url):
+            self._redirect(_old_path(url), image.url)
+        return image
+
+    def _uploads_url(self, rel):
+        """The file's address on the old site (which may have lived in a sub-folder)."""
+        prefix = urlsplit(self.channel.base_site_url).path.rstrip("/")
+        return f"{prefix}{UPLOADS}{rel}"
+
+    def _image_import(self, rel):
+        source = self._source(rel)
+        mapping = self._file_get(WordPressItem.Kind.IMAGE, rel)
+        if source is None:
+            if mapping and mapping.data.get("name"):  # imported by an earlier run: keep it
+                self.report.count("images", "skipped")
+                return ImportedImage(**mapping.data), None
+            return None, "the file is not in the --media folder"
+        stamp = self._file_stamp(rel)
+        if mapping and mapping.digest == stamp and mapping.data.get("name"):
+            self.report.count("images", "skipped")
+            return ImportedImage(**mapping.data), None
+        try:
+            image = image_store(source, dry_run=self.dry_run)
+        except ValidationError as exc:
+            self.report.count("images", "skipped")
+            return None, "refused: " + " ".join(exc.messages)
+        with transaction.atomic():
+            WordPressItem.objects.update_or_create(
+                kind=WordPressItem.Kind.IMAGE,
+                wp_key=rel[:255],
+                defaults={"digest": stamp, "data": image.__dict__},
+            )
+        self.report.count("images", "updated" if mapping else "created")
+        return image, None
+
+    def _report_file(self, rel, link_text, problems):
+        """The Report made from an uploaded document (on first use), or None."""
+        key = (WordPressItem.Kind.REPORT, rel)
+        if key not in self._files:
+            self._files[key] = self._report_import(rel, link_text)
+        report, reason = self._files[key]
+        if report is None:
+            problems.append(f"report wp-content/uploads/{rel}: {reason}")
+            return None
+        self._redirect(_old_path(self._uploads_url(rel)), report.get_download_url())
+        return report
+
+    def _report_import(self, rel, link_text):
+        source = self._source(rel)
+        mapping = self._file_get(WordPressItem.Kind.REPORT, rel)
+        report = mapping.item if mapping else None
+        if source is None:
+            return report, None if report else "the file is not in the --media folder"
+        stamp = self._file_stamp(rel)
+        if report is not None and mapping.digest == stamp:
+            self.report.count("reports", "skipped")
+            return report, None
+        name = posixpath.basename(rel)
+        try:
+            with source.open("rb") as handle:
+                identify(File(handle, name=name), name)
+        except ValidationError as exc:
+            self.report.count("reports", "skipped")
+            return report, "refused: " + " ".join(exc.messages)
+        attachment = self._attachment_for(rel) or {}
+        with transaction.atomic():
+            created = report is None
+            if created:
+                title = attachment.get("title") or _plain(link_text) or posixpath.splitext(name)[0]
+                report = Report(
+                    title=title[:200],
+                    slug=self._unique_slug(Report, slugify(title)[:200] or "report", None),
+                    summary=attachment.get("description") or attachment.get("caption") or title,
+                )
+                # A new report waits as a draft until a published post links it.
+                self._publication_set(report, draft=True, when=None)
+            if self.dry_run:
+                report.file.name = f"reports/dry-run/{name}"
+                report.save()
+            else:
+                with source.open("rb") as handle:
+                    report.file.save(name, File(handle), save=False)
+                report.save()
+                report_file_read(report=report)
+            WordPressItem.objects.update_or_create(
+                kind=WordPressItem.Kind.REPORT,
+                wp_key=rel[:255],
+                defaults={
+                    "content_type": ContentType.objects.get_for_model(Report),
+                    "object_id": report.pk,
+                    "digest": stamp,
+                },
+            )
+        self.report.count("reports", "created" if created else "updated")
+        return report, None
+
+    # -- the body -------------------------------------------------------------------------
+
+    def _rewrite_body(self, soup, problems):
+        """Point images and links at what was imported; returns the reports the body links."""
+        for img in soup.find_all("img"):
+            src = img.get("src", "")
+            rel = uploads_path(src)
+            image = self._image(rel, problems, old_url=src) if rel else None
+            if rel is None:
+                problems.append(f"image from outside the site removed: {src[:100]}")
+            if image is None:
+                img.decompose()
+                continue
+            attachment = self._attachment_for(rel) or {}
+            alt = _plain(img.get("alt")) or attachment.get("alt", "")
+            parent = img.parent
+            # A link around an image to its own full-size file (a lightbox) is dropped.
+            if parent and parent.name == "a" and uploads_path(parent.get("href", "")):
+                parent.unwrap()
+            img.replace_with(BeautifulSoup(body_image_html(image, alt), "html.parser"))
+        reports = []
+        for link in soup.find_all("a", href=True):
+            rel = uploads_path(link["href"])
+            if rel is None:
+                link["href"] = self._local_href(link["href"])
+                continue
+            extension = self._extension(rel)
+            if extension in REPORT_EXTENSIONS:
+                report = self._report_file(rel, link.get_text(" ", strip=True), problems)
+                if report is not None:
+                    link["href"] = report.get_absolute_url()
+                    if report not in reports:
+                        reports.append(report)
+            elif extension in IMAGE_EXTENSIONS:
+                image = self._image(rel, problems, old_url=link["href"])
+                if image is not None:
+                    link["href"] = image.url
+            else:
+                kind = "an older Office format" if extension in OFFICE_EXTENSIONS else "a file"
+                problems.append(
+                    f"link to {kind} not imported as a report, left pointing at the old site: "
+                    f"wp-content/uploads/{rel}"
+                )
+        return reports
+
+    def _local_href(self, href):
+        """A link to the old site becomes a path here, which its redirects then answer."""
+        parts = urlsplit(href)
+        old_hosts = {
+            urlsplit(url).netloc
+            for url in (self.channel.base_site_url, self.channel.base_blog_url)
+            if url
+        }
+        if parts.netloc and parts.netloc in old_hosts:
+            return (
+                (parts.path or "/")
+                + (f"?{parts.query}" if parts.query else "")
+                + (f"#{parts.fragment}" if parts.fragment else "")
+            )
+        return href
+
+    # -- redirects and images --------------------------------------------------------------
+
+    def _redirect(self, old_path, new_path):
+        """Have an old address answer 301 with the new one (recorded with the batch)."""
+        if not old_path or old_path == new_path or old_path in self._redirected:
+            return
+        self._redirected.add(old_path)
+        if len(old_path) > 200 or len(new_path) > 200:
+            self.report.problem(old_path[:80], "address too long for a redirect (200 characters)")
+            return
+        self._pending[old_path] = new_path
+
+    def _redirects_flush(self):
+        # One rule for every redirect (publishing.services), so none leads to another.
+        outcome = redirects_record(pairs=self._pending)
+        for name, number in outcome.items():
+            self.report.counts["redirects"][name] += number
+        self._pending = {}
+
+    def _hero_set(self, post, image, alt):
+        """Attach the featured image as the post's hero (or clear one the post no longer has)."""
+        if image is None:
+            post.hero_image.name = ""
+            post.hero_renditions = {}
+            post.hero_alt = ""
+            return
+        post.hero_image.name = image.name
+        post.hero_renditions = image.renditions
+        post.hero_alt = alt[:250]
+        post.hero_decorative = False
+
+
+def image_store(source, *, dry_run=False):
+    """Store an image file checked exactly as an editor's upload is; the one way images come in.
+
+    Validated by content (publishing.images), stripped of metadata and cut into renditions.
+    A dry run only validates.
+    """
+    name = source.name
+    data = source.read_bytes()
+    upload = ContentFile(data, name=name)
+    validate_image(upload)
+    field = Post._meta.get_field("hero_image")
+    if dry_run:
+        return ImportedImage(name=f"dry-run/{name}", url=f"{settings.MEDIA_URL}dry-run/{name}")
+    stored = field.storage.save(field.generate_filename(None, name), upload)
+    holder = _StoredFile(field.storage, stored)
+    renditions = image_process(holder)
+    return ImportedImage(
+        name=holder.name,
+        url=field.storage.url(holder.name),
+        width=renditions.get("width"),
+        height=renditions.get("height"),
+        renditions=renditions,
+    )
+
+
+class _StoredFile:
+    """What image_process needs of a file field: its storage and (re-assignable) name."""
+
+    def __init__(self, storage, name):
+        self.storage = storage
+        self.name = name
+
+
+def body_image_html(image, alt):
+    """How an imported image sits in a post body."""
+    size = f' width="{image.width}" height="{image.height}"' if image.width else ""
+    return f'<img src="{html.escape(image.url)}" alt="{html.escape(alt)}"{size}>'
