@@ -140,7 +140,8 @@ def connect_signals():
 
 
 def next_go_live(gen):
-    """The POSIX time at which the next scheduled item goes live, or None.
+    """The POSIX time at which the next scheduled item goes live or a live one is taken down
+    (its take-down time), or None.
 
     One query (a UNION over every publishable model) per generation: any save changes the
     generation, and the answer is kept no longer than until that moment.
@@ -152,12 +153,19 @@ def next_go_live(gen):
     found = cache.get(key)
     if found is not None:
         return found or None
-    scheduled = [
+    models = [model for model in apps.get_models() if issubclass(model, Publishable)]
+    moments = [
         model.objects.scheduled().order_by().values_list("publish_at", flat=True)
-        for model in apps.get_models()
-        if issubclass(model, Publishable)
+        for model in models
+    ] + [
+        # Expiry needs no cron either: a page listing an item is not kept past its take-down.
+        model.objects.live()
+        .filter(expire_at__isnull=False)
+        .order_by()
+        .values_list("expire_at", flat=True)
+        for model in models
     ]
-    first = list(scheduled[0].union(*scheduled[1:]).order_by("publish_at")[:1])
+    first = list(moments[0].union(*moments[1:]).order_by("publish_at")[:1])
     found = first[0].timestamp() if first else 0
     lifetime = settings.CACHE_MIDDLEWARE_SECONDS
     if found:

@@ -251,17 +251,53 @@ def _item_context(item):
 # --- alerts -----------------------------------------------------------------------------
 
 
+def alert_owed(*, model, publish_at, now=None):
+    """The alert rule: an item of an alerted model is alerted when it goes live, unless it is
+    dated before the alert window (deliberately backdated, archive material).
+
+    Publishing stamps the moment an item went live as its publish time, so a draft started
+    days ago and published now is dated now and alerted; the one Alert per item (see
+    alert_record) makes it once, however often it is saved, unpublished or republished.
+    """
+    # The concrete model's label, so a save through a proxy (an admin view) counts too.
+    if model._meta.concrete_model._meta.label not in settings.MAILINGLIST_ALERT_MODELS:
+        return False
+    now = now or timezone.now()
+    window = timedelta(hours=settings.MAILINGLIST_ALERT_MAX_AGE_HOURS)
+    return publish_at is not None and publish_at >= now - window
+
+
+def alert_note(*, model, item_pk, publish_at, now=None):
+    """One sentence for the editor about to publish: will subscribers be alerted?"""
+    if model._meta.concrete_model._meta.label not in settings.MAILINGLIST_ALERT_MODELS:
+        return None
+    now = now or timezone.now()
+    if item_pk is not None:
+        sent = Alert.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=item_pk,
+            fanned_out_at__isnull=False,
+        )
+        if sent.exists():
+            return "Subscribers were alerted to it before, so they will not be alerted again."
+    if not alert_owed(model=model, publish_at=publish_at, now=now):
+        hours = settings.MAILINGLIST_ALERT_MAX_AGE_HOURS
+        return (
+            f"Subscribers will not be alerted: its publish time is more than {hours} hours "
+            "ago, so it counts as backdated."
+        )
+    when = "when it goes live" if publish_at > now else "now"
+    return f"Confirmed subscribers to its topics will be emailed an alert {when}."
+
+
 def alert_record(*, instance, now=None):
     """Note that an item saved as published will owe its subscribers an alert.
 
     Called for every such save, so it is idempotent: one Alert per item, and an item that
     has already been fanned out is never alerted again, however often it is edited.
     """
-    # The concrete model's label, so a save through a proxy (an admin view) counts too.
-    if instance._meta.concrete_model._meta.label not in settings.MAILINGLIST_ALERT_MODELS:
-        return None
     now = now or timezone.now()
-    if instance.publish_at < now - timedelta(hours=settings.MAILINGLIST_ALERT_MAX_AGE_HOURS):
+    if not alert_owed(model=type(instance), publish_at=instance.publish_at, now=now):
         return None
     content_type = ContentType.objects.get_for_model(instance)
     alert, created = Alert.objects.get_or_create(

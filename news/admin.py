@@ -49,7 +49,7 @@ class PostAdmin(PublishableAdmin):
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative"]}),
         ("Links", {"fields": ["topics", "report", "contacts"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "is_featured"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "expire_at", "is_featured"]}),
         (
             "Change note",
             {

@@ -73,8 +73,9 @@ class Post(Publishable):
     class Meta(Publishable.Meta):
         indexes = [
             # Counting live posts for the paginated lists reads only this index, not the
-            # table with its bodies: 72 ms down to 17 ms over 100,000 posts.
-            models.Index(fields=["status", "publish_at"], name="news_post_live_idx"),
+            # table with its bodies: 72 ms down to 17 ms over 100,000 posts. expire_at is in
+            # it so that live() (which also asks for it) still needs nothing else.
+            models.Index(fields=["status", "publish_at", "expire_at"], name="news_post_live_idx"),
             # The home page's few featured posts, found without walking every post.
             models.Index(
                 fields=["-publish_at"],

@@ -60,8 +60,9 @@ def post_json_ld(post):
         "description": post.standfirst,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "datePublished": post.publish_at.isoformat(),
-        "dateModified": max(post.updated_at, post.publish_at).isoformat(),
+        # A draft opened by an editor has no publish time yet.
+        "datePublished": (post.publish_at or post.updated_at).isoformat(),
+        "dateModified": max(post.updated_at, post.publish_at or post.updated_at).isoformat(),
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,

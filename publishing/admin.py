@@ -1,10 +1,14 @@
 """Admin building blocks for editors: states, publishing rights, previews, history, images."""
 
 import copy
+from contextlib import contextmanager
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.files.storage import default_storage
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -12,20 +16,25 @@ from django.utils.html import format_html
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from publishing.models import PreviewLink, Status
+from publishing.models import PreviewLink, PublishState, Status
 from publishing.services import (
+    PublishRefused,
     image_renditions_make,
+    may_publish,
     preview_link_create,
     preview_link_revoke,
+    publishable_alert_notes,
+    publishable_change_check,
     publishable_publish,
     publishable_unpublish,
     slug_redirect_record,
+    stored_publish_state,
 )
 from publishing.sharing import absolute_url
 
-NO_PUBLISH_MESSAGE = (
-    "You do not have permission to publish. Save it as a draft and ask an editor who can publish."
-)
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "d/m/Y H:i")
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -33,13 +42,19 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+        return [
+            ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+            ("expired", "Taken down"),
+        ]
 
     def queryset(self, request, queryset):
         return {
             "draft": queryset.drafts,
             "scheduled": queryset.scheduled,
             "published": queryset.live,
+            "expired": queryset.expired,
         }.get(self.value(), queryset.all)()
 
 
@@ -56,16 +71,88 @@ class EditorialAdminForm(forms.ModelForm):
 
 
 class PublishableAdminForm(EditorialAdminForm):
-    """Refuses a change to Published from someone without the model's publish permission."""
+    """Applies the publish rule (publishing.services.publishable_change_check) to the form's
+    status, publish time and take-down time, and asks before a deliberate backdate."""
 
-    can_publish = True  # set per request by PublishableAdmin.get_form
+    # Set per request by PublishableAdmin.get_form.
+    publishing_user = None
+    # "restore" or "recover" when History put an old version into the form; the instance is
+    # then that version, and `publishing_stored` what was stored before (None: nothing).
+    publishing_restore = None
+    publishing_stored = None
+
+    confirm_backdate = forms.BooleanField(
+        label="Yes, publish it with this past date",
+        required=False,
+        widget=forms.HiddenInput,  # shown only when the form asks (see clean)
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.publish_change = None
+        self.alert_notes = []
+        if self.publishing_restore:
+            self.before = self.publishing_stored
+        else:
+            self.before = PublishState.of(self.instance) if self.instance.pk else None
+        if self.publishing_restore and "status" in self.fields:
+            self._restore_keeps_publication()
+
+    def _restore_keeps_publication(self):
+        # Restoring brings back content, not publication: the form starts from the item's
+        # current state (a draft for a deleted item), and only a publisher may change it.
+        current = self.before or PublishState(Status.DRAFT, self.instance.publish_at)
+        self.initial.update(
+            status=current.status, publish_at=current.publish_at, expire_at=current.expire_at
+        )
+        if self.publishing_restore == "recover":
+            note = "A recovered item comes back as a draft"
+        else:
+            note = "Restoring keeps the item's current status and dates"
+        self.fields[
+            "status"
+        ].help_text = f"{note}; an editor who may publish can choose otherwise here."
+
+    def _after(self, cleaned):
+        values = {}
+        for name in ("status", "publish_at", "expire_at"):
+            stored = getattr(self.before, name) if self.before else None
+            if name not in self.fields:
+                values[name] = stored if self.before else getattr(self.instance, name)
+            elif self.before is None or name in self.changed_data:
+                values[name] = cleaned.get(name)
+            else:
+                values[name] = stored  # unchanged: keep the stored value to the microsecond
+        return PublishState(**values)
 
     def clean(self):
         cleaned = super().clean()
-        # clean() runs before the form's values reach the instance: this is the stored status.
-        was_published = self.instance.pk and self.instance.status == Status.PUBLISHED
-        if cleaned.get("status") == Status.PUBLISHED and not was_published and not self.can_publish:
-            self.add_error("status", NO_PUBLISH_MESSAGE)
+        if any(name in self.errors for name in ("status", "publish_at", "expire_at")):
+            return cleaned
+        after = self._after(cleaned)
+        ends_first = after.expire_at and after.publish_at and after.expire_at <= after.publish_at
+        if after.published and ends_first:
+            self.add_error("expire_at", "The take-down time must be after the publish time.")
+            return cleaned
+        change = publishable_change_check(
+            model=self._meta.model, before=self.before, after=after, user=self.publishing_user
+        )
+        if not change.allowed:
+            self.add_error(None, change.message)
+            return cleaned
+        self.publish_change = change
+        if "publish_at" in self.fields:
+            cleaned["publish_at"] = change.after.publish_at
+        self.alert_notes = publishable_alert_notes(item=self.instance, change=change)
+        if change.backdated and not cleaned.get("confirm_backdate"):
+            self.fields["confirm_backdate"].widget = forms.CheckboxInput()
+            when = date_format(timezone.localtime(change.after.publish_at), "d/m/Y H:i")
+            self.add_error(
+                "confirm_backdate",
+                f"This publishes it backdated to {when}: readers will see that date, not "
+                f"today's, and it will sit among older items. {' '.join(self.alert_notes)} "
+                "Tick the box to go ahead, or empty the publish time to publish it dated now.",
+            )
         return cleaned
 
 
@@ -153,20 +240,83 @@ class EditorialAdmin(CompareVersionAdmin):
 
 
 class PublishableAdmin(EditorialAdmin):
-    """For Publishable models: Draft / Scheduled / Published, publish rights, bulk actions."""
+    """For Publishable models: Draft / Scheduled / Published / Taken down, the publish rule on
+    every path (forms, bulk actions, History restore and recover), bulk actions."""
 
     form = PublishableAdminForm
     actions = ["publish_selected", "unpublish_selected", "create_preview_links"]
     date_hierarchy = "publish_at"
 
     def has_publish_permission(self, request):
-        opts = self.model._meta
-        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+        return may_publish(user=request.user, model=self.model)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        form.can_publish = self.has_publish_permission(request)
+        form.publishing_user = request.user
+        form.publishing_restore = getattr(request, "publishing_restore", None)
+        form.publishing_stored = getattr(request, "publishing_stored", None)
         return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        for _, options in fieldsets:
+            fields = list(options["fields"])
+            if "publish_at" in fields and "confirm_backdate" not in fields:
+                fields.insert(fields.index("publish_at") + 1, "confirm_backdate")
+                options["fields"] = fields
+        return fieldsets
+
+    # History: restore and recover put an old version in the form after writing it to the
+    # database, so the form cannot see what was stored; note it on the request first.
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        self._note_stored(request, version, "restore")
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id)
+        self._note_stored(request, version, "recover")
+        return super().recover_view(request, version_id, extra_context)
+
+    def _note_stored(self, request, version, how):
+        request.publishing_restore = how
+        item = self.model._default_manager.filter(pk=version.object_id).first()
+        request.publishing_stored = stored_publish_state(item) if item else None
+
+    @contextmanager
+    def create_revision(self, request):
+        with super().create_revision(request):
+            yield
+            # The version's comment leads with what it did to readers ("Published", ...).
+            action = getattr(request, "publishing_comment", "")
+            if action:
+                comment = reversion.get_comment()
+                reversion.set_comment(f"{action}. {comment}" if comment else action)
+
+    def save_model(self, request, obj, form, change):
+        publish_change = getattr(form, "publish_change", None)
+        if publish_change is not None:
+            obj.publish_at = publish_change.after.publish_at
+            request.publishing_comment = publish_change.comment
+        super().save_model(request, obj, form, change)
+        if publish_change is not None:
+            self.message_user(request, self.state_message(obj, form), messages.SUCCESS)
+
+    def state_message(self, obj, form):
+        """What readers now see, after a save (and who will be alerted)."""
+        now = timezone.now()
+        state = obj.publish_state
+        if state.is_live(now):
+            text = "Published: readers can see it now."
+            if obj.expire_at:
+                text += f" It will be taken down on {_when(obj.expire_at)} by itself."
+        elif state.is_scheduled(now):
+            text = f"Scheduled: it goes live on {_when(obj.publish_at)} by itself."
+        elif state.is_expired(now):
+            text = "Taken down: its address now tells readers it is gone."
+        else:
+            text = "Draft saved: readers cannot see it."
+        return " ".join([text, *form.alert_notes])
 
     def slug_needs_redirect(self, form):
         # Only an address readers may have seen needs to keep working.
@@ -182,19 +332,28 @@ class PublishableAdmin(EditorialAdmin):
 
     @admin.action(description="Publish selected items (a future publish time stays scheduled)")
     def publish_selected(self, request, queryset):
-        if not self.has_publish_permission(request):
-            self.message_user(request, NO_PUBLISH_MESSAGE, messages.ERROR)
+        try:
+            changes = publishable_publish(items=list(queryset), user=request.user)
+        except PublishRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
             return
-        changed = publishable_publish(items=list(queryset), user=request.user)
-        self.message_user(request, f"Published {changed} item(s).", messages.SUCCESS)
+        backdated = sum(change.backdated for change in changes)
+        text = f"Published or scheduled {len(changes)} item(s)."
+        if backdated:
+            text += (
+                f" {backdated} of them went live with the past publish time already set on "
+                "them (backdated)."
+            )
+        self.message_user(request, text, messages.SUCCESS)
 
-    @admin.action(description="Return selected items to draft")
+    @admin.action(description="Unpublish selected items (return them to draft)")
     def unpublish_selected(self, request, queryset):
-        if not self.has_publish_permission(request):
-            self.message_user(request, "You do not have permission to unpublish.", messages.ERROR)
+        try:
+            changes = publishable_unpublish(items=list(queryset), user=request.user)
+        except PublishRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
             return
-        changed = publishable_unpublish(items=list(queryset), user=request.user)
-        self.message_user(request, f"Returned {changed} item(s) to draft.", messages.SUCCESS)
+        self.message_user(request, f"Returned {len(changes)} item(s) to draft.", messages.SUCCESS)
 
     @admin.action(
         description="Create a 7-day preview link for people without a login",

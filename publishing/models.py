@@ -1,6 +1,7 @@
 """Publishable (the abstract model and QuerySet that decide what readers see) and preview links."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -19,16 +20,70 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+@dataclass(frozen=True)
+class PublishState:
+    """The three fields that decide what readers see, compared before and after a change."""
+
+    status: str = Status.DRAFT
+    publish_at: datetime | None = None
+    expire_at: datetime | None = None
+
+    @classmethod
+    def of(cls, item):
+        return cls(item.status, item.publish_at, item.expire_at)
+
+    @property
+    def published(self):
+        return self.status == Status.PUBLISHED
+
+    def is_live(self, now):
+        return (
+            self.published
+            and self.publish_at is not None
+            and self.publish_at <= now
+            and (self.expire_at is None or self.expire_at > now)
+        )
+
+    def is_scheduled(self, now):
+        return self.published and self.publish_at is not None and self.publish_at > now
+
+    def is_expired(self, now):
+        return (
+            self.published
+            and self.publish_at is not None
+            and self.publish_at <= now
+            and self.expire_at is not None
+            and self.expire_at <= now
+        )
+
+    def label(self, now):
+        if not self.published:
+            return "Draft"
+        if self.is_scheduled(now):
+            return "Scheduled"
+        return "Taken down" if self.is_expired(now) else "Published"
+
+
 class PublishableQuerySet(models.QuerySet):
     def live(self):
-        """What readers may see: published, and its publish time has come."""
-        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+        """What readers may see: published, its publish time has come, its take-down has not."""
+        now = timezone.now()
+        return self.filter(
+            models.Q(expire_at__isnull=True) | models.Q(expire_at__gt=now),
+            status=Status.PUBLISHED,
+            publish_at__lte=now,
+        )
 
     def drafts(self):
         return self.filter(status=Status.DRAFT)
 
     def scheduled(self):
         return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def expired(self):
+        """Published items whose take-down time has passed: their address answers 410 Gone."""
+        now = timezone.now()
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=now, expire_at__lte=now)
 
 
 class Publishable(models.Model):
@@ -45,11 +100,23 @@ class Publishable(models.Model):
         db_index=True,
         help_text="Only published items whose publish time has come are shown to readers.",
     )
+    # Empty on a draft until an editor sets it or publishes: publishing without a time stamps
+    # the moment it went live (publishing.services.publishable_change_check), so a draft
+    # started on Monday and published on Thursday says Thursday and is alerted.
     publish_at = models.DateTimeField(
         "publish time",
-        default=timezone.now,
+        null=True,
+        blank=True,
         db_index=True,
-        help_text='The date readers see as "Posted on". A future time schedules the item.',
+        help_text='The date readers see as "Posted on". Leave it empty to use the moment you '
+        "publish; a future time schedules the item; a past time backdates it.",
+    )
+    expire_at = models.DateTimeField(
+        "take down at",
+        null=True,
+        blank=True,
+        help_text="Optional. At this time the item leaves every list, feed and search by "
+        'itself, and its address answers "Gone".',
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -60,24 +127,37 @@ class Publishable(models.Model):
         abstract = True
         ordering = ["-publish_at", "-pk"]
         get_latest_by = "publish_at"
+        constraints = [
+            # Readers' lists filter on publish_at: a published row without one would vanish.
+            models.CheckConstraint(
+                condition=models.Q(status=Status.DRAFT) | models.Q(publish_at__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_time",
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
     @property
     def is_live(self):
-        return self.status == Status.PUBLISHED and self.publish_at <= timezone.now()
+        return self.publish_state.is_live(timezone.now())
 
     @property
     def is_scheduled(self):
-        return self.status == Status.PUBLISHED and self.publish_at > timezone.now()
+        return self.publish_state.is_scheduled(timezone.now())
+
+    @property
+    def is_expired(self):
+        return self.publish_state.is_expired(timezone.now())
+
+    @property
+    def publish_state(self):
+        return PublishState.of(self)
 
     @property
     def state_label(self):
-        """What the admin shows: Draft, Scheduled or Published."""
-        if self.status == Status.DRAFT:
-            return "Draft"
-        return "Scheduled" if self.is_scheduled else "Published"
+        """What the admin shows: Draft, Scheduled, Published or Taken down."""
+        return self.publish_state.label(timezone.now())
 
 
 class PreviewLink(models.Model):

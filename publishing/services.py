@@ -1,43 +1,246 @@
 """Editorial flows shared by every publishable model: publish, preview links, redirects, images."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.redirects.models import Redirect
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from publishing.images import image_process
-from publishing.models import PREVIEW_MAX_AGE, PreviewLink, Status
+from publishing.models import PREVIEW_MAX_AGE, PreviewLink, PublishState, Status
+from publishing.signals import going_live_notes
+
+# An explicit publish time this far in the past, on an item going live, is a deliberate
+# backdate (the form asks the editor to confirm it); anything nearer is "now" typed by hand.
+BACKDATE_TOLERANCE = timedelta(minutes=5)
 
 
-def _save_with_revision(items, *, user, comment, status):
-    changed = 0
+class PublishRefused(Exception):
+    """A change the user may not make; `str()` says why, and nothing was saved."""
+
+
+@dataclass(frozen=True)
+class PublishChange:
+    """What a change of status / publish time / take-down time does to readers, and whether
+    the user may make it. Built by `publishable_change_check`, the one publish rule."""
+
+    before: PublishState
+    after: PublishState  # publish_at stamped when publishing without a time
+    effects: tuple  # what it changes for readers, in words ("makes it live", ...)
+    allowed: bool
+    message: str  # why it is refused, else ""
+    comment: str  # for the version history: "Published", "Scheduled for …", ...
+    goes_live: bool  # readers see it after the change and did not before (now or when due)
+    backdated: bool  # goes live with an explicit time before now, on purpose
+
+    @property
+    def changes_publication(self):
+        return bool(self.effects)
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "d/m/Y H:i")
+
+
+def _seconds(moment):
+    # Forms show and send whole seconds: a stored time with microseconds is not a change.
+    return moment.replace(microsecond=0) if moment else None
+
+
+def may_publish(*, user, model):
+    """Whether `user` holds the model's publish right; None is the system (commands)."""
+    if user is None:
+        return True
+    opts = model._meta.concrete_model._meta
+    return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+
+def publishable_change_check(*, model, before, after, user, now=None):
+    """The publish rule: what going from `before` to `after` (PublishStates) does, and
+    whether `user` may do it. Every path that writes status, publish_at or expire_at calls
+    this: the admin's add and change forms, bulk actions, history restore and recover,
+    management commands and imports (through `publishable_save`).
+
+    Without the model's publish right, a user may create and edit drafts (dates included:
+    nothing is public) and edit the text of published items, but not publish, schedule,
+    unpublish, or move a published item's publish or take-down time; `before` is None for an
+    item that does not exist yet (an add, a recover).
+    """
+    now = now or timezone.now()
+    before = before or PublishState()
+    publish_at = after.publish_at
+    if after.published and publish_at is None:
+        # Publishing without a time: the moment it went live, which for an item already
+        # live is when it went live, and otherwise now.
+        already = before.published and before.publish_at and before.publish_at <= now
+        publish_at = before.publish_at if already else now.replace(microsecond=0)
+    after = PublishState(after.status, publish_at, after.expire_at)
+    b_live, a_live = before.is_live(now), after.is_live(now)
+    effects, comment = [], ""
+    if after.published and not before.published:
+        if a_live:
+            effects.append("publish it")
+            comment = "Published"
+        elif after.is_scheduled(now):
+            effects.append(f"schedule it for {_when(after.publish_at)}")
+            comment = f"Scheduled for {_when(after.publish_at)}"
+        else:
+            effects.append("publish it")
+            comment = "Published (already past its take-down time)"
+    elif before.published and not after.published:
+        effects.append("unpublish it" if b_live else "cancel its publication")
+        comment = "Unpublished"
+    elif after.published:
+        old, new = _seconds(before.publish_at), _seconds(after.publish_at)
+        if old != new:
+            if new < old:
+                effects.append("bring its publish time earlier")
+            else:
+                effects.append("move its publish time later")
+            if a_live and not b_live:
+                comment = "Published"
+            elif after.is_scheduled(now):
+                comment = f"Scheduled for {_when(after.publish_at)}"
+            elif b_live and not a_live:
+                comment = "Unpublished"
+            else:
+                comment = f"Publish time changed to {_when(after.publish_at)}"
+        if _seconds(before.expire_at) != _seconds(after.expire_at):
+            effects.append("change its take-down time")
+            if b_live and not a_live and not after.is_scheduled(now):
+                expiry = "Taken down"
+            elif after.expire_at is None:
+                expiry = "Take-down time removed"
+            else:
+                expiry = f"Take-down set for {_when(after.expire_at)}"
+            comment = f"{comment}; {expiry}" if comment else expiry
+    backdated = bool(a_live and not b_live and after.publish_at < now - BACKDATE_TOLERANCE)
+    if backdated and comment:
+        comment = f"{comment} (backdated to {_when(after.publish_at)})"
+    allowed = not effects or may_publish(user=user, model=model)
+    message = ""
+    if not allowed:
+        opts = model._meta
+        message = (
+            f"You do not have permission to publish {opts.verbose_name_plural}, so you cannot "
+            f"{' or '.join(effects)}. Nothing was saved: save your changes as a draft (or "
+            "leave the publishing fields as they were) and ask an editor who can publish."
+        )
+    return PublishChange(
+        before=before,
+        after=after,
+        effects=tuple(effects),
+        allowed=allowed,
+        message=message,
+        comment=comment,
+        goes_live=not b_live and (a_live or after.is_scheduled(now)) and before != after,
+        backdated=backdated,
+    )
+
+
+def stored_publish_state(item):
+    """The item's publication fields as stored now (None if it is not saved yet)."""
+    if item.pk is None:
+        return None
+    row = (
+        type(item)
+        ._default_manager.filter(pk=item.pk)
+        .values_list("status", "publish_at", "expire_at")
+        .first()
+    )
+    return PublishState(*row) if row else None
+
+
+def publishable_save(*, item, user=None, before=None, comment="", now=None):
+    """Save `item` after checking the publish rule: the entry point for code outside the
+    admin (commands, the WordPress importer). Returns the PublishChange.
+
+    `before` defaults to what is stored (nothing for a new item). Raises PublishRefused,
+    saving nothing, when `user` may not make the change; `user=None` is the system. Saves in
+    a revision with the publishing action as its comment, so the history shows it.
+    """
+    if before is None:
+        before = stored_publish_state(item)
+    change = publishable_change_check(
+        model=type(item), before=before, after=PublishState.of(item), user=user, now=now
+    )
+    if not change.allowed:
+        raise PublishRefused(change.message)
+    item.publish_at = change.after.publish_at
     with transaction.atomic(), reversion.create_revision():
-        for item in items:
-            if item.status != status:
-                item.status = status
-                item.save(update_fields=["status", "updated_at"])
-                changed += 1
-            # Every item is in the revision, so each one's history records who acted.
-            reversion.add_to_revision(item)
-        reversion.set_user(user)
-        reversion.set_comment(comment)
-    return changed
+        item.save()
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment("; ".join(part for part in (change.comment, comment) if part))
+    return change
 
 
-def publishable_publish(*, items, user):
-    """Publish items (a future publish time leaves them scheduled); returns how many changed."""
-    return _save_with_revision(
-        items, user=user, comment="Published with the bulk action.", status=Status.PUBLISHED
+def publishable_check_new(*, model, items, user=None, now=None):
+    """The rule for rows created in bulk (bulk_create sends no signal and saves no revision):
+    stamps publish times as the rule says and raises PublishRefused if any is refused."""
+    for item in items:
+        change = publishable_change_check(
+            model=model, before=None, after=PublishState.of(item), user=user, now=now
+        )
+        if not change.allowed:
+            raise PublishRefused(change.message)
+        item.publish_at = change.after.publish_at
+
+
+def _bulk(items, *, user, status, how, now):
+    now = now or timezone.now()
+    changes = []
+    for item in items:
+        before = PublishState.of(item)
+        after = PublishState(status, item.publish_at, item.expire_at)
+        change = publishable_change_check(
+            model=type(item), before=before, after=after, user=user, now=now
+        )
+        if not change.allowed:
+            raise PublishRefused(change.message)
+        changes.append((item, change))
+    with transaction.atomic():
+        for item, change in changes:
+            if not change.effects:
+                continue
+            # One revision per item: each item's history names its own action.
+            with reversion.create_revision():
+                item.status, item.publish_at = change.after.status, change.after.publish_at
+                item.save(update_fields=["status", "publish_at", "updated_at"])
+                reversion.set_user(user)
+                reversion.set_comment(f"{change.comment} ({how})")
+    return [change for _, change in changes if change.effects]
+
+
+def publishable_publish(*, items, user, now=None):
+    """Publish items: a draft without a time goes live now, a future time stays scheduled.
+
+    Returns the PublishChanges of the items that changed; raises PublishRefused (saving
+    nothing) if `user` may not publish them.
+    """
+    return _bulk(items, user=user, status=Status.PUBLISHED, how="bulk action", now=now)
+
+
+def publishable_unpublish(*, items, user, now=None):
+    """Return items to draft, so readers no longer see them; like publishable_publish."""
+    return _bulk(items, user=user, status=Status.DRAFT, how="bulk action", now=now)
+
+
+def publishable_alert_notes(*, item, change):
+    """What listeners (the mailing list) say will follow this change, e.g. who is alerted."""
+    if not change.goes_live:
+        return []
+    replies = going_live_notes.send(
+        sender=type(item)._meta.concrete_model,
+        instance=item,
+        publish_at=change.after.publish_at,
     )
-
-
-def publishable_unpublish(*, items, user):
-    """Return items to draft, so readers no longer see them; returns how many changed."""
-    return _save_with_revision(
-        items, user=user, comment="Unpublished with the bulk action.", status=Status.DRAFT
-    )
+    return [reply for _, reply in replies if reply]
 
 
 def preview_link_create(*, item, user):

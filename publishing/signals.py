@@ -17,3 +17,10 @@ def send_content_went_live(sender, instance, raw=False, **kwargs):
 
     if not raw and instance.status == Status.PUBLISHED:
         content_went_live.send(sender=sender, instance=instance)
+
+
+# Sent (by publishing.services.publishable_alert_notes) when an editor is about to make an
+# item live or schedule it, so the form can say what will follow: sender is the model class,
+# `instance` the item, `publish_at` its go-live time. Receivers return one sentence for the
+# editor (e.g. whether subscribers will be alerted) or None. Nothing is done on hearing it.
+going_live_notes = Signal()

@@ -2,6 +2,7 @@
 
 from django.core import signing
 from django.http import Http404
+from django.shortcuts import render
 from django.urls import resolve
 from django.utils.cache import add_never_cache_headers
 
@@ -30,6 +31,28 @@ class PublishableDetailMixin:
         if link_item is not None and isinstance(link_item, self.model):
             return queryset.filter(pk=link_item.pk)
         return queryset if self.can_preview() else queryset.live()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            gone = self.taken_down_item()
+            if gone is None:
+                raise
+            # 410 rather than 404: the page existed and was withdrawn on purpose, so search
+            # engines drop it at once and readers learn it is not a broken link.
+            return render(
+                request,
+                "publishing/gone.html",
+                {"item": gone, "opts": self.model._meta},
+                status=410,
+            )
+
+    def taken_down_item(self):
+        slug = self.kwargs.get(self.slug_url_kwarg)
+        if slug is None:
+            return None
+        return self.model._default_manager.expired().filter(**{self.slug_field: slug}).first()
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -29,7 +29,7 @@ class ReportAdmin(PublishableAdmin):
         (None, {"fields": ["title", "slug", "summary", "topics"]}),
         ("File", {"fields": ["file", *FILE_FACTS]}),
         ("Cover", {"fields": ["cover_image", "cover_alt", "cover_decorative"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "expire_at"]}),
     ]
     image_fields = [("cover_image", "cover_renditions")]
 

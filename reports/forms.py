@@ -15,7 +15,7 @@ class ReportAdminForm(PublishableAdminForm):
     class Meta:
         model = Report
         fields = [
-            "title", "slug", "summary", "topics", "file", "status", "publish_at",
+            "title", "slug", "summary", "topics", "file", "status", "publish_at", "expire_at",
             "cover_image", "cover_alt", "cover_decorative",
         ]  # fmt: skip
 

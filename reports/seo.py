@@ -22,8 +22,9 @@ def report_json_ld(report):
         "headline": report.title[:110],
         "description": report.summary,
         "url": url,
-        "datePublished": report.publish_at.isoformat(),
-        "dateModified": max(report.updated_at, report.publish_at).isoformat(),
+        # A draft opened by an editor has no publish time yet.
+        "datePublished": (report.publish_at or report.updated_at).isoformat(),
+        "dateModified": max(report.updated_at, report.publish_at or report.updated_at).isoformat(),
         "inLanguage": "en-GB",
         "publisher": {
             "@type": "Organization",

@@ -99,6 +99,7 @@ def test_uploads_go_to_the_bucket_and_are_read_back_from_it(
             "status": "published",
             "publish_at_0": "14/10/2021",
             "publish_at_1": "09:00:00",
+            "confirm_backdate": "on",
             "file": SimpleUploadedFile("futures.pdf", PDF, content_type="application/pdf"),
         },
     )

@@ -70,6 +70,7 @@ def test_a_report_uploaded_in_the_admin_has_its_pages_and_text_read(
             "status": "published",
             "publish_at_0": "14/10/2021",
             "publish_at_1": "09:00:00",
+            "confirm_backdate": "on",
             "file": SimpleUploadedFile("futures.pdf", PDF, content_type="application/pdf"),
         },
     )

@@ -28,6 +28,7 @@ def _post(client, name, content, **fields):
         "status": "published",
         "publish_at_0": "14/10/2021",
         "publish_at_1": "09:00:00",
+        "confirm_backdate": "on",  # archive material, published with its own date
         "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
         **fields,
     }

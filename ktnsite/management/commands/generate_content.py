@@ -13,6 +13,7 @@ from ktnsite.demo.files import make_pdf
 from ktnsite.pagecache import page_cache_invalidate
 from news.models import Post
 from publishing.models import Status
+from publishing.services import publishable_check_new, publishable_save
 from reports.models import Report
 from topics.models import Topic
 
@@ -167,6 +168,7 @@ class Command(BaseCommand):
                         publish_at=now - span + span * (n + rng.random()) / count,
                     )
                 )
+            publishable_check_new(model=Post, items=batch, user=None)  # the publish rule
             with transaction.atomic():
                 created = Post.objects.bulk_create(batch)
                 Through.objects.bulk_create(
@@ -196,5 +198,5 @@ class Command(BaseCommand):
             report.file.save(f"{report.slug}.pdf", ContentFile(make_pdf(pages)), save=False)
             report.file_type = "pdf"
             report.file_size = report.file.size
-            report.save()
+            publishable_save(item=report, user=None, comment="Made by generate_content")
             report.topics.set(rng.sample(topics, k=1))

@@ -12,7 +12,7 @@ from ktnsite.demo import content
 from ktnsite.demo.files import make_hero_image, make_pdf
 from news.models import Post
 from publishing.models import Status
-from publishing.services import image_renditions_make
+from publishing.services import image_renditions_make, publishable_save
 from reports.models import Report
 from reports.services import report_file_read
 from topics.models import Topic
@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 )
                 pdf = make_pdf(data["pages"], title=data["title"])
                 report.file.save(f"{data['slug']}.pdf", ContentFile(pdf), save=False)
-                report.save()
+                publishable_save(item=report, user=None, comment="Loaded by load_demo")
                 report_file_read(report=report, trusted=True)
                 report.topics.set(topics[slug] for slug in data["topics"])
                 created += 1
@@ -87,7 +87,7 @@ class Command(BaseCommand):
             if data["hero_alt"]:
                 image = make_hero_image(seed_offset=index)
                 post.hero_image.save(f"{data['slug']}.jpg", ContentFile(image), save=False)
-            post.save()
+            publishable_save(item=post, user=None, comment="Loaded by load_demo")
             if post.hero_image:
                 image_renditions_make(
                     instance=post, image_field="hero_image", renditions_field="hero_renditions"
