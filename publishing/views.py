@@ -32,9 +32,9 @@ class PublishableDetailMixin:
             return queryset.filter(pk=link_item.pk)
         return queryset if self.can_preview() else queryset.live()
 
-    def get(self, request, *args, **kwargs):
+    def dispatch(self, request, *args, **kwargs):
         try:
-            return super().get(request, *args, **kwargs)
+            return super().dispatch(request, *args, **kwargs)
         except Http404:
             gone = self.taken_down_item()
             if gone is None:

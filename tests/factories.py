@@ -241,8 +241,9 @@ def make_staff(username="staff", *, groups=(), perms=()):
 
 
 def admin_post_data(post=None, **overrides):
-    """The fields the post admin form sends, filled from `post` (or a fresh draft)."""
-    when = timezone.localtime(post.publish_at if post else timezone.now())
+    """The fields the post admin form sends, filled from `post` (or a fresh draft, which has
+    no publish time: publishing it stamps the moment it went live)."""
+    when = post.publish_at and timezone.localtime(post.publish_at) if post else None
     data = {
         "title": post.title if post else "A new post",
         "slug": post.slug if post else "a-new-post",
@@ -250,12 +251,15 @@ def admin_post_data(post=None, **overrides):
         "body": post.body if post else "<p>The body.</p>",
         "hero_alt": post.hero_alt if post else "",
         "status": post.status if post else Status.DRAFT,
-        "publish_at_0": when.strftime("%d/%m/%Y"),
-        "publish_at_1": when.strftime("%H:%M:%S"),
+        "publish_at_0": when.strftime("%d/%m/%Y") if when else "",
+        "publish_at_1": when.strftime("%H:%M:%S") if when else "",
         "topics": [t.pk for t in post.topics.all()] if post else [],
         "contacts": [c.pk for c in post.contacts.all()] if post else [],
         "report": post.report_id or "" if post else "",
     }
+    if post and post.expire_at:
+        expire = timezone.localtime(post.expire_at)
+        data["expire_at_0"], data["expire_at_1"] = f"{expire:%d/%m/%Y}", f"{expire:%H:%M:%S}"
     if post and post.hero_decorative:
         data["hero_decorative"] = "on"
     data.update(overrides)
@@ -382,3 +386,26 @@ def write_wxr(handle, items, *, categories=(), tags=(), site="https://old.exampl
         handle.write(item)
         handle.write("\n")
     handle.write("</channel>\n</rss>\n")
+
+
+def form_values(response):
+    """What the browser would send back from a rendered admin change form."""
+    from django import forms
+
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None or isinstance(field, forms.FileField):
+            continue
+        if isinstance(field, forms.SplitDateTimeField):
+            when = timezone.localtime(field.to_python(value) if isinstance(value, list) else value)
+            data[f"{name}_0"], data[f"{name}_1"] = f"{when:%d/%m/%Y}", f"{when:%H:%M:%S}"
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list):
+            data[name] = [getattr(item, "pk", item) for item in value]
+        else:
+            data[name] = value
+    return data

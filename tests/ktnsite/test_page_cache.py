@@ -142,6 +142,19 @@ def test_a_scheduled_post_appears_when_its_time_comes_though_the_list_was_cached
     assert "Right on time" in client.get("/").content.decode()
 
 
+def test_a_post_leaves_a_cached_list_at_its_take_down_time(client):
+    make_post(title="Stays")
+    going = timezone.now() + timedelta(seconds=2)
+    make_post(title="Withdrawn on time", expire_at=going)
+    assert "Withdrawn on time" in client.get("/news/").content.decode()
+    cached = client.get("/news/")
+    assert cached["X-Page-Cache"] == "hit" and "Withdrawn on time" in cached.content.decode()
+    # No save happens: only the clock moves past the take-down time.
+    time.sleep(max(0, (going - timezone.now()).total_seconds()) + 0.05)
+    assert "Withdrawn on time" not in client.get("/news/").content.decode()
+    assert "Withdrawn on time" not in client.get("/").content.decode()
+
+
 def test_a_page_with_nothing_scheduled_keeps_the_full_lifetime(client, content):
     client.get("/news/")
     assert client.get("/news/")["Cache-Control"] == "max-age=60"

@@ -3,13 +3,11 @@
 import re
 
 import pytest
-from django import forms
 from django.urls import reverse
-from django.utils import timezone
 from reversion.models import Version
 
 from news.models import Post
-from tests.factories import admin_post_data, make_post, make_staff, make_topic
+from tests.factories import admin_post_data, form_values, make_post, make_staff, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -27,27 +25,6 @@ def _save(client, post, **changes):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     post.refresh_from_db()
-
-
-def _form_values(response):
-    """What the browser would send back from a rendered admin form."""
-    form = response.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if value is None or isinstance(field, forms.FileField):
-            continue
-        if name == "publish_at":
-            when = timezone.localtime(field.to_python(value))
-            data["publish_at_0"], data["publish_at_1"] = f"{when:%d/%m/%Y}", f"{when:%H:%M:%S}"
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list):
-            data[name] = [getattr(item, "pk", item) for item in value]
-        else:
-            data[name] = value
-    return data
 
 
 def test_each_admin_save_keeps_a_version_with_who_and_when(client, ed):
@@ -85,7 +62,7 @@ def test_an_editor_restores_an_earlier_version_with_its_topics(client, ed):
     url = reverse("admin:news_post_revision", args=[post.pk, first.pk])
     form_page = client.get(url)
     assert "The right title" in form_page.content.decode()
-    assert client.post(url, _form_values(form_page)).status_code == 302
+    assert client.post(url, form_values(form_page)).status_code == 302
     post.refresh_from_db()
     assert post.title == "The right title"
     assert list(post.topics.all()) == [net_zero]
@@ -101,7 +78,7 @@ def test_an_editor_recovers_a_deleted_post(client, ed):
     version = Version.objects.get_deleted(Post).get()
     url = reverse("admin:news_post_recover", args=[version.pk])
     form_page = client.get(url)
-    assert client.post(url, _form_values(form_page)).status_code == 302
+    assert client.post(url, form_values(form_page)).status_code == 302
     assert Post.objects.get().title == "Deleted by mistake"
 
 
@@ -110,7 +87,7 @@ def test_two_editors_saving_one_after_the_other_both_stay_in_the_history(client)
     alice, bob = make_staff("alice", groups=["Editors"]), make_staff("bob", groups=["Editors"])
     client.force_login(bob)
     change_url = reverse("admin:news_post_change", args=[post.pk])
-    bobs_form = _form_values(client.get(change_url))  # Bob opens the form first...
+    bobs_form = form_values(client.get(change_url))  # Bob opens the form first...
     client.force_login(alice)
     _save(client, post, standfirst="Alice's correction.")  # ...Alice saves...
     client.force_login(bob)
