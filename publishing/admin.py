@@ -7,6 +7,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -74,8 +75,9 @@ class PublishableAdminForm(EditorialAdminForm):
     """Applies the publish rule (publishing.services.publishable_change_check) to the form's
     status, publish time and take-down time, and asks before a deliberate backdate."""
 
-    # Set per request by PublishableAdmin.get_form.
-    publishing_user = None
+    # Set per request by PublishableAdmin.get_form; a form used without one may not publish
+    # (None would mean the system, which may).
+    publishing_user = AnonymousUser()
     # "restore" or "recover" when History put an old version into the form; the instance is
     # then that version, and `publishing_stored` what was stored before (None: nothing).
     publishing_restore = None
