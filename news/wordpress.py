@@ -30,7 +30,7 @@ from news.wxr import Channel, read_export
 from publishing.images import image_process, validate_image
 from publishing.models import Status
 from publishing.richtext import sanitise_html
-from publishing.services import redirects_record
+from publishing.services import publishable_save, redirects_record
 from reports.files import FileType, identify
 from reports.models import Report
 from reports.services import report_file_read
@@ -278,13 +278,16 @@ class WordPressImport:
                 self._hero_set(post, hero, thumbnail["alt"] if thumbnail else "")
             if reports and post.report_id is None:
                 post.report = reports[0]
-            post.save()
+            # Through the publish rule, as the system: its history says "Imported".
+            publishable_save(item=post, user=None, comment="Imported from WordPress")
             post.topics.set(topics)
             for report in reports:
                 report.topics.add(*topics)
                 if post.status == Status.PUBLISHED and report.status != Status.PUBLISHED:
                     self._publication_set(report, draft=False, when=post.publish_at)
-                    report.save(update_fields=["status", "publish_at", "updated_at"])
+                    publishable_save(
+                        item=report, user=None, comment="Published with its WordPress post"
+                    )
             new_url = post.get_absolute_url()
             if old_url and old_url != new_url:
                 redirects.append((old_url, new_url))
@@ -306,8 +309,9 @@ class WordPressImport:
         --status draft makes everything a draft for review. Otherwise WordPress's own state
         is kept: a future date leaves a published item scheduled, as it was there.
         """
-        # publish_at cannot be empty yet: a draft without a WordPress date gets "now".
-        item.publish_at = when or timezone.now()
+        # A draft without a WordPress date stays without one; publishing without a date
+        # stamps the moment it went live (publishing.services.publishable_change_check).
+        item.publish_at = when
         item.status = Status.DRAFT if draft or not self.keep_status else Status.PUBLISHED
 
     def _post_date(self, item, *, draft):

@@ -152,7 +152,7 @@ def test_scheduling_says_when_it_goes_live(publisher_client):
 
 
 def test_the_migration_empties_only_draft_times_that_were_never_chosen():
-    migration = importlib.import_module("news.migrations.0006_publish_time_and_expiry")
+    migration = importlib.import_module("news.migrations.0007_publish_time_and_expiry")
     now = timezone.now()
     defaulted = make_post(status=Status.DRAFT, publish_at=now)  # the old default
     planned = make_post(status=Status.DRAFT, publish_at=now + timedelta(days=7))

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0004_contact_photo_checks'),
-        ('news', '0005_search_vector_inline'),
+        ('news', '0006_wordpress_item'),
         ('reports', '0005_report_cover_and_publish_permission'),
         ('topics', '0001_initial'),
     ]
