@@ -35,6 +35,9 @@ def main(count):
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.CONTACTS_ENQUIRY_RATE = f"{count * 10}/h"
+    # Delivery runs in-process right after each request (the immediate backend), so the
+    # first figure is the cost of a delivery; the site itself queues it for db_worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     server = SMTPTestServer()
     server.start()
@@ -49,11 +52,11 @@ def main(count):
         client = Client()
         url = contact.get_absolute_url()
 
-        # 1. Submit with delivery in the request (immediate backend, as in a local run).
+        # 1. Submit, then deliver at once (the immediate backend).
         start = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             client.post(url, enquiry_form_data())
-        print(f"submit + deliver in request: {1000 * (time.perf_counter() - start):.1f} ms, "
+        print(f"submit + deliver: {1000 * (time.perf_counter() - start):.1f} ms, "
               f"{len(queries)} queries, {len(server.messages)} messages")  # fmt: skip
 
         # 2. Submit only (mail server down), then let the command deliver the backlog.
@@ -69,7 +72,7 @@ def main(count):
         outcomes = enquiries_deliver_pending()
         elapsed = time.perf_counter() - start
         sent = Enquiry.objects.filter(state=EnquiryState.SENT).count()
-        print(f"send_pending_enquiries: {outcomes['sent']} enquiries ({len(server.messages)} "
+        print(f"send_outbox (enquiries): {outcomes['sent']} enquiries ({len(server.messages)} "
               f"messages) in {elapsed:.2f} s, {outcomes['sent'] / elapsed:.0f} enquiries/s; "
               f"{sent} of {count + 1} now sent")  # fmt: skip
         sizes = sorted(len(m.as_bytes()) for m in server.messages)

@@ -45,9 +45,10 @@ def run(args):
     from django.utils import timezone
 
     from mailinglist import services
-    from mailinglist.models import Frequency, Subscriber
+    from mailinglist.models import Delivery, Frequency, Subscriber
     from news.models import Post
     from publishing.models import Status
+    from publishing.outbox import OutboxState, outbox_drain
     from topics.models import Topic
 
     topics = [
@@ -89,17 +90,18 @@ def run(args):
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        tally = services.deliveries_send()
+        outcomes = outbox_drain(models_=[Delivery])
         send = time.perf_counter() - started
+    sent = outcomes[OutboxState.SENT]
     print(
-        f"send: {tally['sent']} alerts in {send:.2f} s "
-        f"({tally['sent'] / send:.0f}/s, {len(queries) / max(tally['sent'], 1):.2f} queries each)"
+        f"send (the outbox): {sent} alerts in {send:.2f} s "
+        f"({sent / send:.0f}/s, {len(queries) / max(sent, 1):.2f} queries each)"
     )
     sample = services.subscriber_message(
         subscriber=Subscriber.objects.first(),
         subject=post.title,
         template="alert",
-        context=services._item_context(post),
+        context=services.item_context(post),
     )
     size = len(sample.message().as_bytes())
     print(f"one alert email: {size} bytes (text and HTML parts, headers)")

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from contacts import services, staff
 from contacts.models import Contact, DirectoryEntry, Enquiry
 from publishing.admin import EditorialAdmin
+from publishing.outbox_admin import OutboxAdminMixin
 
 
 def lead_details(contact):
@@ -252,7 +253,7 @@ class ForwardForm(forms.Form):
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
+class EnquiryAdmin(OutboxAdminMixin, admin.ModelAdmin):
     """The inbox: what readers wrote is kept as they wrote it, so nothing here is editable."""
 
     list_display = [

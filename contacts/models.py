@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from publishing.images import CheckedImageField, alt_text_error
+from publishing.outbox import Outbox, OutboxState
 from publishing.search import search_vector_field
 
 
@@ -87,26 +88,13 @@ class DirectoryEntry(Contact):
         verbose_name_plural = "staff directory"
 
 
-class EnquiryState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+# An enquiry's delivery states are the outbox's (pending, sending, sent, failed, skipped).
+EnquiryState = OutboxState
 
 
-class EnquiryQuerySet(models.QuerySet):
-    def claimable(self, *, now, stale_before, due_only=True):
-        """Enquiries a sender may claim: pending (and due, unless told otherwise), or a claim
-        so old that its worker must have died."""
-        pending = models.Q(state=EnquiryState.PENDING)
-        if due_only:
-            pending &= models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
-        stale = models.Q(state=EnquiryState.SENDING, claimed_at__lt=stale_before)
-        return self.filter(pending | stale)
-
-
-class Enquiry(models.Model):
-    """A message from a reader to one contact; the row is the outbox, delivery follows it."""
+class Enquiry(Outbox):
+    """A message from a reader to one contact; the row is the outbox, delivery follows it
+    (publishing.outbox: at least once, retried with backoff, failed ones shown to editors)."""
 
     contact = models.ForeignKey(
         Contact,
@@ -127,19 +115,6 @@ class Enquiry(models.Model):
     consent_text = models.TextField(help_text="The consent wording the sender agreed to.")
     created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
 
-    state = models.CharField(
-        max_length=10,
-        choices=EnquiryState.choices,
-        default=EnquiryState.PENDING,
-        db_index=True,
-        help_text="Pending: waiting to be delivered or retried. Failed: gave up; resend it.",
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    next_attempt_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the next delivery attempt is due."
-    )
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(
         "delivered to contact", null=True, blank=True, help_text="When the contact's copy went."
     )
@@ -170,8 +145,6 @@ class Enquiry(models.Model):
     )
     forwarded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = EnquiryQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
@@ -191,3 +164,13 @@ class Enquiry(models.Model):
     @property
     def is_forward(self):
         return self.forwarded_at is not None
+
+    def outbox_send(self, *, connection=None):
+        """The message to the contact, then the receipt to the sender (contacts.services)."""
+        from contacts.services import enquiry_send  # the services module imports this one
+
+        enquiry_send(enquiry=self, connection=connection)
+
+    @classmethod
+    def outbox_rows(cls, queryset):
+        return queryset.select_related("contact", "forwarded_by", "forwarded_from__contact")

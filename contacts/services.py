@@ -1,29 +1,22 @@
-"""Enquiry flows: store a reader's message first, then deliver it to the contact exactly once."""
+"""Enquiry flows: store a reader's message first, then deliver it through the outbox."""
 
 import logging
 import uuid
-from collections import Counter
 from datetime import timedelta
 from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Enquiry, EnquiryState
+from publishing.outbox import outbox_deliver, outbox_drain, outbox_enqueue, outbox_retry
 from publishing.sharing import absolute_url
 
 logger = logging.getLogger(__name__)
-
-# A claim older than this belongs to a worker that died mid-send; another may take it over.
-# It is far longer than any SMTP exchange (EMAIL_TIMEOUT per step), so a live send is never
-# taken over.
-CLAIM_TIMEOUT = timedelta(minutes=10)
-MAX_RETRY_DELAY = timedelta(hours=6)
 
 
 class ContactInactive(Exception):
@@ -54,8 +47,7 @@ def enquiry_submit(*, contact, token, name, email, subject, message, consent_tex
                 message=message,
                 consent_text=consent_text,
             )
-            pk = enquiry.pk
-            transaction.on_commit(lambda: _enqueue_delivery(pk))
+            enquiry_enqueue(enquiry=enquiry)
     except IntegrityError:
         existing = Enquiry.objects.filter(token=token).first()
         if existing is None:
@@ -98,7 +90,7 @@ def enquiry_forward(*, enquiry, to_contact, user):
             )
             Enquiry.objects.filter(pk=enquiry.pk, handled_at__isnull=True).update(handled_at=now)
             pk = forward.pk
-            transaction.on_commit(lambda: _enqueue_delivery(pk))
+            enquiry_enqueue(enquiry=forward)
     except IntegrityError:
         if Enquiry.objects.filter(forwarded_from=enquiry, contact=to_contact).exists():
             raise ForwardRefused(
@@ -110,69 +102,34 @@ def enquiry_forward(*, enquiry, to_contact, user):
 
 
 def enquiry_deliver(*, enquiry_id):
-    """Send one enquiry to its contact, then a copy to its sender; record what happened.
+    """Deliver one enquiry now, through the outbox; returns its new state, or None when it
+    was not claimable (already sent, or another worker holds it)."""
+    return outbox_deliver(Enquiry, enquiry_id)
 
-    Returns the enquiry's new state, or None when it was not claimable (already sent, or
-    another worker holds it). The claim is one conditional UPDATE, so of two workers that
-    meet the same enquiry only one sends it.
+
+def enquiry_enqueue(*, enquiry):
+    """Have an enquiry (new, forwarded, or put back to pending) delivered after the commit.
+
+    The one way to send an enquiry: call it in the transaction that wrote the row. Delivery
+    is the outbox's (publishing.outbox): at least once, retried with backoff, dead-lettered.
     """
-    now = timezone.now()
-    claimed = (
-        Enquiry.objects.claimable(now=now, stale_before=now - CLAIM_TIMEOUT, due_only=False)
-        .filter(pk=enquiry_id)
-        .update(state=EnquiryState.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return None
-    enquiry = Enquiry.objects.select_related(
-        "contact", "forwarded_by", "forwarded_from__contact"
-    ).get(pk=enquiry_id)
-    error = None
-    if enquiry.sent_at is None:
-        try:
-            _contact_message(enquiry).send()
-        except Exception as exc:  # any failure must put the row back, never leave it claimed
-            error = exc
-        else:
-            # Recorded at once: if the copy to the sender fails, a retry must not send the
-            # contact a second one.
-            enquiry.sent_at = timezone.now()
-            Enquiry.objects.filter(pk=enquiry.pk).update(sent_at=enquiry.sent_at)
-    # A forward's sender had their copy with the original enquiry.
-    if error is None and enquiry.acknowledged_at is None and not enquiry.is_forward:
-        try:
-            _acknowledgement_message(enquiry).send()
-        except Exception as exc:
-            error = exc
-        else:
-            enquiry.acknowledged_at = timezone.now()
+    outbox_enqueue(enquiry)
 
-    enquiry.claimed_at = None
-    if error is None:
-        enquiry.state = EnquiryState.SENT
-        enquiry.last_error = ""
-        enquiry.next_attempt_at = None
-    else:
-        logger.warning(
-            "Enquiry %s: delivery attempt %s failed: %s", enquiry.pk, enquiry.attempts, error
-        )
-        enquiry.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if enquiry.attempts >= settings.CONTACTS_ENQUIRY_MAX_ATTEMPTS:
-            enquiry.state = EnquiryState.FAILED
-            enquiry.next_attempt_at = None
-        else:
-            enquiry.state = EnquiryState.PENDING
-            enquiry.next_attempt_at = timezone.now() + retry_delay(enquiry.attempts)
-    enquiry.save(
-        update_fields=[
-            "state", "claimed_at", "last_error", "next_attempt_at", "sent_at", "acknowledged_at",
-        ]
-    )  # fmt: skip
-    if enquiry.state == EnquiryState.PENDING:
-        transaction.on_commit(
-            lambda: _enqueue_delivery(enquiry.pk, run_after=enquiry.next_attempt_at)
-        )
-    return enquiry.state
+
+def enquiry_send(*, enquiry, connection=None):
+    """Send the contact's message, then the receipt to the sender; the outbox calls this.
+
+    Each is recorded as soon as it is sent, so a retry after a failure of the receipt never
+    sends the contact a second copy. A forward's sender had their receipt with the original.
+    """
+    if enquiry.sent_at is None:
+        _contact_message(enquiry, connection).send()
+        enquiry.sent_at = timezone.now()
+        Enquiry.objects.filter(pk=enquiry.pk).update(sent_at=enquiry.sent_at)
+    if enquiry.acknowledged_at is None and not enquiry.is_forward:
+        _acknowledgement_message(enquiry, connection).send()
+        enquiry.acknowledged_at = timezone.now()
+        Enquiry.objects.filter(pk=enquiry.pk).update(acknowledged_at=enquiry.acknowledged_at)
 
 
 def enquiries_deliver_pending(*, due_only=False, limit=None):
@@ -181,16 +138,7 @@ def enquiries_deliver_pending(*, due_only=False, limit=None):
     Safe to run at any time and as often as you like: each enquiry is claimed before it is
     sent. Returns a Counter of outcomes: sent, pending (will retry), failed, skipped.
     """
-    now = timezone.now()
-    ids = (
-        Enquiry.objects.claimable(now=now, stale_before=now - CLAIM_TIMEOUT, due_only=due_only)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)
-    )
-    outcomes = Counter()
-    for pk in list(ids[:limit] if limit else ids):
-        outcomes[enquiry_deliver(enquiry_id=pk) or "skipped"] += 1
-    return outcomes
+    return outbox_drain(models_=[Enquiry], due_only=due_only, limit=limit)
 
 
 def enquiries_mark_handled(*, enquiries):
@@ -203,14 +151,7 @@ def enquiries_resend_failed(*, enquiries):
 
     The contact's copy is not sent again if it already went; only what is missing is.
     """
-    with transaction.atomic():
-        ids = list(enquiries.filter(state=EnquiryState.FAILED).values_list("pk", flat=True))
-        Enquiry.objects.filter(pk__in=ids, state=EnquiryState.FAILED).update(
-            state=EnquiryState.PENDING, attempts=0, next_attempt_at=None
-        )
-        for pk in ids:
-            transaction.on_commit(lambda pk=pk: _enqueue_delivery(pk))
-    return len(ids)
+    return outbox_retry(enquiries)
 
 
 def enquiries_purge_old(*, now=None):
@@ -226,28 +167,6 @@ def enquiries_purge_old(*, now=None):
     cutoff = (now or timezone.now()) - timedelta(days=days)
     deleted, _ = Enquiry.objects.filter(state=EnquiryState.SENT, created_at__lt=cutoff).delete()
     return deleted
-
-
-def retry_delay(attempts):
-    """Exponential backoff: the base delay, doubled for each attempt made, up to six hours."""
-    base = timedelta(seconds=settings.CONTACTS_ENQUIRY_RETRY_SECONDS)
-    return min(base * 2 ** max(attempts - 1, 0), MAX_RETRY_DELAY)
-
-
-def _enqueue_delivery(enquiry_id, run_after=None):
-    # Imported here because the task module imports this one.
-    from contacts.tasks import deliver_enquiry
-
-    task = deliver_enquiry
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # the immediate backend cannot wait; send_pending_enquiries --due will
-        task = task.using(run_after=run_after)
-    try:
-        task.enqueue(enquiry_id=enquiry_id)
-    except Exception:
-        # The row is the truth: a queue that is down loses nothing, the command sends it.
-        logger.exception("Enquiry %s: could not enqueue delivery", enquiry_id)
 
 
 def _mail_domain():
@@ -272,7 +191,7 @@ def person_name(user):
     return user.get_full_name() or user.get_username()
 
 
-def _contact_message(enquiry):
+def _contact_message(enquiry, connection=None):
     context = _context(enquiry)
     message = EmailMultiAlternatives(
         subject=f"{'Forwarded enquiry' if enquiry.is_forward else 'Enquiry'}: {enquiry.subject}",
@@ -282,6 +201,7 @@ def _contact_message(enquiry):
         reply_to=[formataddr((enquiry.name, enquiry.email))],
         # A stable Message-ID lets mail systems discard a copy re-sent after a crash.
         headers={"Message-ID": f"<enquiry-{enquiry.token}@{_mail_domain()}>"},
+        connection=connection,
     )
     message.attach_alternative(
         render_to_string("contacts/enquiry_email.html", context), "text/html"
@@ -289,7 +209,7 @@ def _contact_message(enquiry):
     return message
 
 
-def _acknowledgement_message(enquiry):
+def _acknowledgement_message(enquiry, connection=None):
     """A receipt to the address the sender gave: the contact's name and the time, nothing
     the sender typed (not their name, subject or message). Anyone may type any address into
     the form, so a copy of their words would let a stranger mail any text to anyone."""
@@ -309,6 +229,7 @@ def _acknowledgement_message(enquiry):
             # RFC 3834: an automatic message, so auto-responders do not answer it.
             "Auto-Submitted": "auto-generated",
         },
+        connection=connection,
     )
     message.attach_alternative(
         render_to_string("contacts/enquiry_acknowledgement_email.html", context), "text/html"

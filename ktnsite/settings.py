@@ -313,11 +313,23 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Enquiries to contacts (contacts app). The rate is per client IP, counted in the shared
-# cache; failed deliveries are retried with exponential backoff, then marked failed.
+# The outbox for all mail (publishing.outbox): enquiries, sign-up emails, alerts, digests.
+# At least once: a failed attempt is retried after OUTBOX_RETRY_SECONDS, doubling each time
+# up to OUTBOX_MAX_RETRY_SECONDS; after OUTBOX_MAX_ATTEMPTS the message is "failed" (shown to
+# editors, who can retry it). A claim older than OUTBOX_CLAIM_TIMEOUT_SECONDS belonged to a
+# worker that died and is taken over; it is far longer than any SMTP exchange.
+# (CONTACTS_ENQUIRY_MAX_ATTEMPTS / _RETRY_SECONDS are the older names, still read.)
+OUTBOX_MAX_ATTEMPTS = int(
+    os.environ.get("OUTBOX_MAX_ATTEMPTS", os.environ.get("CONTACTS_ENQUIRY_MAX_ATTEMPTS", "10"))
+)
+OUTBOX_RETRY_SECONDS = int(
+    os.environ.get("OUTBOX_RETRY_SECONDS", os.environ.get("CONTACTS_ENQUIRY_RETRY_SECONDS", "60"))
+)
+OUTBOX_MAX_RETRY_SECONDS = int(os.environ.get("OUTBOX_MAX_RETRY_SECONDS", str(6 * 3600)))
+OUTBOX_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("OUTBOX_CLAIM_TIMEOUT_SECONDS", "600"))
+
+# Enquiries to contacts (contacts app). The rate is per client IP, counted in the shared cache.
 CONTACTS_ENQUIRY_RATE = os.environ.get("CONTACTS_ENQUIRY_RATE", "5/h")
-CONTACTS_ENQUIRY_MAX_ATTEMPTS = int(os.environ.get("CONTACTS_ENQUIRY_MAX_ATTEMPTS", "10"))
-CONTACTS_ENQUIRY_RETRY_SECONDS = int(os.environ.get("CONTACTS_ENQUIRY_RETRY_SECONDS", "60"))
 # Delivered enquiries older than this are deleted by `manage.py purge_enquiries` (0: never).
 CONTACTS_ENQUIRY_RETENTION_DAYS = int(os.environ.get("CONTACTS_ENQUIRY_RETENTION_DAYS", "365"))
 # The slug of the contact an inactive person's page points to when their topics have no

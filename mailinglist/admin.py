@@ -10,8 +10,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from mailinglist import services
-from mailinglist.models import Delivery, State, Subscriber, TopicAudience
+from mailinglist.models import Delivery, SignupEmail, State, Subscriber, TopicAudience
 from publishing.csvexport import csv_cell as _csv_cell
+from publishing.outbox_admin import OutboxAdminMixin
 
 
 @admin.register(Subscriber)
@@ -110,23 +111,41 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(OutboxAdminMixin, admin.ModelAdmin):
+    """Alerts owed and sent; *Failed* are the dead letters, which "Retry" sends again."""
+
     list_display = [
-        "subscriber", "content_type", "object_id", "status", "attempts", "claimed_at", "sent_at",
+        "subscriber", "content_type", "object_id", "state", "attempts", "next_attempt_at",
+        "sent_at",
     ]  # fmt: skip
-    list_filter = ["status", "content_type"]
+    list_filter = ["state", "content_type"]
     search_fields = ["subscriber__email"]
     list_select_related = ["subscriber", "content_type"]
     readonly_fields = [
-        "subscriber", "content_type", "object_id", "status", "attempts", "last_error",
-        "created_at", "claimed_at", "sent_at",
+        "subscriber", "content_type", "object_id", "state", "attempts", "last_error",
+        "next_attempt_at", "created_at", "claimed_at", "sent_at",
     ]  # fmt: skip
-    exclude = ["claim"]
+    actions = ["retry_failed"]
 
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
+
+@admin.register(SignupEmail)
+class SignupEmailAdmin(OutboxAdminMixin, admin.ModelAdmin):
+    """Confirmation and preferences emails owed to sign-ups; retry the failed ones."""
+
+    list_display = ["subscriber", "kind", "state", "attempts", "next_attempt_at", "created_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["subscriber__email"]
+    list_select_related = ["subscriber"]
+    readonly_fields = [
+        "subscriber", "kind", "state", "attempts", "last_error", "next_attempt_at",
+        "created_at", "claimed_at",
+    ]  # fmt: skip
+    actions = ["retry_failed"]
+
+    def has_add_permission(self, request):
         return False
 
 

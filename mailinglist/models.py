@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from publishing.outbox import Outbox, OutboxState
 from topics.models import Topic
 
 
@@ -22,8 +23,7 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", "Once a week, in a digest"
 
 
-class EmailOwed(models.TextChoices):
-    NOTHING = "", "Nothing"
+class EmailKind(models.TextChoices):
     CONFIRM = "confirm", "Confirmation link"
     PREFERENCES = "preferences", "Preferences link"
 
@@ -61,11 +61,6 @@ class Subscriber(models.Model):
         "last sign-up request",
         default=timezone.now,
         help_text="When a confirmation was last asked for; pending sign-ups expire after it.",
-    )
-    # The outbox for sign-up emails: set with the sign-up, cleared when the email is sent,
-    # so a lost task or a mail server that was down loses nothing (send_alerts retries).
-    email_owed = models.CharField(
-        max_length=12, choices=EmailOwed.choices, blank=True, default="", editable=False
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
@@ -106,33 +101,46 @@ class Alert(models.Model):
         return f"{self.content_type.model} {self.object_id} due {self.due_at:%d/%m/%Y %H:%M}"
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Not sent (unsubscribed or no longer public)"
+# A delivery's states are the outbox's: pending, sending, sent, failed (gave up), skipped.
+DeliveryStatus = OutboxState
 
 
-class Delivery(models.Model):
-    """One item owed to one subscriber: the unique row that makes sending at-most-once."""
+class SignupEmail(Outbox):
+    """An email a sign-up owes: the confirmation link, or (for an address already on the
+    list) the preferences link. Written with the sign-up; sent through the outbox."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="signup_emails"
+    )
+    kind = models.CharField(max_length=12, choices=EmailKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "sign-up email"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to subscriber {self.subscriber_id}"
+
+    def outbox_send(self, *, connection=None):
+        from mailinglist.sending import signup_email_send  # sending imports this module
+
+        signup_email_send(email=self, connection=connection)
+
+    @classmethod
+    def outbox_rows(cls, queryset):
+        return queryset.select_related("subscriber")
+
+
+class Delivery(Outbox):
+    """One item owed to one subscriber: the unique row that stops anyone being owed an item
+    twice. For an immediate subscriber it is an outbox row of its own (one alert email); a
+    weekly subscriber's deliveries go out together in the digest."""
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     item = GenericForeignKey("content_type", "object_id")
-    status = models.CharField(
-        max_length=10,
-        choices=DeliveryStatus.choices,
-        default=DeliveryStatus.PENDING,
-        db_index=True,
-    )
-    claim = models.UUIDField(null=True, blank=True, editable=False)
-    # When a run took it for sending: a row still "sending" long after was in a batch whose
-    # run died before recording the outcome (see services.stuck_deliveries).
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -146,8 +154,32 @@ class Delivery(models.Model):
             )
         ]
 
+    outbox_sent_field = "sent_at"
+
     def __str__(self):
         return f"{self.content_type.model} {self.object_id} to subscriber {self.subscriber_id}"
+
+    def outbox_send(self, *, connection=None):
+        from mailinglist.sending import delivery_send  # sending imports this module
+
+        delivery_send(delivery=self, connection=connection)
+
+    @classmethod
+    def outbox_due(cls, queryset):
+        # Weekly subscribers' items wait for their digest (send_digest).
+        return queryset.filter(subscriber__frequency=Frequency.IMMEDIATE)
+
+    @classmethod
+    def outbox_rows(cls, queryset):
+        return queryset.select_related("subscriber", "content_type")
+
+    @classmethod
+    def outbox_prepare(cls, rows):
+        from mailinglist.sending import live_items
+
+        items = live_items(rows)
+        for row in rows:
+            row.live_item = items.get((row.content_type_id, row.object_id))
 
 
 class TopicAudience(Topic):

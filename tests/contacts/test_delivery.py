@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from contacts import services
 from contacts.models import Enquiry, EnquiryState
+from publishing.outbox import retry_delay
 from tests.factories import enquiry_form_data, make_contact, make_enquiry
 
 pytestmark = pytest.mark.django_db
@@ -108,13 +109,14 @@ def test_the_due_option_leaves_enquiries_whose_retry_time_has_not_come(smtp_serv
 
 
 def test_retries_back_off_exponentially_up_to_six_hours(settings):
-    settings.CONTACTS_ENQUIRY_RETRY_SECONDS = 60
-    delays = [services.retry_delay(n).total_seconds() for n in [1, 2, 3, 4, 20]]
+    # The outbox's backoff (publishing.outbox), which enquiries share with all mail.
+    settings.OUTBOX_RETRY_SECONDS = 60
+    delays = [retry_delay(n).total_seconds() for n in [1, 2, 3, 4, 20]]
     assert delays == [60, 120, 240, 480, 6 * 3600]
 
 
 def test_after_the_last_attempt_the_enquiry_is_marked_failed(smtp_server, settings):
-    settings.CONTACTS_ENQUIRY_MAX_ATTEMPTS = 2
+    settings.OUTBOX_MAX_ATTEMPTS = 2
     enquiry = make_enquiry()
     smtp_server.stop()
     assert services.enquiry_deliver(enquiry_id=enquiry.pk) == EnquiryState.PENDING

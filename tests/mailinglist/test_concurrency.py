@@ -71,7 +71,7 @@ def test_two_overlapping_send_alerts_runs_send_each_subscriber_the_post_once(smt
 
     recipients = Counter(rcpt for _, rcpts in smtp_server.envelopes for rcpt in rcpts)
     assert recipients == Counter({reader.email: 1 for reader in readers})
-    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 40
+    assert Delivery.objects.filter(state=DeliveryStatus.SENT).count() == 40
 
 
 def test_two_overlapping_digest_runs_send_each_weekly_subscriber_one_digest(smtp_server):

@@ -1,0 +1,18 @@
+"""Background tasks of the publishing kernel: delivering the outbox (django-tasks)."""
+
+from django.apps import apps
+from django_tasks import task
+
+from publishing import outbox
+
+
+@task()
+def deliver_outbox_message(*, label, pk):
+    """Deliver one outbox row (of the model named by `label`); the row records the outcome."""
+    outbox.outbox_deliver(apps.get_model(label), pk)
+
+
+@task()
+def drain_outbox():
+    """Send every outbox row that is due; returns the tally of outcomes."""
+    return dict(outbox.outbox_drain())
