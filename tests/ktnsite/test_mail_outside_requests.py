@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.checks.registry import registry as checks_registry
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -108,4 +109,10 @@ def test_check_deploy_warns_about_a_per_process_cache_with_several_processes(set
 
 
 def test_check_deploy_runs_these_checks():
-    call_command("check", "--deploy", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    """Both checks run under `check --deploy` (and only there), without asking the whole
+    deploy check to pass: the test process is no deployment."""
+    deploy = checks_registry.get_checks(include_deployment_checks=True)
+    plain = checks_registry.get_checks(include_deployment_checks=False)
+    for check in (checks.check_mail_is_sent_by_a_worker, checks.check_caches_are_shared):
+        assert check in deploy
+        assert check not in plain
