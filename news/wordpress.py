@@ -47,6 +47,8 @@ SKIPPED_STATUSES = {
     "trash": "posts in the WordPress trash are not imported",
     "auto-draft": "automatic drafts are not imported",
 }
+# What the sanitiser drops whole and a reader would miss: embeds, forms, scripts.
+UNSAFE_TAGS = ["script", "style", "iframe", "object", "embed", "form", "video", "audio"]
 SIZED = re.compile(r"^(?P<stem>.+)-\d+x\d+(?P<ext>\.\w+)$")
 BATCH = 100  # posts per transaction: fewer commits, while each post keeps its own savepoint
 STANDFIRST_MAX = 600
@@ -557,6 +559,13 @@ class WordPressImport:
 
     def _rewrite_body(self, soup, problems):
         """Point images and links at what was imported; returns the reports the body links."""
+        removed = sorted({element.name for element in soup.find_all(UNSAFE_TAGS)})
+        if removed:
+            names = ", ".join(f"<{name}>" for name in removed)
+            problems.append(f"removed by the sanitiser (not allowed in a body here): {names}")
+        # The body has one page title above it and allows h2-h4: keep the outline's levels.
+        for heading in soup.find_all(["h1", "h5", "h6"]):
+            heading.name = {"h1": "h2"}.get(heading.name, "h4")
         for img in soup.find_all("img"):
             src = img.get("src", "")
             rel = uploads_path(src)

@@ -192,6 +192,10 @@ def test_body_loses_block_comments_scripts_and_shortcodes_but_keeps_its_text(wor
         "post 102 “Pilot line doubles output”: shortcodes removed (no equivalent here): "
         "[contact-form-7], [gallery]"
     ) in output
+    assert (
+        "post 101 “KTN and UKRI release Medicines Manufacturing Impact Report”: removed by the "
+        "sanitiser (not allowed in a body here): <script>"
+    ) in output
     page = client.get(gutenberg.get_absolute_url())
     assert b"pwned" not in page.content
 
@@ -457,3 +461,30 @@ def test_a_slug_already_taken_here_gets_a_suffix_and_is_listed(wordpress):
 
     assert _post(101).slug == "ktn-impact-report-2"
     assert "another post already has the slug “ktn-impact-report”" in output
+
+
+def test_the_progress_bar_counts_posts_on_one_line():
+    from django.core.management.base import OutputWrapper
+
+    from news.management.commands.import_wordpress import Progress
+
+    out = io.StringIO()
+    progress = Progress(OutputWrapper(out))
+    for done in range(11):
+        progress(done, 10)
+
+    assert out.getvalue().startswith("\r[------------------------------] 0/10 posts")
+    assert out.getvalue().endswith("\r[##############################] 10/10 posts\n")
+
+
+@pytest.mark.django_db
+def test_headings_keep_their_place_in_the_outline(wordpress):
+    export, uploads = wordpress
+    _write(
+        export,
+        [wxr_post(1, "Outline", slug="outline", body="<h1>Big</h1><h5>Small</h5><p>Text.</p>")],
+    )
+
+    _run(export, uploads)
+
+    assert _post(1).body == "<h2>Big</h2>\n<h4>Small</h4>"
