@@ -559,6 +559,15 @@ class WordPressImport:
 
     def _rewrite_body(self, soup, problems):
         """Point images and links at what was imported; returns the reports the body links."""
+        for frame in soup.find_all("iframe", src=re.compile(r"^(https?:)?//")):
+            # An embed (a video, a map) cannot be carried over; a link to it keeps the content.
+            src = frame["src"] if not frame["src"].startswith("//") else "https:" + frame["src"]
+            link = soup.new_tag("a", href=src)
+            link.string = frame.get("title") or src
+            paragraph = soup.new_tag("p")
+            paragraph.append(link)
+            frame.replace_with(paragraph)
+            problems.append(f"embedded frame replaced by a link: {src[:100]}")
         removed = sorted({element.name for element in soup.find_all(UNSAFE_TAGS)})
         if removed:
             names = ", ".join(f"<{name}>" for name in removed)

@@ -23,6 +23,8 @@ GUTENBERG_BODY = (
     f'{SITE}/wp-content/uploads/2021/10/impact-report.pdf">the full report</a>.</p>\n'
     "<!-- /wp:paragraph -->\n\n"
     "<!-- wp:html -->\n<script>alert('pwned')</script>\n<!-- /wp:html -->\n\n"
+    '<!-- wp:embed --><figure><iframe src="https://www.youtube.com/embed/abc123" '
+    'title="Pilot line tour"></iframe></figure><!-- /wp:embed -->\n\n'
     '<!-- wp:paragraph --><p>See <a href="https://old.example.org/2021/09/01/earlier-news/">'
     "earlier news</a>.</p><!-- /wp:paragraph -->"
 )
@@ -196,6 +198,10 @@ def test_body_loses_block_comments_scripts_and_shortcodes_but_keeps_its_text(wor
         "post 101 “KTN and UKRI release Medicines Manufacturing Impact Report”: removed by the "
         "sanitiser (not allowed in a body here): <script>"
     ) in output
+    # An embedded video cannot come over, but a link to it does, and is listed.
+    assert '<a href="https://www.youtube.com/embed/abc123"' in gutenberg.body
+    assert "Pilot line tour</a>" in gutenberg.body
+    assert "embedded frame replaced by a link: https://www.youtube.com/embed/abc123" in output
     page = client.get(gutenberg.get_absolute_url())
     assert b"pwned" not in page.content
 
