@@ -494,3 +494,21 @@ def test_headings_keep_their_place_in_the_outline(wordpress):
     _run(export, uploads)
 
     assert _post(1).body == "<h2>Big</h2>\n<h4>Small</h4>"
+
+
+@pytest.mark.django_db
+def test_importing_old_posts_emails_no_subscriber_but_a_scheduled_one_will_be_alerted(
+    wordpress, mailoutbox
+):
+    from mailinglist.models import Alert
+    from tests.factories import make_subscriber
+
+    make_subscriber(topics=[make_topic(slug="medicines-manufacturing", name="Medicines")])
+    make_subscriber(topics=[make_topic(slug="net-zero", name="Net Zero")])
+
+    _run(*wordpress)
+
+    assert mailoutbox == []
+    assert not Alert.objects.filter(object_id=_post(101).pk).exists()  # posted in 2021
+    scheduled = Alert.objects.get(object_id=_post(102).pk)  # goes live in 2099
+    assert scheduled.due_at == _post(102).publish_at
