@@ -60,8 +60,8 @@ def enquiry_forward(*, enquiry, to_contact, user):
     """Send a stored enquiry on to another lead, through the same outbox as a reader's.
 
     The forward is a new enquiry row addressed to `to_contact`, recording where it came from,
-    who forwarded it and when; it is delivered after the commit like any other (claimed,
-    retried, never sent twice). The sender is not sent a second copy. The original is marked
+    who forwarded it and when; it is delivered after the commit like any other enquiry, by
+    publishing.outbox (claimed, retried, dead-lettered). The sender is not sent a second copy. The original is marked
     handled: passing it on is how it was dealt with. Forwarding the same enquiry to the same
     lead again is refused, even when two clicks race, so it is delivered once.
     Raises ContactInactive for a lead who has moved on, ForwardRefused for the lead who
