@@ -38,6 +38,11 @@ def _when(moment):
     return date_format(timezone.localtime(moment), "d/m/Y H:i")
 
 
+# The change form's buttons post ACTION_FIELD=<action>; these set the status.
+ACTION_FIELD = "_publishing"
+ACTION_STATUS = {"draft": Status.DRAFT, "publish": Status.PUBLISHED, "unpublish": Status.DRAFT}
+
+
 class StateFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "state"
@@ -99,6 +104,8 @@ class PublishableAdminForm(EditorialAdminForm):
             self.before = PublishState.of(self.instance) if self.instance.pk else None
         if self.publishing_restore and "status" in self.fields:
             self._restore_keeps_publication()
+        elif "status" in self.fields:
+            self.fields["status"].required = False  # the buttons set it
 
     def _restore_keeps_publication(self):
         # Restoring brings back content, not publication: the form starts from the item's
@@ -115,12 +122,23 @@ class PublishableAdminForm(EditorialAdminForm):
             "status"
         ].help_text = f"{note}; an editor who may publish can choose otherwise here."
 
+    def _status_from_button(self, cleaned):
+        # The change form's buttons (see PublishableAdmin.publishing_actions) say what to do;
+        # a form posted without one (History's restore form) keeps its status field.
+        action = self.data.get(ACTION_FIELD)
+        current = self.before.status if self.before else Status.DRAFT
+        if action == "keep":
+            return current
+        return ACTION_STATUS.get(action, cleaned.get("status") or current)
+
     def _after(self, cleaned):
         values = {}
         for name in ("status", "publish_at", "expire_at"):
             stored = getattr(self.before, name) if self.before else None
             if name not in self.fields:
                 values[name] = stored if self.before else getattr(self.instance, name)
+            elif name == "status":
+                values[name] = cleaned["status"] = self._status_from_button(cleaned)
             elif self.before is None or name in self.changed_data:
                 values[name] = cleaned.get(name)
             else:
@@ -248,11 +266,19 @@ class PublishableAdmin(EditorialAdmin):
     form = PublishableAdminForm
     actions = ["publish_selected", "unpublish_selected", "create_preview_links"]
     date_hierarchy = "publish_at"
+    # The buttons at the foot of the form say what they do to readers (submit_line.html).
+    change_form_template = "admin/publishing/change_form.html"
+
+    class Media:
+        js = ["js/admin_publishing.js"]
 
     def has_publish_permission(self, request):
         return may_publish(user=request.user, model=self.model)
 
     def get_form(self, request, obj=None, **kwargs):
+        if not getattr(request, "publishing_restore", None):
+            # The buttons set the status; the field stays, hidden, holding the current one.
+            kwargs["widgets"] = {**kwargs.get("widgets", {}), "status": forms.HiddenInput}
         form = super().get_form(request, obj, **kwargs)
         form.publishing_user = request.user
         form.publishing_restore = getattr(request, "publishing_restore", None)
@@ -294,6 +320,72 @@ class PublishableAdmin(EditorialAdmin):
             if action:
                 comment = reversion.get_comment()
                 reversion.set_comment(f"{action}. {comment}" if comment else action)
+
+    def publishing_actions(self, request, obj):
+        """The buttons for this item's state, each only for those who may use it."""
+        now = timezone.now()
+        state = obj.publish_state if obj is not None else PublishState()
+        may = self.has_publish_permission(request)
+        if not state.published:
+            actions = [{"value": "draft", "label": "Save draft", "primary": not may}]
+            if may:
+                future = state.publish_at and state.publish_at > now
+                label = f"Schedule for {_when(state.publish_at)}" if future else "Publish"
+                actions.append({"value": "publish", "label": label, "primary": True})
+        elif state.is_scheduled(now) and may:
+            # "Publish" with the time in the form: it stays scheduled, or goes live now if
+            # the editor brings the time forward (the button's name follows as they type).
+            actions = [
+                {"value": "publish", "label": f"Schedule for {_when(state.publish_at)}",
+                 "primary": True},
+                {"value": "unpublish", "label": "Unpublish", "primary": False},
+            ]  # fmt: skip
+        else:
+            if state.is_live(now):
+                label = "Publish changes"
+            elif state.is_scheduled(now):
+                label = f"Save, still scheduled for {_when(state.publish_at)}"
+            else:
+                label = "Save changes"
+            actions = [{"value": "keep", "label": label, "primary": True}]
+            if may:
+                actions.append({"value": "unpublish", "label": "Unpublish", "primary": False})
+        return actions
+
+    def publishing_now(self, request, obj):
+        """One line above the buttons: what readers see now, and who may change it."""
+        if obj is None:
+            text = "New: readers will not see it until it is published."
+        else:
+            text = {
+                "Draft": "Draft: readers cannot see it.",
+                "Scheduled": "Scheduled: it goes live by itself at its publish time.",
+                "Published": "Published: readers can see it.",
+                "Taken down": "Taken down: its address tells readers it is gone.",
+            }[obj.state_label]
+        if not self.has_publish_permission(request):
+            text += " An editor with the publish right publishes, unpublishes and schedules."
+        return text
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if not getattr(request, "publishing_restore", None):
+            context["publishing_actions"] = self.publishing_actions(request, obj)
+            context["publishing_now"] = self.publishing_now(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _stay_on_form(self, request):
+        # After any of the buttons the editor stays on the form, with the message saying
+        # what readers now see (as WordPress and Wagtail do).
+        if ACTION_FIELD in request.POST and "_continue" not in request.POST:
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return request
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return super().response_add(self._stay_on_form(request), obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return super().response_change(self._stay_on_form(request), obj)
 
     def save_model(self, request, obj, form, change):
         publish_change = getattr(form, "publish_change", None)

@@ -39,8 +39,8 @@ def test_an_editor_takes_a_post_from_draft_to_published(page, browser, live_serv
         files=[{"name": "valley.jpg", "mimeType": "image/jpeg", "buffer": make_image_bytes()}],
     )
     page.get_by_label("Hero image alt text").fill("Hydrogen storage tanks in a green valley")
-    page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".messagelist")).to_contain_text("Draft saved: readers cannot see it.")
 
     # Preview the draft at its public address.
     page.get_by_role("link", name="View on site").click()
@@ -51,21 +51,26 @@ def test_an_editor_takes_a_post_from_draft_to_published(page, browser, live_serv
     expect(page.get_by_alt_text("Hydrogen storage tanks in a green valley")).to_be_visible()
     page.go_back()
 
-    # Schedule it for tomorrow: the admin says Scheduled, readers do not see it yet.
-    page.get_by_label("Status").select_option("published")
-    _set_publish_time(page, timezone.now() + timedelta(days=1))
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator("tr", has_text=TITLE).locator("td.field-state")).to_have_text("Scheduled")
+    # Schedule it for tomorrow: the button's name follows the time typed, the message says
+    # when it goes live, readers do not see it yet.
+    expect(page.get_by_role("button", name="Publish", exact=True)).to_be_visible()
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    _set_publish_time(page, tomorrow)
+    schedule = page.get_by_role("button", name=f"Schedule for {tomorrow:%d/%m/%Y %H:%M}")
+    schedule.click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        f"Scheduled: it goes live on {tomorrow:%d/%m/%Y %H:%M} by itself."
+    )
     reader = browser.new_context(base_url=live_server.url).new_page()
     reader.goto("/news/")
     expect(reader.get_by_role("link", name=TITLE)).to_have_count(0)
     reader.context.close()
 
-    # Publish it now; the reader finds it on /news/ with its picture.
-    page.locator("#result_list").get_by_role("link", name=TITLE).click()
+    # Publish it now instead: bring the time forward, and the button says Publish again.
     _set_publish_time(page, timezone.now() - timedelta(minutes=1))
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator("tr", has_text=TITLE).locator("td.field-state")).to_have_text("Published")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Published: readers can see it now.")
+    expect(page.get_by_role("button", name="Publish changes")).to_be_visible()
     reader = browser.new_context(base_url=live_server.url).new_page()  # a reader arriving now
     reader.goto("/news/")
     reader.get_by_role("link", name=TITLE).click()
