@@ -14,6 +14,7 @@ from django_ratelimit.core import get_usage
 from contacts import services, staff
 from contacts.forms import EnquiryForm
 from contacts.models import Contact
+from publishing.sharing import breadcrumbs
 from topics.models import Topic
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,10 @@ def _profile(request, contact, form=None, status=200):
         status = 410  # gone for good: the page says who to ask instead
     context = {
         "contact": contact,
+        "breadcrumbs": breadcrumbs(
+            [("Home", reverse("home")), ("Contacts", reverse("contacts:index"))],
+            (contact.name, contact.get_absolute_url()),
+        ),
         # The reverse side of news.Post.contacts: contacts never imports news.
         "posts": contact.posts.live().prefetch_related("topics")[:LATEST_POSTS],
     }

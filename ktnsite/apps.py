@@ -8,8 +8,12 @@ class KtnsiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from ktnsite import checks  # noqa: F401 - registers the deployment checks
-        from ktnsite.pagecache import connect_signals
+        from ktnsite import (
+            checks,  # noqa: F401 - registers the deployment checks
+            pagecache,
+            sitepages,
+        )
 
         # Any saved or deleted content makes every cached page stale (ktnsite.pagecache).
-        connect_signals()
+        pagecache.connect_signals()
+        sitepages.connect_signals()

@@ -15,6 +15,10 @@ EDITOR_PERMISSIONS = {
     "topics.topic": CONTENT,
     "publishing.previewlink": ["change", "delete", "view"],
     "redirects.redirect": CONTENT,
+    # The footer's site pages (privacy notice, accessibility statement, cookies, contact).
+    "flatpages.flatpage": CONTENT,
+    # Readers' list of a post's updates: notes are added from the post, reworded here.
+    "news.postchange": ["view", "change"],
     # The enquiry inbox: read, mark handled, resend a failed delivery.
     "contacts.enquiry": ["view", "change"],
     # The mailing list: read, export, and erase a subscriber on request (deletion is erasure).

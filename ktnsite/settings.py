@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sites",
     "django.contrib.redirects",
+    "django.contrib.flatpages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
@@ -497,8 +498,11 @@ REPORTS_EXTRACT_TIMEOUT = float(os.environ.get("REPORTS_EXTRACT_TIMEOUT", "30"))
 REPORTS_EXTRACT_MEMORY_MB = int(os.environ.get("REPORTS_EXTRACT_MEMORY_MB", "768"))
 REPORTS_EXTRACT_MAX_PAGES = int(os.environ.get("REPORTS_EXTRACT_MAX_PAGES", "1000"))
 REPORTS_EXTRACT_MAX_CHARS = int(os.environ.get("REPORTS_EXTRACT_MAX_CHARS", "1000000"))
-# Where "Request an accessible format" on a report page leads: a contact's page or a
-# mailto: address for the team that produces alternative formats.
+# Who "Request an accessible format" names when a report has no contact of its own: the
+# slug of the site-wide accessibility contact. Without one (or if they are inactive) the
+# link leads to REPORTS_ACCESSIBLE_FORMAT_URL: a contact's page or a mailto: address for
+# the team that produces alternative formats.
+REPORTS_ACCESSIBLE_FORMAT_CONTACT = os.environ.get("REPORTS_ACCESSIBLE_FORMAT_CONTACT", "")
 REPORTS_ACCESSIBLE_FORMAT_URL = os.environ.get("REPORTS_ACCESSIBLE_FORMAT_URL", "/contacts/")
 
 # The mailing list (mailinglist/). Alerts go out for these publishable models only; the

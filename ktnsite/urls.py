@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from ktnsite import views
+from ktnsite import sitepages, views
 from ktnsite.sitemaps import SITEMAPS
 from news import feeds
 
@@ -22,8 +22,20 @@ feed_patterns = (
     "feeds",
 )
 
+site_page_patterns = (
+    [
+        path(url.lstrip("/"), views.site_page, {"url": url}, name=name)
+        for name, (url, _title) in sitepages.FOOTER_PAGES.items()
+    ]
+    # Any other page editors add under Flat pages, with an address starting /pages/.
+    + [re_path(r"^pages/(?P<rest>[-\w/]+)$", views.site_page_under_pages, name="other")],
+    "site-page",
+)
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("", include(site_page_patterns)),
     path("news/", include("news.urls")),
     path("reports/", include("reports.urls")),
     path("contacts/", include("contacts.urls")),

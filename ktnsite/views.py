@@ -1,21 +1,27 @@
 """Site-wide pages that gather every app: home, topic hubs, search, robots.txt and the health check."""
 
+import html
 import posixpath
 
 from django import forms
+from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from contacts.models import Contact
 from ktnsite import search as site_search
+from ktnsite import sitepages
 from news.models import Post
-from publishing.sharing import absolute_url
+from publishing.sharing import absolute_url, breadcrumbs
 from reports.models import Report, is_report_file
 from topics.forms import TopicFilterField
 from topics.models import Topic
@@ -56,6 +62,9 @@ class TopicDetailView(DetailView):
             .filter(topics=topic)
             .defer("extracted_text", "search_vector")[:5],
             contacts=Contact.objects.active().filter(topics=topic),
+            breadcrumbs=breadcrumbs(
+                [("Home", reverse("home"))], (topic.name, topic.get_absolute_url())
+            ),
             **kwargs,
         )
 
@@ -126,6 +135,38 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def site_page(request, url):
+    """A flat page (privacy notice, accessibility statement...), its text sanitised on show.
+
+    Rendered here rather than by flatpages' own view, which marks the title and content
+    safe as they are; and its per-page template choice is not offered to editors.
+    """
+    page = sitepages.site_page(url)
+    if page is None:
+        raise Http404("No such page.")
+    if page.registration_required and not request.user.is_authenticated:
+        return redirect_to_login(request.path)
+    return render(
+        request,
+        "ktnsite/site_page.html",
+        {
+            "page": page,
+            # The opening words as plain text (entities decoded: the template escapes again).
+            "description": Truncator(html.unescape(strip_tags(page.content))).words(30),
+            "breadcrumbs": breadcrumbs([("Home", reverse("home"))], (page.title, page.url)),
+        },
+    )
+
+
+def site_page_under_pages(request, rest):
+    return site_page(request, f"/pages/{rest}")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for at the root: the static file."""
+    return redirect(static("img/favicon.ico"))
 
 
 @never_cache  # load balancers must hear about the database now, not ten minutes ago

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.validators import slug_re
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,6 +22,14 @@ from mailinglist.tokens import (
     make_token,
     read_token,
 )
+from topics.models import Topic
+
+
+def _topics_from_query(request):
+    """Topics named by ?topic=<slug> (a topic hub's "Get emails about ..." link), ticked in
+    advance. Anything that is not a known topic's slug is ignored, never an error."""
+    slugs = [s for s in request.GET.getlist("topic")[:20] if slug_re.fullmatch(s)]
+    return list(Topic.objects.filter(slug__in=slugs).only("pk", "name", "slug")) if slugs else []
 
 
 def _address_key(group, request):
@@ -30,7 +39,11 @@ def _address_key(group, request):
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.method == "GET":
-        return render(request, "mailinglist/subscriber_form.html", {"form": SignupForm()})
+        chosen = _topics_from_query(request)
+        form = SignupForm(initial={"topics": [topic.pk for topic in chosen]})
+        return render(
+            request, "mailinglist/subscriber_form.html", {"form": form, "chosen_topics": chosen}
+        )
     if is_ratelimited(
         request,
         group="mailinglist.signup.ip",

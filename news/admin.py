@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from news.models import Post
+from news.models import Post, PostChange
 from news.services import post_mark_major_change
 from publishing.admin import PublishableAdmin, PublishableAdminForm, StateFilter
 
@@ -12,7 +12,7 @@ class PostAdminForm(PublishableAdminForm):
     major_change = forms.BooleanField(
         label="This is a major change",
         required=False,
-        help_text='Readers then see "Updated on" with today\'s date and your note. '
+        help_text='Readers then see "Last updated" with today\'s date and your note. '
         "Leave it unticked for typo fixes and small edits.",
     )
     major_change_note = forms.CharField(
@@ -66,3 +66,21 @@ class PostAdmin(PublishableAdmin):
         if change and form.cleaned_data.get("major_change"):
             post_mark_major_change(post=obj, note=form.cleaned_data["major_change_note"])
         super().save_model(request, obj, form, change)
+
+
+@admin.register(PostChange)
+class PostChangeAdmin(admin.ModelAdmin):
+    """The notes readers see under "Updates to this page": fix a note's wording here.
+
+    They are added by ticking "This is a major change" on a post, never here.
+    """
+
+    list_display = ["note", "post", "changed_at"]
+    list_select_related = ["post"]
+    search_fields = ["note", "post__title"]
+    readonly_fields = ["post", "changed_at"]
+    fields = ["post", "changed_at", "note"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False

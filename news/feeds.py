@@ -1,21 +1,69 @@
 """RSS 2.0 and Atom feeds of live posts: all news, and one per topic."""
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 
 from news.models import Post
 from news.seo import post_share_image
+from publishing.richtext import sanitise_html
 from publishing.sharing import absolute_url
 from topics.models import Topic
 
 FEED_LENGTH = 20
 
+# nh3 writes every kept attribute in double quotes, so a site-relative link in its output
+# always looks like this; feed readers have no base address, so such links are made absolute.
+_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def feed_body_html(body):
+    """The article body for a feed reader: sanitised like the page, with absolute links."""
+    return _RELATIVE_URL.sub(lambda m: m[1] + absolute_url("/"), sanitise_html(body))
+
+
+class ArticleRssFeed(Rss201rev2Feed):
+    """RSS 2.0 whose <description> is plain text and whose <content:encoded> is the body.
+
+    Readers treat an RSS description as HTML, so the plain-text standfirst is HTML-escaped
+    first: markup typed into it is shown as text, never run (issue 13, defect 3).
+    """
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        description = item["description"]
+        super().add_item_elements(
+            handler, {**item, "description": None if description is None else escape(description)}
+        )
+        if item.get("content_html"):
+            handler.addQuickElement("content:encoded", item["content_html"])
+
+
+class ArticleAtomFeed(Atom1Feed):
+    """Atom whose <summary> is type="text" (the standfirst) and <content> type="html" (the body)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
 
 class LatestPostsFeed(Feed):
     """All news, newest first."""
+
+    feed_type = ArticleRssFeed
 
     def title(self):
         return f"{settings.SITE_NAME}: news"
@@ -32,7 +80,7 @@ class LatestPostsFeed(Feed):
         return absolute_url(reverse("feeds:news"))
 
     def posts(self):
-        return Post.objects.live().prefetch_related("topics").defer("body", "search_vector")
+        return Post.objects.live().prefetch_related("topics").defer("search_vector")
 
     def items(self):
         return self.posts()[:FEED_LENGTH]
@@ -41,7 +89,11 @@ class LatestPostsFeed(Feed):
         return item.title
 
     def item_description(self, item):
+        # Plain text: each feed type escapes it or labels it as text (see above).
         return item.standfirst
+
+    def item_extra_kwargs(self, item):
+        return {"content_html": feed_body_html(item.body)}
 
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
@@ -69,7 +121,7 @@ class LatestPostsFeed(Feed):
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):
-    feed_type = Atom1Feed
+    feed_type = ArticleAtomFeed
 
     def feed_url(self):
         return absolute_url(reverse("feeds:news-atom"))
@@ -100,7 +152,7 @@ class TopicPostsFeed(LatestPostsFeed):
 
 
 class TopicPostsAtomFeed(TopicPostsFeed):
-    feed_type = Atom1Feed
+    feed_type = ArticleAtomFeed
 
     def feed_url(self, obj):
         return absolute_url(reverse("feeds:topic-atom", kwargs={"slug": obj.slug}))

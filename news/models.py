@@ -139,3 +139,19 @@ class WordPressItem(models.Model):
 
     def __str__(self):
         return f"WordPress {self.get_kind_display().lower()} {self.wp_key}"
+
+
+class PostChange(models.Model):
+    """One major change to a published post: readers see the list under "Updates to this page"."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField("updated on")
+    note = models.CharField(max_length=300, help_text="What changed, in one sentence.")
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        get_latest_by = "changed_at"
+        verbose_name = "change note"
+
+    def __str__(self):
+        return self.note

@@ -1,15 +1,39 @@
 """Public pages for news: the list (filtered by topic and year), the yearly archive and the article."""
 
 from django import forms
-from django.db.models import Max, Min
+from django.db.models import Exists, Max, Min, OuterRef
 from django.http import Http404
+from django.urls import reverse
 from django.utils.timezone import localtime
 from django.views.generic import DetailView, ListView
 
 from news.models import Post
 from news.seo import post_json_ld, post_share_image
+from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
 from topics.forms import TopicFilterField
+
+RELATED_POSTS = 3
+
+
+def related_posts(post, limit=RELATED_POSTS):
+    """Live posts sharing a topic with `post`, newest first: one query, whatever the size.
+
+    EXISTS rather than a join with DISTINCT, so the database walks posts newest first
+    and stops after `limit` matches instead of sorting every post of a busy topic.
+    """
+    topic_ids = [topic.pk for topic in post.topics.all()]
+    if not topic_ids:
+        return []
+    shares_a_topic = Post.topics.through.objects.filter(
+        post_id=OuterRef("pk"), topic_id__in=topic_ids
+    )
+    return list(
+        Post.objects.live()
+        .filter(Exists(shares_a_topic))
+        .exclude(pk=post.pk)
+        .only("title", "slug", "publish_at")[:limit]
+    )
 
 
 class PostFilterForm(forms.Form):
@@ -88,14 +112,22 @@ class PostDetailView(PublishableDetailMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("report")
+            .select_related("report__accessible_format_contact")
             .prefetch_related("topics", "contacts")
             .defer("search_vector")
         )
 
     def get_context_data(self, **kwargs):
+        post = self.object
         return super().get_context_data(
-            share_image=post_share_image(self.object),
-            json_ld=post_json_ld(self.object),
+            share_image=post_share_image(post),
+            json_ld=post_json_ld(post),
+            related=related_posts(post),
+            # Only a post with a major change has notes: no query for the rest.
+            changes=list(post.changes.all()) if post.major_change_at else [],
+            breadcrumbs=breadcrumbs(
+                [("Home", reverse("home")), ("News", reverse("news:index"))],
+                (post.title, post.get_absolute_url()),
+            ),
             **kwargs,
         )

@@ -25,3 +25,24 @@ def json_ld(data):
     """`data` as JSON that is safe to place inside a <script type="application/ld+json">."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, default=str)
     return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308 - escaped above
+
+
+def breadcrumbs(trail, current):
+    """The breadcrumb trail for a page: the links to show, and schema.org BreadcrumbList.
+
+    `trail` is [(name, path), ...] from the home page down, `current` is (name, path) of
+    the page itself: like GOV.UK, the page is not a link in the visible trail, but it is
+    the last item of the BreadcrumbList search engines read.
+    """
+    items = [*trail, current]
+    return {
+        "trail": [{"name": name, "path": path} for name, path in trail],
+        "json_ld": {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": n, "name": name, "item": absolute_url(path)}
+                for n, (name, path) in enumerate(items, start=1)
+            ],
+        },
+    }

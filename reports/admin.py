@@ -23,11 +23,12 @@ class ReportAdmin(PublishableAdmin):
     search_fields = ["title", "summary", "extracted_text"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics"]
+    autocomplete_fields = ["accessible_format_contact"]
     date_hierarchy = "publish_at"
     readonly_fields = FILE_FACTS
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "topics"]}),
-        ("File", {"fields": ["file", *FILE_FACTS]}),
+        ("File", {"fields": ["file", *FILE_FACTS, "accessible_format_contact"]}),
         ("Cover", {"fields": ["cover_image", "cover_alt", "cover_decorative"]}),
         ("Publishing", {"fields": ["status", "publish_at", "expire_at"]}),
     ]

@@ -17,6 +17,7 @@ class ReportAdminForm(PublishableAdminForm):
         fields = [
             "title", "slug", "summary", "topics", "file", "status", "publish_at", "expire_at",
             "cover_image", "cover_alt", "cover_decorative",
+            "accessible_format_contact",
         ]  # fmt: skip
 
     def clean_file(self):

@@ -2,6 +2,7 @@
 
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -71,6 +72,20 @@ class Report(Publishable):
         help_text="Tick only if the cover adds nothing to the page; it then has no alt text.",
     )
     cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # A lazy reference, not an import: reports never import contacts (DESIGN), but readers
+    # who cannot use the file must be sent to a named person, as GOV.UK does.
+    accessible_format_contact = models.ForeignKey(
+        "contacts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="accessible format contact",
+        help_text=(
+            "Who readers ask for this report in another format (large print, plain text, "
+            "braille...). Leave empty for the site-wide accessibility contact."
+        ),
+    )
     preview_links = GenericRelation("publishing.PreviewLink")
 
     class Meta(Publishable.Meta):
@@ -105,6 +120,27 @@ class Report(Publishable):
             noun = "slide" if self.file_type == FileType.PPTX else "page"
             facts.append(f"{self.page_count} {noun}{'' if self.page_count == 1 else 's'}")
         return ", ".join(fact for fact in facts if fact)
+
+    def accessible_format(self):
+        """Where "Request an accessible format" leads: {"url", "contact"}.
+
+        This report's contact when active, else the site-wide one
+        (REPORTS_ACCESSIBLE_FORMAT_CONTACT, a contact's slug), else the address
+        REPORTS_ACCESSIBLE_FORMAT_URL (a mailto: or a page) with no name.
+        """
+        contact = self.accessible_format_contact
+        if contact is None or not contact.is_active:
+            contact = None
+            if settings.REPORTS_ACCESSIBLE_FORMAT_CONTACT:
+                model = self._meta.get_field("accessible_format_contact").related_model
+                contact = (
+                    model.objects.active()
+                    .filter(slug=settings.REPORTS_ACCESSIBLE_FORMAT_CONTACT)
+                    .first()
+                )
+        if contact is None:
+            return {"url": settings.REPORTS_ACCESSIBLE_FORMAT_URL, "contact": None}
+        return {"url": contact.get_absolute_url(), "contact": contact}
 
     @property
     def file_extension(self):

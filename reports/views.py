@@ -3,13 +3,14 @@
 import logging
 import re
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.generic import DetailView, ListView
 
+from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
 from reports.forms import ReportFilterForm
 from reports.models import Report
@@ -61,13 +62,23 @@ class ReportDetailView(PublishableDetailMixin, DetailView):
     model = Report
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("topics").defer("search_vector")
+        return (
+            super()
+            .get_queryset()
+            .select_related("accessible_format_contact")
+            .prefetch_related("topics")
+            .defer("search_vector")
+        )
 
     def get_context_data(self, **kwargs):
+        report = self.object
         return super().get_context_data(
-            json_ld=report_json_ld(self.object),
-            posts=self.object.posts.live(),
-            accessible_format_url=settings.REPORTS_ACCESSIBLE_FORMAT_URL,
+            json_ld=report_json_ld(report),
+            posts=report.posts.live(),
+            breadcrumbs=breadcrumbs(
+                [("Home", reverse("home")), ("Reports", reverse("reports:index"))],
+                (report.title, report.get_absolute_url()),
+            ),
             **kwargs,
         )
 

@@ -165,7 +165,8 @@ SEED_POST = {
     "contacts": ["karen-wilkinson"],
     "report": SEED_REPORT_SLUG,
     "is_featured": True,
-    # {report_url} is filled in with the report's download address when loaded.
+    # {report_url} is filled in with the report page's address when loaded. The original
+    # said "Please click here to view the report"; link text now says where it leads.
     "body": (
         "<p>UKRI set up the Medicines Manufacturing Challenge in 2017 to build the UK's "
         "ability to make medicines. By July 2021 it had invested £255 million in "
@@ -183,7 +184,7 @@ SEED_POST = {
         "<p>KTN continues to invest across the whole Medicines Manufacturing Challenge "
         "Community: forming partnerships, championing innovation and shaping what comes "
         "next.</p>"
-        '<p><a href="{report_url}">Please click here to view the report</a></p>'
+        '<p><a href="{report_url}">Read the Medicines Manufacturing Challenge impact report</a></p>'
     ),
 }
 
@@ -253,4 +254,73 @@ def _other_post(title, date, topic, contact):
     }
 
 
-OTHER_POSTS = [_other_post(*row) for row in _OTHER_POST_ROWS]
+# Two posts that stress a phone's narrow screen: words that cannot break, and a table wider
+# than the page (tests/browser/test_phones.py checks that neither scrolls the page sideways).
+LONG_WORD_POST_SLUG = "naming-the-molecules-of-continuous-manufacturing"
+WIDE_TABLE_POST_SLUG = "funding-awarded-by-region-and-year"
+
+_LONG_WORD_POST = {
+    **_other_post(
+        "Naming the molecules of continuous manufacturing",
+        (2021, 10, 20),
+        "medicines-manufacturing",
+        "karen-wilkinson",
+    ),
+    "slug": LONG_WORD_POST_SLUG,
+    "standfirst": (
+        "Chemists on the pilot line write names such as "
+        "methylenedioxymethamphetaminehydrochloridemonohydrate without a pause: "
+        "here is how we keep them readable."
+    ),
+    "body": (
+        "<p>Systematic names are long, and so are the addresses of the data sets behind "
+        "them, such as https://data.example.org/medicines-manufacturing/continuous-processing/"
+        "pilot-line-results-2021-q3-full-export-with-every-batch-record.csv.</p>"
+        "<p>Dimethylaminopropylethylcarbodiimidehydrochloridehydroxybenzotriazole is one "
+        "reagent pair used on the line, written as one word in the batch records.</p>"
+    ),
+}
+
+_WIDE_TABLE_POST = {
+    **_other_post(
+        "Funding awarded by region and year",
+        (2022, 1, 5),
+        "net-zero",
+        "amir-haddad",
+    ),
+    "slug": WIDE_TABLE_POST_SLUG,
+    "standfirst": "Where the Net Zero competitions' funding went, region by region, since 2017.",
+    "body": (
+        "<p>The table shows funding awarded in each financial year, in millions of pounds.</p>"
+        "<table><caption>Funding awarded by region (£ million)</caption>"
+        '<thead><tr><th scope="col">Region</th>'
+        + "".join(f'<th scope="col">{year}–{year - 1999}</th>' for year in range(2017, 2025))
+        + "</tr></thead><tbody>"
+        + "".join(
+            f'<tr><th scope="row">{region}</th>'
+            + "".join(f"<td>{(n * 7 + year) % 23 + 1}.{year % 10}</td>" for year in range(8))
+            + "</tr>"
+            for n, region in enumerate(
+                [
+                    "North East England",
+                    "Yorkshire and the Humber",
+                    "Scotland",
+                    "Wales",
+                    "Northern Ireland",
+                    "South West England",
+                ]
+            )
+        )
+        + "</tbody></table>"
+    ),
+}
+
+OTHER_POSTS = [_other_post(*row) for row in _OTHER_POST_ROWS] + [_LONG_WORD_POST, _WIDE_TABLE_POST]
+
+# Who readers ask for each demo report in another format ("Request an accessible format").
+ACCESSIBLE_FORMAT_CONTACTS = {
+    SEED_REPORT_SLUG: "karen-wilkinson",
+    "hydrogen-in-industrial-clusters": "amir-haddad",
+    "vertical-farming-landscape": "fiona-macleod",
+    "trustworthy-ai-in-practice": "priya-natarajan",
+}

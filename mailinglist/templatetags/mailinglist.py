@@ -8,6 +8,11 @@ register = template.Library()
 
 
 @register.simple_tag
-def signup_form():
-    """An empty sign-up form, so article and home pages need not import the mailing list."""
-    return SignupForm()
+def signup_form(topics=None):
+    """An empty sign-up form, so article and home pages need not import the mailing list.
+
+    `topics` are ticked already: on an article, its own areas of interest.
+    """
+    if not topics:
+        return SignupForm()
+    return SignupForm(initial={"topics": [topic.pk for topic in topics]})

@@ -1,5 +1,6 @@
 """Template tags for published content: sanitised rich text, share links, pictures."""
 
+import re
 from urllib.parse import quote, urlencode
 
 from django import template
@@ -12,10 +13,29 @@ from publishing.richtext import sanitise_html
 register = template.Library()
 
 
+# Tags in nh3's output are lower case and carry only allow-listed attributes, so these
+# patterns see every table; the wrapper is ours, added after sanitising.
+_TABLE_OPEN = re.compile(r"<table[\s>]")
+_TABLE_CLOSE = "</table>"
+TABLE_SCROLL_OPEN = '<div class="table-scroll" role="region" aria-label="Table" tabindex="0">'
+
+
+def _wrap_tables(html):
+    """Put each table in a box that scrolls sideways, so a wide one never widens the page.
+
+    The box is focusable and labelled (a scrollable region keyboard users can reach).
+    """
+    if "<table" not in html:
+        return html
+    html = _TABLE_OPEN.sub(lambda m: TABLE_SCROLL_OPEN + m[0], html)
+    return html.replace(_TABLE_CLOSE, _TABLE_CLOSE + "</div>")
+
+
 @register.filter
 def rich_text(value):
     """Render stored rich text, sanitised again so an old or hand-edited row stays inert."""
-    return mark_safe(sanitise_html(value))  # noqa: S308 - nh3 output is safe by construction
+    html = _wrap_tables(sanitise_html(value))
+    return mark_safe(html)  # noqa: S308 - nh3 output is safe by construction; the wrapper is ours
 
 
 @register.simple_tag

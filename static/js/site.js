@@ -21,15 +21,25 @@
       openedByReader = true;
       opener.setAttribute("aria-expanded", "true");
     });
-    dialog.addEventListener("close", function () {
-      opener.setAttribute("aria-expanded", "false");
-      if (openedByReader) opener.focus();
-      openedByReader = false;
-    });
-
     // The live region only means something once the script can write to it.
     var status = root.querySelector("[data-share-status]");
     status.hidden = false;
+    dialog.addEventListener("close", function () {
+      opener.setAttribute("aria-expanded", "false");
+      // Cleared, so a reader who opens the panel again is not told the link was copied.
+      status.textContent = "";
+      if (openedByReader) opener.focus();
+      openedByReader = false;
+    });
+    // A click on the backdrop closes the panel. Clicks on the panel's own padding reach
+    // the <dialog> too, so only a click outside its box counts.
+    dialog.addEventListener("click", function (event) {
+      if (event.target !== dialog) return;
+      var box = dialog.getBoundingClientRect();
+      var inside = event.clientX >= box.left && event.clientX <= box.right &&
+        event.clientY >= box.top && event.clientY <= box.bottom;
+      if (!inside) dialog.close();
+    });
     var copy = root.querySelector("[data-copy-link]");
     if (copy && navigator.clipboard) {
       copy.hidden = false;
@@ -55,9 +65,24 @@
 })();
 
 // A form sent back with errors: move focus to its summary so keyboard and screen-reader
-// users hear what to fix first.
+// users hear what to fix first. Following one of its links brings the whole field into
+// view (its label or legend and its error message, which sit above the input) before
+// focusing the input; the browser's own jump would put the input at the very top of the
+// screen with its label and message scrolled out of sight above it.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var summary = document.querySelector(".error-summary");
-  if (summary) summary.focus();
+  if (!summary) return;
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    if (!link) return;
+    var input = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!input) return;
+    event.preventDefault();
+    var field = input.closest("fieldset, .field, .form__field, .filters__field") || input;
+    field.scrollIntoView({ block: "start" });
+    input.focus({ preventScroll: true });
+    history.replaceState(null, "", link.hash);
+  });
 });

@@ -1,16 +1,27 @@
 """A reader opens the seed article in Chromium, downloads the report and uses the share panel."""
 
+import re
+
 from playwright.sync_api import expect
 
-from ktnsite.demo.content import SEED_POST_SLUG
+from ktnsite.demo.content import SEED_POST_SLUG, SEED_REPORT_SLUG
 
 ARTICLE = f"/news/{SEED_POST_SLUG}/"
 
 
-def test_view_the_report_delivers_the_pdf(page, demo_live):
+def test_view_the_report_opens_the_report_page(page, demo_live):
+    page.goto(ARTICLE)
+    page.get_by_role("link", name="View the report", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/reports/{SEED_REPORT_SLUG}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Medicines Manufacturing Challenge: Impact Report"
+    )
+
+
+def test_the_articles_attachment_card_delivers_the_pdf(page, demo_live):
     page.goto(ARTICLE)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="View the report", exact=True).click()
+        page.get_by_role("link", name="Download the report").click()
     download = download_info.value
     assert download.suggested_filename == "medicines-manufacturing-challenge-impact-report.pdf"
     with open(download.path(), "rb") as handle:

@@ -1,5 +1,7 @@
 """The seed article page shows every element of the 14/10/2021 post, in order."""
 
+import re
+
 import pytest
 
 from ktnsite.demo.content import SEED_POST_SLUG
@@ -32,7 +34,7 @@ def test_the_seed_article_shows_every_element_in_order(seed_html):
         "Take a look at our recently released report",
         ">View the report</a>",
         "£255 million",
-        "Please click here to view the report",
+        "Read the Medicines Manufacturing Challenge impact report",
         "If you’d like to find out more, please contact",
         ">Karen Wilkinson</a>",
         "Share this article",
@@ -53,10 +55,22 @@ def test_the_seed_article_states_the_facts_of_the_original(seed_html):
     assert "Medicines Manufacturing Challenge Community" in seed_html
 
 
-def test_both_report_links_download_the_report_pdf(demo, client, seed_html):
+def test_both_report_links_lead_to_the_report_page(demo, client, seed_html):
     post = Post.objects.get(slug=SEED_POST_SLUG)
-    download_url = post.report.get_download_url()
-    assert seed_html.count(f'href="{download_url}"') == 2
+    report_url = post.report.get_absolute_url()
+    assert f'href="{report_url}">View the report</a>' in seed_html
+    body_link = (
+        f'href="{report_url}"[^>]*>Read the Medicines Manufacturing Challenge impact report<'
+    )
+    assert re.search(body_link, seed_html)
+    assert client.get(report_url).status_code == 200
+
+
+def test_the_old_click_here_address_still_downloads_the_pdf(demo, client, seed_html):
+    # The original body linked straight to the file; pages and emails that copied that
+    # address keep working, and the attachment card's own links still download.
+    download_url = Post.objects.get(slug=SEED_POST_SLUG).report.get_download_url()
+    assert seed_html.count(f'href="{download_url}"') == 2  # the card's title and button
     response = client.get(download_url)
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")

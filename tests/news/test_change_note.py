@@ -32,17 +32,35 @@ def test_a_major_change_shows_updated_on_and_the_note(editors_client, client):
     )
     page = client.get(post.get_absolute_url()).content.decode()
     today = timezone.localdate().strftime("%d/%m/%Y")
-    assert "Updated on: <time" in page and f">{today}</time>" in page
+    assert "Last updated: <time" in page and f">{today}</time>" in page
     assert "Corrected the funding total." in page
-    assert page.index("Posted on") < page.index("Updated on")
+    assert page.index("Posted on") < page.index("Last updated")
 
 
 def test_a_minor_edit_changes_nothing_readers_see_about_dates(editors_client, client):
     post = make_post(body="<p>Teh typo.</p>")
     _edit(editors_client, post, body="<p>The typo.</p>")
     page = client.get(post.get_absolute_url()).content.decode()
-    assert "Updated on" not in page
+    assert "Last updated" not in page and "See all updates" not in page
+    assert "Updates to this page" not in page
     assert "The typo." in page
+
+
+def test_every_major_change_is_listed_under_see_all_updates(editors_client, client):
+    post = make_post(body="<p>We awarded £2m.</p>")
+    _edit(editors_client, post, major_change="on", major_change_note="Corrected the total.")
+    post.refresh_from_db()
+    _edit(editors_client, post, major_change="on", major_change_note="Added the winners.")
+    page = client.get(post.get_absolute_url()).content.decode()
+    # The latest note by the date, a link down to the whole list, newest first, ending
+    # with the first publication, as on GOV.UK.
+    assert '<a href="#full-history">See all updates</a>' in page
+    history = page[page.index('id="full-history"') :]
+    assert history.index("Added the winners.") < history.index("Corrected the total.")
+    assert history.index("Corrected the total.") < history.index("First published.")
+    assert post.publish_at.astimezone(timezone.get_current_timezone()).strftime("%d/%m/%Y") in (
+        history
+    )
 
 
 def test_a_major_change_needs_a_note(editors_client):

@@ -3,6 +3,8 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -10,6 +12,7 @@ from django.db import transaction
 from contacts.models import Contact
 from ktnsite.demo import content
 from ktnsite.demo.files import make_hero_image, make_pdf
+from ktnsite.demo.pages import site_pages
 from news.models import Post
 from publishing.models import Status
 from publishing.services import image_renditions_make, publishable_save
@@ -56,6 +59,9 @@ class Command(BaseCommand):
                     summary=data["summary"],
                     status=Status.PUBLISHED,
                     publish_at=_when(data["publish_at"]),
+                    accessible_format_contact=contacts.get(
+                        content.ACCESSIBLE_FORMAT_CONTACTS.get(data["slug"])
+                    ),
                 )
                 pdf = make_pdf(data["pages"], title=data["title"])
                 report.file.save(f"{data['slug']}.pdf", ContentFile(pdf), save=False)
@@ -71,7 +77,7 @@ class Command(BaseCommand):
             report = reports.get(data["report"])
             body = data["body"]
             if report is not None:
-                body = body.replace("{report_url}", report.get_download_url())
+                body = body.replace("{report_url}", report.get_absolute_url())
             post = Post(
                 title=data["title"],
                 slug=data["slug"],
@@ -95,6 +101,14 @@ class Command(BaseCommand):
             post.topics.set(topics[slug] for slug in data["topics"])
             post.contacts.set(contacts[slug] for slug in data["contacts"])
             created += 1
+
+        for url, (title, html) in site_pages().items():
+            page, new = FlatPage.objects.get_or_create(
+                url=url, defaults={"title": title, "content": html}
+            )
+            if new:
+                page.sites.add(settings.SITE_ID)
+            created += new
 
         seed = Post.objects.get(slug=content.SEED_POST_SLUG)
         self.stdout.write(

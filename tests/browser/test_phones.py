@@ -1,0 +1,90 @@
+"""On a 360 x 740 phone in Chromium: no page scrolls sideways, wide tables scroll in their own box, tap targets are 24 px or more (issue 15)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from ktnsite.demo.content import (
+    LONG_WORD_POST_SLUG,
+    SEED_POST_SLUG,
+    SEED_REPORT_SLUG,
+    WIDE_TABLE_POST_SLUG,
+)
+
+PHONE = {"width": 360, "height": 740}
+
+# One of every public page type, and the two demo posts written to break a narrow screen.
+PAGE_TYPES = [
+    "/",
+    "/news/",
+    "/news/?page=2",
+    "/news/archive/2021/",
+    f"/news/{SEED_POST_SLUG}/",
+    f"/news/{LONG_WORD_POST_SLUG}/",
+    f"/news/{WIDE_TABLE_POST_SLUG}/",
+    "/reports/",
+    f"/reports/{SEED_REPORT_SLUG}/",
+    "/contacts/",
+    "/contacts/karen-wilkinson/",
+    "/topics/medicines-manufacturing/",
+    "/search/?q=manufacturing",
+    "/mailing-list/",
+    "/mailing-list/?topic=net-zero",
+    "/privacy/",
+    "/accessibility/",
+    "/cookies/",
+    "/contact/",
+    "/news/no-such-page/",
+]
+
+
+@pytest.fixture
+def phone(page):
+    page.set_viewport_size(PHONE)
+    return page
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_no_page_scrolls_sideways_on_a_phone(phone, demo_live, path):
+    phone.goto(path)
+    overflow = phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow == 0
+
+
+def test_a_long_word_wraps_instead_of_widening_the_page(phone, demo_live):
+    phone.goto(f"/news/{LONG_WORD_POST_SLUG}/")
+    standfirst = phone.locator(".article__standfirst")
+    expect(standfirst).to_contain_text("methylenedioxymethamphetamine")
+    # Its text stays inside the paragraph's box (an unbroken word would stick out of it).
+    assert standfirst.evaluate("el => el.scrollWidth <= el.clientWidth")
+    body = phone.locator(".article__body")
+    assert body.evaluate("el => el.scrollWidth <= el.clientWidth")
+
+
+def test_a_wide_table_scrolls_inside_its_own_box(phone, demo_live):
+    phone.goto(f"/news/{WIDE_TABLE_POST_SLUG}/")
+    box = phone.get_by_role("region", name="Table")
+    expect(box.get_by_role("table")).to_be_visible()
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # the table is wider...
+    assert (
+        phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    )  # ...the page is not
+    # Keyboard users can reach the box to scroll it.
+    assert box.get_attribute("tabindex") == "0"
+    box.focus()
+    phone.keyboard.press("ArrowRight")
+    for _ in range(20):  # the keyboard scroll may be smooth: give it a moment
+        if box.evaluate("el => el.scrollLeft") > 0:
+            break
+        phone.wait_for_timeout(50)
+    assert box.evaluate("el => el.scrollLeft") > 0
+
+
+@pytest.mark.parametrize("path", ["/news/", "/news/?page=2", "/search/?q=the"])
+def test_header_and_pagination_links_are_at_least_24_px(phone, demo_live, path):
+    phone.goto(path)
+    links = phone.locator(".site-header a, .pagination a")
+    assert links.count() >= 6
+    for box in (link.bounding_box() for link in links.all()):
+        assert box["height"] >= 24 and box["width"] >= 24, box
