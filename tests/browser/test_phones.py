@@ -88,3 +88,16 @@ def test_header_and_pagination_links_are_at_least_24_px(phone, demo_live, path):
     assert links.count() >= 6
     for box in (link.bounding_box() for link in links.all()):
         assert box["height"] >= 24 and box["width"] >= 24, box
+
+
+def test_links_standing_alone_checkboxes_and_share_links_are_at_least_24_px(phone, demo_live):
+    phone.goto(f"/news/{SEED_POST_SLUG}/")
+    phone.get_by_role("button", name="Share this article").click()
+    controls = phone.locator(
+        ".breadcrumbs a, .article__body a, .related a, .site-footer a, "
+        ".share__links a, .ml-form input[type=checkbox]"
+    )
+    assert controls.count() >= 15
+    for control in controls.all():
+        box = control.bounding_box()
+        assert box["height"] >= 24 and box["width"] >= 24, (control.inner_text(), box)
