@@ -51,7 +51,7 @@ class ContactAdmin(EditorialAdmin):
     search_fields = ["name", "job_title", "team", "email"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["topics"]
-    image_fields = [("photo", "photo_renditions")]
+    image_field = "photo"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(enquiry_total=Count("enquiries"))
@@ -84,7 +84,7 @@ class DirectoryAdmin(admin.ModelAdmin):
     ordering = ["name"]
     list_per_page = 100
     # The thumbnail column of the contacts list, reused as it is.
-    image_fields = ContactAdmin.image_fields
+    image_field = ContactAdmin.image_field
     thumbnail = EditorialAdmin.thumbnail
 
     def has_view_permission(self, request, obj=None):
@@ -103,6 +103,7 @@ class DirectoryAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .select_related("photo")
             .prefetch_related("topics")
             .annotate(enquiry_total=Count("enquiries", distinct=True))
         )

@@ -1,11 +1,9 @@
 """Contact (a named lead, e.g. "please contact Karen Wilkinson") and Enquiry (a message to one)."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from publishing.images import CheckedImageField, alt_text_error
 from publishing.outbox import Outbox, OutboxState
 from publishing.search import search_vector_field
 
@@ -24,23 +22,14 @@ class Contact(models.Model):
         help_text="Where enquiries are delivered. Never shown on any public page."
     )
     phone = models.CharField(max_length=40, blank=True)
-    photo = CheckedImageField(
-        upload_to="contacts/",
+    photo = models.ForeignKey(
+        "publishing.Image",
+        null=True,
         blank=True,
-        help_text="A head-and-shoulders photo: JPEG, PNG, WebP or GIF, up to 10 MB.",
+        on_delete=models.PROTECT,
+        related_name="used_as_photo",
+        help_text="A head-and-shoulders photo from the library (or upload one there).",
     )
-    photo_alt = models.CharField(
-        "photo alt text",
-        max_length=250,
-        blank=True,
-        help_text="Describe the photo, e.g. “Karen Wilkinson smiling, outdoors”.",
-    )
-    photo_decorative = models.BooleanField(
-        "photo is decorative",
-        default=False,
-        help_text="Tick if the photo adds nothing beside the name; it then has no alt text.",
-    )
-    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     bio = models.TextField("short bio", blank=True, help_text="A few sentences, plain text.")
     topics = models.ManyToManyField("topics.Topic", blank=True, related_name="contacts")
     is_active = models.BooleanField(
@@ -62,16 +51,6 @@ class Contact(models.Model):
 
     def get_absolute_url(self):
         return reverse("contacts:detail", kwargs={"slug": self.slug})
-
-    def clean(self):
-        super().clean()
-        error = alt_text_error(self.photo, self.photo_alt, self.photo_decorative)
-        if error:
-            raise ValidationError({"photo_alt": error})
-
-    @property
-    def photo_alt_text(self):
-        return "" if self.photo_decorative else self.photo_alt
 
 
 class DirectoryEntry(Contact):

@@ -42,9 +42,10 @@ def request_sees_lead_details(request):
 
 
 def contact_photo_url(contact):
+    """The photo for a vCard: its smallest rendition (480 px), or the original until made."""
     if not contact.photo:
         return ""
-    return absolute_url(contact.photo.url)
+    return absolute_url(contact.photo.thumbnail_url())
 
 
 def _vcard_text(value):

@@ -111,7 +111,9 @@ def _elsewhere(contact):
 # holes in the stored copy, filled afresh for each reader. A moved-on lead's page is a 410;
 # staff who may see leads' details get a private copy with them (staff.sees_lead_details).
 def contact_detail(request, slug):
-    contact = get_object_or_404(Contact.objects.prefetch_related("topics"), slug=slug)
+    contact = get_object_or_404(
+        Contact.objects.select_related("photo").prefetch_related("topics"), slug=slug
+    )
     if request.method != "POST":
         return _profile(request, contact)
     if not contact.is_active:

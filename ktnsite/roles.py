@@ -14,6 +14,9 @@ EDITOR_PERMISSIONS = {
     "contacts.contact": CONTENT,
     "topics.topic": CONTENT,
     "publishing.previewlink": ["change", "delete", "view"],
+    # The image library: upload, describe, replace; deleting is refused while an image is used.
+    "publishing.image": CONTENT,
+    "publishing.tag": CONTENT,
     "redirects.redirect": CONTENT,
     # The footer's site pages (privacy notice, accessibility statement, cookies, contact).
     "flatpages.flatpage": CONTENT,

@@ -459,7 +459,7 @@ CKEDITOR_CONFIGS = {
             ["Bold", "Italic"],
             ["Link", "Unlink"],
             ["BulletedList", "NumberedList", "Blockquote"],
-            ["Table"],
+            ["Table", "LibraryImage"],
             ["RemoveFormat"],
             ["Source"],
         ],
@@ -472,7 +472,9 @@ CKEDITOR_CONFIGS = {
         "removePlugins": "exportpdf",
         "allowedContent": (
             "p h2 h3 h4 strong em b i u blockquote ul ol li br hr sub sup;"
-            "a[!href,title];table thead tbody tfoot tr caption;th td[colspan,rowspan,scope]"
+            "a[!href,title];table thead tbody tfoot tr caption;th td[colspan,rowspan,scope];"
+            # Images only as library references (publishing.richtext); src is for display.
+            "img[!data-image,alt,src](full,half)"
         ),
         "disallowedContent": "*[style]; *[on*]",
     }

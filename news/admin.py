@@ -43,11 +43,11 @@ class PostAdmin(PublishableAdmin):
     autocomplete_fields = ["report", "contacts"]
     filter_horizontal = ["topics"]
     date_hierarchy = "publish_at"
-    image_fields = [("hero_image", "hero_renditions")]
+    image_field = "hero_image"
     readonly_fields = ["major_change_at", "change_note"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
-        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative"]}),
+        ("Hero image", {"fields": ["hero_image"]}),
         ("Links", {"fields": ["topics", "report", "contacts"]}),
         ("Publishing", {"fields": ["status", "publish_at", "expire_at", "is_featured"]}),
         (

@@ -80,7 +80,12 @@ class LatestPostsFeed(Feed):
         return absolute_url(reverse("feeds:news"))
 
     def posts(self):
-        return Post.objects.live().prefetch_related("topics").defer("search_vector")
+        return (
+            Post.objects.live()
+            .select_related("hero_image")
+            .prefetch_related("topics")
+            .defer("search_vector")
+        )
 
     def items(self):
         return self.posts()[:FEED_LENGTH]

@@ -1,11 +1,9 @@
 """Post: a news article with its hero image, report and contacts."""
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from publishing.images import CheckedImageField, alt_text_error
 from publishing.models import Publishable
 from publishing.richtext import RichTextField
 from publishing.search import search_vector_field
@@ -17,22 +15,15 @@ class Post(Publishable):
         help_text="The opening sentence or two, shown under the title and in lists.",
     )
     body = RichTextField(blank=True)
-    hero_image = CheckedImageField(
-        upload_to="news/%Y/",
+    hero_image = models.ForeignKey(
+        "publishing.Image",
+        null=True,
         blank=True,
-        help_text="JPEG, PNG, WebP or GIF, up to 10 MB. Wide pictures (1600 px or more) look best.",
-    )
-    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
-    hero_alt = models.CharField(
-        "hero image alt text",
-        max_length=250,
-        blank=True,
-        help_text="Describe the picture for someone who cannot see it.",
-    )
-    hero_decorative = models.BooleanField(
-        "hero image is decorative",
-        default=False,
-        help_text="Tick only if the picture adds nothing to the article; it then has no alt text.",
+        # A picture in use cannot be deleted from the library; its page says where it is used.
+        on_delete=models.PROTECT,
+        related_name="used_as_hero",
+        verbose_name="hero image",
+        help_text="Choose a picture from the library or upload one; its alt text is kept there.",
     )
     topics = models.ManyToManyField("topics.Topic", blank=True, related_name="posts")
     report = models.ForeignKey(
@@ -87,16 +78,6 @@ class Post(Publishable):
 
     def get_absolute_url(self):
         return reverse("news:detail", kwargs={"slug": self.slug})
-
-    def clean(self):
-        super().clean()
-        error = alt_text_error(self.hero_image, self.hero_alt, self.hero_decorative)
-        if error:
-            raise ValidationError({"hero_alt": error})
-
-    @property
-    def hero_alt_text(self):
-        return "" if self.hero_decorative else self.hero_alt
 
 
 class WordPressItem(models.Model):

@@ -22,30 +22,44 @@ class ShareImage:
 def post_share_image(post):
     """The one place that picks the picture shown when a post is shared or syndicated.
 
-    The largest JPEG/PNG rendition (1600 px at most: what social sites expect, and a
-    format every one of them reads); the upload itself only for an image saved before
-    renditions existed.
+    The hero's 1200x630 share card (cropped around its focal point: the shape Open Graph
+    and X cards expect, in a format every one of them reads); for an image whose card is not
+    made yet, its largest JPEG/PNG rendition, or else the original.
     """
-    if not post.hero_image:
+    image = post.hero_image
+    if image is None or not image.file:
         return None
-    sources = (post.hero_renditions or {}).get("sources") or []
+    url = image.storage.url
+    share = image.current_renditions.get("share")
+    if share:
+        return ShareImage(
+            url=absolute_url(url(share["path"])),
+            alt=image.alt_text,
+            mime_type=share["type"],
+            width=share["w"],
+            height=share["h"],
+            name=share["path"],
+            length=share["bytes"],
+        )
+    sources = image.sources
     if sources:
         largest = sources[-1]
-        name = largest["fallback"]
         return ShareImage(
-            url=absolute_url(post.hero_image.storage.url(name)),
-            alt=post.hero_alt_text,
-            mime_type=post.hero_renditions.get("fallback_type", "image/jpeg"),
+            url=absolute_url(url(largest["fallback"])),
+            alt=image.alt_text,
+            mime_type=image.current_renditions.get("fallback_type", "image/jpeg"),
             width=largest["w"],
             height=largest["h"],
-            name=name,
+            name=largest["fallback"],
             length=largest.get("fallback_bytes"),
         )
-    name = post.hero_image.name
+    name = image.file.name
     return ShareImage(
-        url=absolute_url(post.hero_image.url),
-        alt=post.hero_alt_text,
+        url=absolute_url(image.file.url),
+        alt=image.alt_text,
         mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        width=image.width,
+        height=image.height,
         name=name,
     )
 

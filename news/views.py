@@ -112,7 +112,7 @@ class PostDetailView(PublishableDetailMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("report__accessible_format_contact")
+            .select_related("report__accessible_format_contact", "hero_image")
             .prefetch_related("topics", "contacts")
             .defer("search_vector")
         )

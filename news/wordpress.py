@@ -27,10 +27,10 @@ from django.utils.text import Truncator, slugify
 from news.models import Post, WordPressItem
 from news.wordpress_html import UPLOADS, body_prepare, uploads_path
 from news.wxr import Channel, read_export
-from publishing.images import image_process, validate_image
-from publishing.models import Status
+from publishing.images import validate_image
+from publishing.models import Image, Status
 from publishing.richtext import sanitise_html
-from publishing.services import publishable_save, redirects_record
+from publishing.services import image_create, publishable_save, redirects_record
 from reports.files import FileType, identify
 from reports.models import Report
 from reports.services import report_file_read
@@ -88,7 +88,8 @@ class ImportedImage:
     url: str
     width: int | None = None
     height: int | None = None
-    renditions: dict = field(default_factory=dict)
+    renditions: dict = field(default_factory=dict)  # no longer filled: the library has them
+    pk: int | None = None  # the publishing.Image it became
 
 
 def _digest(*parts):
@@ -471,17 +472,30 @@ class WordPressImport:
     def _image_import(self, rel):
         source = self._source(rel)
         mapping = self._file_get(WordPressItem.Kind.IMAGE, rel)
+        # Imported by an earlier run into the library (and still there): kept as it is.
+        known = bool(
+            mapping
+            and mapping.data.get("pk")
+            and Image.objects.filter(pk=mapping.data["pk"]).exists()
+        )
         if source is None:
-            if mapping and mapping.data.get("name"):  # imported by an earlier run: keep it
+            if known:
                 self.report.count("images", "skipped")
                 return ImportedImage(**mapping.data), None
             return None, "the file is not in the --media folder"
         stamp = self._file_stamp(rel)
-        if mapping and mapping.digest == stamp and mapping.data.get("name"):
+        if known and mapping.digest == stamp:
             self.report.count("images", "skipped")
             return ImportedImage(**mapping.data), None
+        attachment = self._attachment_for(rel) or {}
         try:
-            image = image_store(source, dry_run=self.dry_run)
+            image = image_store(
+                source,
+                dry_run=self.dry_run,
+                alt=attachment.get("alt", ""),
+                title=attachment.get("title", ""),
+                caption=attachment.get("caption", ""),
+            )
         except ValidationError as exc:
             self.report.count("images", "skipped")
             return None, "refused: " + " ".join(exc.messages)
@@ -653,51 +667,42 @@ class WordPressImport:
 
     def _hero_set(self, post, image, alt):
         """Attach the featured image as the post's hero (or clear one the post no longer has)."""
-        if image is None:
-            post.hero_image.name = ""
-            post.hero_renditions = {}
-            post.hero_alt = ""
-            return
-        post.hero_image.name = image.name
-        post.hero_renditions = image.renditions
-        post.hero_alt = alt[:250]
-        post.hero_decorative = False
+        # The alt text lives on the library image (the attachment's, given when it was made).
+        post.hero_image_id = image.pk if image is not None else None
 
 
-def image_store(source, *, dry_run=False):
-    """Store an image file checked exactly as an editor's upload is; the one way images come in.
+def image_store(source, *, dry_run=False, alt="", title="", caption=""):
+    """Put an image file into the library, checked exactly as an editor's upload is.
 
-    Validated by content (publishing.images), stripped of metadata and cut into renditions.
-    A dry run only validates.
+    Through publishing's image_create, the one way pictures come in: validated by content,
+    stripped of metadata, renditions queued. A WordPress file without alt text is stored
+    with its alt text pending (the import lists it as a problem). A dry run only validates.
     """
     name = source.name
-    data = source.read_bytes()
-    upload = ContentFile(data, name=name)
+    upload = ContentFile(source.read_bytes(), name=name)
     validate_image(upload)
-    field = Post._meta.get_field("hero_image")
     if dry_run:
         return ImportedImage(name=f"dry-run/{name}", url=f"{settings.MEDIA_URL}dry-run/{name}")
-    stored = field.storage.save(field.generate_filename(None, name), upload)
-    holder = _StoredFile(field.storage, stored)
-    renditions = image_process(holder)
+    image = image_create(
+        file=upload,
+        alt=alt[:250],
+        alt_pending=not alt.strip(),
+        title=title or posixpath.splitext(name)[0],
+        caption=caption[:300],
+        tags=["wordpress"],
+    )
     return ImportedImage(
-        name=holder.name,
-        url=field.storage.url(holder.name),
-        width=renditions.get("width"),
-        height=renditions.get("height"),
-        renditions=renditions,
+        name=image.file.name,
+        url=image.file.url,
+        width=image.width,
+        height=image.height,
+        pk=image.pk,
     )
 
 
-class _StoredFile:
-    """What image_process needs of a file field: its storage and (re-assignable) name."""
-
-    def __init__(self, storage, name):
-        self.storage = storage
-        self.name = name
-
-
 def body_image_html(image, alt):
-    """How an imported image sits in a post body."""
-    size = f' width="{image.width}" height="{image.height}"' if image.width else ""
-    return f'<img src="{html.escape(image.url)}" alt="{html.escape(alt)}"{size}>'
+    """How an imported image sits in a post body: a reference to the library image, which pages
+    draw from its renditions (the sanitiser keeps no other kind of <img>)."""
+    if image.pk is None:  # a dry run stores nothing
+        return ""
+    return f'<img data-image="{image.pk}" alt="{html.escape(alt)}" class="full">'

@@ -1,4 +1,5 @@
-"""Admin building blocks for editors: states, publishing rights, previews, history, images."""
+"""Admin building blocks for editors: states, publishing rights, previews, history, the image
+library and its chooser."""
 
 import copy
 from contextlib import contextmanager
@@ -8,19 +9,23 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import AnonymousUser
-from django.core.files.storage import default_storage
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from publishing.models import PreviewLink, PublishState, Status
+from publishing.models import Image, PreviewLink, PublishState, Status, Tag
 from publishing.services import (
     PublishRefused,
-    image_renditions_make,
+    image_save,
+    image_uses,
     may_publish,
     preview_link_create,
     preview_link_revoke,
@@ -32,6 +37,7 @@ from publishing.services import (
     stored_publish_state,
 )
 from publishing.sharing import absolute_url
+from publishing.widgets import ImageChooserWidget
 
 
 def _when(moment):
@@ -176,11 +182,30 @@ class PublishableAdminForm(EditorialAdminForm):
         return cleaned
 
 
-class EditorialAdmin(CompareVersionAdmin):
-    """History (versions, compare, restore, recover), slug redirects and image renditions."""
+def image_thumbnail(image, css_class="image-thumb"):
+    """A small <img> of a library image for admin lists (its smallest rendition, once made)."""
+    if image is None or not image.file:
+        return ""
+    return format_html('<img src="{}" alt="" class="{}">', image.thumbnail_url(), css_class)
 
-    # (image field, renditions field) pairs: renditions are made when a new image is saved.
-    image_fields = ()
+
+class ImageChooserMixin:
+    """Every foreign key to the image library gets the chooser (a thumbnail and the popup)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.ForeignKey) and db_field.related_model is Image:
+            widget = ImageChooserWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
+            return db_field.formfield(widget=widget, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class EditorialAdmin(ImageChooserMixin, CompareVersionAdmin):
+    """History (versions, compare, restore, recover), slug redirects and the image chooser."""
+
+    # The library image the list's "image" column shows (a foreign key to publishing.Image).
+    image_field = None
     history_latest_first = True
     form = EditorialAdminForm
 
@@ -235,28 +260,17 @@ class EditorialAdmin(CompareVersionAdmin):
             old.slug = form.initial["slug"]
             old_path = old.get_absolute_url()
         super().save_model(request, obj, form, change)
-        for image_field, renditions_field in self.image_fields:
-            if image_field in form.changed_data:
-                image_renditions_make(
-                    instance=obj, image_field=image_field, renditions_field=renditions_field
-                )
         if old_path:
             slug_redirect_record(old_path=old_path, new_path=obj.get_absolute_url())
 
+    def get_list_select_related(self, request):
+        if self.image_field and "thumbnail" in self.get_list_display(request):
+            return [self.image_field]
+        return super().get_list_select_related(request)
+
     @admin.display(description="image")
     def thumbnail(self, obj):
-        if not self.image_fields:
-            return ""
-        renditions = getattr(obj, self.image_fields[0][1]) or {}
-        sources = renditions.get("sources")
-        if not sources:
-            return ""
-        small = sources[0]
-        return format_html(
-            '<img src="{}" alt="" width="80" height="{}" style="object-fit:cover">',
-            default_storage.url(small["fallback"]),
-            max(1, round(80 * small["h"] / small["w"])),
-        )
+        return image_thumbnail(getattr(obj, self.image_field)) if self.image_field else ""
 
 
 class PublishableAdmin(EditorialAdmin):
@@ -473,6 +487,7 @@ class PublishableAdmin(EditorialAdmin):
 
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
+    change_form_template = "admin/change_form.html"  # see TagAdmin
     list_display = [
         "__str__", "item_title", "created_by", "created_at", "expires_at", "usable", "link"
     ]  # fmt: skip
@@ -506,3 +521,177 @@ class PreviewLinkAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         revoked = preview_link_revoke(links=queryset)
         self.message_user(request, f"Revoked {revoked} link(s).", messages.SUCCESS)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    # Django would pick admin/publishing/change_form.html (publishable items' buttons) for
+    # every model of this app by its name; the library's forms keep the standard buttons.
+    change_form_template = "admin/change_form.html"
+    search_fields = ["name"]
+    list_display = ["name", "image_count"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(image_total=models.Count("images"))
+
+    @admin.display(description="images", ordering="image_total")
+    def image_count(self, tag):
+        return tag.image_total
+
+
+class AltTextFilter(admin.SimpleListFilter):
+    title = "alt text"
+    parameter_name = "alt"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Missing (imported without one)"), ("decorative", "Decorative")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(alt="", decorative=False)
+        if self.value() == "decorative":
+            return queryset.filter(decorative=True)
+        return queryset
+
+
+class ImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = [
+            "file", "title", "alt", "decorative", "tags", "caption", "credit", "focal_x", "focal_y",
+        ]  # fmt: skip
+        widgets = {"alt": forms.TextInput(attrs={"size": 80})}
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    """The library: find pictures by title, alt text, caption or tag; upload, replace, reuse.
+
+    Opened as a popup by the chooser (image fields and the editor's image button), so
+    everything here also works inside that popup.
+    """
+
+    form = ImageAdminForm
+    change_form_template = "admin/change_form.html"  # see TagAdmin
+    list_display = [
+        "thumbnail",
+        "title",
+        "alt_text_or_decorative",
+        "size",
+        "tag_names",
+        "created_at",
+    ]
+    list_display_links = ["thumbnail", "title"]
+    list_filter = ["tags", AltTextFilter, "created_at"]
+    search_fields = ["title", "alt", "caption", "credit", "tags__name"]
+    autocomplete_fields = ["tags"]
+    readonly_fields = ["preview", "size", "renditions_state", "uses"]
+    list_per_page = 40
+    fieldsets = [
+        (None, {"fields": ["file", "preview", "size", "title", "alt", "decorative", "tags"]}),
+        ("Caption and credit", {"fields": ["caption", "credit"]}),
+        (
+            "Focal point",
+            {
+                "fields": ["focal_x", "focal_y"],
+                "description": "The part of the picture that must stay in view when it is "
+                "cropped (the 1200×630 share card): click it on the preview, or type it. "
+                "Empty: the centre.",
+            },
+        ),
+        ("Where it is used", {"fields": ["uses", "renditions_state"]}),
+    ]
+
+    class Media:
+        css = {"all": ["publishing/admin.css"]}
+        js = ["publishing/focal_point.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # nothing to show about an image not yet stored
+            return [(None, {"fields": ["file", "title", "alt", "decorative", "tags"]}),
+                    *self.fieldsets[1:3]]  # fmt: skip
+        return self.fieldsets
+
+    def save_model(self, request, obj, form, change):
+        # Through the library's one path: the file is cleaned and its renditions queued.
+        new_file = form.cleaned_data["file"] if "file" in form.changed_data else None
+        image_save(image=obj, file=new_file, user=request.user)
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<int:pk>/info/",
+                self.admin_site.admin_view(self.info_view),
+                name=f"{opts.app_label}_{opts.model_name}_info",
+            ),
+            *super().get_urls(),
+        ]
+
+    def info_view(self, request, pk):
+        """What the chooser shows of a chosen image (JSON), for editors who may see the library."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        image = Image.objects.filter(pk=pk).first()
+        if image is None:
+            raise Http404("No such image.")
+        return JsonResponse(
+            {
+                "id": image.pk,
+                "title": str(image),
+                "alt": image.alt,
+                "decorative": image.decorative,
+                "thumbnail": image.thumbnail_url(),
+                "width": image.width,
+                "height": image.height,
+            }
+        )
+
+    @admin.display(description="image")
+    def thumbnail(self, obj):
+        return image_thumbnail(obj)
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        return image_thumbnail(obj, "image-preview")
+
+    @admin.display(description="alt text", ordering="alt")
+    def alt_text_or_decorative(self, obj):
+        return "(decorative)" if obj.decorative else obj.alt
+
+    @admin.display(description="size")
+    def size(self, obj):
+        return f"{obj.width} × {obj.height} px" if obj.width else "–"
+
+    @admin.display(description="tags")
+    def tag_names(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+    @admin.display(description="renditions")
+    def renditions_state(self, obj):
+        sources = obj.sources
+        if not sources:
+            return "Being made: pages show the original, scaled by the browser, until then."
+        return ", ".join(f"{s['w']}×{s['h']}" for s in sources) + " and a 1200×630 share card"
+
+    @admin.display(description="used in")
+    def uses(self, obj):
+        found = image_uses(obj)
+        if not found:
+            return "Not used anywhere yet."
+        items = []
+        for label, item in found:
+            opts = item._meta
+            try:
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
+            except NoReverseMatch:
+                url = ""
+            items.append(
+                format_html('<li>{}: <a href="{}">{}</a></li>', label.capitalize(), url, item)
+                if url
+                else format_html("<li>{}: {}</li>", label.capitalize(), item)
+            )
+        return format_html('<ul class="image-uses">{}</ul>', mark_safe("".join(items)))  # noqa: S308

@@ -1,7 +1,7 @@
 """App configuration for the publishing kernel."""
 
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 
 class PublishingConfig(AppConfig):
@@ -10,14 +10,31 @@ class PublishingConfig(AppConfig):
 
     def ready(self):
         from publishing.models import Publishable
-        from publishing.signals import send_content_went_live
+        from publishing.richtext import RichTextField
+        from publishing.signals import (
+            body_images_forget,
+            body_images_record,
+            send_content_went_live,
+        )
 
-        # Every concrete Publishable, whichever app defines it, announces going live, so
-        # listeners (the mailing list) never import the content apps.
         for model in apps.get_models():
+            # Every concrete Publishable, whichever app defines it, announces going live, so
+            # listeners (the mailing list) never import the content apps.
             if issubclass(model, Publishable):
                 post_save.connect(
                     send_content_went_live,
                     sender=model,
                     dispatch_uid=f"publishing.content_went_live.{model._meta.label}",
+                )
+            # Every model with rich text tells the library which images its text uses.
+            if any(isinstance(field, RichTextField) for field in model._meta.concrete_fields):
+                post_save.connect(
+                    body_images_record,
+                    sender=model,
+                    dispatch_uid=f"publishing.body_images.{model._meta.label}",
+                )
+                post_delete.connect(
+                    body_images_forget,
+                    sender=model,
+                    dispatch_uid=f"publishing.body_images_forget.{model._meta.label}",
                 )

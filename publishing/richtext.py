@@ -1,35 +1,86 @@
-"""Rich text: an HTML field edited with CKEditor and sanitised with nh3 on save and on render."""
+"""Rich text: an HTML field edited with CKEditor and sanitised with nh3 on save and on render.
+
+Images in the text are references to the library, `<img data-image="ID" alt="…" class="full">`,
+and nothing else: no `src` survives, so no outside address can be embedded. Pages expand
+each reference to the library's renditions (publishing.templatetags.publishing.rich_text).
+"""
+
+import re
+from html import unescape
 
 import nh3
-from ckeditor.widgets import CKEditorWidget
 from django.db import models
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "sub", "sup",
     "a", "ul", "ol", "li", "blockquote",
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "img",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
+    "img": {"data-image", "alt"},  # never src: the library gives the addresses
 }
+ALLOWED_CLASSES = {"img": {"full", "half"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# nh3 writes every attribute double-quoted with <, > and " escaped, so on its output an
+# <img> tag ends at the first ">" and an attribute value at the first '"'.
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+IMAGE_ID = re.compile(r'\sdata-image="(\d{1,18})"')
+IMAGE_ALT = re.compile(r'\salt="([^"]*)"')
+IMAGE_HALF = re.compile(r'\sclass="[^"]*\bhalf\b')
+
+
+def _keep_attribute(tag, attribute, value):
+    if attribute == "data-image":
+        return value if value.isdigit() and len(value) <= 18 else None
+    return value
+
+
+def _library_images_only(match):
+    return match.group(0) if IMAGE_ID.search(match.group(0)) else ""
 
 
 def sanitise_html(html):
-    """Return `html` reduced to the allow-list: no scripts, handlers, styles or unsafe URLs."""
+    """Return `html` reduced to the allow-list: no scripts, handlers, styles or unsafe URLs,
+    and images only as references to the library."""
     if not html:
         return ""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-    ).strip()
+    )
+    return IMG_TAG.sub(_library_images_only, cleaned).strip()
+
+
+def body_image_refs(html):
+    """[(match, image id, alt or None, "half" | "full")] for each image reference in
+    sanitised `html`; alt is None when the reference has none (the library's is used)."""
+    refs = []
+    for match in IMG_TAG.finditer(html or ""):
+        tag = match.group(0)
+        found = IMAGE_ID.search(tag)
+        if not found:
+            continue
+        alt = IMAGE_ALT.search(tag)
+        size = "half" if IMAGE_HALF.search(tag) else "full"
+        refs.append((match, int(found.group(1)), unescape(alt.group(1)) if alt else None, size))
+    return refs
+
+
+def body_image_ids(html):
+    """The library images a sanitised rich text references, in order of appearance."""
+    return [ref[1] for ref in body_image_refs(html)]
 
 
 class RichTextField(models.TextField):
@@ -43,5 +94,7 @@ class RichTextField(models.TextField):
     def formfield(self, **kwargs):
         # Always the editor: the admin would otherwise swap in its plain textarea for any
         # TextField, and editors would be typing raw HTML.
-        kwargs["widget"] = CKEditorWidget(config_name="default")
+        from publishing.widgets import RichTextWidget
+
+        kwargs["widget"] = RichTextWidget()
         return super().formfield(**kwargs)

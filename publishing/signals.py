@@ -1,4 +1,5 @@
-"""Signals other apps listen to without importing the content apps."""
+"""Signals other apps listen to without importing the content apps, and the receivers that
+keep the image library's record of body images."""
 
 from django.dispatch import Signal
 
@@ -24,3 +25,29 @@ def send_content_went_live(sender, instance, raw=False, **kwargs):
 # `instance` the item, `publish_at` its go-live time. Receivers return one sentence for the
 # editor (e.g. whether subscribers will be alerted) or None. Nothing is done on hearing it.
 going_live_notes = Signal()
+
+
+def body_images_record(sender, instance, raw=False, **kwargs):
+    """post_save receiver: record the library images an item's rich text references."""
+    from publishing.richtext import RichTextField
+    from publishing.services import body_images_sync
+
+    if raw:
+        return
+    html = "".join(
+        getattr(instance, field.attname) or ""
+        for field in sender._meta.concrete_fields
+        if isinstance(field, RichTextField)
+    )
+    body_images_sync(item=instance, html=html)
+
+
+def body_images_forget(sender, instance, **kwargs):
+    """post_delete receiver: a deleted item no longer holds its images in use."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from publishing.models import BodyImage
+
+    BodyImage.objects.filter(
+        content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk
+    ).delete()

@@ -1,9 +1,10 @@
-"""Background tasks of the publishing kernel: delivering the outbox (django-tasks)."""
+"""Background tasks of the publishing kernel: delivering the outbox and cutting image
+renditions (django-tasks)."""
 
 from django.apps import apps
 from django_tasks import task
 
-from publishing import outbox
+from publishing import outbox, services
 
 
 @task()
@@ -16,3 +17,9 @@ def deliver_outbox_message(*, label, pk):
 def drain_outbox():
     """Send every outbox row that is due; returns the tally of outcomes."""
     return dict(outbox.outbox_drain())
+
+
+@task()
+def make_image_renditions(image_id, name):
+    """Cut an image's renditions; a page never does this, and never waits for it."""
+    services.image_renditions_make(image_id=image_id, name=name)

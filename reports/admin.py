@@ -29,10 +29,10 @@ class ReportAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "topics"]}),
         ("File", {"fields": ["file", *FILE_FACTS, "accessible_format_contact"]}),
-        ("Cover", {"fields": ["cover_image", "cover_alt", "cover_decorative"]}),
+        ("Cover", {"fields": ["cover_image"]}),
         ("Publishing", {"fields": ["status", "publish_at", "expire_at"]}),
     ]
-    image_fields = [("cover_image", "cover_renditions")]
+    image_field = "cover_image"
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")

@@ -16,7 +16,7 @@ class ReportAdminForm(PublishableAdminForm):
         model = Report
         fields = [
             "title", "slug", "summary", "topics", "file", "status", "publish_at", "expire_at",
-            "cover_image", "cover_alt", "cover_decorative",
+            "cover_image",
             "accessible_format_contact",
         ]  # fmt: skip
 

@@ -4,13 +4,11 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
-from publishing.images import CheckedImageField, alt_text_error
 from publishing.models import Publishable
 from publishing.search import search_vector_field
 from reports.files import FileType, content_type_for, extension_type, stored_name
@@ -55,23 +53,15 @@ class Report(Publishable):
     download_count = models.PositiveIntegerField(default=0, editable=False)
     # Filled by a database trigger on PostgreSQL (see publishing.search).
     search_vector = search_vector_field()
-    cover_image = CheckedImageField(
-        upload_to="reports/covers/%Y/",
+    cover_image = models.ForeignKey(
+        "publishing.Image",
+        null=True,
         blank=True,
-        help_text="The report's cover: JPEG, PNG, WebP or GIF, up to 10 MB.",
+        on_delete=models.PROTECT,
+        related_name="used_as_cover",
+        verbose_name="cover",
+        help_text="The report's cover, from the library (or upload one there).",
     )
-    cover_alt = models.CharField(
-        "cover alt text",
-        max_length=250,
-        blank=True,
-        help_text="Describe the cover for someone who cannot see it.",
-    )
-    cover_decorative = models.BooleanField(
-        "cover is decorative",
-        default=False,
-        help_text="Tick only if the cover adds nothing to the page; it then has no alt text.",
-    )
-    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
     # A lazy reference, not an import: reports never import contacts (DESIGN), but readers
     # who cannot use the file must be sent to a named person, as GOV.UK does.
     accessible_format_contact = models.ForeignKey(
@@ -96,16 +86,6 @@ class Report(Publishable):
 
     def get_download_url(self):
         return reverse("reports:download", kwargs={"slug": self.slug})
-
-    def clean(self):
-        super().clean()
-        error = alt_text_error(self.cover_image, self.cover_alt, self.cover_decorative)
-        if error:
-            raise ValidationError({"cover_alt": error})
-
-    @property
-    def cover_alt_text(self):
-        return "" if self.cover_decorative else self.cover_alt
 
     @property
     def content_type(self):

@@ -65,7 +65,7 @@ class ReportDetailView(PublishableDetailMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("accessible_format_contact")
+            .select_related("accessible_format_contact", "cover_image")
             .prefetch_related("topics")
             .defer("search_vector")
         )

@@ -203,12 +203,25 @@ def make_subscriber(*, topics=(), **fields):
     return subscriber
 
 
-def add_hero_image(post, *, alt="A test picture"):
-    """Give `post` a small JPEG hero image with alt text, saved."""
+def make_image(*, size=(320, 180), data=None, name="picture.jpg", renditions=False, **fields):
+    """A library image made through the service, as an import would; with `renditions`, its
+    renditions made too (in a test the after-commit task does not run by itself)."""
     from ktnsite.demo.files import make_hero_image
+    from publishing.services import image_create, image_renditions_make
 
-    post.hero_alt = alt
-    post.hero_image.save(f"{post.slug}.jpg", ContentFile(make_hero_image(320, 180)), save=True)
+    fields.setdefault("alt", "A test picture")
+    data = make_hero_image(*size) if data is None else data
+    image = image_create(file=ContentFile(data, name=name), **fields)
+    if renditions:
+        image_renditions_make(image_id=image.pk)
+        image.refresh_from_db()
+    return image
+
+
+def add_hero_image(post, *, alt="A test picture", renditions=False, size=(320, 180)):
+    """Give `post` a small JPEG hero image from the library, saved."""
+    post.hero_image = make_image(alt=alt, size=size, renditions=renditions, title=post.title)
+    post.save()
     return post
 
 
@@ -249,7 +262,7 @@ def admin_post_data(post=None, **overrides):
         "slug": post.slug if post else "a-new-post",
         "standfirst": post.standfirst if post else "What happened, in a sentence.",
         "body": post.body if post else "<p>The body.</p>",
-        "hero_alt": post.hero_alt if post else "",
+        "hero_image": post.hero_image_id or "" if post else "",
         "status": post.status if post else Status.DRAFT,
         "publish_at_0": when.strftime("%d/%m/%Y") if when else "",
         "publish_at_1": when.strftime("%H:%M:%S") if when else "",
@@ -260,8 +273,6 @@ def admin_post_data(post=None, **overrides):
     if post and post.expire_at:
         expire = timezone.localtime(post.expire_at)
         data["expire_at_0"], data["expire_at_1"] = f"{expire:%d/%m/%Y}", f"{expire:%H:%M:%S}"
-    if post and post.hero_decorative:
-        data["hero_decorative"] = "on"
     data.update(overrides)
     return data
 

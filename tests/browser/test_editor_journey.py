@@ -34,11 +34,19 @@ def test_an_editor_takes_a_post_from_draft_to_published(page, browser, live_serv
     body = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
     body.click()
     page.keyboard.type("The valleys will link producers and users of hydrogen.")
-    page.set_input_files(
-        "#id_hero_image",
+    # The hero comes from the library: uploaded in the chooser's popup, alt text asked there.
+    with page.expect_popup() as opened:
+        page.get_by_role("link", name="Upload a new image").click()
+    popup = opened.value
+    popup.set_input_files(
+        "#id_file",
         files=[{"name": "valley.jpg", "mimeType": "image/jpeg", "buffer": make_image_bytes()}],
     )
-    page.get_by_label("Hero image alt text").fill("Hydrogen storage tanks in a green valley")
+    popup.get_by_label("Alt text").fill("Hydrogen storage tanks in a green valley")
+    with popup.expect_event("close"):  # the popup hands the new image to the form and closes
+        popup.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".image-chooser__preview")).to_be_visible()
+    expect(page.locator(".image-chooser__title")).to_contain_text("Hydrogen storage tanks")
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator(".messagelist")).to_contain_text("Draft saved: readers cannot see it.")
 

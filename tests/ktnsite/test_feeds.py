@@ -46,9 +46,9 @@ def test_drafts_and_scheduled_posts_are_not_in_the_feed(client, path):
 def test_the_hero_image_is_an_enclosure(client, path):
     post = add_hero_image(make_post())
     enclosure = _parse(client, path).entries[0].enclosures[0]
-    assert enclosure.href == settings.SITE_URL + post.hero_image.url
+    assert enclosure.href == settings.SITE_URL + post.hero_image.file.url
     assert enclosure.type == "image/jpeg"
-    assert int(enclosure.length) == post.hero_image.size
+    assert int(enclosure.length) == post.hero_image.file.size
 
 
 @pytest.mark.parametrize("suffix", ["", "atom/"])

@@ -14,6 +14,7 @@ from PIL import Image
 from contacts.models import Contact
 from ktnsite.demo.files import make_pdf
 from news.models import Post
+from publishing.models import Image as LibraryImage
 from reports.models import Report
 from tests.factories import (
     admin_post_data,
@@ -43,6 +44,14 @@ def superuser_client(client, django_user_model):
     return client
 
 
+def _library_upload(client, capture, upload, alt):
+    """Upload to the image library as an editor does, renditions made after the commit."""
+    with capture(execute=True):
+        response = client.post(reverse("admin:publishing_image_add"), {"file": upload, "alt": alt})
+    assert response.status_code == 302
+    return LibraryImage.objects.latest("pk")
+
+
 def _nothing_on_local_disk(storage, media_root):
     """No upload reached MEDIA_ROOT and no temporary copy was left behind."""
     assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
@@ -52,7 +61,7 @@ def _nothing_on_local_disk(storage, media_root):
 def test_the_storage_really_has_no_local_paths(memory_storage):
     assert memory_storage.__class__.__name__ == "InMemoryStorage"
     assert Report._meta.get_field("file").storage is memory_storage
-    assert Post._meta.get_field("hero_image").storage is memory_storage
+    assert LibraryImage._meta.get_field("file").storage is memory_storage
     memory_storage.save("somewhere/a.txt", io.BytesIO(b"x"))
     # It answers path() with a name under MEDIA_ROOT, but nothing is ever there.
     assert not os.path.exists(memory_storage.path("somewhere/a.txt"))
@@ -125,15 +134,18 @@ def test_a_report_missing_from_storage_is_a_404_and_an_error_in_the_log(
 
 
 def test_a_hero_image_upload_makes_renditions_the_article_shows(
-    editors_client, client, memory_storage, media_root
+    editors_client, client, memory_storage, media_root, django_capture_on_commit_callbacks
 ):
     upload = make_upload("wide.jpg", make_image_bytes("JPEG", (2000, 1000)))
+    image = _library_upload(
+        editors_client, django_capture_on_commit_callbacks, upload, "Vials on a line"
+    )
     editors_client.post(
         reverse("admin:news_post_add"),
-        admin_post_data(hero_image=upload, hero_alt="Vials on a line", status="published"),
+        admin_post_data(hero_image=image.pk, status="published"),
     )
     post = Post.objects.get()
-    sources = post.hero_renditions["sources"]
+    sources = post.hero_image.sources
     assert [s["w"] for s in sources] == [480, 960, 1600]
     page = client.get(post.get_absolute_url()).content.decode()
     assert 'alt="Vials on a line" width="1600" height="800"' in page
@@ -147,34 +159,44 @@ def test_a_hero_image_upload_makes_renditions_the_article_shows(
     _nothing_on_local_disk(memory_storage, media_root)
 
 
-def test_a_contact_photo_upload_is_stored_and_shown(editors_client, client, memory_storage):
+def test_a_contact_photo_upload_is_stored_and_shown(
+    editors_client, client, memory_storage, django_capture_on_commit_callbacks
+):
     contact = make_contact()
+    upload = make_upload("me.jpg", make_image_bytes("JPEG", (600, 800)))
+    image = _library_upload(
+        editors_client, django_capture_on_commit_callbacks, upload, "Smiling, outdoors"
+    )
     editors_client.post(
         reverse("admin:contacts_contact_change", args=[contact.pk]),
         {
             "name": contact.name,
             "slug": contact.slug,
             "email": contact.email,
-            "photo": make_upload("me.jpg", make_image_bytes("JPEG", (600, 800))),
-            "photo_alt": "Smiling, outdoors",
+            "photo": image.pk,
+            "is_active": "on",
         },
     )
     contact = Contact.objects.get(pk=contact.pk)
-    assert memory_storage.exists(contact.photo.name)
+    assert memory_storage.exists(contact.photo.file.name)
     page = client.get(contact.get_absolute_url()).content.decode()
-    fallback = contact.photo_renditions["sources"][0]["fallback"]
+    assert 'alt="Smiling, outdoors"' in page
+    fallback = contact.photo.sources[0]["fallback"]
     assert memory_storage.url(fallback) in page
 
 
-def test_load_demo_works_on_a_storage_without_local_files(client, memory_storage, media_root):
-    call_command("load_demo", stdout=io.StringIO())
+def test_load_demo_works_on_a_storage_without_local_files(
+    client, memory_storage, media_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
     reports = list(Report.objects.all())
     assert reports and all(r.page_count and r.extracted_text for r in reports)
     assert all(memory_storage.exists(r.file.name) for r in reports)
-    posts = list(Post.objects.exclude(hero_image=""))
+    posts = list(Post.objects.exclude(hero_image=None))
     assert posts
     for post in posts:
-        for source in post.hero_renditions["sources"]:
+        for source in post.hero_image.sources:
             assert memory_storage.exists(source["webp"])
     download = client.get(reports[0].get_download_url())
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
@@ -194,16 +216,17 @@ def test_the_media_address_serves_nothing_outside_the_storage_nor_a_folder(clien
 
 
 def test_the_feed_gives_each_enclosures_length_without_asking_the_storage(
-    editors_client, client, memory_storage, monkeypatch
+    editors_client, client, memory_storage, monkeypatch, django_capture_on_commit_callbacks
 ):
     for n in range(3):
+        upload = make_upload(f"pic{n}.jpg", make_image_bytes("JPEG", (800, 400)))
+        image = _library_upload(editors_client, django_capture_on_commit_callbacks, upload, "A lab")
         editors_client.post(
             reverse("admin:news_post_add"),
             admin_post_data(
                 title=f"Post {n}",
                 slug=f"post-{n}",
-                hero_image=make_upload(f"pic{n}.jpg", make_image_bytes("JPEG", (800, 400))),
-                hero_alt="A lab",
+                hero_image=image.pk,
                 status="published",
             ),
         )

@@ -53,7 +53,7 @@ def test_an_article_has_canonical_description_and_sharing_cards(client):
     assert head.meta["og:title"] == head.meta["twitter:title"] == "Wind power"
     assert head.meta["og:url"] == url
     assert head.meta["og:type"] == "article"
-    assert head.meta["og:image"] == settings.SITE_URL + post.hero_image.url
+    assert head.meta["og:image"] == settings.SITE_URL + post.hero_image.file.url
     assert head.meta["og:image:alt"] == head.meta["twitter:image:alt"] == "A turbine"
     assert head.meta["twitter:card"] == "summary_large_image"
 
@@ -65,7 +65,7 @@ def test_an_article_has_news_article_json_ld(client):
     assert data["headline"] == "Wind power"
     assert data["datePublished"] == post.publish_at.isoformat()
     assert "dateModified" in data
-    assert data["image"] == [settings.SITE_URL + post.hero_image.url]
+    assert data["image"] == [settings.SITE_URL + post.hero_image.file.url]
     assert data["publisher"]["name"] == settings.SITE_NAME
 
 
@@ -95,18 +95,13 @@ def test_absolute_urls_follow_the_configured_site_url(client, settings):
     assert head.links["canonical"] == "https://www.example.org" + post.get_absolute_url()
 
 
-def test_shared_picture_is_the_largest_rendition_with_its_size(client):
-    from publishing.services import image_renditions_make
-
-    post = add_hero_image(make_post(title="Wind power"), alt="A turbine")
-    image_renditions_make(
-        instance=post, image_field="hero_image", renditions_field="hero_renditions"
+def test_shared_picture_is_the_1200_by_630_share_card(client):
+    post = add_hero_image(
+        make_post(title="Wind power"), alt="A turbine", size=(2000, 1200), renditions=True
     )
-    largest = post.hero_renditions["sources"][-1]
+    share = post.hero_image.current_renditions["share"]
     head = _head(client, post.get_absolute_url())
-    assert head.meta["og:image"] == settings.SITE_URL + post.hero_image.storage.url(
-        largest["fallback"]
-    )
-    assert head.meta["og:image:width"] == str(largest["w"])
-    assert head.meta["og:image:height"] == str(largest["h"])
+    assert head.meta["og:image"] == settings.SITE_URL + post.hero_image.storage.url(share["path"])
+    assert head.meta["og:image:width"] == "1200"
+    assert head.meta["og:image:height"] == "630"
     assert head.meta["og:image:type"] == "image/jpeg"

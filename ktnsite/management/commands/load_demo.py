@@ -15,7 +15,7 @@ from ktnsite.demo.files import make_hero_image, make_pdf
 from ktnsite.demo.pages import site_pages
 from news.models import Post
 from publishing.models import Status
-from publishing.services import image_renditions_make, publishable_save
+from publishing.services import image_create, publishable_save
 from reports.models import Report
 from reports.services import report_file_read
 from topics.models import Topic
@@ -78,26 +78,28 @@ class Command(BaseCommand):
             body = data["body"]
             if report is not None:
                 body = body.replace("{report_url}", report.get_absolute_url())
+            hero = None
+            if data["hero_alt"]:
+                hero = image_create(
+                    file=ContentFile(
+                        make_hero_image(seed_offset=index), name=f"{data['slug']}.jpg"
+                    ),
+                    alt=data["hero_alt"],
+                    title=data["title"],
+                    tags=["demo"],
+                )
             post = Post(
                 title=data["title"],
                 slug=data["slug"],
                 standfirst=data["standfirst"],
                 body=body,
-                hero_alt=data["hero_alt"],
-                hero_decorative=not data["hero_alt"],
+                hero_image=hero,
                 report=report,
                 is_featured=data["is_featured"],
                 status=Status.PUBLISHED,
                 publish_at=_when(data["publish_at"]),
             )
-            if data["hero_alt"]:
-                image = make_hero_image(seed_offset=index)
-                post.hero_image.save(f"{data['slug']}.jpg", ContentFile(image), save=False)
             publishable_save(item=post, user=None, comment="Loaded by load_demo")
-            if post.hero_image:
-                image_renditions_make(
-                    instance=post, image_field="hero_image", renditions_field="hero_renditions"
-                )
             post.topics.set(topics[slug] for slug in data["topics"])
             post.contacts.set(contacts[slug] for slug in data["contacts"])
             created += 1

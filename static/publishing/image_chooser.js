@@ -1,0 +1,46 @@
+/* The image chooser in the admin: shows the chosen library image after Django's popup sets its id. */
+'use strict';
+{
+    const $ = django.jQuery;
+
+    function show(chooser, info) {
+        const preview = chooser.querySelector('.image-chooser__preview');
+        const title = chooser.querySelector('.image-chooser__title');
+        const clear = chooser.querySelector('.image-chooser__clear');
+        if (!info) {
+            preview.hidden = true;
+            preview.removeAttribute('src');
+            title.textContent = 'No image chosen.';
+            clear.hidden = true;
+            return;
+        }
+        preview.src = info.thumbnail;
+        preview.hidden = false;
+        title.textContent = info.decorative ? info.title + ' (decorative)' : info.title + ': “' + info.alt + '”';
+        clear.hidden = false;
+    }
+
+    function refresh(input) {
+        const chooser = input.closest('.image-chooser');
+        const id = input.value.trim();
+        if (!/^\d+$/.test(id)) {
+            show(chooser, null);
+            return;
+        }
+        const url = chooser.dataset.infoUrl.replace(/\/0\/info\/$/, '/' + id + '/info/');
+        fetch(url, {credentials: 'same-origin', headers: {Accept: 'application/json'}})
+            .then((response) => (response.ok ? response.json() : null))
+            .then((info) => show(chooser, info))
+            .catch(() => show(chooser, null));
+    }
+
+    // Django's popups announce a choice with a jQuery "change" event, which native listeners miss.
+    $(document).on('change', '.image-chooser input', function() {
+        refresh(this);
+    });
+    $(document).on('click', '.image-chooser__clear', function() {
+        const input = this.closest('.image-chooser').querySelector('input');
+        input.value = '';
+        refresh(input);
+    });
+}
