@@ -525,8 +525,9 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    # Django would pick admin/publishing/change_form.html (publishable items' buttons) for
-    # every model of this app by its name; the library's forms keep the standard buttons.
+    # By name, Django would give every model of this app the publishable items' form and
+    # buttons (admin/publishing/change_form.html, submit_line.html); the library's models,
+    # and preview links, keep the standard ones (see templates/admin/publishing/<model>/).
     change_form_template = "admin/change_form.html"
     search_fields = ["name"]
     list_display = ["name", "image_count"]

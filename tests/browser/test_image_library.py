@@ -62,9 +62,8 @@ def test_an_editor_chooses_a_hero_and_inserts_a_body_image_from_the_library(page
     dialog.locator("a.cke_dialog_ui_button_ok").click()
     expect(body.locator(f'img[data-image="{vials.pk}"]')).to_be_visible()
 
-    page.get_by_label("Status").select_option("published")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Published")
 
     post = Post.objects.get()
     assert post.hero_image == turbine
@@ -87,7 +86,7 @@ def test_a_chosen_hero_is_still_shown_after_a_form_error(page):
         page.get_by_role("link", name="Choose from the library").click()
     with opened.value.expect_event("close"):
         opened.value.get_by_role("link", name="Turbine").click()
-    page.get_by_role("button", name="Save", exact=True).click()  # no title: refused
+    page.get_by_role("button", name="Save draft").click()  # no title: refused
     expect(page.locator(".errornote")).to_be_visible()
     expect(page.locator(".image-chooser__preview")).to_be_visible()
     expect(page.locator(".image-chooser__title")).to_contain_text("A wind turbine at sea")

@@ -439,3 +439,12 @@ def test_the_command_makes_the_renditions_a_lost_task_left_missing():
     image.refresh_from_db()
     assert image.sources and image.current_renditions["share"]
     assert "Made renditions for 1 image(s)." in out.getvalue()
+
+
+def test_the_library_forms_keep_the_standard_save_buttons(editors_client):
+    # Publishable items' forms have their own buttons (admin/publishing/submit_line.html),
+    # which Django would otherwise pick for every model of the publishing app by name.
+    image = make_image()
+    for url in [ADD, CHOOSER_UPLOAD, reverse("admin:publishing_image_change", args=[image.pk])]:
+        page = editors_client.get(url).content.decode()
+        assert 'name="_save"' in page and "publishing-actions" not in page
