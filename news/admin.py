@@ -41,7 +41,6 @@ class PostAdmin(PublishableAdmin):
     search_fields = ["title", "standfirst", "body"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["report", "contacts"]
-    filter_horizontal = ["topics"]
     date_hierarchy = "publish_at"
     image_field = "hero_image"
     readonly_fields = ["major_change_at", "change_note"]
@@ -61,6 +60,21 @@ class PostAdmin(PublishableAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.has_been_live:
+            # Change notes are for readers who saw the post: none yet.
+            return [(name, options) for name, options in fieldsets if name != "Change note"]
+        for name, options in fieldsets:
+            if name == "Change note":
+                # "Updated on" and the note are set by the tick box, never typed: shown once set.
+                options["fields"] = [
+                    field
+                    for field in options["fields"]
+                    if field not in ("major_change_at", "change_note") or getattr(obj, field)
+                ]
+        return fieldsets
 
     def save_model(self, request, obj, form, change):
         if change and form.cleaned_data.get("major_change"):

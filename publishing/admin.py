@@ -8,6 +8,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -47,6 +48,19 @@ def _when(moment):
 # The change form's buttons post ACTION_FIELD=<action>; these set the status.
 ACTION_FIELD = "_publishing"
 ACTION_STATUS = {"draft": Status.DRAFT, "publish": Status.PUBLISHED, "unpublish": Status.DRAFT}
+
+
+class _AutocompleteWithoutClearAll(AutocompleteSelectMultiple):
+    """A many-item picker without select2's "remove all" cross: each item keeps its own.
+
+    The cross-for-all is one click from emptying the field, and select2 puts it where only
+    list items may go (axe "list").
+    """
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-allow-clear"] = "false"
+        return attrs
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -288,6 +302,31 @@ class PublishableAdmin(EditorialAdmin):
 
     def has_publish_permission(self, request):
         return may_publish(user=request.user, model=self.model)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                _AutocompleteWithoutClearAll(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        if db_field.name == "topics":
+            # A short vocabulary: checkboxes, not the two-box picker ("Hold down Control").
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            # No link on the post form deletes the report (or contact) it points to.
+            widget.can_delete_related = False
+        if isinstance(widget, forms.SplitDateTimeWidget):
+            # Django labels neither half of a date + time pair (its <label> has no "for").
+            name = str(formfield.label or db_field.verbose_name).capitalize()
+            date, time = widget.widgets
+            date.attrs["aria-label"] = f"{name}: date (dd/mm/yyyy)"
+            time.attrs["aria-label"] = f"{name}: time (hh:mm)"
+        return formfield
 
     def get_form(self, request, obj=None, **kwargs):
         if not getattr(request, "publishing_restore", None):

@@ -157,6 +157,15 @@ class Publishable(models.Model):
         return self.publish_state.is_expired(timezone.now())
 
     @property
+    def has_been_live(self):
+        """Whether readers may have seen it: its publish time has come while it was published.
+
+        Publishing stamps the publish time and unpublishing keeps it, so a draft with a past
+        publish time was live before (or was backdated on purpose: the same for this).
+        """
+        return self.publish_at is not None and self.publish_at <= timezone.now()
+
+    @property
     def publish_state(self):
         return PublishState.of(self)
 

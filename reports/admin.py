@@ -22,7 +22,6 @@ class ReportAdmin(PublishableAdmin):
     list_filter = [StateFilter, "topics", "file_type"]
     search_fields = ["title", "summary", "extracted_text"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["topics"]
     autocomplete_fields = ["accessible_format_contact"]
     date_hierarchy = "publish_at"
     readonly_fields = FILE_FACTS
