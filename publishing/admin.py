@@ -295,7 +295,7 @@ class PublishableAdmin(EditorialAdmin):
     actions = ["publish_selected", "unpublish_selected", "create_preview_links"]
     date_hierarchy = "publish_at"
     # The buttons at the foot of the form say what they do to readers (submit_line.html).
-    change_form_template = "admin/publishing/change_form.html"
+    change_form_template = "admin/publishable_change_form.html"
 
     class Media:
         js = ["js/admin_publishing.js"]
@@ -564,10 +564,6 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    # By name, Django would give every model of this app the publishable items' form and
-    # buttons (admin/publishing/change_form.html, submit_line.html); the library's models,
-    # and preview links, keep the standard ones (see templates/admin/publishing/<model>/).
-    change_form_template = "admin/change_form.html"
     search_fields = ["name"]
     list_display = ["name", "image_count"]
 

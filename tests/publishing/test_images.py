@@ -442,9 +442,10 @@ def test_the_command_makes_the_renditions_a_lost_task_left_missing():
 
 
 def test_the_library_forms_keep_the_standard_save_buttons(editors_client):
-    # Publishable items' forms have their own buttons (admin/publishing/submit_line.html),
-    # which Django would otherwise pick for every model of the publishing app by name.
+    # Publishable items' forms have their own buttons (admin/publishable_submit_line.html),
+    # named so that Django does not pick them for every model of the publishing app.
     image = make_image()
-    for url in [ADD, CHOOSER_UPLOAD, reverse("admin:publishing_image_change", args=[image.pk])]:
+    urls = [ADD, CHOOSER_UPLOAD, reverse("admin:publishing_image_change", args=[image.pk])]
+    for url in [*urls, reverse("admin:publishing_tag_add")]:
         page = editors_client.get(url).content.decode()
         assert 'name="_save"' in page and "publishing-actions" not in page
