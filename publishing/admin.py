@@ -12,7 +12,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFiel
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from publishing.services import (
     stored_publish_state,
 )
 from publishing.sharing import absolute_url
+from publishing.views import render_unsaved
 from publishing.widgets import ImageChooserWidget
 
 
@@ -347,6 +348,41 @@ class PublishableAdmin(EditorialAdmin):
                 options["fields"] = fields
         return fieldsets
 
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_preview"
+        view = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("add/preview/", view, name=name),
+            path("<path:object_id>/preview/", view, name=name),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id=None):
+        """The form's current, unsaved content through the public template (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and obj is None:
+            raise Http404("No such item.")
+        allowed = (
+            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        form_class = self.get_form(request, obj, change=obj is not None)
+        form = form_class(request.POST, request.FILES, instance=obj)
+        form.is_valid()  # builds form.instance from every valid field; nothing is saved
+        item = form.instance
+        item.title = item.title or "(No title yet)"
+        item.slug = item.slug or "preview"
+        relations = {
+            field.name: form.cleaned_data.get(field.name, [])
+            for field in self.model._meta.many_to_many
+            if field.name in form.fields
+        }
+        return render_unsaved(request, item, relations=relations)
+
     # History: restore and recover put an old version in the form after writing it to the
     # database, so the form cannot see what was stored; note it on the request first.
     def revision_view(self, request, object_id, version_id, extra_context=None):
@@ -423,6 +459,11 @@ class PublishableAdmin(EditorialAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if not getattr(request, "publishing_restore", None):
             context["publishing_actions"] = self.publishing_actions(request, obj)
+            opts = self.model._meta
+            context["preview_url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_preview",
+                args=[obj.pk] if obj is not None else [],
+            )
             context["publishing_now"] = self.publishing_now(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -4,6 +4,7 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import resolve
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from publishing.models import PREVIEW_MAX_AGE, PREVIEW_SALT, PreviewLink
@@ -78,6 +79,34 @@ def preview(request, token):
     request.preview_link_item = item
     match = resolve(item.get_absolute_url())
     response = match.func(request, *match.args, **match.kwargs)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def render_unsaved(request, item, *, relations):
+    """Render `item`, built from an admin form and never saved, through its public page.
+
+    The item's own detail view (found from its address, as for preview links) gives the
+    reader's template and context, so the preview is the page readers would get, under a
+    "Preview" banner. `relations` are the form's many-to-many choices ({field name: objects}),
+    served from the prefetch cache, since nothing of them is stored.
+    """
+    if item.pk is None:
+        item.pk = 0  # an unsaved new item: relations are read from the cache, queries find none
+        item.created_at = item.updated_at = timezone.now()
+    item._prefetched_objects_cache = {
+        name: type(item)
+        ._meta.get_field(name)
+        .related_model._default_manager.filter(pk__in=[obj.pk for obj in objects])
+        for name, objects in relations.items()
+    }
+    match = resolve(item.get_absolute_url())
+    view = match.func.view_class()
+    view.setup(request, *match.args, **match.kwargs)
+    view.object = item
+    context = view.get_context_data(object=item, preview_unsaved=True)
+    response = view.render_to_response(context)
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -1,0 +1,34 @@
+"""Preview in Chromium: text typed into the form, not saved, shows in a new tab through the
+reader's page, with the "Preview" banner; the database still has the old text."""
+
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+
+from ktnsite.demo.content import SEED_POST_SLUG
+from ktnsite.roles import editors_group_sync
+
+
+def test_preview_shows_typed_text_that_is_not_saved(page, demo_live):
+    from news.models import Post
+
+    editors_group_sync(apps)
+    user = User.objects.create_user("eve", password="a long editor password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    post = Post.objects.get(slug=SEED_POST_SLUG)
+    page.goto(f"/admin/login/?next=/admin/news/post/{post.pk}/change/")
+    page.get_by_label("Username").fill("eve")
+    page.get_by_label("Password").fill("a long editor password")
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_label("Title").fill("A title typed a moment ago")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Preview").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    expect(preview.get_by_role("heading", level=1)).to_have_text("A title typed a moment ago")
+    expect(preview.get_by_role("status")).to_contain_text("Nothing is saved yet")
+    post.refresh_from_db()
+    assert post.title != "A title typed a moment ago"
+    # The editor is still on the form, their typing intact.
+    expect(page.get_by_label("Title")).to_have_value("A title typed a moment ago")
