@@ -4,6 +4,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
@@ -87,8 +88,23 @@ class ListPageSitemap(SiteSitemap):
         return self._latest_changes.get(item)
 
 
+class SitePageSitemap(SiteSitemap):
+    """The footer's site pages and any other flat page readers can open without signing in."""
+
+    changefreq = "yearly"
+
+    def items(self):
+        return FlatPage.objects.filter(
+            sites=settings.SITE_ID, registration_required=False
+        ).order_by("url")
+
+    def location(self, item):
+        return item.url
+
+
 SITEMAPS = {
     "pages": ListPageSitemap,
+    "site-pages": SitePageSitemap,
     "news": PostSitemap,
     "reports": ReportSitemap,
     "contacts": ContactSitemap,

@@ -105,3 +105,11 @@ def test_the_site_page_has_a_fixed_query_budget(client, django_assert_max_num_qu
     _page(content="<p>Text.</p>")
     with django_assert_max_num_queries(1):
         assert client.get("/privacy/").status_code == 200
+
+
+def test_the_sitemap_lists_public_site_pages_only(client, settings):
+    _page(content="<p>Ours.</p>")
+    _page(url="/pages/staff-handbook/", title="Handbook", registration_required=True)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert f"<loc>{settings.SITE_URL}/privacy/</loc>" in xml
+    assert "staff-handbook" not in xml
