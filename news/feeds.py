@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from news.models import Post
 from news.seo import post_share_image
+from publishing.pictures import body_images_load, body_images_plain
 from publishing.richtext import sanitise_html
 from publishing.sharing import absolute_url
 from topics.models import Topic
@@ -22,9 +23,11 @@ FEED_LENGTH = 20
 _RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
-def feed_body_html(body):
-    """The article body for a feed reader: sanitised like the page, with absolute links."""
-    return _RELATIVE_URL.sub(lambda m: m[1] + absolute_url("/"), sanitise_html(body))
+def feed_body_html(body, images=None):
+    """The article body for a feed reader: sanitised like the page, its library images as
+    plain <img> (from `images`, loaded for the whole feed at once), with absolute links."""
+    html = body_images_plain(sanitise_html(body), images)
+    return _RELATIVE_URL.sub(lambda m: m[1] + absolute_url("/"), html)
 
 
 class ArticleRssFeed(Rss201rev2Feed):
@@ -88,7 +91,17 @@ class LatestPostsFeed(Feed):
         )
 
     def items(self):
-        return self.posts()[:FEED_LENGTH]
+        return self.with_body_images(self.posts()[:FEED_LENGTH])
+
+    @staticmethod
+    def with_body_images(posts):
+        # The library images of every body, in one query for the whole feed; kept on each
+        # post (not on the feed, which Django shares between requests).
+        posts = list(posts)
+        images = body_images_load(sanitise_html(post.body) for post in posts)
+        for post in posts:
+            post.body_images = images
+        return posts
 
     def item_title(self, item):
         return item.title
@@ -98,7 +111,7 @@ class LatestPostsFeed(Feed):
         return item.standfirst
 
     def item_extra_kwargs(self, item):
-        return {"content_html": feed_body_html(item.body)}
+        return {"content_html": feed_body_html(item.body, getattr(item, "body_images", None))}
 
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
@@ -153,7 +166,7 @@ class TopicPostsFeed(LatestPostsFeed):
         return absolute_url(reverse("feeds:topic", kwargs={"slug": obj.slug}))
 
     def items(self, obj):
-        return self.posts().filter(topics=obj)[:FEED_LENGTH]
+        return self.with_body_images(self.posts().filter(topics=obj)[:FEED_LENGTH])
 
 
 class TopicPostsAtomFeed(TopicPostsFeed):

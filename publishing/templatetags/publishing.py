@@ -4,12 +4,11 @@ import re
 from urllib.parse import quote, urlencode
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from publishing import sharing
-from publishing.models import Image
-from publishing.richtext import body_image_refs, sanitise_html
+from publishing.pictures import body_images_render, picture_context
+from publishing.richtext import sanitise_html
 
 register = template.Library()
 
@@ -70,78 +69,9 @@ def share_links(path, title):
     ]
 
 
-def picture_context(image, *, alt=None, sizes="100vw", lazy=True, css_class=""):
-    """What includes/picture.html needs to draw a library image, read from its row alone.
-
-    WebP first, then the JPEG/PNG fallback, from the renditions recorded on the image; until
-    they exist (they are made in the background) the original, with its width and height so
-    the browser scales it without the page jumping. No query, no file read.
-    """
-    context = {
-        "alt": image.alt_text if alt is None else alt,
-        "sizes": sizes,
-        "lazy": lazy,
-        "css_class": css_class,
-    }
-    if image is None or not image.file:
-        return {**context, "src": ""}
-    sources = image.sources
-    if not sources:
-        return {**context, "src": image.file.url, "width": image.width, "height": image.height}
-    url = image.storage.url
-    largest = sources[-1]
-    return {
-        **context,
-        "src": url(largest["fallback"]),
-        "width": largest["w"],
-        "height": largest["h"],
-        "fallback_type": image.current_renditions.get("fallback_type", "image/jpeg"),
-        "webp_srcset": ", ".join(f"{url(s['webp'])} {s['w']}w" for s in sources),
-        "fallback_srcset": ", ".join(f"{url(s['fallback'])} {s['w']}w" for s in sources),
-    }
-
-
 @register.inclusion_tag("includes/picture.html")
 def picture(image, sizes="100vw", lazy=True, css_class="", alt=None):
     """A responsive <picture> of a library image (see picture_context)."""
     if image is None:
         return {"src": ""}
     return picture_context(image, alt=alt, sizes=sizes, lazy=lazy, css_class=css_class)
-
-
-BODY_IMAGE_SIZES = {
-    "full": "(min-width: 48rem) 46rem, 100vw",
-    "half": "(min-width: 48rem) 23rem, 50vw",
-}
-
-
-def body_images_render(html):
-    """Expand each library reference in sanitised rich text into its <picture>.
-
-    One query for all the images of a text, whatever their number; a reference to an
-    image that no longer exists disappears.
-    """
-    refs = body_image_refs(html)
-    if not refs:
-        return html
-    images = Image.objects.in_bulk({ref[1] for ref in refs})
-    out, last = [], 0
-    for match, pk, alt, size in refs:
-        out.append(html[last : match.start()])
-        image = images.get(pk)
-        if image is not None and image.file:
-            out.append(
-                render_to_string(
-                    "includes/picture.html",
-                    picture_context(
-                        image,
-                        alt=alt,
-                        sizes=BODY_IMAGE_SIZES[size],
-                        lazy=True,
-                        css_class=f"body-image body-image--{size}",
-                    ),
-                )
-            )
-        last = match.end()
-    out.append(html[last:])
-    return "".join(out)

@@ -98,3 +98,27 @@ def test_a_post_using_an_image_in_its_text_is_listed_and_forgotten_when_deleted(
     assert [str(use) for use in image.body_uses.all()] == [f"the text of post “{post.title}”"]
     post.delete()
     assert not image.body_uses.exists()
+
+
+def test_feeds_carry_body_images_as_plain_absolute_img_in_one_query(client, settings):
+    import feedparser
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SITE_URL = "https://www.example.org"
+
+    def feed_queries(posts, images_each):
+        for _ in range(posts):
+            images = [make_image(renditions=True) for _ in range(images_each)]
+            make_post(body="".join(f'<p><img data-image="{i.pk}" alt="Pic"></p>' for i in images))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/feeds/news/")
+        return len(queries), response
+
+    client.get("/feeds/news/")  # the site's own row is cached after the first request
+    one, _ = feed_queries(1, 1)
+    many, response = feed_queries(3, 2)
+    assert many == one  # one query for the images of every body in the feed
+    bodies = [entry.content[0].value for entry in feedparser.parse(response.content).entries]
+    assert sum(b.count('src="https://www.example.org/media/renditions/') for b in bodies) == 7
+    assert all('width="320"' in b and "data-image" not in b for b in bodies)
