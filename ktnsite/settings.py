@@ -471,7 +471,7 @@ CKEDITOR_CONFIGS = {
         "pasteFromWordRemoveFontStyles": True,
         "removePlugins": "exportpdf",
         "allowedContent": (
-            "p h2 h3 h4 strong em b i u blockquote ul ol li br hr sub sup;"
+            "p h2 h3 h4 strong em b i u blockquote ul ol li br hr sub sup figure figcaption;"
             "a[!href,title];table thead tbody tfoot tr caption;th td[colspan,rowspan,scope];"
             # Images only as library references (publishing.richtext); src is for display.
             "img[!data-image,alt,src](full,half)"

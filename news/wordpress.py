@@ -600,6 +600,8 @@ class WordPressImport:
                 continue
             attachment = self._attachment_for(rel) or {}
             alt = _plain(img.get("alt")) or attachment.get("alt", "")
+            if not alt:
+                problems.append(f"image wp-content/uploads/{rel} has no alt text: add it")
             parent = img.parent
             # A link around an image to its own full-size file (a lightbox) is dropped.
             if parent and parent.name == "a" and uploads_path(parent.get("href", "")):
@@ -702,7 +704,9 @@ def image_store(source, *, dry_run=False, alt="", title="", caption=""):
 
 def body_image_html(image, alt):
     """How an imported image sits in a post body: a reference to the library image, which pages
-    draw from its renditions (the sanitiser keeps no other kind of <img>)."""
+    draw from its renditions (the sanitiser keeps no other kind of <img>). Without alt text
+    of its own it shows the library's."""
     if image.pk is None:  # a dry run stores nothing
         return ""
-    return f'<img data-image="{image.pk}" alt="{html.escape(alt)}" class="full">'
+    alt = f' alt="{html.escape(alt)}"' if alt else ""
+    return f'<img data-image="{image.pk}"{alt} class="full">'

@@ -15,7 +15,7 @@ ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "sub", "sup",
     "a", "ul", "ol", "li", "blockquote",
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "img",
+    "img", "figure", "figcaption",  # a picture with its caption (WordPress's [caption])
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},

@@ -1,6 +1,7 @@
 """manage.py import_wordpress: a realistic WordPress export carried over, safely and repeatably."""
 
 import io
+import re
 
 import pytest
 from django.contrib.redirects.models import Redirect
@@ -521,3 +522,34 @@ def test_importing_old_posts_emails_no_subscriber_but_a_scheduled_one_will_be_al
     assert not Alert.objects.filter(object_id=_post(101).pk).exists()  # posted in 2021
     scheduled = Alert.objects.get(object_id=_post(102).pk)  # goes live in 2099
     assert scheduled.due_at == _post(102).publish_at
+
+
+@pytest.mark.django_db
+def test_body_images_join_the_library_and_a_caption_stays_a_figure(
+    wordpress, client, django_capture_on_commit_callbacks
+):
+    from publishing.models import Image
+
+    export, uploads = wordpress
+    body = (
+        "<p>Before.</p>\n\n" + CLASSIC_BODY.split("\n\n")[2] + "\n\n"
+        '<p><img src="https://elsewhere.example.com/tracker.gif" alt="">After.</p>'
+    )
+    _write(export, [wxr_post(7, "Chart", slug="chart", body=body, excerpt="Lead."), *_items()[5:]])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = _run(export, uploads)
+
+    chart = Image.objects.get(title="Chart")  # the resized copy stands for its original
+    assert chart.alt == "Output by quarter, rising"  # the attachment's alt text
+    post = _post(7)
+    assert f'data-image="{chart.pk}"' in post.body and "<figure><img" in post.body
+    assert "elsewhere.example.com" not in post.body
+    assert "post 7 “Chart”: image from outside the site removed" in output
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert re.search(
+        r"<figure>\s*<picture.*?<img[^>]*alt=\"Output by quarter, rising\".*?</picture>\s*"
+        r"<figcaption>Output by quarter</figcaption>\s*</figure>",
+        page,
+        re.S,
+    )
