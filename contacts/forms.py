@@ -6,12 +6,14 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from contacts.models import Enquiry
 
 # Line breaks (and other control characters) in a name or subject would end up in mail
 # headers; Django would refuse to send them, so they are refused here with a clear message.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+TOKEN_NAMESPACE = uuid.UUID("5c3f0f1e-7d1a-4b8e-9a55-0d1f2e3c4b5a")
 
 
 def single_line(value):
@@ -32,6 +34,16 @@ def consent_wording(contact):
         f"I agree that {settings.SITE_NAME} may keep these details and pass them to "
         f"{contact.name} so that they can reply to my enquiry."
     )
+
+
+def enquiry_token(contact, data):
+    """The one-time token of a post that brought none: the same words to the same contact
+    from the same address on the same day are one enquiry, however often they are posted."""
+    words = "\x1f".join(
+        [str(contact.pk), data["email"].lower(), data["subject"], data["message"]]
+        + [timezone.localdate().isoformat()]
+    )
+    return uuid.uuid5(TOKEN_NAMESPACE, words)
 
 
 class EnquiryForm(forms.Form):
@@ -75,16 +87,16 @@ class EnquiryForm(forms.Form):
     )
     # The honeypot: hidden from people (and screen readers), filled in by naive bots.
     website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
+    # The one-time token tells a double submit from a second enquiry. It is not in the page
+    # (pages are shared by every reader and any cache): the server issues it on the POST, from
+    # what was written (enquiry_token), and re-shows it in a form returned with errors.
     token = forms.UUIDField(
         widget=forms.HiddenInput,
-        error_messages={
-            "required": "This form has expired. Please send it again.",
-            "invalid": "This form has expired. Please send it again.",
-        },
+        required=False,
+        error_messages={"invalid": "This form has expired. Please send it again."},
     )
 
     def __init__(self, *args, contact, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.contact = contact
@@ -99,7 +111,7 @@ class EnquiryForm(forms.Form):
         """The cleaned values, named as enquiry_submit wants them."""
         data = self.cleaned_data
         return {
-            "token": data["token"],
+            "token": data["token"] or enquiry_token(self.contact, data),
             "name": data["name"],
             "email": data["email"],
             "organisation": data["organisation"],

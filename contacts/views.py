@@ -14,6 +14,8 @@ from django_ratelimit.core import get_usage
 from contacts import services, staff
 from contacts.forms import EnquiryForm
 from contacts.models import Contact
+from publishing.crossorigin import public_form
+from publishing.frontcache import add_surrogate_keys
 from publishing.sharing import breadcrumbs
 from topics.models import Topic
 
@@ -28,6 +30,7 @@ class ContactListView(ListView):
     paginate_by = 24
 
     def get_queryset(self):
+        add_surrogate_keys(self.request, "contacts")
         contacts = Contact.objects.active().prefetch_related("topics")
         slug = self.request.GET.get("topic")
         self.topic = None
@@ -71,12 +74,8 @@ def _profile(request, contact, form=None, status=200):
             "tel": "".join(ch for ch in contact.phone if ch.isdigit() or ch == "+"),
         }
     if contact.is_active:
-        if form is None:
-            form = EnquiryForm(contact=contact)
-            # The one-time token tells a double submit from a second enquiry, so it must
-            # differ for every reader, even one served a stored page (ktnsite.pagecache).
-            request.page_cache_fresh_uuids = [form.initial["token"]]
-        context["form"] = form
+        # The same bytes for every reader: no token in the page (see EnquiryForm.token).
+        context["form"] = form or EnquiryForm(contact=contact)
     else:
         context.update(_elsewhere(contact))
     response = render(request, "contacts/contact_detail.html", context, status=status)
@@ -107,13 +106,16 @@ def _elsewhere(contact):
     return {"other_contacts": others, "general_contact": general}
 
 
-# Stored by the page cache like any public page: the CSRF token and the one-time token are
-# holes in the stored copy, filled afresh for each reader. A moved-on lead's page is a 410;
-# staff who may see leads' details get a private copy with them (staff.sees_lead_details).
+# A page any cache may share (no per-reader token in it); the form is protected by Fetch
+# Metadata / Origin checks instead of Django's CSRF token (publishing.crossorigin). A
+# moved-on lead's page is a 410; staff who may see leads' details get a private copy with
+# them (staff.sees_lead_details).
+@public_form
 def contact_detail(request, slug):
     contact = get_object_or_404(
         Contact.objects.select_related("photo").prefetch_related("topics"), slug=slug
     )
+    add_surrogate_keys(request, contact, "news", "contacts")
     if request.method != "POST":
         return _profile(request, contact)
     if not contact.is_active:
@@ -163,4 +165,5 @@ def _period_seconds(rate):
 
 def enquiry_thanks(request, slug):
     contact = get_object_or_404(Contact.objects.active(), slug=slug)
+    add_surrogate_keys(request, contact)
     return render(request, "contacts/enquiry_thanks.html", {"contact": contact})

@@ -12,8 +12,13 @@ class KtnsiteConfig(AppConfig):
             checks,  # noqa: F401 - registers the deployment checks
             pagecache,
             sitepages,
+            surrogates,
         )
+        from publishing import frontcache
 
-        # Any saved or deleted content makes every cached page stale (ktnsite.pagecache).
+        # Which models readers see (the allow-list), then: a change to one of them empties
+        # the in-app page cache and purges its keys from the front caches after the commit.
+        surrogates.declare()
+        frontcache.connect_signals()
         pagecache.connect_signals()
         sitepages.connect_signals()

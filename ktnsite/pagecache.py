@@ -1,72 +1,45 @@
-"""The full-page cache for anonymous readers: Django's cache middleware keyed by a content generation.
+"""Pages any cache may share: shared-cache headers for anonymous readers, and an in-app page cache.
 
-Every public page is a pure function of the database, so a page is stored in the shared
+Every public page is a pure function of the database and the same bytes for every anonymous
+reader (no per-reader token: the public forms are protected by Fetch Metadata instead, see
+publishing.crossorigin). So an anonymous reader's page says `Cache-Control: public` with
+`max-age` (browsers) and `s-maxage` (Varnish, a CDN), never past the next scheduled go-live,
+and names what it shows in `Surrogate-Key` and `xkey` (publishing.frontcache); a change
+purges exactly those keys after its commit (publishing.purge).
+
+For deployments without a front cache, the same pages are also kept in the shared Django
 cache (`CACHE_MIDDLEWARE_ALIAS`, Redis in production) under a key that includes a *content
-generation*: a random value, also in the shared cache, replaced whenever a row that a public
-page may show is saved or deleted. Every app server reads the same generation, so one save
-invalidates every server's pages at once, and nothing that matters lives in a process.
-
-Scheduled items go live by themselves at their publish time (no cron), so a page never
-outlives the next scheduled item's publish time. Pages with a POST form are stored with a
-placeholder where Django's `{% csrf_token %}` input carries its token, and each reader gets
-their own token filled in when the page is served (the "cacheable placeholder" technique of
-Rails' cacheable-csrf-token, or an ESI hole in Varnish), so CSRF protection stays whole.
-A view that renders another value which must differ for every reader (the enquiry form's
-one-time token) lists it in `request.page_cache_fresh_uuids`: the stored copy has a hole
-there too, and each reader gets a new UUID in it.
+generation*: a random value, also in the shared cache, replaced whenever a public row
+(publishing.frontcache's allow-list) changes. Every app server reads the same generation, so
+one save invalidates every server's pages at once.
 """
 
 import logging
 import math
-import re
 import time
 import uuid
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.cache import CacheMiddleware
-from django.middleware.csrf import get_token
 from django.utils.cache import (
-    get_cache_key,
+    _generate_cache_header_key,
+    _generate_cache_key,
+    cc_delim_re,
     get_max_age,
     has_vary_header,
-    learn_cache_key,
     patch_cache_control,
     patch_response_headers,
 )
 
+from publishing.frontcache import SITE_KEY, content_changed
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache.generation"
-
-# Rows that never appear on a public page: saving them (a sign-up, an enquiry, a login, a
-# task, a revision, a preview link) leaves cached pages alone. Everything else invalidates,
-# so a content model added later is covered without anyone remembering to register it.
-NOT_PUBLIC = frozenset(
-    {
-        "admin",
-        "auth",
-        "axes",  # django-axes logs every login (AccessLog): a login must not empty the cache
-        "contenttypes",
-        "sessions",
-        "reversion",
-        "django_tasks_database",
-        "mailinglist",
-        "contacts.enquiry",
-        "publishing.previewlink",
-    }
-)
-
-# What Django's {% csrf_token %} tag renders; the token is replaced by CSRF_HOLE in the
-# stored copy. The hole cannot occur in a page otherwise: every string a page shows is
-# escaped or sanitised, so a bare "<" never comes from content.
-CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
-CSRF_HOLE = b"<pagecache:csrf-token>"
-UUID_HOLE = b"<pagecache:uuid:%d>"
+NEXT_LIVE_KEY = "pagecache.next-live"
 
 
 def _cache():
@@ -107,52 +80,20 @@ def _new_generation():
         logger.exception("Could not invalidate the page cache")
 
 
-def _is_public(model):
-    opts = model._meta
-    return opts.app_label not in NOT_PUBLIC and opts.label_lower not in NOT_PUBLIC
-
-
 def _content_changed(sender, **kwargs):
-    if kwargs.get("action", "post_").startswith("pre_"):
-        return  # m2m_changed fires before and after; after is enough
     page_cache_invalidate()
 
 
 def connect_signals():
-    """Listen to each public model (and its many-to-many tables) by name.
-
-    Not to every model: a receiver for all senders would cost every other model Django's
-    fast paths (deletes without loading rows, many-to-many adds without a SELECT first).
-    """
-    for model in apps.get_models(include_auto_created=True):
-        if not _is_public(model):
-            continue
-        uid = f"pagecache.{model._meta.label_lower}"
-        if model._meta.auto_created:
-            m2m_changed.connect(_content_changed, sender=model, dispatch_uid=uid)
-        else:
-            post_save.connect(_content_changed, sender=model, dispatch_uid=uid)
-            post_delete.connect(_content_changed, sender=model, dispatch_uid=uid)
-        for field in model._meta.local_many_to_many:
-            through = field.remote_field.through
-            if not through._meta.auto_created:  # an explicit through model is saved itself
-                m2m_changed.connect(_content_changed, sender=through, dispatch_uid=f"{uid}.m2m")
+    """Empty the page cache whenever a public row changes (publishing.frontcache decides which)."""
+    content_changed.connect(_content_changed, dispatch_uid="pagecache.invalidate")
 
 
-def next_go_live(gen):
+def _first_go_live():
     """The POSIX time at which the next scheduled item goes live or a live one is taken down
-    (its take-down time), or None.
-
-    One query (a UNION over every publishable model) per generation: any save changes the
-    generation, and the answer is kept no longer than until that moment.
-    """
+    (its take-down time), or 0: one query, a UNION over every publishable model."""
     from publishing.models import Publishable
 
-    cache = _cache()
-    key = f"pagecache.{gen}.next-live"
-    found = cache.get(key)
-    if found is not None:
-        return found or None
     models = [model for model in apps.get_models() if issubclass(model, Publishable)]
     moments = [
         model.objects.scheduled().order_by().values_list("publish_at", flat=True)
@@ -166,41 +107,83 @@ def next_go_live(gen):
         for model in models
     ]
     first = list(moments[0].union(*moments[1:]).order_by("publish_at")[:1])
-    found = first[0].timestamp() if first else 0
-    lifetime = settings.CACHE_MIDDLEWARE_SECONDS
-    if found:
-        lifetime = min(lifetime, math.floor(found - time.time()))
+    return first[0].timestamp() if first else 0
+
+
+def next_go_live(gen=None):
+    """The POSIX time at which the next scheduled item goes live or a live one is taken
+    down, or None.
+
+    Asked of the database once per content generation (any save changes the generation) and
+    kept in the cache, with the generation it belongs to, no longer than until that moment;
+    read with the generation in one round trip. Without a working cache, asked every time.
+    """
+    try:
+        cache = _cache()
+        found = cache.get_many([GENERATION_KEY, NEXT_LIVE_KEY])
+        gen = gen or found.get(GENERATION_KEY) or generation()
+        stored = found.get(NEXT_LIVE_KEY)
+    except Exception:
+        logger.exception("Page cache unavailable")
+        return _first_go_live() or None
+    if stored is not None and stored[0] == gen:
+        return stored[1] or None
+    first = _first_go_live()
+    lifetime = max(settings.CACHE_MIDDLEWARE_SECONDS, settings.FRONT_CACHE_SECONDS)
+    if first:
+        lifetime = min(lifetime, math.floor(first - time.time()))
     if lifetime >= 1:
-        cache.set(key, found, lifetime)
-    return found or None
+        try:
+            cache.set(NEXT_LIVE_KEY, (gen, first), lifetime)
+        except Exception:
+            logger.exception("Page cache unavailable")
+    return first or None
+
+
+def anonymous_read(request):
+    """A GET or HEAD from a reader with no session, no pending message and no credentials:
+    the request whose answer is the same for everyone."""
+    cookies = request.COOKIES
+    return request.method in ("GET", "HEAD") and not (
+        settings.SESSION_COOKIE_NAME in cookies
+        or "messages" in cookies  # django.contrib.messages' CookieStorage
+        or request.headers.get("Authorization")
+    )
+
+
+def shareable(response):
+    """Whether a response may be kept and shared: a whole 200 page that sets no cookie, does
+    not vary by cookie and does not say private, no-cache or no-store (previews, drafts,
+    downloads and mailing-list links say so)."""
+    cache_control = response.get("Cache-Control", "").lower()
+    return not (
+        response.streaming
+        or response.status_code != 200
+        or response.cookies
+        or any(word in cache_control for word in ("private", "no-cache", "no-store"))
+        or has_vary_header(response, "Cookie")
+        or has_vary_header(response, "*")
+    )
 
 
 class PageCacheMiddleware(CacheMiddleware):
-    """Django's CacheMiddleware for anonymous readers, with a generation in its key prefix.
+    """Shared-cache headers and the in-app page cache, for anonymous readers' public pages.
 
-    It sits *inside* SessionMiddleware, CsrfViewMiddleware and MessageMiddleware: it sees the
-    view's response before they add a CSRF cookie or `Vary: Cookie`, and a page it serves
-    still passes through them, so each reader gets their own CSRF cookie.
+    It sits *outside* the session, CSRF, authentication and messages middleware: it sees the
+    response after them, so a page that touched the session (`Vary: Cookie`) or set a cookie
+    is never marked public nor stored, and a stored page is served without running them.
+    GZipMiddleware sits inside it, so stored pages are kept compressed (per Accept-Encoding).
 
-    Never cached: requests with a session cookie (staff, editors: the "Not public" banner),
-    a pending message or an Authorization header; anything but GET and HEAD; responses other
-    than 200, streaming ones (downloads), ones that set a cookie or say private, no-cache,
-    no-store or max-age=0 (previews, drafts, mailing-list links).
+    Never shared or stored: requests with a session cookie (staff, editors: the "Not public"
+    banner), a pending message or an Authorization header; anything but GET and HEAD;
+    answers other than 200, streaming ones (downloads), ones that set a cookie, vary by
+    cookie or say private, no-cache or no-store (previews, drafts, mailing-list links).
     """
-
-    def _wanted(self, request):
-        if settings.CACHE_MIDDLEWARE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
-            return False
-        cookies = request.COOKIES
-        return not (
-            settings.SESSION_COOKIE_NAME in cookies
-            or "messages" in cookies  # django.contrib.messages' CookieStorage
-            or request.headers.get("Authorization")
-        )
 
     def process_request(self, request):
         request._cache_update_cache = False
-        if not self._wanted(request):
+        request._page_cache_entry = None
+        if settings.CACHE_MIDDLEWARE_SECONDS <= 0 or not anonymous_read(request):
             return None
         try:
             return self._fetch(request)
@@ -210,97 +193,103 @@ class PageCacheMiddleware(CacheMiddleware):
             request._cache_update_cache = False
             return None
 
+    def _header_key(self, request):
+        # Which request headers a page varies by (Accept-Encoding) does not change with the
+        # content, so that list is kept outside the generation and read together with it:
+        # two round trips to the cache per page instead of three.
+        return _generate_cache_header_key(f"{self.key_prefix}pagecache", request)
+
     def _fetch(self, request):
-        gen = request._page_cache_generation = generation()
+        header_key = self._header_key(request)
+        found = self.cache.get_many([GENERATION_KEY, header_key])
+        gen = request._page_cache_generation = found.get(GENERATION_KEY) or generation()
         prefix = request._page_cache_prefix = f"{self.key_prefix}page.{gen}"
+        headerlist = request._page_cache_headerlist = found.get(header_key)
         entry = None
-        key = get_cache_key(request, prefix, "GET", cache=self.cache)
-        if key is not None:
-            entry = self.cache.get(key)
-        if entry is None and request.method == "HEAD":
-            key = get_cache_key(request, prefix, "HEAD", cache=self.cache)
-            entry = self.cache.get(key) if key is not None else None
+        if headerlist is not None:
+            entry = self.cache.get(_generate_cache_key(request, "GET", headerlist, prefix))
+            if entry is None and request.method == "HEAD":
+                entry = self.cache.get(_generate_cache_key(request, "HEAD", headerlist, prefix))
         if entry is None:
             request._cache_update_cache = True
             return None
-        return self._replay(request, entry)
-
-    def _replay(self, request, entry):
-        content = entry["content"]
-        if entry["csrf"]:
-            # get_token() also makes CsrfViewMiddleware send this reader's cookie.
-            content = content.replace(CSRF_HOLE, get_token(request).encode())
-        for n in range(entry["uuids"]):
-            content = content.replace(UUID_HOLE % n, str(uuid.uuid4()).encode())
-        response = HttpResponse(content, status=entry["status"])
+        request._page_cache_entry = entry
+        response = HttpResponse(entry["content"], status=entry["status"])
         for header, value in entry["headers"]:
             response[header] = value
-        self._browser_headers(response, entry["expires"] - time.time(), csrf=entry["csrf"])
+        response["Content-Length"] = str(len(entry["content"]))
         response["X-Page-Cache"] = "hit"
         return response
 
     def process_response(self, request, response):
-        if not getattr(request, "_cache_update_cache", False):
+        if getattr(request, "_page_cache_entry", None) is not None:
+            entry = request._page_cache_entry
+            self._public_headers(response, entry["keys"], entry["live_at"])
             return response
-        request._cache_update_cache = False
-        response["X-Page-Cache"] = "miss"
+        if not anonymous_read(request) or not shareable(response):
+            if getattr(request, "_cache_update_cache", False):
+                response["X-Page-Cache"] = "miss"
+            return response
+        if settings.CACHE_MIDDLEWARE_SECONDS <= 0 and settings.FRONT_CACHE_SECONDS <= 0:
+            return response
+        keys = {SITE_KEY, *getattr(request, "surrogate_keys", ())}
         try:
-            self._store(request, response)
+            live_at = next_go_live(getattr(request, "_page_cache_generation", None))
         except Exception:
-            logger.exception("Could not store a page in the page cache")
+            # Without knowing when the next item goes live, no cache may keep the page.
+            logger.exception("Could not find the next scheduled go-live")
+            return response
+        if getattr(request, "_cache_update_cache", False):
+            response["X-Page-Cache"] = "miss"
+            try:
+                self._store(request, response, keys, live_at)
+            except Exception:
+                logger.exception("Could not store a page in the page cache")
+        self._public_headers(response, keys, live_at)
         return response
 
-    def _store(self, request, response):
-        cache_control = response.get("Cache-Control", "").lower()
-        if (
-            response.streaming
-            or response.status_code != 200
-            or response.cookies
-            or any(word in cache_control for word in ("private", "no-cache", "no-store"))
-            or has_vary_header(response, "*")
-            or len(get_messages(request))
-        ):
-            return
+    def _store(self, request, response, keys, live_at):
         seconds = settings.CACHE_MIDDLEWARE_SECONDS
         max_age = get_max_age(response)
         if max_age is not None:
             seconds = min(seconds, max_age)
-        live_at = next_go_live(request._page_cache_generation)
         if live_at is not None:
             # A scheduled item must appear when its time comes: the page dies before then.
             seconds = min(seconds, math.floor(live_at - time.time()))
         if seconds < 1:
             return
-
-        content = response.content
-        csrf = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
-        if csrf:
-            content, holes = CSRF_INPUT.subn(rb"\1" + CSRF_HOLE + rb"\2", content)
-            if not holes:
-                return  # the token went somewhere this cache cannot refill
-        fresh = [str(value).encode() for value in getattr(request, "page_cache_fresh_uuids", ())]
-        for n, value in enumerate(fresh):
-            content = content.replace(value, UUID_HOLE % n)
         entry = {
             "status": response.status_code,
             "headers": [(h, v) for h, v in response.items() if h.lower() != "content-length"],
-            "content": content,
-            "csrf": csrf,
-            "uuids": len(fresh),
-            "expires": time.time() + seconds,
+            "content": response.content,
+            "keys": sorted(keys),
+            "live_at": live_at,
         }
-        key = learn_cache_key(
-            request, response, seconds, request._page_cache_prefix, cache=self.cache
+        headerlist = sorted(
+            "HTTP_" + header.upper().replace("-", "_")
+            for header in cc_delim_re.split(response.get("Vary", ""))
+            if header and header != "*"
         )
+        key = _generate_cache_key(request, request.method, headerlist, request._page_cache_prefix)
         self.cache.set(key, entry, seconds)
-        self._browser_headers(response, seconds, csrf=csrf)
-        return
+        if headerlist != getattr(request, "_page_cache_headerlist", None):
+            self.cache.set(self._header_key(request), headerlist, settings.CACHE_MIDDLEWARE_SECONDS)
 
     @staticmethod
-    def _browser_headers(response, seconds_left, *, csrf):
-        """Browsers keep a page briefly, and never past the server copy's end."""
-        max_age = max(0, min(settings.PAGE_CACHE_BROWSER_SECONDS, math.floor(seconds_left)))
-        patch_response_headers(response, max_age)
-        if csrf:
-            # The page carries this reader's CSRF token: no shared cache may keep it.
-            patch_cache_control(response, private=True)
+    def _public_headers(response, keys, live_at):
+        """Browsers keep the page briefly, shared caches longer; neither past the next go-live."""
+        left = math.floor(live_at - time.time()) if live_at else None
+        browser = settings.PAGE_CACHE_BROWSER_SECONDS
+        shared = settings.FRONT_CACHE_SECONDS
+        if left is not None:
+            browser, shared = min(browser, left), min(shared, left)
+        browser, shared = max(0, browser), max(0, shared)
+        if settings.FRONT_CACHE_SECONDS <= 0:
+            patch_response_headers(response, browser)  # this server's cache only
+            return
+        patch_cache_control(response, public=True, max_age=browser, s_maxage=shared)
+        names = " ".join(sorted(keys))
+        response["Surrogate-Key"] = names
+        response["xkey"] = names
+        if settings.FRONT_CACHE_TAG_HEADER:
+            response["Cache-Tag"] = ",".join(sorted(keys))

@@ -79,6 +79,14 @@ MIDDLEWARE = [
     # 405 for TRACE and other unused methods, OPTIONS answered with Allow, and a 400 page for
     # NUL characters or absurdly long query values, before any view or database sees them.
     "ktnsite.security.BadInputMiddleware",
+    # Pages any cache may share (ktnsite.pagecache): Cache-Control public and surrogate keys
+    # for anonymous readers' pages, and the in-app page cache. Outside the session, CSRF and
+    # messages middleware on purpose: it sees whether they touched the response (a cookie,
+    # Vary: Cookie), and a stored page is served without running them.
+    "ktnsite.pagecache.PageCacheMiddleware",
+    # HTML compressed: no per-reader secret is left in a page, so BREACH has nothing to
+    # find. Inside the page cache, so stored pages are kept compressed.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,10 +98,6 @@ MIDDLEWARE = [
     # ...and so do imported WordPress addresses such as /?p=123, which the home page would
     # otherwise answer (and the page cache keep) with a 200.
     "publishing.middleware.QueryRedirectMiddleware",
-    # Whole pages for anonymous readers (ktnsite.pagecache). Inside the session, CSRF and
-    # messages middleware on purpose: a page served from the cache still passes through
-    # them, so each reader gets their own CSRF cookie and token.
-    "ktnsite.pagecache.PageCacheMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -255,7 +259,8 @@ if REDIS_URL:
     _redis_options = {"socket_connect_timeout": 1, "socket_timeout": 1}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its Redis client (ktnsite.cache says why).
+            "BACKEND": "ktnsite.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": _redis_options,
         },
@@ -281,6 +286,70 @@ CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_BROWSER_SECONDS", "60"))
 CACHE_MIDDLEWARE_ALIAS = "default"
 CACHE_MIDDLEWARE_KEY_PREFIX = ""
+
+# Front caches (Varnish, a CDN) in front of the app servers. Anonymous readers' pages say
+# `Cache-Control: public, s-maxage=FRONT_CACHE_SECONDS` (never past the next scheduled
+# go-live) and name what they show in Surrogate-Key / xkey; 0 marks no page public. With
+# purging configured below, a change is purged at once, so this may be long (a day).
+FRONT_CACHE_SECONDS = int(os.environ.get("DJANGO_FRONT_CACHE_SECONDS", "600"))
+# Where a change is purged, after its commit, by a background task (publishing.purge).
+FRONT_CACHE_PURGERS = []
+if env_list("DJANGO_FRONT_CACHE_VARNISH"):
+    # Each Varnish's address as the app servers reach it, e.g. http://10.0.0.5:6081
+    FRONT_CACHE_PURGERS.append(
+        {
+            "BACKEND": "publishing.purge.VarnishPurger",
+            "OPTIONS": {"urls": env_list("DJANGO_FRONT_CACHE_VARNISH")},
+        }
+    )
+if os.environ.get("DJANGO_FRONT_CACHE_PURGE_URL"):
+    # Any cache that purges by key over HTTP: PURGE with the keys in Surrogate-Key.
+    FRONT_CACHE_PURGERS.append(
+        {
+            "BACKEND": "publishing.purge.HTTPPurger",
+            "OPTIONS": {
+                "url": os.environ["DJANGO_FRONT_CACHE_PURGE_URL"],
+                "method": os.environ.get("DJANGO_FRONT_CACHE_PURGE_METHOD", "PURGE"),
+                "key_header": os.environ.get(
+                    "DJANGO_FRONT_CACHE_PURGE_KEY_HEADER", "Surrogate-Key"
+                ),
+                "headers": (
+                    {"Authorization": os.environ["DJANGO_FRONT_CACHE_PURGE_AUTHORIZATION"]}
+                    if os.environ.get("DJANGO_FRONT_CACHE_PURGE_AUTHORIZATION")
+                    else {}
+                ),
+            },
+        }
+    )
+if os.environ.get("CLOUDFLARE_ZONE_ID"):
+    FRONT_CACHE_PURGERS.append(
+        {
+            "BACKEND": "publishing.purge.CloudflarePurger",
+            "OPTIONS": {
+                "zone_id": os.environ["CLOUDFLARE_ZONE_ID"],
+                "api_token": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
+                "api_url": os.environ.get(
+                    "CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"
+                ),
+            },
+        }
+    )
+if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
+    FRONT_CACHE_PURGERS.append(
+        {
+            "BACKEND": "publishing.purge.CloudFrontPurger",
+            "OPTIONS": {
+                "distribution_id": os.environ["CLOUDFRONT_DISTRIBUTION_ID"],
+                "endpoint_url": os.environ.get("CLOUDFRONT_ENDPOINT_URL") or None,
+            },
+        }
+    )
+# Cloudflare reads a page's keys from Cache-Tag (comma-separated), not Surrogate-Key.
+FRONT_CACHE_TAG_HEADER = env_bool(
+    "DJANGO_FRONT_CACHE_TAG_HEADER", bool(os.environ.get("CLOUDFLARE_ZONE_ID"))
+)
+FRONT_CACHE_PURGE_ATTEMPTS = int(os.environ.get("DJANGO_FRONT_CACHE_PURGE_ATTEMPTS", "8"))
+FRONT_CACHE_PURGE_TIMEOUT = float(os.environ.get("DJANGO_FRONT_CACHE_PURGE_TIMEOUT", "5"))
 
 # Background work (email delivery, alerts) goes through Django's tasks API (django-tasks), on
 # the database queue: a request only records a task, and `manage.py db_worker` (started by

@@ -10,6 +10,7 @@ from django.urls import include, path, re_path
 from ktnsite import sitepages, views
 from ktnsite.sitemaps import SITEMAPS
 from news import feeds
+from publishing.frontcache import surrogate_keys
 
 topic_patterns = ([path("<slug:slug>/", views.TopicDetailView.as_view(), name="detail")], "topics")
 feed_patterns = (
@@ -44,7 +45,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("search/", views.search, name="search"),
     path("feeds/", include(feed_patterns)),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        surrogate_keys("news", "reports", "contacts")(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("preview/", include("publishing.urls")),
     path("admin/", admin.site.urls),

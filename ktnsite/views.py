@@ -21,6 +21,7 @@ from contacts.models import Contact
 from ktnsite import search as site_search
 from ktnsite import sitepages
 from news.models import Post
+from publishing.frontcache import add_surrogate_keys, surrogate_keys
 from publishing.sharing import absolute_url, breadcrumbs
 from reports.models import Report, is_report_file
 from topics.forms import TopicFilterField
@@ -31,6 +32,7 @@ HOME_LATEST = 6
 TOPIC_LATEST = 10
 
 
+@surrogate_keys("news", "reports")
 def home(request):
     posts = Post.objects.live().prefetch_related("topics").defer("body", "search_vector")
     featured = list(posts.filter(is_featured=True)[:HOME_FEATURED])
@@ -53,6 +55,7 @@ class TopicDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         topic = self.object
+        add_surrogate_keys(self.request, topic.surrogate_key)
         return super().get_context_data(
             posts=Post.objects.live()
             .filter(topics=topic)
@@ -89,6 +92,7 @@ class SearchForm(forms.Form):
 SEARCH_PAGE_SIZE = 10
 
 
+@surrogate_keys("news", "reports", "contacts")
 def search(request):
     form = SearchForm(request.GET or None)
     page = None

@@ -52,6 +52,11 @@ class SignupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = consent_wording()
 
+    def chosen_topic_ids(self):
+        """The ticked topics' ids as strings (posted, or pre-ticked by a topic hub's link), for
+        includes/mailing_list_form.html, which writes the boxes out itself."""
+        return {str(getattr(value, "pk", value)) for value in self["topics"].value() or ()}
+
 
 class PreferencesForm(forms.Form):
     topics = TopicsField()

@@ -22,6 +22,7 @@ from mailinglist.tokens import (
     make_token,
     read_token,
 )
+from publishing.crossorigin import public_form
 from topics.models import Topic
 
 
@@ -36,6 +37,9 @@ def _address_key(group, request):
     return services.normalise_email(request.POST.get("email", "")).lower()
 
 
+# A page any cache may share: the form carries no per-reader CSRF token and is protected by
+# Fetch Metadata / Origin checks instead (publishing.crossorigin).
+@public_form
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.method == "GET":

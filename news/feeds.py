@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from news.models import Post
 from news.seo import post_share_image
+from publishing.frontcache import add_surrogate_keys
 from publishing.pictures import body_images_load, body_images_plain
 from publishing.richtext import sanitise_html
 from publishing.sharing import absolute_url
@@ -67,6 +68,9 @@ class LatestPostsFeed(Feed):
     """All news, newest first."""
 
     feed_type = ArticleRssFeed
+
+    def get_object(self, request, *args, **kwargs):
+        add_surrogate_keys(request, "news")
 
     def title(self):
         return f"{settings.SITE_NAME}: news"
@@ -149,7 +153,9 @@ class TopicPostsFeed(LatestPostsFeed):
     """News on one topic."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        topic = get_object_or_404(Topic, slug=slug)
+        add_surrogate_keys(request, topic.surrogate_key)
+        return topic
 
     def title(self, obj):
         return f"{settings.SITE_NAME}: {obj.name} news"

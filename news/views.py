@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from news.models import Post
 from news.seo import post_json_ld, post_share_image
+from publishing.frontcache import add_surrogate_keys
 from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
 from topics.forms import TopicFilterField
@@ -57,6 +58,7 @@ class PostListView(ListView):
     paginate_by = 10
 
     def get(self, request, *args, **kwargs):
+        add_surrogate_keys(request, "news")
         # First and last year from the publish_at index: listing the distinct years
         # instead would read every post. A year in between with no posts is simply empty.
         span = Post.objects.live().aggregate(first=Min("publish_at"), last=Max("publish_at"))
@@ -119,6 +121,16 @@ class PostDetailView(PublishableDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         post = self.object
+        report = post.report
+        add_surrogate_keys(
+            self.request,
+            post,
+            report,
+            report and report.accessible_format_contact,
+            post.contacts.all(),
+            # Related posts are those sharing a topic: a post joining one purges its key.
+            [topic.surrogate_key for topic in post.topics.all()],
+        )
         return super().get_context_data(
             share_image=post_share_image(post),
             json_ld=post_json_ld(post),

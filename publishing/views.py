@@ -7,6 +7,7 @@ from django.urls import resolve
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from publishing.crossorigin import has_session
 from publishing.models import PREVIEW_MAX_AGE, PREVIEW_SALT, PreviewLink
 
 
@@ -18,6 +19,11 @@ class PublishableDetailMixin:
     """
 
     def can_preview(self):
+        if not has_session(self.request):
+            # Only a signed-in editor may preview; not asking an anonymous reader's session
+            # keeps it untouched, so their page carries no `Vary: Cookie` and any cache may
+            # share it.
+            return False
         user = self.request.user
         opts = self.model._meta
         return (

@@ -10,6 +10,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.generic import DetailView, ListView
 
+from publishing.frontcache import add_surrogate_keys
 from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
 from reports.forms import ReportFilterForm
@@ -28,6 +29,7 @@ class ReportListView(ListView):
     paginate_by = 10
 
     def get(self, request, *args, **kwargs):
+        add_surrogate_keys(request, "reports")
         if any(value == "" for value in request.GET.values()):
             # The form sends "All topics" as topic=; drop empty filters so the address
             # stays readable and shareable: /reports/?year=2021
@@ -72,6 +74,8 @@ class ReportDetailView(PublishableDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         report = self.object
+        # The page lists the posts that announce the report (`news`) and names a contact.
+        add_surrogate_keys(self.request, report, report.accessible_format_contact, "news")
         return super().get_context_data(
             json_ld=report_json_ld(report),
             posts=report.posts.live(),

@@ -22,3 +22,8 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("topics:detail", kwargs={"slug": self.slug})
+
+    @property
+    def surrogate_key(self):
+        """The front-cache key of the pages that list this topic's content (its hub, feeds)."""
+        return f"topic-{self.slug}"

@@ -4,9 +4,11 @@ import re
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.template.backends.utils import csrf_input
 from django.utils.safestring import mark_safe
 
 from publishing import sharing
+from publishing.crossorigin import has_session
 from publishing.pictures import body_images_render, picture_context
 from publishing.richtext import sanitise_html
 
@@ -75,3 +77,17 @@ def picture(image, sizes="100vw", lazy=True, css_class="", alt=None):
     if image is None:
         return {"src": ""}
     return picture_context(image, alt=alt, sizes=sizes, lazy=lazy, css_class=css_class)
+
+
+@register.simple_tag(takes_context=True)
+def public_form_token(context):
+    """Django's CSRF token input for a reader who is signed in; nothing for anyone else.
+
+    Public forms sit on pages any cache may share, so they carry no per-reader token and are
+    protected by Fetch Metadata instead (publishing.crossorigin); a signed-in reader's page
+    is never shared, and their post is token-checked as well.
+    """
+    request = context.get("request")
+    if request is None or not has_session(request):
+        return ""
+    return csrf_input(request)

@@ -92,10 +92,22 @@ def test_a_form_posted_twice_is_stored_once_and_thanked_twice(client, contact):
     assert Enquiry.objects.count() == 1
 
 
-def test_each_fresh_form_gets_its_own_token(client, contact):
-    first = client.get(contact.get_absolute_url()).context["form"]["token"].value()
-    second = client.get(contact.get_absolute_url()).context["form"]["token"].value()
-    assert first != second
+def test_the_page_carries_no_token_and_the_post_is_given_one(client, contact):
+    url = contact.get_absolute_url()
+    first = client.get(url).content
+    assert first == client.get(url).content  # the same for everyone
+    data = enquiry_form_data()
+    del data["token"]
+    assert client.post(url, data).status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert enquiry.token is not None
+    # The same words posted again (a double click, a reload) are the same enquiry...
+    assert client.post(url, data).status_code == 302
+    assert Enquiry.objects.count() == 1
+    # ...while a different message from the same reader is a second one.
+    data["message"] = "And one more thing."
+    assert client.post(url, data).status_code == 302
+    assert Enquiry.objects.count() == 2
 
 
 def test_a_tampered_token_asks_to_send_again_with_a_fresh_one(client, contact):
@@ -114,11 +126,18 @@ def test_a_post_to_someone_who_has_moved_on_is_refused(client):
     assert not Enquiry.objects.exists()
 
 
-def test_a_post_without_the_csrf_token_is_refused(contact):
+def test_a_post_from_another_site_is_refused_without_any_csrf_token(contact):
     client = Client(enforce_csrf_checks=True)
-    response = post(client, contact)
+    response = client.post(
+        contact.get_absolute_url(), enquiry_form_data(), headers={"Sec-Fetch-Site": "cross-site"}
+    )
     assert response.status_code == 403
     assert not Enquiry.objects.exists()
+    response = client.post(
+        contact.get_absolute_url(), enquiry_form_data(), headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert response.status_code == 302
+    assert Enquiry.objects.count() == 1
 
 
 def test_a_bot_that_fills_the_honeypot_is_thanked_but_nothing_is_stored(

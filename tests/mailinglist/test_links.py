@@ -121,12 +121,15 @@ def test_a_one_click_post_unsubscribes_without_a_csrf_token_and_is_idempotent():
     assert "You are unsubscribed" in response.content.decode()
 
 
-def test_other_mailing_list_forms_still_need_a_csrf_token():
+def test_the_preferences_form_still_needs_a_csrf_token_and_sign_up_refuses_other_sites():
     client = Client(enforce_csrf_checks=True)
     subscriber = make_subscriber()
     link = token_url(subscriber, PREFERENCES, absolute=False)
     assert client.post(link, {"frequency": Frequency.WEEKLY}).status_code == 403
-    assert client.post("/mailing-list/", {"email": "x@example.org"}).status_code == 403
+    response = client.post(
+        "/mailing-list/", {"email": "x@example.org"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert response.status_code == 403
 
 
 def test_a_confirmation_link_after_unsubscribing_does_not_resubscribe(client):

@@ -12,7 +12,9 @@ from django.utils import timezone
 from ktnsite.demo.files import make_pdf
 from ktnsite.pagecache import page_cache_invalidate
 from news.models import Post
+from publishing.frontcache import SITE_KEY
 from publishing.models import Status
+from publishing.purge import purge_enqueue
 from publishing.services import publishable_check_new, publishable_save
 from reports.models import Report
 from topics.models import Topic
@@ -136,7 +138,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         self._posts(rng, tag, posts, batch_size, topics)
         self._reports(rng, tag, reports, topics)
-        page_cache_invalidate()  # bulk_create sends no signal: stored pages must go
+        # bulk_create sends no signal: stored pages, here and in the front caches, must go.
+        page_cache_invalidate()
+        purge_enqueue({SITE_KEY})
         self.stdout.write(
             f"Created {posts} posts and {reports} reports in {time.perf_counter() - started:.1f} s."
         )

@@ -1,0 +1,42 @@
+"""What readers see: the public models and the list keys a change to each must purge.
+
+Every `Publishable` model is public by being one; the others are declared here. A model
+that is neither (log-in attempts, sessions, tasks, sign-ups, enquiries, revisions, preview
+links) changes no public page, so saving it neither empties the page cache nor purges a front
+cache. A new content model that is not Publishable must be declared here, or its changes
+will show only when pages expire.
+"""
+
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.redirects.models import Redirect
+
+from contacts.models import Contact
+from news.models import Post
+from publishing.frontcache import declare_public
+from publishing.models import Image
+from reports.models import Report
+from topics.models import Topic
+
+
+def _topic_keys(item):
+    return [topic.surrogate_key for topic in item.topics.all()]
+
+
+def declare():
+    # A post is on the news lists, home, feeds, sitemap and search (`news`), on its topics'
+    # hubs and feeds (`topic-<slug>`); pages that show it by name carry its own key.
+    declare_public(Post, keys=lambda post: ["news", *_topic_keys(post)])
+    declare_public(Report, keys=lambda report: ["reports", *_topic_keys(report)])
+    declare_public(Contact, keys=lambda contact: ["contacts", *_topic_keys(contact)])
+    # Topics are named on nearly every page (the mailing-list block lists them all): a change
+    # to one purges the whole site. Editors rarely change topics.
+    declare_public(Topic)
+    # A redirect answers only where no page is (a 404), and no 404 is kept by any cache, so
+    # a new redirect needs no purge; it still empties the in-app cache, like any public row.
+    declare_public(Redirect, keys=lambda redirect: [])
+    # A library image shows wherever it is a hero, photo, cover or body image (and its
+    # renditions arrive by a save after the upload): a change purges the whole site, which
+    # is always right. Editors change library images far less often than they publish.
+    declare_public(Image)
+    # Site pages (privacy, accessibility...): the footer on every page links them.
+    declare_public(FlatPage)

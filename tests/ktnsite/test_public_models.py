@@ -1,0 +1,153 @@
+"""Which models are public is an allow-list: rows readers never see leave every cached page alone."""
+
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sites.models import Site
+from django.utils import timezone
+
+from ktnsite.pagecache import generation
+from publishing.frontcache import is_public
+from publishing.services import preview_link_create
+from tests.factories import make_contact, make_enquiry, make_post, make_staff, make_subscriber
+
+pytestmark = pytest.mark.django_db
+
+
+def _axes_attempt():
+    from axes.models import AccessAttempt, AccessAttemptExpiration
+
+    attempt = AccessAttempt.objects.create(
+        username="ed", ip_address="192.0.2.1", user_agent="x", http_accept="*/*",
+        path_info="/admin/login/", failures_since_start=1,
+    )  # fmt: skip
+    AccessAttemptExpiration.objects.create(
+        access_attempt=attempt, expires_at=timezone.now() + timedelta(hours=1)
+    )
+    return attempt
+
+
+def _axes_log(model_name):
+    def make():
+        model = apps.get_model("axes", model_name)
+        return model.objects.create(
+            username="ed", ip_address="192.0.2.1", user_agent="x", http_accept="*/*",
+            path_info="/admin/login/",
+        )  # fmt: skip
+
+    return make
+
+
+def _task_result():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}}, task_path="contacts.tasks.deliver_enquiry",
+        backend_name="default", run_after=None,
+    )  # fmt: skip
+
+
+def _revision():
+    from reversion.models import Revision, Version
+
+    revision = Revision.objects.create(date_created=timezone.now(), comment="Saved.")
+    Version.objects.create(
+        revision=revision, object_id="1", content_type=ContentType.objects.get_for_model(Site),
+        db="default", format="json", serialized_data="[]", object_repr="x",
+    )  # fmt: skip
+    return revision
+
+
+def _alert_and_delivery():
+    from mailinglist.models import Alert, Delivery
+
+    post = ContentType.objects.get_for_model(apps.get_model("news", "Post"))
+    Alert.objects.create(content_type=post, object_id=999_999, due_at=timezone.now())
+    return Delivery.objects.create(
+        subscriber=make_subscriber(), content_type=post, object_id=999_999
+    )
+
+
+def _contact():
+    return make_contact(name="Not Changed")
+
+
+# Every installed model that no public page shows, with a way to write a row of it. A model
+# added later (a new library's) must be classified: declared public in ktnsite/surrogates.py,
+# or listed here.
+PRIVATE_ROWS = {
+    "admin.LogEntry": lambda ctx: LogEntry.objects.log_actions(
+        user_id=ctx["user"].pk, queryset=[ctx["user"]], action_flag=ADDITION
+    ),
+    "auth.Permission": lambda ctx: Permission.objects.create(
+        name="x", codename="x", content_type=ContentType.objects.get_for_model(Site)
+    ),
+    "auth.Group": lambda ctx: Group.objects.create(name="Readers' friends"),
+    "auth.User": lambda ctx: make_staff("another"),
+    "contenttypes.ContentType": lambda ctx: ContentType.objects.create(app_label="x", model="y"),
+    "sessions.Session": lambda ctx: SessionStore().create(),
+    "sites.Site": lambda ctx: Site.objects.create(domain="example.net", name="Other"),
+    "django_tasks_database.DBTaskResult": lambda ctx: _task_result(),
+    "reversion.Revision": lambda ctx: _revision(),
+    "reversion.Version": lambda ctx: _revision(),
+    "axes.AccessAttempt": lambda ctx: _axes_attempt(),
+    "axes.AccessAttemptExpiration": lambda ctx: _axes_attempt(),
+    "axes.AccessLog": lambda ctx: _axes_log("AccessLog")(),
+    "axes.AccessFailureLog": lambda ctx: _axes_log("AccessFailureLog")(),
+    "publishing.PreviewLink": lambda ctx: preview_link_create(item=ctx["post"], user=None),
+    "contacts.Enquiry": lambda ctx: make_enquiry(contact=ctx["contact"]),
+    "mailinglist.Subscriber": lambda ctx: make_subscriber(),
+    "mailinglist.Alert": lambda ctx: _alert_and_delivery(),
+    "mailinglist.Delivery": lambda ctx: _alert_and_delivery(),
+}
+
+
+def test_every_installed_model_is_either_public_or_known_to_be_private():
+    private = {m._meta.label for m in apps.get_models() if not is_public(m)}
+    unclassified = private - set(PRIVATE_ROWS)
+    assert not unclassified, (
+        f"Classify {sorted(unclassified)}: declare them public in ktnsite/surrogates.py if a "
+        "public page shows their rows, else add a row maker to PRIVATE_ROWS here."
+    )
+    assert not set(PRIVATE_ROWS) - private, "A model listed here is public or gone"
+
+
+@pytest.mark.parametrize("label", sorted(PRIVATE_ROWS))
+def test_a_row_readers_never_see_leaves_the_content_generation_alone(label):
+    ctx = {"user": make_staff("ed"), "post": make_post(), "contact": _contact()}
+    before = generation()
+    row = PRIVATE_ROWS[label](ctx)
+    row = row[0] if isinstance(row, tuple | list) else row
+    if hasattr(row, "save"):
+        row.save()
+        row.delete()
+    assert generation() == before
+
+
+def test_failed_admin_logins_leave_the_page_cache_alone(client):
+    make_staff("ed")
+    before = generation()
+    for _ in range(3):
+        response = client.post("/admin/login/", {"username": "ed", "password": "wrong"})
+        assert response.status_code == 200
+    assert apps.get_model("axes", "AccessAttempt").objects.exists()
+    assert generation() == before
+
+
+@pytest.mark.parametrize("label", ["news.Post", "reports.Report", "contacts.Contact", "topics.Topic",
+                                   "redirects.Redirect", "mailinglist.TopicAudience"])  # fmt: skip
+def test_content_readers_see_is_public(label):
+    assert is_public(apps.get_model(label))
+
+
+def test_a_change_to_public_content_moves_the_generation():
+    contact = _contact()
+    before = generation()
+    contact.name = "Changed"
+    contact.save()
+    assert generation() != before
