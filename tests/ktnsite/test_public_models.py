@@ -73,6 +73,19 @@ def _alert_and_delivery():
     )
 
 
+def _signup_email():
+    from mailinglist.models import SignupEmail
+
+    kind = SignupEmail._meta.get_field("kind").choices[0][0]
+    return SignupEmail.objects.create(subscriber=make_subscriber(), kind=kind)
+
+
+def _wordpress_item():
+    from news.models import WordPressItem
+
+    return WordPressItem.objects.create(kind="post", wp_key="123")
+
+
 def _contact():
     return make_contact(name="Not Changed")
 
@@ -104,6 +117,9 @@ PRIVATE_ROWS = {
     "mailinglist.Subscriber": lambda ctx: make_subscriber(),
     "mailinglist.Alert": lambda ctx: _alert_and_delivery(),
     "mailinglist.Delivery": lambda ctx: _alert_and_delivery(),
+    "mailinglist.SignupEmail": lambda ctx: _signup_email(),
+    # The record of a WordPress import: the post it made is saved (and purged) on its own.
+    "news.WordPressItem": lambda ctx: _wordpress_item(),
 }
 
 
