@@ -11,7 +11,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 
 from contacts.models import Contact
-from news.models import Post
+from news.models import Post, PostChange
 from publishing.frontcache import declare_public
 from publishing.models import Image
 from reports.models import Report
@@ -26,6 +26,8 @@ def declare():
     # A post is on the news lists, home, feeds, sitemap and search (`news`), on its topics'
     # hubs and feeds (`topic-<slug>`); pages that show it by name carry its own key.
     declare_public(Post, keys=lambda post: ["news", *_topic_keys(post)])
+    # A change note shows on its post's page (the "Updated" history).
+    declare_public(PostChange, keys=lambda change: [f"post-{change.post_id}"])
     declare_public(Report, keys=lambda report: ["reports", *_topic_keys(report)])
     declare_public(Contact, keys=lambda contact: ["contacts", *_topic_keys(contact)])
     # Topics are named on nearly every page (the mailing-list block lists them all): a change

@@ -36,10 +36,12 @@ PAGES = {
     "home": (lambda c: "/", lambda c: {"news", "reports"}),
     "article": (
         lambda c: c["post"].get_absolute_url(),
+        # The post, its report and contacts by name; its topics for the related posts.
         lambda c: {
             f"post-{c['post'].pk}",
             f"report-{c['report'].pk}",
             f"contact-{c['contact'].pk}",
+            "topic-quantum",
         },
     ),
     "news list": (lambda c: "/news/", lambda c: {"news"}),

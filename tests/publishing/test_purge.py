@@ -100,6 +100,15 @@ def test_deleting_a_post_purges_the_topics_it_was_on(content, purged, committed)
     assert set().union(*purged) == {f"post-{pk}", "news", "topic-quantum"}
 
 
+def test_a_change_note_purges_its_post(content, purged, committed):
+    from news.models import PostChange
+
+    post = content["post"]
+    with committed():
+        PostChange.objects.create(post=post, changed_at=timezone.now(), note="Figures corrected.")
+    assert f"post-{post.pk}" in purged[0]
+
+
 def test_a_contact_change_purges_the_contact_lists_and_its_topics(content, purged, committed):
     contact = content["contact"]
     with committed():
