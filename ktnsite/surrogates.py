@@ -39,6 +39,6 @@ def declare():
     # A library image shows wherever it is a hero, photo, cover or body image (and its
     # renditions arrive by a save after the upload): a change purges the whole site, which
     # is always right. Editors change library images far less often than they publish.
-    declare_public(Image)
+    declare_public(Image, private_links=["tags"])  # tags sort the library for editors
     # Site pages (privacy, accessibility...): the footer on every page links them.
     declare_public(FlatPage)

@@ -40,15 +40,20 @@ content_changed = Signal()
 # its own item key). None: the model is public but its lists are not described, so a change
 # purges the whole site.
 _declared = {}
+# Concrete model -> names of its many-to-many fields that no public page shows.
+_private_links = {}
 
 
-def declare_public(model, *, keys=None):
+def declare_public(model, *, keys=None, private_links=()):
     """Readers see rows of `model` on public pages: changes invalidate and purge caches.
 
     `keys(instance)` returns the list keys a change to the row must purge besides its own
     (`["news", "topic-quantum"]`); without it, a change purges `site`, every page.
+    `private_links` names many-to-many fields readers never see (an image's admin tags):
+    changing them purges nothing.
     """
     _declared[model._meta.concrete_model] = keys
+    _private_links[model._meta.concrete_model] = frozenset(private_links)
     return model
 
 
@@ -211,6 +216,8 @@ def connect_signals():
         post_save.connect(_saved, sender=model, dispatch_uid=uid)
         pre_delete.connect(_deleting, sender=model, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
+            if field.name in _private_links.get(model._meta.concrete_model, ()):
+                continue
             m2m_changed.connect(
                 _relinked, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}"
             )

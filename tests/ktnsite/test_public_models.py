@@ -14,7 +14,14 @@ from django.utils import timezone
 from ktnsite.pagecache import generation
 from publishing.frontcache import is_public
 from publishing.services import preview_link_create
-from tests.factories import make_contact, make_enquiry, make_post, make_staff, make_subscriber
+from tests.factories import (
+    make_contact,
+    make_enquiry,
+    make_image,
+    make_post,
+    make_staff,
+    make_subscriber,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +93,24 @@ def _wordpress_item():
     return WordPressItem.objects.create(kind="post", wp_key="123")
 
 
+def _body_image(ctx):
+    from publishing.models import BodyImage
+
+    return BodyImage.objects.create(
+        image=ctx["image"],
+        content_type=ContentType.objects.get_for_model(ctx["post"]),
+        object_id=ctx["post"].pk,
+    )
+
+
+def _tagged_image(ctx):
+    from publishing.models import Tag
+
+    tag = Tag.objects.create(name="Laboratories")
+    ctx["image"].tags.add(tag)  # sorting the library changes no page
+    return tag
+
+
 def _contact():
     return make_contact(name="Not Changed")
 
@@ -120,6 +145,9 @@ PRIVATE_ROWS = {
     "mailinglist.SignupEmail": lambda ctx: _signup_email(),
     # The record of a WordPress import: the post it made is saved (and purged) on its own.
     "news.WordPressItem": lambda ctx: _wordpress_item(),
+    # Which library images a body uses, and the library's tags: for editors only.
+    "publishing.BodyImage": _body_image,
+    "publishing.Tag": _tagged_image,
 }
 
 
@@ -135,7 +163,12 @@ def test_every_installed_model_is_either_public_or_known_to_be_private():
 
 @pytest.mark.parametrize("label", sorted(PRIVATE_ROWS))
 def test_a_row_readers_never_see_leaves_the_content_generation_alone(label):
-    ctx = {"user": make_staff("ed"), "post": make_post(), "contact": _contact()}
+    ctx = {
+        "user": make_staff("ed"),
+        "post": make_post(),
+        "contact": _contact(),
+        "image": make_image(),
+    }
     before = generation()
     row = PRIVATE_ROWS[label](ctx)
     row = row[0] if isinstance(row, tuple | list) else row
@@ -155,8 +188,10 @@ def test_failed_admin_logins_leave_the_page_cache_alone(client):
     assert generation() == before
 
 
-@pytest.mark.parametrize("label", ["news.Post", "reports.Report", "contacts.Contact", "topics.Topic",
-                                   "redirects.Redirect", "mailinglist.TopicAudience"])  # fmt: skip
+@pytest.mark.parametrize("label", ["news.Post", "news.PostChange", "reports.Report",
+                                   "contacts.Contact", "topics.Topic", "redirects.Redirect",
+                                   "mailinglist.TopicAudience", "publishing.Image",
+                                   "flatpages.FlatPage"])  # fmt: skip
 def test_content_readers_see_is_public(label):
     assert is_public(apps.get_model(label))
 
