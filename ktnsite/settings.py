@@ -582,6 +582,9 @@ MAILINGLIST_ALERT_MODELS = env_list("MAILINGLIST_ALERT_MODELS", "news.Post")
 # An item saved as published with a publish time further back than this (an old article
 # imported or edited) is not news: it alerts nobody.
 MAILINGLIST_ALERT_MAX_AGE_HOURS = int(os.environ.get("MAILINGLIST_ALERT_MAX_AGE_HOURS", "48"))
+
+# How often a change form with unsaved changes keeps them on the server (publishing.Autosave).
+PUBLISHING_AUTOSAVE_SECONDS = int(os.environ.get("PUBLISHING_AUTOSAVE_SECONDS", "30"))
 MAILINGLIST_CONFIRM_DAYS = int(os.environ.get("MAILINGLIST_CONFIRM_DAYS", "7"))
 # django-ratelimit rates ("count/period") for sign-ups, kept in the shared cache.
 MAILINGLIST_SIGNUP_RATE_IP = os.environ.get("MAILINGLIST_SIGNUP_RATE_IP", "20/h")

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
@@ -25,6 +26,9 @@ from reversion_compare.admin import CompareVersionAdmin
 from publishing.models import Image, PreviewLink, PublishState, Status, Tag
 from publishing.services import (
     PublishRefused,
+    autosave_discard,
+    autosave_find,
+    autosave_store,
     image_save,
     image_uses,
     may_publish,
@@ -299,7 +303,7 @@ class PublishableAdmin(EditorialAdmin):
     change_form_template = "admin/publishable_change_form.html"
 
     class Media:
-        js = ["js/admin_publishing.js"]
+        js = ["js/admin_publishing.js", "js/admin_autosave.js"]
 
     def has_publish_permission(self, request):
         return may_publish(user=request.user, model=self.model)
@@ -352,16 +356,18 @@ class PublishableAdmin(EditorialAdmin):
         opts = self.model._meta
         name = f"{opts.app_label}_{opts.model_name}_preview"
         view = self.admin_site.admin_view(self.preview_view)
+        autosave = self.admin_site.admin_view(self.autosave_view)
+        autosave_name = f"{opts.app_label}_{opts.model_name}_autosave"
         return [
             path("add/preview/", view, name=name),
             path("<path:object_id>/preview/", view, name=name),
+            path("add/autosave/", autosave, name=autosave_name),
+            path("<path:object_id>/autosave/", autosave, name=autosave_name),
             *super().get_urls(),
         ]
 
-    def preview_view(self, request, object_id=None):
-        """The form's current, unsaved content through the public template (POST only)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+    def _form_object(self, request, object_id):
+        """The item a preview or autosave is for (None for an add form), checking the right."""
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         if object_id and obj is None:
             raise Http404("No such item.")
@@ -370,6 +376,28 @@ class PublishableAdmin(EditorialAdmin):
         )
         if not allowed:
             raise PermissionDenied
+        return obj
+
+    def autosave_view(self, request, object_id=None):
+        """Keep (or, with _discard, drop) the editor's unsaved form: posted by the form's
+        script every 30 s while it has unsaved changes."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._form_object(request, object_id)
+        pk = obj.pk if obj is not None else None
+        if request.POST.get("_discard"):
+            autosave_discard(user=request.user, model=self.model, object_id=pk)
+            return JsonResponse({"discarded": True})
+        autosave = autosave_store(
+            user=request.user, model=self.model, object_id=pk, post=request.POST
+        )
+        return JsonResponse({"saved_at": _when(autosave.saved_at)})
+
+    def preview_view(self, request, object_id=None):
+        """The form's current, unsaved content through the public template (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._form_object(request, object_id)
         form_class = self.get_form(request, obj, change=obj is not None)
         form = form_class(request.POST, request.FILES, instance=obj)
         form.is_valid()  # builds form.instance from every valid field; nothing is saved
@@ -460,10 +488,26 @@ class PublishableAdmin(EditorialAdmin):
         if not getattr(request, "publishing_restore", None):
             context["publishing_actions"] = self.publishing_actions(request, obj)
             opts = self.model._meta
+            args = [obj.pk] if obj is not None else []
             context["preview_url"] = reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_preview",
-                args=[obj.pk] if obj is not None else [],
+                f"admin:{opts.app_label}_{opts.model_name}_preview", args=args
             )
+            context["autosave_url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_autosave", args=args
+            )
+            context["autosave_seconds"] = settings.PUBLISHING_AUTOSAVE_SECONDS
+            autosave = autosave_find(
+                user=request.user, model=self.model, object_id=obj.pk if obj else None
+            )
+            # Offered back only if newer than the item's last save (someone may have saved
+            # since, and then the stored item is the newer text).
+            if (
+                autosave
+                and request.method == "GET"
+                and (obj is None or autosave.saved_at > obj.updated_at)
+            ):
+                context["autosave"] = autosave
+                context["autosave_when"] = _when(autosave.saved_at)
             context["publishing_now"] = self.publishing_now(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -482,6 +526,8 @@ class PublishableAdmin(EditorialAdmin):
         return super().response_change(self._stay_on_form(request), obj)
 
     def save_model(self, request, obj, form, change):
+        # Saved for real: the autosave of this form is done with.
+        autosave_discard(user=request.user, model=self.model, object_id=obj.pk if change else None)
         publish_change = getattr(form, "publish_change", None)
         if publish_change is not None:
             obj.publish_at = publish_change.after.publish_at

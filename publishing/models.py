@@ -209,6 +209,27 @@ class PreviewLink(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class Autosave(models.Model):
+    """An editor's unsaved change form, kept by the server while they type (issue 11.4).
+
+    The form posts itself here every 30 s while it has unsaved changes, so neither a crashed
+    browser nor a closed tab loses work; the next visit offers it back. One per editor and
+    item (object_id empty for an add form), deleted when the editor saves the item.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    data = models.JSONField(help_text="The form's fields as posted: {name: [values]}.")
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "content_type", "object_id"])]
+
+    def __str__(self):
+        return f"Autosave of {self.content_type.name} #{self.object_id or 'new'} by {self.user}"
+
+
 class Tag(models.Model):
     """A word for finding images in the library ("portrait", "lab", "net zero")."""
 

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from publishing.images import image_clean, renditions_make, validate_image
 from publishing.models import (
     PREVIEW_MAX_AGE,
+    Autosave,
     BodyImage,
     Image,
     PreviewLink,
@@ -258,6 +259,34 @@ def publishable_alert_notes(*, item, change):
         publish_at=change.after.publish_at,
     )
     return [reply for _, reply in replies if reply]
+
+
+# Not kept in an autosave: the token, the buttons, and the version the page was opened at.
+AUTOSAVE_SKIP = {"csrfmiddlewaretoken", "_publishing", "_preview", "_discard", "edit_base"}
+
+
+def autosave_store(*, user, model, object_id, post):
+    """Keep the form `post` (a QueryDict) as `user`'s autosave of the item; files are not kept."""
+    data = {name: post.getlist(name) for name in post if name not in AUTOSAVE_SKIP}
+    content_type = ContentType.objects.get_for_model(model)
+    autosave, _ = Autosave.objects.update_or_create(
+        user=user, content_type=content_type, object_id=object_id, defaults={"data": data}
+    )
+    return autosave
+
+
+def autosave_find(*, user, model, object_id):
+    content_type = ContentType.objects.get_for_model(model)
+    return (
+        Autosave.objects.filter(user=user, content_type=content_type, object_id=object_id)
+        .order_by("-saved_at")
+        .first()
+    )
+
+
+def autosave_discard(*, user, model, object_id):
+    content_type = ContentType.objects.get_for_model(model)
+    Autosave.objects.filter(user=user, content_type=content_type, object_id=object_id).delete()
 
 
 def preview_link_create(*, item, user):

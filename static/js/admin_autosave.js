@@ -1,0 +1,120 @@
+// Admin change form of a publishable item: never lose work. Leaving with unsaved changes asks
+// first; while there are unsaved changes the form is kept on the server every N seconds
+// (publishing.Autosave), and the next visit offers it back (templates/admin/
+// publishable_change_form.html). Files are not kept; pickers that load their choices on
+// demand (report, contacts) restore only choices already on the page.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var config = document.getElementById("publishing-autosave");
+  if (!config) {
+    return;
+  }
+  var form = config.closest("form");
+  var unsaved = false; // changed since the page loaded (asks before leaving)
+  var unsent = false; // changed since the last autosave
+  var submitting = false;
+
+  function editors() {
+    var list = [];
+    if (window.CKEDITOR) {
+      Object.keys(window.CKEDITOR.instances).forEach(function (name) {
+        list.push(window.CKEDITOR.instances[name]);
+      });
+    }
+    return list;
+  }
+  function changed() {
+    unsaved = true;
+    unsent = true;
+  }
+  function watchEditor(editor) {
+    if (!editor.publishingWatched) {
+      editor.publishingWatched = true;
+      editor.on("change", changed);
+    }
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  if (window.CKEDITOR) {
+    editors().forEach(watchEditor);
+    window.CKEDITOR.on("instanceReady", function (event) {
+      watchEditor(event.editor);
+    });
+  }
+  form.addEventListener("submit", function () {
+    submitting = true;
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved && !submitting) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  function post(extra) {
+    editors().forEach(function (editor) {
+      editor.updateElement();
+    });
+    var data = new FormData();
+    new FormData(form).forEach(function (value, name) {
+      if (!(value instanceof File)) {
+        data.append(name, value);
+      }
+    });
+    Object.keys(extra || {}).forEach(function (name) {
+      data.append(name, extra[name]);
+    });
+    return fetch(config.dataset.url, { method: "POST", body: data, credentials: "same-origin" });
+  }
+  window.setInterval(function () {
+    if (unsent && !submitting) {
+      unsent = false;
+      post().catch(function () {
+        unsent = true; // try again next time
+      });
+    }
+  }, Math.max(1, +config.dataset.seconds || 30) * 1000);
+
+  // The offer of an earlier autosave.
+  var offer = document.querySelector(".publishing-autosave-offer");
+  var saved = document.getElementById("autosave-data");
+  if (!offer || !saved) {
+    return;
+  }
+  function restore(data) {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || field.type === "file" || field.type === "submit" ||
+          field.type === "button" || !(field.name in data) && field.type !== "checkbox") {
+        return;
+      }
+      var values = data[field.name] || [];
+      if (field.type === "checkbox" || field.type === "radio") {
+        field.checked = values.indexOf(field.value) !== -1;
+      } else if (field.tagName === "SELECT") {
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = values.indexOf(option.value) !== -1;
+        });
+        if (window.django && window.django.jQuery) {
+          window.django.jQuery(field).trigger("change");
+        }
+      } else if (field.type !== "hidden" || field.name === "status") {
+        field.value = values[0] || "";
+      }
+    });
+    editors().forEach(function (editor) {
+      var textarea = document.getElementById(editor.name);
+      if (textarea) {
+        editor.setData(textarea.value);
+      }
+    });
+    changed();
+  }
+  offer.querySelector("[data-autosave-restore]").addEventListener("click", function () {
+    restore(JSON.parse(saved.textContent));
+    offer.hidden = true;
+  });
+  offer.querySelector("[data-autosave-discard]").addEventListener("click", function () {
+    post({ _discard: "1" });
+    offer.hidden = true;
+  });
+});
