@@ -9,11 +9,12 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sites.models import Site
+from django.http import QueryDict
 from django.utils import timezone
 
 from ktnsite.pagecache import generation
 from publishing.frontcache import is_public
-from publishing.services import preview_link_create
+from publishing.services import autosave_store, preview_link_create
 from tests.factories import (
     make_contact,
     make_enquiry,
@@ -138,6 +139,13 @@ PRIVATE_ROWS = {
     "axes.AccessLog": lambda ctx: _axes_log("AccessLog")(),
     "axes.AccessFailureLog": lambda ctx: _axes_log("AccessFailureLog")(),
     "publishing.PreviewLink": lambda ctx: preview_link_create(item=ctx["post"], user=None),
+    # An editor's unsaved form, kept while they type: readers never see it.
+    "publishing.Autosave": lambda ctx: autosave_store(
+        user=ctx["user"],
+        model=type(ctx["post"]),
+        object_id=ctx["post"].pk,
+        post=QueryDict("title=Typed+but+not+saved"),
+    ),
     "contacts.Enquiry": lambda ctx: make_enquiry(contact=ctx["contact"]),
     "mailinglist.Subscriber": lambda ctx: make_subscriber(),
     "mailinglist.Alert": lambda ctx: _alert_and_delivery(),
