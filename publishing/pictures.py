@@ -58,6 +58,39 @@ def body_images_render(html, images=None):
     from body_images_load, is given for many texts at once); a reference to an image that
     no longer exists disappears.
     """
+
+    def picture(image, alt, size):
+        return render_to_string(
+            "includes/picture.html",
+            picture_context(
+                image,
+                alt=alt,
+                sizes=BODY_IMAGE_SIZES[size],
+                lazy=True,
+                css_class=f"body-image body-image--{size}",
+            ),
+        )
+
+    return _body_images_replace(html, images, picture)
+
+
+def body_images_plain(html, images=None):
+    """Each library reference as one plain <img> (its largest JPEG/PNG, with its size): for
+    feed readers, which drop <picture> and <source> and know no `sizes`."""
+
+    def plain(image, alt, _size):
+        context = picture_context(image, alt=alt)
+        size = ""
+        if context.get("width"):
+            size = format_html(' width="{}" height="{}"', context["width"], context["height"])
+        return format_html('<img src="{}" alt="{}"{}>', context["src"], context["alt"], size)
+
+    return _body_images_replace(html, images, plain)
+
+
+def _body_images_replace(html, images, render):
+    """`html` with each library reference replaced by `render(image, alt, size)`; a
+    reference to an image that no longer exists (or has no file) disappears."""
     refs = body_image_refs(html)
     if not refs:
         return html
@@ -68,43 +101,7 @@ def body_images_render(html, images=None):
         out.append(html[last : match.start()])
         image = images.get(pk)
         if image is not None and image.file:
-            out.append(
-                render_to_string(
-                    "includes/picture.html",
-                    picture_context(
-                        image,
-                        alt=alt,
-                        sizes=BODY_IMAGE_SIZES[size],
-                        lazy=True,
-                        css_class=f"body-image body-image--{size}",
-                    ),
-                )
-            )
-        last = match.end()
-    out.append(html[last:])
-    return "".join(out)
-
-
-def body_images_plain(html, images=None):
-    """Each library reference as one plain <img> (its largest JPEG/PNG, with its size): for
-    feed readers, which drop <picture> and <source> and know no `sizes`."""
-    refs = body_image_refs(html)
-    if not refs:
-        return html
-    if images is None:
-        images = body_images_load([html])
-    out, last = [], 0
-    for match, pk, alt, _size in refs:
-        out.append(html[last : match.start()])
-        image = images.get(pk)
-        if image is not None and image.file:
-            context = picture_context(image, alt=alt)
-            size = ""
-            if context.get("width"):
-                size = format_html(' width="{}" height="{}"', context["width"], context["height"])
-            out.append(
-                format_html('<img src="{}" alt="{}"{}>', context["src"], context["alt"], size)
-            )
+            out.append(render(image, alt, size))
         last = match.end()
     out.append(html[last:])
     return "".join(out)
