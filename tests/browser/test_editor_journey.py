@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from ktnsite.roles import editors_group_sync
+from tests.browser.popups import click_and_wait_for_close
 from tests.factories import make_image_bytes
 
 TITLE = "Hydrogen valleys win new funding"
@@ -43,8 +44,8 @@ def test_an_editor_takes_a_post_from_draft_to_published(page, browser, live_serv
         files=[{"name": "valley.jpg", "mimeType": "image/jpeg", "buffer": make_image_bytes()}],
     )
     popup.get_by_label("Alt text").fill("Hydrogen storage tanks in a green valley")
-    with popup.expect_event("close"):  # the popup hands the new image to the form and closes
-        popup.get_by_role("button", name="Save", exact=True).click()
+    # The popup hands the new image to the form and closes.
+    click_and_wait_for_close(popup, popup.get_by_role("button", name="Save", exact=True))
     expect(page.locator(".image-chooser__preview")).to_be_visible()
     expect(page.locator(".image-chooser__title")).to_contain_text("Hydrogen storage tanks")
     page.get_by_role("button", name="Save draft").click()

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from ktnsite.roles import editors_group_sync
 from news.models import Post
+from tests.browser.popups import click_and_wait_for_close
 from tests.factories import make_image
 
 
@@ -37,8 +38,7 @@ def test_an_editor_chooses_a_hero_and_inserts_a_body_image_from_the_library(page
     library.locator("#searchbar").fill("wind")
     library.locator("#searchbar").press("Enter")
     expect(library.locator("img.image-thumb")).to_have_count(1)
-    with library.expect_event("close"):
-        library.get_by_role("link", name="Turbine").click()
+    click_and_wait_for_close(library, library.get_by_role("link", name="Turbine"))
     expect(page.locator(".image-chooser__preview")).to_be_visible()
     expect(page.locator(".image-chooser__title")).to_contain_text("A wind turbine at sea")
 
@@ -51,8 +51,7 @@ def test_an_editor_chooses_a_hero_and_inserts_a_body_image_from_the_library(page
     library = opened.value
     library.get_by_role("link", name="lab", exact=True).click()  # the tag filter
     expect(library.locator("img.image-thumb")).to_have_count(1)
-    with library.expect_event("close"):
-        library.get_by_role("link", name="Vials").click()
+    click_and_wait_for_close(library, library.get_by_role("link", name="Vials"))
     dialog = page.locator(".cke_dialog")
     expect(dialog).to_be_visible()
     alt = dialog.locator("input.cke_dialog_ui_input_text")
@@ -84,8 +83,7 @@ def test_a_chosen_hero_is_still_shown_after_a_form_error(page):
     _log_in(page)
     with page.expect_popup() as opened:
         page.get_by_role("link", name="Choose from the library").click()
-    with opened.value.expect_event("close"):
-        opened.value.get_by_role("link", name="Turbine").click()
+    click_and_wait_for_close(opened.value, opened.value.get_by_role("link", name="Turbine"))
     page.get_by_role("button", name="Save draft").click()  # no title: refused
     expect(page.locator(".errornote")).to_be_visible()
     expect(page.locator(".image-chooser__preview")).to_be_visible()
