@@ -11,6 +11,7 @@ from ktnsite import sitepages, views
 from ktnsite.sitemaps import SITEMAPS
 from news import feeds
 from publishing.frontcache import surrogate_keys
+from publishing.views import go
 
 topic_patterns = ([path("<slug:slug>/", views.TopicDetailView.as_view(), name="detail")], "topics")
 feed_patterns = (
@@ -53,6 +54,8 @@ urlpatterns = [
     ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("preview/", include("publishing.urls")),
+    # Stable internal links that survive slug changes (publishing.links).
+    path("go/<slug:kind>/<int:pk>/", go, name="go"),
     path("admin/", admin.site.urls),
 ]
 

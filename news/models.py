@@ -1,5 +1,7 @@
 """Post: a news article with its hero image, report and contacts."""
 
+from dataclasses import replace
+
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.db import models
 from django.urls import reverse
@@ -78,6 +80,17 @@ class Post(Publishable):
 
     def get_absolute_url(self):
         return reverse("news:detail", kwargs={"slug": self.slug})
+
+    def content_checks(self):
+        """The post's own checks before publishing (publishing.content_checks): the report it
+        announces must be readable too."""
+        report = self.report if self.report_id else None
+        if report is None:
+            return []
+        return [
+            replace(finding, field="report", where=f"Report “{report}”, {finding.where.lower()}")
+            for finding in report.content_checks()
+        ]
 
 
 class WordPressItem(models.Model):

@@ -23,6 +23,8 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
+from publishing.content_checks import check_item
+from publishing.desk import content_checks_context, findings_message
 from publishing.models import Image, PreviewLink, PublishState, Status, Tag
 from publishing.services import (
     PublishRefused,
@@ -303,7 +305,8 @@ class PublishableAdmin(EditorialAdmin):
     change_form_template = "admin/publishable_change_form.html"
 
     class Media:
-        js = ["js/admin_publishing.js", "js/admin_autosave.js"]
+        css = {"all": ["publishing/desk.css"]}
+        js = ["js/admin_publishing.js", "js/admin_autosave.js", "js/admin_checks.js"]
 
     def has_publish_permission(self, request):
         return may_publish(user=request.user, model=self.model)
@@ -358,7 +361,11 @@ class PublishableAdmin(EditorialAdmin):
         view = self.admin_site.admin_view(self.preview_view)
         autosave = self.admin_site.admin_view(self.autosave_view)
         autosave_name = f"{opts.app_label}_{opts.model_name}_autosave"
+        checks = self.admin_site.admin_view(self.checks_view)
+        checks_name = f"{opts.app_label}_{opts.model_name}_checks"
         return [
+            path("add/checks/", checks, name=checks_name),
+            path("<path:object_id>/checks/", checks, name=checks_name),
             path("add/preview/", view, name=name),
             path("<path:object_id>/preview/", view, name=name),
             path("add/autosave/", autosave, name=autosave_name),
@@ -393,23 +400,34 @@ class PublishableAdmin(EditorialAdmin):
         )
         return JsonResponse({"saved_at": _when(autosave.saved_at)})
 
-    def preview_view(self, request, object_id=None):
-        """The form's current, unsaved content through the public template (POST only)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+    def _unsaved_item(self, request, object_id):
+        """The item as the posted form has it, unsaved, and its many-to-many choices."""
         obj = self._form_object(request, object_id)
         form_class = self.get_form(request, obj, change=obj is not None)
         form = form_class(request.POST, request.FILES, instance=obj)
         form.is_valid()  # builds form.instance from every valid field; nothing is saved
-        item = form.instance
-        item.title = item.title or "(No title yet)"
-        item.slug = item.slug or "preview"
         relations = {
             field.name: form.cleaned_data.get(field.name, [])
             for field in self.model._meta.many_to_many
             if field.name in form.fields
         }
+        return form.instance, relations
+
+    def preview_view(self, request, object_id=None):
+        """The form's current, unsaved content through the public template (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item, relations = self._unsaved_item(request, object_id)
+        item.title = item.title or "(No title yet)"
+        item.slug = item.slug or "preview"
         return render_unsaved(request, item, relations=relations)
+
+    def checks_view(self, request, object_id=None):
+        """The checks before publishing for the form's unsaved content (JSON; POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item, _relations = self._unsaved_item(request, object_id)
+        return JsonResponse({"findings": [f.as_dict() for f in check_item(item)]})
 
     # History: restore and recover put an old version in the form after writing it to the
     # database, so the form cannot see what was stored; note it on the request first.
@@ -509,6 +527,7 @@ class PublishableAdmin(EditorialAdmin):
                 context["autosave"] = autosave
                 context["autosave_when"] = _when(autosave.saved_at)
             context["publishing_now"] = self.publishing_now(request, obj)
+            context.update(content_checks_context(self.model, request, context, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _stay_on_form(self, request):
@@ -535,6 +554,9 @@ class PublishableAdmin(EditorialAdmin):
         super().save_model(request, obj, form, change)
         if publish_change is not None:
             self.message_user(request, self.state_message(obj, form), messages.SUCCESS)
+            if publish_change.after.published:
+                # Shown again on publishing: the editor may publish anyway, but sees them.
+                findings_message(self, request, obj)
 
     def state_message(self, obj, form):
         """What readers now see, after a save (and who will be alerted)."""

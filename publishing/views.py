@@ -1,13 +1,14 @@
 """Views shared by every publishable model: readers see live items, editors can preview the rest."""
 
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import resolve
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from publishing.crossorigin import has_session
+from publishing.links import LINK_KINDS
 from publishing.models import PREVIEW_MAX_AGE, PREVIEW_SALT, PreviewLink
 
 
@@ -116,3 +117,21 @@ def render_unsaved(request, item, *, relations):
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def go(request, kind, pk):
+    """A stable internal link (publishing.links): redirect to the item's current address.
+
+    302, not 301: the address it leads to changes with the slug. An item readers may not see
+    answers 404 (its address would give away its title), except to signed-in staff, who are
+    sent on to its page (where they see a preview).
+    """
+    link_kind = LINK_KINDS.get(kind)
+    if link_kind is None:
+        raise Http404("No such kind of item.")
+    item = link_kind.visible().filter(pk=pk).first()
+    if item is None and has_session(request) and request.user.is_staff:
+        item = link_kind.model._default_manager.filter(pk=pk).first()
+    if item is None:
+        raise Http404("No such item.")
+    return HttpResponseRedirect(item.get_absolute_url())

@@ -87,6 +87,24 @@ class Report(Publishable):
     def get_download_url(self):
         return reverse("reports:download", kwargs={"slug": self.slug})
 
+    def content_checks(self):
+        """The report's own check before publishing (publishing.content_checks): a file whose
+        text could not be read is an image of text to a screen reader."""
+        from publishing.content_checks import Finding
+
+        if not self.file or not self.file_type or self.extracted_text.strip():
+            return []
+        return [
+            Finding(
+                "file",
+                "File",
+                "No text could be read from the file (a scan, or pictures of text): screen "
+                "readers and search find nothing in it.",
+                "Upload a version with real text (export it from the original document, or "
+                "run OCR on the scan), and name an accessible format contact.",
+            )
+        ]
+
     @property
     def content_type(self):
         return content_type_for(self.file_type or extension_type(self.file.name))
