@@ -585,6 +585,9 @@ MAILINGLIST_ALERT_MAX_AGE_HOURS = int(os.environ.get("MAILINGLIST_ALERT_MAX_AGE_
 
 # How often a change form with unsaved changes keeps them on the server (publishing.Autosave).
 PUBLISHING_AUTOSAVE_SECONDS = int(os.environ.get("PUBLISHING_AUTOSAVE_SECONDS", "30"))
+# How long a file chosen in a form that failed validation is kept for the next submit
+# (publishing.uploads); older ones are deleted when another is kept.
+PUBLISHING_PENDING_UPLOAD_HOURS = int(os.environ.get("PUBLISHING_PENDING_UPLOAD_HOURS", "24"))
 MAILINGLIST_CONFIRM_DAYS = int(os.environ.get("MAILINGLIST_CONFIRM_DAYS", "7"))
 # django-ratelimit rates ("count/period") for sign-ups, kept in the shared cache.
 MAILINGLIST_SIGNUP_RATE_IP = os.environ.get("MAILINGLIST_SIGNUP_RATE_IP", "20/h")

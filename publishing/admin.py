@@ -44,6 +44,7 @@ from publishing.services import (
     stored_publish_state,
 )
 from publishing.sharing import absolute_url
+from publishing.uploads import KeepUploadsMixin
 from publishing.views import render_unsaved
 from publishing.widgets import ImageChooserWidget
 
@@ -699,7 +700,9 @@ class AltTextFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ImageAdminForm(forms.ModelForm):
+class ImageAdminForm(KeepUploadsMixin, forms.ModelForm):
+    """The library's form; a chosen picture survives a mistake elsewhere in it."""
+
     class Meta:
         model = Image
         fields = [
@@ -764,6 +767,7 @@ class ImageAdmin(admin.ModelAdmin):
         # Through the library's one path: the file is cleaned and its renditions queued.
         new_file = form.cleaned_data["file"] if "file" in form.changed_data else None
         image_save(image=obj, file=new_file, user=request.user)
+        form.kept_uploads_done()
 
     def get_urls(self):
         opts = self.model._meta

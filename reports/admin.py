@@ -53,6 +53,7 @@ class ReportAdmin(PublishableAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        form.kept_uploads_done()  # the report has its own copy now
         if "file" in form.changed_data:
             report_file_read(report=obj)
             if obj.file_note:

@@ -4,13 +4,15 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from publishing.admin import PublishableAdminForm
+from publishing.uploads import KeepUploadsMixin
 from reports.files import identify
 from reports.models import Report
 from topics.forms import TopicFilterField
 
 
-class ReportAdminForm(PublishableAdminForm):
-    """Checks a new upload by its bytes before anything is stored; publishing needs the right."""
+class ReportAdminForm(KeepUploadsMixin, PublishableAdminForm):
+    """Checks a new upload by its bytes before anything is stored; publishing needs the right.
+    A good file survives a mistake elsewhere in the form (KeepUploadsMixin)."""
 
     class Meta:
         model = Report
