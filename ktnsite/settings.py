@@ -526,7 +526,7 @@ CKEDITOR_CONFIGS = {
         "toolbar_News": [
             ["Format"],
             ["Bold", "Italic"],
-            ["Link", "Unlink"],
+            ["Link", "InternalLink", "Unlink"],
             ["BulletedList", "NumberedList", "Blockquote"],
             ["Table", "LibraryImage"],
             ["RemoveFormat"],
@@ -538,7 +538,10 @@ CKEDITOR_CONFIGS = {
         # Keep pasted Word / web markup down to what the sanitiser allows anyway.
         "forcePasteAsPlainText": False,
         "pasteFromWordRemoveFontStyles": True,
-        "removePlugins": "exportpdf",
+        # No spelling service that sends the text elsewhere (scayt, wsc): the browser's own
+        # spellcheck underlines mistakes instead (Ctrl + right-click for its suggestions).
+        "removePlugins": "exportpdf,scayt,wsc",
+        "disableNativeSpellChecker": False,
         "allowedContent": (
             "p h2 h3 h4 strong em b i u blockquote ul ol li br hr sub sup figure figcaption;"
             "a[!href,title];table thead tbody tfoot tr caption;th td[colspan,rowspan,scope];"

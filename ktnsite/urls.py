@@ -10,6 +10,7 @@ from django.urls import include, path, re_path
 from ktnsite import sitepages, views
 from ktnsite.sitemaps import SITEMAPS
 from news import feeds
+from publishing.desk import link_search
 from publishing.frontcache import surrogate_keys
 from publishing.views import go
 
@@ -56,6 +57,8 @@ urlpatterns = [
     path("preview/", include("publishing.urls")),
     # Stable internal links that survive slug changes (publishing.links).
     path("go/<slug:kind>/<int:pk>/", go, name="go"),
+    # The body editor's "Link to our content" search (staff only, like the admin itself).
+    path("admin/link-search/", admin.site.admin_view(link_search), name="admin-link-search"),
     path("admin/", admin.site.urls),
 ]
 

@@ -307,7 +307,10 @@ class PublishableAdmin(EditorialAdmin):
 
     class Media:
         css = {"all": ["publishing/desk.css"]}
-        js = ["js/admin_publishing.js", "js/admin_autosave.js", "js/admin_checks.js"]
+        js = [
+            "js/admin_publishing.js", "js/admin_autosave.js", "js/admin_checks.js",
+            "js/admin_writing.js",
+        ]  # fmt: skip
 
     def has_publish_permission(self, request):
         return may_publish(user=request.user, model=self.model)

@@ -1,11 +1,14 @@
-"""The editor's desk beside the change form: the checks-before-publishing panel and the
-message that lists them again on publishing (publishing.content_checks does the checking)."""
+"""The editor's desk beside the change form: the checks-before-publishing panel, the message
+that lists them again on publishing (publishing.content_checks does the checking), and the
+search behind the body editor's "Link to our content" button."""
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from publishing.content_checks import check_item
+from publishing.links import LINK_KINDS, stable_url
 
 
 def content_checks_context(model, request, context, obj):
@@ -45,3 +48,43 @@ def findings_message(model_admin, request, obj):
         ),
         messages.WARNING,
     )
+
+
+SEARCH_MIN, SEARCH_MAX, SEARCH_PER_KIND = 2, 100, 8
+
+
+def link_search(request):
+    """Staff-only JSON for the editor's "Link to our content" button: posts, reports, contacts
+    and topics whose title holds ?q=, each with its stable address (publishing.links). Two
+    queries per kind, whatever the number of results; only kinds the user may view."""
+    query = " ".join(request.GET.get("q", "").split())
+    if not SEARCH_MIN <= len(query) <= SEARCH_MAX:
+        return JsonResponse(
+            {"error": f"Type {SEARCH_MIN} to {SEARCH_MAX} characters of a title."}, status=400
+        )
+    results = []
+    for kind in LINK_KINDS.values():
+        opts = kind.model._meta
+        if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            continue
+        title = kind.title_field
+        rows = list(
+            kind.model._default_manager.filter(**{f"{title}__icontains": query})
+            .order_by(title)
+            .values_list("pk", title)[:SEARCH_PER_KIND]
+        )
+        visible = set(
+            kind.visible().filter(pk__in=[pk for pk, _ in rows]).values_list("pk", flat=True)
+        )
+        # Titles that start with the words typed come first.
+        rows.sort(key=lambda row: not row[1].lower().startswith(query.lower()))
+        results += [
+            {
+                "kind": kind.label,
+                "title": text,
+                "url": stable_url(kind.kind, pk),
+                "live": pk in visible,
+            }
+            for pk, text in rows
+        ]
+    return JsonResponse({"results": results})

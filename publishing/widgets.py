@@ -62,7 +62,8 @@ class ImageChooserWidget(ForeignKeyRawIdWidget):
 
 
 class RichTextWidget(CKEditorWidget):
-    """CKEditor with a button that inserts a library image as a reference.
+    """CKEditor with a button that inserts a library image as a reference, and one that links
+    to our own content by search ("Link to our content", publishing.desk.link_search).
 
     The stored text holds `<img data-image="ID">` without an address; for editing, each
     reference is given its thumbnail's address so the editor can show it (the sanitiser
@@ -70,16 +71,20 @@ class RichTextWidget(CKEditorWidget):
     """
 
     def __init__(self, **kwargs):
-        super().__init__(config_name="default", extra_plugins=["libraryimage"], **kwargs)
+        super().__init__(
+            config_name="default", extra_plugins=["libraryimage", "internallink"], **kwargs
+        )
 
     def get_context(self, name, value, attrs):
         self.external_plugin_resources = [
-            ("libraryimage", static("publishing/ckeditor/libraryimage/plugin.js"), "")
+            ("libraryimage", static("publishing/ckeditor/libraryimage/plugin.js"), ""),
+            ("internallink", static("publishing/ckeditor/internallink/plugin.js"), ""),
         ]
         self.config["libraryimage_chooserUrl"] = (
             reverse("admin:publishing_image_changelist") + "?_to_field=id"
         )
         self.config["libraryimage_infoUrl"] = reverse("admin:publishing_image_info", args=[0])
+        self.config["internallink_searchUrl"] = reverse("admin-link-search")
         return super().get_context(name, value, attrs)
 
     def format_value(self, value):

@@ -62,6 +62,11 @@ document.addEventListener("DOMContentLoaded", function () {
   form.addEventListener("input", soon);
   form.addEventListener("change", soon);
   if (window.CKEDITOR) {
+    Object.keys(window.CKEDITOR.instances).forEach(function (name) {
+      if (window.CKEDITOR.instances[name].status === "ready") {
+        window.CKEDITOR.instances[name].on("change", soon);
+      }
+    });
     window.CKEDITOR.on("instanceReady", function (event) {
       event.editor.on("change", soon);
     });
