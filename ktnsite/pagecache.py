@@ -8,12 +8,14 @@ and names what it shows in `Surrogate-Key` and `xkey` (publishing.frontcache); a
 purges exactly those keys after its commit (publishing.purge).
 
 For deployments without a front cache, the same pages are also kept in the shared Django
-cache (`CACHE_MIDDLEWARE_ALIAS`, Redis in production) under a key that includes a *content
-generation*: a random value, also in the shared cache, replaced whenever a public row
-(publishing.frontcache's allow-list) changes. Every app server reads the same generation, so
-one save invalidates every server's pages at once.
+cache (`CACHE_MIDDLEWARE_ALIAS`, Redis in production), each with the *content generation* it
+was rendered in: a random value, also in the shared cache, replaced whenever a public row
+(publishing.frontcache's allow-list) changes. A page is read together with the current
+generation in one round trip and served only if they match. Every app server reads the same
+generation, so one save invalidates every server's pages at once.
 """
 
+import hashlib
 import logging
 import math
 import time
@@ -24,9 +26,8 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.cache import CacheMiddleware
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import (
-    _generate_cache_header_key,
-    _generate_cache_key,
     cc_delim_re,
     get_max_age,
     has_vary_header,
@@ -193,24 +194,24 @@ class PageCacheMiddleware(CacheMiddleware):
             request._cache_update_cache = False
             return None
 
-    def _header_key(self, request):
-        # Which request headers a page varies by (Accept-Encoding) does not change with the
-        # content, so that list is kept outside the generation and read together with it:
-        # two round trips to the cache per page instead of three.
-        return _generate_cache_header_key(f"{self.key_prefix}pagecache", request)
+    def _page_key(self, request):
+        # One key per address and encoding, holding the generation it was rendered in: the
+        # page and the current generation come back in one round trip to the cache, and a
+        # page of an older generation is simply a miss (and overwritten).
+        gzip = (
+            "gzip"
+            if re_accepts_gzip.search(request.headers.get("Accept-Encoding", ""))
+            else "plain"
+        )
+        url = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False)
+        return f"{self.key_prefix}page.{url.hexdigest()}.{gzip}"
 
     def _fetch(self, request):
-        header_key = self._header_key(request)
-        found = self.cache.get_many([GENERATION_KEY, header_key])
+        key = request._page_cache_key = self._page_key(request)
+        found = self.cache.get_many([GENERATION_KEY, key])
         gen = request._page_cache_generation = found.get(GENERATION_KEY) or generation()
-        prefix = request._page_cache_prefix = f"{self.key_prefix}page.{gen}"
-        headerlist = request._page_cache_headerlist = found.get(header_key)
-        entry = None
-        if headerlist is not None:
-            entry = self.cache.get(_generate_cache_key(request, "GET", headerlist, prefix))
-            if entry is None and request.method == "HEAD":
-                entry = self.cache.get(_generate_cache_key(request, "HEAD", headerlist, prefix))
-        if entry is None:
+        entry = found.get(key)
+        if entry is None or entry["generation"] != gen:
             request._cache_update_cache = True
             return None
         request._page_cache_entry = entry
@@ -258,22 +259,18 @@ class PageCacheMiddleware(CacheMiddleware):
             seconds = min(seconds, math.floor(live_at - time.time()))
         if seconds < 1:
             return
+        varies = {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h}
+        if not varies <= {"accept-encoding"}:
+            return  # keyed by address and encoding only, so nothing else may vary
         entry = {
+            "generation": request._page_cache_generation,
             "status": response.status_code,
             "headers": [(h, v) for h, v in response.items() if h.lower() != "content-length"],
             "content": response.content,
             "keys": sorted(keys),
             "live_at": live_at,
         }
-        headerlist = sorted(
-            "HTTP_" + header.upper().replace("-", "_")
-            for header in cc_delim_re.split(response.get("Vary", ""))
-            if header and header != "*"
-        )
-        key = _generate_cache_key(request, request.method, headerlist, request._page_cache_prefix)
-        self.cache.set(key, entry, seconds)
-        if headerlist != getattr(request, "_page_cache_headerlist", None):
-            self.cache.set(self._header_key(request), headerlist, settings.CACHE_MIDDLEWARE_SECONDS)
+        self.cache.set(request._page_cache_key, entry, seconds)
 
     @staticmethod
     def _public_headers(response, keys, live_at):
