@@ -77,7 +77,9 @@ class PostAdmin(PublishableAdmin):
         return fieldsets
 
     def save_model(self, request, obj, form, change):
-        if change and form.cleaned_data.get("major_change"):
+        # Kept with draft changes (and shown again) until they are published.
+        storing = self.storing_working_copy(request)
+        if change and form.cleaned_data.get("major_change") and not storing:
             post_mark_major_change(post=obj, note=form.cleaned_data["major_change_note"])
         super().save_model(request, obj, form, change)
 

@@ -47,6 +47,7 @@ from publishing.sharing import absolute_url
 from publishing.uploads import KeepUploadsMixin
 from publishing.views import render_unsaved
 from publishing.widgets import ImageChooserWidget
+from publishing.workingcopy_admin import SAVE_CHANGES_AS_DRAFT, WorkingCopyAdminMixin
 
 
 def _when(moment):
@@ -80,6 +81,7 @@ class StateFilter(admin.SimpleListFilter):
             ("draft", "Draft"),
             ("scheduled", "Scheduled"),
             ("published", "Published"),
+            ("changes", "Live + unpublished changes"),
             ("expired", "Taken down"),
         ]
 
@@ -88,6 +90,7 @@ class StateFilter(admin.SimpleListFilter):
             "draft": queryset.drafts,
             "scheduled": queryset.scheduled,
             "published": queryset.live,
+            "changes": queryset.live_with_changes,
             "expired": queryset.expired,
         }.get(self.value(), queryset.all)()
 
@@ -130,6 +133,10 @@ class PublishableAdminForm(EditorialAdminForm):
             self.before = self.publishing_stored
         else:
             self.before = PublishState.of(self.instance) if self.instance.pk else None
+        copy = getattr(self.instance, "working_copy", None)
+        if copy is not None and not self.is_bound:
+            # Unpublished changes on show: their change note too (PublishableAdmin.get_object).
+            self.initial.update({k: v for k, v in copy.extra.items() if k in self.fields})
         if self.publishing_restore and "status" in self.fields:
             self._restore_keeps_publication()
         elif "status" in self.fields:
@@ -155,7 +162,7 @@ class PublishableAdminForm(EditorialAdminForm):
         # a form posted without one (History's restore form) keeps its status field.
         action = self.data.get(ACTION_FIELD)
         current = self.before.status if self.before else Status.DRAFT
-        if action == "keep":
+        if action in ("keep", SAVE_CHANGES_AS_DRAFT):
             return current
         return ACTION_STATUS.get(action, cleaned.get("status") or current)
 
@@ -183,7 +190,12 @@ class PublishableAdminForm(EditorialAdminForm):
             self.add_error("expire_at", "The take-down time must be after the publish time.")
             return cleaned
         change = publishable_change_check(
-            model=self._meta.model, before=self.before, after=after, user=self.publishing_user
+            model=self._meta.model,
+            before=self.before,
+            after=after,
+            user=self.publishing_user,
+            # "Publish changes" on a live item puts the form's content before readers.
+            publishes_changes=self.data.get(ACTION_FIELD) in ("keep", "publish"),
         )
         if not change.allowed:
             self.add_error(None, change.message)
@@ -277,9 +289,17 @@ class EditorialAdmin(ImageChooserMixin, CompareVersionAdmin):
         if change:
             self.warn_of_saves_meanwhile(request, obj, form)
         old_path = None
-        if change and "slug" in form.changed_data and self.slug_needs_redirect(form):
+        # The stored slug, which the form's initial one is not when it showed unpublished
+        # changes (see WorkingCopyAdminMixin.get_object).
+        old_slug = getattr(obj, "stored_slug", form.initial.get("slug"))
+        if (
+            change
+            and "slug" in form.fields
+            and old_slug != obj.slug
+            and self.slug_needs_redirect(form)
+        ):
             old = copy.copy(obj)
-            old.slug = form.initial["slug"]
+            old.slug = old_slug
             old_path = old.get_absolute_url()
         super().save_model(request, obj, form, change)
         if old_path:
@@ -295,7 +315,7 @@ class EditorialAdmin(ImageChooserMixin, CompareVersionAdmin):
         return image_thumbnail(getattr(obj, self.image_field)) if self.image_field else ""
 
 
-class PublishableAdmin(EditorialAdmin):
+class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
     """For Publishable models: Draft / Scheduled / Published / Taken down, the publish rule on
     every path (forms, bulk actions, History restore and recover), bulk actions."""
 
@@ -479,10 +499,20 @@ class PublishableAdmin(EditorialAdmin):
                  "primary": True},
                 {"value": "unpublish", "label": "Unpublish", "primary": False},
             ]  # fmt: skip
+        elif state.is_live(now):
+            # Edits to a live item reach readers only on "Publish changes"; until then they
+            # are kept as its working copy (publishing.workingcopy_admin).
+            actions = [
+                {"value": SAVE_CHANGES_AS_DRAFT, "label": "Save changes as draft",
+                 "primary": not may},
+            ]  # fmt: skip
+            if may:
+                actions += [
+                    {"value": "keep", "label": "Publish changes", "primary": True},
+                    {"value": "unpublish", "label": "Unpublish", "primary": False},
+                ]
         else:
-            if state.is_live(now):
-                label = "Publish changes"
-            elif state.is_scheduled(now):
+            if state.is_scheduled(now):
                 label = f"Save, still scheduled for {_when(state.publish_at)}"
             else:
                 label = "Save changes"
@@ -556,7 +586,7 @@ class PublishableAdmin(EditorialAdmin):
             obj.publish_at = publish_change.after.publish_at
             request.publishing_comment = publish_change.comment
         super().save_model(request, obj, form, change)
-        if publish_change is not None:
+        if publish_change is not None and not self.storing_working_copy(request):
             self.message_user(request, self.state_message(obj, form), messages.SUCCESS)
             if publish_change.after.published:
                 # Shown again on publishing: the editor may publish anyway, but sees them.
@@ -566,7 +596,10 @@ class PublishableAdmin(EditorialAdmin):
         """What readers now see, after a save (and who will be alerted)."""
         now = timezone.now()
         state = obj.publish_state
-        if state.is_live(now):
+        change = getattr(form, "publish_change", None)
+        if state.is_live(now) and change and "publish changes to it" in change.effects:
+            text = "Changes published: readers can see them now."
+        elif state.is_live(now):
             text = "Published: readers can see it now."
             if obj.expire_at:
                 text += f" It will be taken down on {_when(obj.expire_at)} by itself."
@@ -584,7 +617,10 @@ class PublishableAdmin(EditorialAdmin):
 
     @admin.display(description="status", ordering="status")
     def state(self, obj):
-        return obj.state_label
+        label = obj.state_label
+        if label == "Published" and getattr(obj, "has_working_copy", False):
+            return "Live + unpublished changes"
+        return label
 
     @admin.display(description="topics")
     def topic_names(self, obj):

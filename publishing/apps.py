@@ -15,6 +15,7 @@ class PublishingConfig(AppConfig):
             body_images_forget,
             body_images_record,
             send_content_went_live,
+            working_copy_forget,
         )
 
         for model in apps.get_models():
@@ -25,6 +26,11 @@ class PublishingConfig(AppConfig):
                     send_content_went_live,
                     sender=model,
                     dispatch_uid=f"publishing.content_went_live.{model._meta.label}",
+                )
+                post_delete.connect(
+                    working_copy_forget,
+                    sender=model,
+                    dispatch_uid=f"publishing.working_copy_forget.{model._meta.label}",
                 )
             # Every model with rich text tells the library which images its text uses.
             if any(isinstance(field, RichTextField) for field in model._meta.concrete_fields):

@@ -91,6 +91,21 @@ class PublishableQuerySet(models.QuerySet):
         now = timezone.now()
         return self.filter(status=Status.PUBLISHED, publish_at__lte=now, expire_at__lte=now)
 
+    def with_working_copy(self):
+        """Annotate `has_working_copy`: whether unpublished changes are kept for the item (a
+        subquery in the same query, so a list of any length costs nothing more)."""
+        opts = self.model._meta.concrete_model._meta
+        copies = WorkingCopy.objects.filter(
+            content_type__app_label=opts.app_label,
+            content_type__model=opts.model_name,
+            object_id=models.OuterRef("pk"),
+        )
+        return self.annotate(has_working_copy=models.Exists(copies))
+
+    def live_with_changes(self):
+        """Live items with unpublished changes: readers see the live version meanwhile."""
+        return self.live().with_working_copy().filter(has_working_copy=True)
+
 
 class Publishable(models.Model):
     title = models.CharField(max_length=200)
@@ -228,6 +243,40 @@ class Autosave(models.Model):
 
     def __str__(self):
         return f"Autosave of {self.content_type.name} #{self.object_id or 'new'} by {self.user}"
+
+
+class WorkingCopy(models.Model):
+    """Unpublished changes to an item (issue 11.2): readers keep seeing the stored, live row
+    while editors save, preview and share these; *Publish changes* writes them to the row
+    (publishing.services.working_copy_apply, or the admin form, which shows them).
+
+    One per item. `fields` holds the changed item's content as Django's serializer writes it
+    ({field name: value}, many-to-many fields as lists of ids); the publication fields
+    (status, publish and take-down times) are never in it: they change only by publishing.
+    `extra` keeps form-only choices (the change note) to show again with it.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    fields = models.JSONField(help_text="The item's content fields, serialised.")
+    extra = models.JSONField(default=dict, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "unpublished changes"
+        verbose_name_plural = "unpublished changes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="publishing_workingcopy_one_per_item"
+            )
+        ]
+
+    def __str__(self):
+        return f"Unpublished changes to {self.content_type.name} #{self.object_id}"
 
 
 class Tag(models.Model):

@@ -1,5 +1,6 @@
 """Editorial flows shared by every publishable model: publish, preview links, redirects, images."""
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,7 +11,8 @@ import reversion
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.redirects.models import Redirect
-from django.core.exceptions import ValidationError
+from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +29,7 @@ from publishing.models import (
     PublishState,
     Status,
     Tag,
+    WorkingCopy,
 )
 from publishing.richtext import body_image_ids
 from publishing.signals import going_live_notes
@@ -78,7 +81,7 @@ def may_publish(*, user, model):
     return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
 
-def publishable_change_check(*, model, before, after, user, now=None):
+def publishable_change_check(*, model, before, after, user, now=None, publishes_changes=False):
     """The publish rule: what going from `before` to `after` (PublishStates) does, and
     whether `user` may do it. Every path that writes status, publish_at or expire_at calls
     this: the admin's add and change forms, bulk actions, history restore and recover,
@@ -87,7 +90,9 @@ def publishable_change_check(*, model, before, after, user, now=None):
     Without the model's publish right, a user may create and edit drafts (dates included:
     nothing is public) and edit the text of published items, but not publish, schedule,
     unpublish, or move a published item's publish or take-down time; `before` is None for an
-    item that does not exist yet (an add, a recover).
+    item that does not exist yet (an add, a recover). `publishes_changes`: the save puts
+    edited content in front of readers (*Publish changes* on a live item, applying its
+    working copy), which also takes the publish right.
     """
     now = now or timezone.now()
     before = before or PublishState()
@@ -137,6 +142,9 @@ def publishable_change_check(*, model, before, after, user, now=None):
             else:
                 expiry = f"Take-down set for {_when(after.expire_at)}"
             comment = f"{comment}; {expiry}" if comment else expiry
+    if publishes_changes and b_live and a_live:
+        effects.insert(0, "publish changes to it")
+        comment = f"Changes published; {comment}" if comment else "Changes published"
     backdated = bool(a_live and not b_live and after.publish_at < now - BACKDATE_TOLERANCE)
     if backdated and comment:
         comment = f"{comment} (backdated to {_when(after.publish_at)})"
@@ -174,7 +182,9 @@ def stored_publish_state(item):
     return PublishState(*row) if row else None
 
 
-def publishable_save(*, item, user=None, before=None, comment="", now=None):
+def publishable_save(
+    *, item, user=None, before=None, comment="", now=None, publishes_changes=False
+):
     """Save `item` after checking the publish rule: the entry point for code outside the
     admin (commands, the WordPress importer). Returns the PublishChange.
 
@@ -185,7 +195,12 @@ def publishable_save(*, item, user=None, before=None, comment="", now=None):
     if before is None:
         before = stored_publish_state(item)
     change = publishable_change_check(
-        model=type(item), before=before, after=PublishState.of(item), user=user, now=now
+        model=type(item),
+        before=before,
+        after=PublishState.of(item),
+        user=user,
+        now=now,
+        publishes_changes=publishes_changes,
     )
     if not change.allowed:
         raise PublishRefused(change.message)
@@ -522,3 +537,141 @@ def image_uses(image):
         if item is not None:
             uses.append((f"text of {use.content_type.name}", item))
     return uses
+
+
+# Never in a working copy: publication changes only by publishing (the rule), and these are
+# the row's own bookkeeping.
+WORKING_COPY_SKIP = {"status", "publish_at", "expire_at", "created_at", "updated_at"}
+
+
+def working_copy_fields(model):
+    """The fields a working copy of `model` may hold: editable content, many-to-many too."""
+    opts = model._meta
+    return [
+        field.name
+        for field in [*opts.concrete_fields, *opts.many_to_many]
+        if field.editable and not field.primary_key and field.name not in WORKING_COPY_SKIP
+    ]
+
+
+def working_copy_find(*, item):
+    """The item's working copy (unpublished changes), or None."""
+    if item.pk is None:
+        return None
+    return (
+        WorkingCopy.objects.filter(
+            content_type=ContentType.objects.get_for_model(item), object_id=item.pk
+        )
+        .select_related("saved_by")
+        .first()
+    )
+
+
+def working_copy_store(*, item, user, fields=None, relations=None, extra=None):
+    """Keep `item`'s current, unsaved values as its working copy; the stored row (what
+    readers see) is not touched. Replaces an earlier working copy of the item.
+
+    `fields`: the names to keep (default: every content field, see working_copy_fields; the
+    admin passes its form's, so counters such as downloads are never frozen in a copy).
+    `relations`: {many-to-many name: objects or ids} chosen for it (else those stored).
+    `extra`: form-only choices to show with it again (e.g. the change note). A file newly
+    chosen for a file field is written to storage now, so the copy can name it.
+    """
+    model = type(item)
+    allowed = working_copy_fields(model)
+    names = [name for name in (fields or allowed) if name in allowed]
+    m2m = {field.name for field in model._meta.many_to_many}
+    concrete = [name for name in names if name not in m2m]
+    for name in concrete:
+        file = getattr(item, name)
+        if hasattr(file, "_committed") and file and not file._committed:
+            file.save(file.name, file.file, save=False)
+    values = json.loads(serializers.serialize("json", [item], fields=concrete))[0]["fields"]
+    relations = relations or {}
+    for name in names:
+        if name in m2m:
+            chosen = relations[name] if name in relations else getattr(item, name).all()
+            values[name] = sorted(getattr(obj, "pk", obj) for obj in chosen)
+    copy, _ = WorkingCopy.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        defaults={"fields": values, "extra": extra or {}, "saved_by": user},
+    )
+    return copy
+
+
+def working_copy_load(*, item, copy, prefetch=False):
+    """Put the working copy's values on `item` (in memory only) and return its
+    many-to-many choices ({name: [ids]}). With `prefetch`, `item.<m2m>.all()` answers them
+    too (for showing it; never save an item loaded so)."""
+    payload = [{"model": item._meta.label_lower, "pk": item.pk, "fields": copy.fields}]
+    loaded = next(serializers.deserialize("json", json.dumps(payload), ignorenonexistent=True))
+    opts = item._meta
+    for name in copy.fields:
+        try:
+            field = opts.get_field(name)
+        except FieldDoesNotExist:  # a field since removed from the model: nothing to show
+            continue
+        if not field.many_to_many and field.concrete:
+            setattr(item, field.attname, getattr(loaded.object, field.attname))
+    relations = {name: list(ids) for name, ids in (loaded.m2m_data or {}).items()}
+    if prefetch:
+        cache = getattr(item, "_prefetched_objects_cache", {})
+        for name, ids in relations.items():
+            related = opts.get_field(name).related_model
+            cache[name] = related._default_manager.filter(pk__in=ids)
+        item._prefetched_objects_cache = cache
+    return relations
+
+
+def working_copy_differs(*, item, copy):
+    """Names of the fields whose working-copy value differs from the stored row's."""
+    stored = type(item)._default_manager.get(pk=item.pk)
+    names = set(working_copy_fields(type(item))) & set(copy.fields)
+    m2m = {field.name for field in item._meta.many_to_many} & names
+    concrete = sorted(names - m2m)
+    values = json.loads(serializers.serialize("json", [stored], fields=concrete))[0]["fields"]
+    differ = {name for name in concrete if values.get(name) != copy.fields[name]}
+    for name in m2m:
+        ids = sorted(getattr(stored, name).values_list("pk", flat=True))
+        if ids != sorted(copy.fields[name]):
+            differ.add(name)
+    return differ
+
+
+def working_copy_apply(*, item, user=None, comment="", now=None):
+    """Publish the item's working copy: its values become the stored row that readers see,
+    through the publish rule (publishable_save), so a user without the model's publish
+    right is refused (PublishRefused, nothing saved) while the item is live. The history's
+    comment says "Changes published". Returns the PublishChange, or None without a copy."""
+    copy = working_copy_find(item=item)
+    if copy is None:
+        return None
+    before = stored_publish_state(item)
+    with transaction.atomic():
+        relations = working_copy_load(item=item, copy=copy)
+        # Set first, so the revision that publishable_save records holds them.
+        cache = getattr(item, "_prefetched_objects_cache", {})
+        for name, ids in relations.items():
+            cache.pop(name, None)
+            getattr(item, name).set(ids)
+        change = publishable_save(
+            item=item,
+            user=user,
+            before=before,
+            comment=comment or ("" if item.is_live else "Changes saved"),
+            now=now,
+            publishes_changes=True,
+        )
+        copy.delete()
+    return change
+
+
+def working_copy_discard(*, item):
+    """Drop the item's unpublished changes; returns whether there were any."""
+    if item.pk is None:
+        return False
+    deleted, _ = WorkingCopy.objects.filter(
+        content_type=ContentType.objects.get_for_model(item), object_id=item.pk
+    ).delete()
+    return bool(deleted)

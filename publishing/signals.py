@@ -51,3 +51,10 @@ def body_images_forget(sender, instance, **kwargs):
     BodyImage.objects.filter(
         content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk
     ).delete()
+
+
+def working_copy_forget(sender, instance, **kwargs):
+    """post_delete receiver: a deleted item's unpublished changes go with it."""
+    from publishing.services import working_copy_discard
+
+    working_copy_discard(item=instance)

@@ -1,6 +1,7 @@
 """Views shared by every publishable model: readers see live items, editors can preview the rest."""
 
 from django.core import signing
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import resolve
@@ -9,7 +10,8 @@ from django.utils.cache import add_never_cache_headers
 
 from publishing.crossorigin import has_session
 from publishing.links import LINK_KINDS
-from publishing.models import PREVIEW_MAX_AGE, PREVIEW_SALT, PreviewLink
+from publishing.models import PREVIEW_MAX_AGE, PREVIEW_SALT, PreviewLink, WorkingCopy
+from publishing.services import working_copy_find, working_copy_load
 
 
 class PublishableDetailMixin:
@@ -77,13 +79,34 @@ def preview(request, token):
     """
     try:
         pk = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
-        link = PreviewLink.objects.select_related("content_type").get(pk=pk)
+        # Whether the item has unpublished changes, in the same query (most have none).
+        copies = WorkingCopy.objects.filter(
+            content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
+        )
+        link = (
+            PreviewLink.objects.select_related("content_type")
+            .annotate(has_working_copy=Exists(copies))
+            .get(pk=pk)
+        )
     except (signing.BadSignature, PreviewLink.DoesNotExist) as exc:
         raise Http404("This preview link is not valid or has expired.") from exc
     item = link.item if link.is_usable else None
     if item is None:  # revoked, expired, or the item was deleted
         raise Http404("This preview link is not valid or has expired.")
     request.preview_link_item = item
+    copy = working_copy_find(item=item) if link.has_working_copy else None
+    if copy is not None:
+        # Unpublished changes to a live item: the link shows them, not the live version.
+        ids = working_copy_load(item=item, copy=copy)
+        relations = {
+            name: type(item)._meta.get_field(name).related_model._default_manager.filter(pk__in=pks)
+            for name, pks in ids.items()
+        }
+        response = render_unsaved(
+            request, item, relations=relations, context={"preview_changes": True}
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
     match = resolve(item.get_absolute_url())
     response = match.func(request, *match.args, **match.kwargs)
     add_never_cache_headers(response)
@@ -91,13 +114,14 @@ def preview(request, token):
     return response
 
 
-def render_unsaved(request, item, *, relations):
+def render_unsaved(request, item, *, relations, context=None):
     """Render `item`, built from an admin form and never saved, through its public page.
 
     The item's own detail view (found from its address, as for preview links) gives the
     reader's template and context, so the preview is the page readers would get, under a
     "Preview" banner. `relations` are the form's many-to-many choices ({field name: objects}),
-    served from the prefetch cache, since nothing of them is stored.
+    served from the prefetch cache, since nothing of them is stored. `context` replaces the
+    banner's flag (`preview_changes` for an item's unpublished changes).
     """
     if item.pk is None:
         item.pk = 0  # an unsaved new item: relations are read from the cache, queries find none
@@ -112,7 +136,7 @@ def render_unsaved(request, item, *, relations):
     view = match.func.view_class()
     view.setup(request, *match.args, **match.kwargs)
     view.object = item
-    context = view.get_context_data(object=item, preview_unsaved=True)
+    context = view.get_context_data(object=item, **(context or {"preview_unsaved": True}))
     response = view.render_to_response(context)
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -53,8 +53,11 @@ class ReportAdmin(PublishableAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        form.kept_uploads_done()  # the report has its own copy now
-        if "file" in form.changed_data:
+        form.kept_uploads_done()  # the report (or its draft changes) has its own copy now
+        if self.storing_working_copy(request):
+            return  # a file chosen with draft changes is read when they are published
+        # A file chosen with unpublished changes is new to the stored report too.
+        if "file" in form.changed_data or "file" in getattr(obj, "working_copy_changed", ()):
             report_file_read(report=obj)
             if obj.file_note:
                 messages.warning(request, f"“{obj}”: {obj.file_note}")

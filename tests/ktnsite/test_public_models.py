@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ktnsite.pagecache import generation
 from publishing.frontcache import is_public
-from publishing.services import autosave_store, preview_link_create
+from publishing.services import autosave_store, preview_link_create, working_copy_store
 from tests.factories import (
     make_contact,
     make_enquiry,
@@ -145,6 +145,11 @@ PRIVATE_ROWS = {
         model=type(ctx["post"]),
         object_id=ctx["post"].pk,
         post=QueryDict("title=Typed+but+not+saved"),
+    ),
+    # Unpublished changes to a live item: readers keep the live version until they are
+    # published (which saves the item itself, and that purges).
+    "publishing.WorkingCopy": lambda ctx: working_copy_store(
+        item=ctx["post"], user=ctx["user"], fields=["standfirst"]
     ),
     "contacts.Enquiry": lambda ctx: make_enquiry(contact=ctx["contact"]),
     "mailinglist.Subscriber": lambda ctx: make_subscriber(),

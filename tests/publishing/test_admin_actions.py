@@ -63,10 +63,11 @@ def test_a_draft_with_a_future_time_offers_to_schedule(publisher):
 def test_a_live_post_offers_publish_changes_and_unpublish_only_to_a_publisher(publisher, writer):
     live = make_post()
     assert buttons(publisher, change_url(live)) == [
+        ("changes_draft", "Save changes as draft"),
         ("keep", "Publish changes"),
         ("unpublish", "Unpublish"),
     ]
-    assert buttons(writer, change_url(live)) == [("keep", "Publish changes")]
+    assert buttons(writer, change_url(live)) == [("changes_draft", "Save changes as draft")]
 
 
 def test_a_scheduled_post_says_when_it_goes_live(publisher, writer):
@@ -113,10 +114,10 @@ def test_save_draft_says_readers_cannot_see_it(writer):
     assert Post.objects.get().status == Status.DRAFT
 
 
-def test_publish_changes_keeps_a_live_post_live(writer):
+def test_publish_changes_keeps_a_live_post_live(publisher):
     live = make_post(title="Old title")
-    response = _press(writer, live, "keep", title="New title")
-    assert "Published: readers can see it now." in response.content.decode()
+    response = _press(publisher, live, "keep", title="New title")
+    assert "Changes published: readers can see them now." in response.content.decode()
     live.refresh_from_db()
     assert live.title == "New title" and live.is_live
 
@@ -128,11 +129,11 @@ def test_unpublish_takes_it_off_the_site(publisher):
     assert Client().get(live.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize("action", ["publish", "unpublish"])
+@pytest.mark.parametrize("action", ["publish", "unpublish", "keep"])
 def test_a_writer_pressing_a_button_not_shown_to_them_is_refused(writer, action):
     post = make_post(status=Status.DRAFT if action == "publish" else Status.PUBLISHED)
-    before = post.status
-    response = _press(writer, post, action)
+    before = post.status, post.title
+    response = _press(writer, post, action, title="Not for readers yet")
     assert "You do not have permission to publish posts" in response.content.decode()
     post.refresh_from_db()
-    assert post.status == before
+    assert (post.status, post.title) == before
