@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from publishing.models import Status
-from tests.factories import make_contact, make_post, make_report, make_staff, make_topic
+from tests.factories import make_post, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +19,6 @@ pytestmark = pytest.mark.django_db
 def front_cache(settings):
     settings.FRONT_CACHE_SECONDS = 600
     settings.PAGE_CACHE_BROWSER_SECONDS = 60
-
-
-@pytest.fixture
-def content():
-    topic = make_topic(name="Quantum", slug="quantum")
-    contact = make_contact(name="Ada Lead", topics=[topic])
-    report = make_report(title="Quantum report", topics=[topic])
-    post = make_post(title="Qubit breakthrough", topics=[topic], contacts=[contact], report=report)
-    return {"topic": topic, "contact": contact, "report": report, "post": post}
 
 
 # Each page type and the keys it must carry besides `site`: what it shows by name, and the

@@ -17,11 +17,8 @@ from reports.models import Report
 from tests.factories import (
     admin_post_data,
     enquiry_form_data,
-    make_contact,
     make_post,
-    make_report,
     make_staff,
-    make_topic,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,15 +31,6 @@ def page_cache(settings):
     """The page cache as in production (the rest of the suite runs with it off)."""
     settings.CACHE_MIDDLEWARE_SECONDS = 600
     settings.PAGE_CACHE_BROWSER_SECONDS = 60
-
-
-@pytest.fixture
-def content():
-    topic = make_topic(name="Quantum", slug="quantum")
-    contact = make_contact(name="Ada Lead", topics=[topic])
-    report = make_report(title="Quantum report", topics=[topic])
-    post = make_post(title="Qubit breakthrough", topics=[topic], contacts=[contact], report=report)
-    return {"topic": topic, "contact": contact, "report": report, "post": post}
 
 
 def _editor_client():
