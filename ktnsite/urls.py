@@ -68,3 +68,4 @@ if settings.SERVE_MEDIA:
 
 admin.site.site_header = f"{settings.SITE_NAME} editors"
 admin.site.site_title = settings.SITE_NAME
+admin.site.login_template = "admin/login_with_heading.html"

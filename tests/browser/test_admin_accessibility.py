@@ -41,6 +41,8 @@ def _admin_urls():
         "report list": "/admin/reports/report/",
         "add report": "/admin/reports/report/add/",
         "change report": f"/admin/reports/report/{report.pk}/change/",
+        # What the hero's "Choose from the library" opens (bench/editor_journey.py).
+        "image chooser": "/admin/publishing/image/?_to_field=id&_popup=1",
     }
 
 
@@ -54,6 +56,7 @@ def _admin_urls():
         "report list",
         "add report",
         "change report",
+        "image chooser",
     ],
 )
 def test_admin_page_has_no_axe_violations(editor_page, name):
@@ -66,6 +69,13 @@ def test_admin_page_has_no_axe_violations(editor_page, name):
     editor_page.goto(_admin_urls()[name])
     editor_page.wait_for_load_state("load")
     results = Axe().run(editor_page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_login_page_has_no_axe_violations(page, live_server):
+    page.goto("/admin/login/?next=/admin/")
+    page.wait_for_load_state("load")
+    results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 
 

@@ -1,0 +1,244 @@
+"""Benchmark: the editor's journey in real Chromium, from "Add post" to scheduled and published.
+
+Run: .venv/bin/python bench/editor_journey.py   (needs Chromium; makes a throwaway SQLite
+database with the demo content and an editor, and serves it on 127.0.0.1 itself.)
+
+An editor in the Editors group, signed in, opens "Add post" and writes a post with a title,
+standfirst and body; picks a hero from the image library (the chooser's popup), a topic, the
+report (autocomplete) and a contact (autocomplete); previews it (a new tab, then closes it);
+schedules it for tomorrow; then publishes it now instead. Every mouse click and every field
+typed into is counted, each step is timed, and axe-core audits every admin page the journey
+opens (and the preview). Prints a table; the goal (issue 11) is at most 12 clicks from "Add
+post" to scheduled and 0 axe violations. Figures only; nothing here asserts.
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+WORK = tempfile.mkdtemp(prefix="bench-journey-")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ktnsite.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
+os.environ["DATABASE_URL"] = f"sqlite:///{WORK}/bench.sqlite3"
+os.environ["MEDIA_ROOT"] = f"{WORK}/media"
+os.environ["DJANGO_SERVE_MEDIA"] = "1"
+os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "0"
+os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+os.environ["DJANGO_STATIC_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+# Playwright's sync API runs an event loop in this thread; the ORM calls here stay synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+warnings.filterwarnings("ignore", "No directory at")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.apps import apps  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from ktnsite.roles import editors_group_sync  # noqa: E402
+
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "a long editor password"  # noqa: S105 - a throwaway user on a throwaway database
+TITLE = "Hydrogen valleys win new funding"
+
+
+class Journey:
+    """Counts clicks and fields per step, times each step, audits pages with axe-core."""
+
+    def __init__(self):
+        self.rows = []  # (step, clicks, fields, seconds)
+        self.audits = []  # (page, violations, rules)
+        self.clicks = self.fields = 0
+        self._started = None
+        self._step = None
+
+    def step(self, name):
+        self._finish()
+        self._step, self._started = name, time.perf_counter()
+        self.clicks = self.fields = 0
+
+    def _finish(self):
+        if self._step is not None:
+            self.rows.append(
+                (self._step, self.clicks, self.fields, time.perf_counter() - self._started)
+            )
+            self._step = None
+
+    def click(self, locator, **options):
+        self.clicks += 1
+        locator.click(**options)
+
+    def fill(self, locator, text):
+        self.fields += 1
+        locator.fill(text)
+
+    def type_into(self, page, text):
+        self.fields += 1
+        page.keyboard.type(text)
+
+    def audit(self, name, page):
+        from axe_playwright_python.sync_playwright import Axe
+
+        page.wait_for_load_state("load")
+        started = time.perf_counter()
+        results = Axe().run(page)
+        rules = sorted({v["id"] for v in results.response["violations"]})
+        self.audits.append((name, results.violations_count, rules))
+        # The audit is the benchmark's, not the editor's: it does not count in the step.
+        if self._started is not None:
+            self._started += time.perf_counter() - started
+
+
+def choose_autocomplete(journey, page, field, text, option):
+    """Pick `option` in a select2 autocomplete (report, contacts): open it, type, click."""
+    journey.click(page.locator(f".field-{field} .select2-selection"))
+    search = page.locator(".select2-container--open .select2-search__field")
+    journey.fill(search, text)
+    choice = page.locator(".select2-results__option", has_text=option).first
+    journey.click(choice)
+
+
+def run(base_url, journey):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.browser.popups import click_and_wait_for_close
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+
+        page.goto("/admin/login/?next=/admin/news/post/add/")
+        journey.audit("login", page)
+        page.get_by_label("Username").fill("eve")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.locator("#id_body_writing_aids").wait_for()  # the editor is ready
+
+        journey.step('open "Add post"')
+        journey.audit("add post", page)
+
+        journey.step("write title, standfirst, body")
+        journey.fill(page.get_by_label("Title"), TITLE)
+        journey.fill(
+            page.get_by_label("Standfirst"),
+            "Three hydrogen valleys share new funding to link producers and users.",
+        )
+        body = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
+        journey.click(body)
+        journey.type_into(page, "The valleys will link producers and users of hydrogen.")
+
+        journey.step("hero from the library")
+        with page.expect_popup() as opened:
+            journey.click(page.get_by_role("link", name="Choose from the library"))
+        library = opened.value
+        library.wait_for_load_state()
+        journey.audit("image library (chooser popup)", library)
+        first = library.locator("#result_list tbody tr").first.locator("th a, td a").first
+        journey.clicks += 1
+        click_and_wait_for_close(library, first)
+        expect(page.locator(".image-chooser__preview")).to_be_visible()
+
+        journey.step("topic, report, contact")
+        journey.click(page.get_by_role("checkbox", name="Net Zero"))
+        choose_autocomplete(journey, page, "report", "hydrogen", "Hydrogen")
+        choose_autocomplete(journey, page, "contacts", "amir", "Amir Haddad")
+
+        journey.step("preview (new tab, then close it)")
+        with page.context.expect_page() as opened:
+            journey.click(page.get_by_role("button", name="Preview"))
+        preview = opened.value
+        preview.wait_for_load_state()
+        expect(preview.get_by_role("heading", level=1)).to_have_text(TITLE)
+        journey.audit("preview (public template)", preview)
+        journey.clicks += 1  # closing the tab
+        preview.close()
+
+        journey.step("schedule for tomorrow")
+        tomorrow = timezone.localtime() + timedelta(days=1)
+        journey.fill(page.locator("#id_publish_at_0"), f"{tomorrow:%d/%m/%Y}")
+        journey.fill(page.locator("#id_publish_at_1"), f"{tomorrow:%H:%M:%S}")
+        journey.click(page.get_by_role("button", name=f"Schedule for {tomorrow:%d/%m/%Y %H:%M}"))
+        expect(page.locator(".messagelist")).to_contain_text("Scheduled: it goes live on")
+        journey.audit("change post (scheduled)", page)
+        checks = page.locator(".publishing-checks-list li").count()
+
+        journey.step("publish now instead")
+        now = timezone.localtime() - timedelta(minutes=1)
+        journey.fill(page.locator("#id_publish_at_0"), f"{now:%d/%m/%Y}")
+        journey.fill(page.locator("#id_publish_at_1"), f"{now:%H:%M:%S}")
+        journey.click(page.get_by_role("button", name="Publish", exact=True))
+        expect(page.locator(".messagelist")).to_contain_text("Published: readers can see it now.")
+        journey.audit("change post (published)", page)
+        journey._finish()
+        browser.close()
+    return checks
+
+
+def main():
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        print("Chromium is not installed (apt-get install chromium): nothing measured.")
+        return
+    with open(os.devnull, "w") as quiet:
+        call_command("migrate", verbosity=0, stdout=quiet)
+        call_command("load_demo", stdout=quiet)
+    editors_group_sync(apps)
+    editor = User.objects.create_user("eve", password=PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+
+    server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    journey = Journey()
+    try:
+        checks = run(f"http://127.0.0.1:{server.port}", journey)
+    finally:
+        server.terminate()
+        shutil.rmtree(WORK, ignore_errors=True)
+
+    print(f"{'step':<36} {'clicks':>6} {'fields':>6} {'seconds':>8}")
+    total_clicks = total_fields = 0
+    to_scheduled = None
+    for name, clicks, fields, seconds in journey.rows:
+        total_clicks += clicks
+        total_fields += fields
+        print(f"{name:<36} {clicks:>6} {fields:>6} {seconds:>8.2f}")
+        if name.startswith("schedule"):
+            to_scheduled = (total_clicks, total_fields)
+    seconds = sum(row[3] for row in journey.rows)
+    print(f"{'total':<36} {total_clicks:>6} {total_fields:>6} {seconds:>8.2f}")
+    print(
+        f'"Add post" to scheduled: {to_scheduled[0]} clicks, {to_scheduled[1]} fields '
+        "(goal: at most 12 clicks)"
+    )
+    print(f"checks before publishing left on the scheduled post: {checks}")
+    print()
+    print(f"{'page audited with axe-core':<36} {'violations':>10}  rules")
+    for name, count, rules in journey.audits:
+        print(f"{name:<36} {count:>10}  {', '.join(rules) or '-'}")
+
+
+if __name__ == "__main__":
+    main()
