@@ -1,6 +1,7 @@
 """Template tags for the mailing list: the sign-up form on any page, without a view's help."""
 
 from django import template
+from django.utils.html import format_html, format_html_join
 
 from mailinglist.forms import SignupForm
 
@@ -16,3 +17,31 @@ def signup_form(topics=None):
     if not topics:
         return SignupForm()
     return SignupForm(initial={"topics": [topic.pk for topic in topics]})
+
+
+@register.simple_tag
+def topic_checkboxes(form):
+    """The sign-up form's topic boxes, ticked as posted or pre-ticked.
+
+    Written here rather than with {{ checkbox.tag }} or a template loop: one widget template
+    per topic was a fifth of an uncached article's time, and a template loop still half of
+    the sign-up block's. Same markup.
+    """
+    field = form["topics"]
+    chosen = form.chosen_topic_ids()
+    return format_html_join(
+        "",
+        '<div class="checkbox"><input type="checkbox" name="{}" value="{}" id="{}"{}> '
+        '<label for="{}">{}</label></div>',
+        (
+            (
+                field.html_name,
+                topic.pk,
+                f"{field.auto_id}_{number}",
+                format_html(" checked") if str(topic.pk) in chosen else "",
+                f"{field.auto_id}_{number}",
+                topic.name,
+            )
+            for number, topic in enumerate(form.fields["topics"].queryset)
+        ),
+    )
