@@ -194,8 +194,10 @@ class PublishableAdminForm(EditorialAdminForm):
             before=self.before,
             after=after,
             user=self.publishing_user,
-            # "Publish changes" on a live item puts the form's content before readers.
-            publishes_changes=self.data.get(ACTION_FIELD) in ("keep", "publish"),
+            # "Publish changes" on a live item puts the form's content before readers, and so
+            # does restoring an old version of it.
+            publishes_changes=self.data.get(ACTION_FIELD) in ("keep", "publish")
+            or self.publishing_restore == "restore",
         )
         if not change.allowed:
             self.add_error(None, change.message)
@@ -529,7 +531,8 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             text = {
                 "Draft": "Draft: readers cannot see it.",
                 "Scheduled": "Scheduled: it goes live by itself at its publish time.",
-                "Published": "Published: readers can see it.",
+                "Published": "Published: readers can see it. Edits reach them only when "
+                "published; Save changes as draft keeps them until then.",
                 "Taken down": "Taken down: its address tells readers it is gone.",
             }[obj.state_label]
         if not self.has_publish_permission(request):

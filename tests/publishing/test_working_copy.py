@@ -18,7 +18,14 @@ from publishing.services import (
     working_copy_find,
     working_copy_store,
 )
-from tests.factories import admin_post_data, make_post, make_report, make_staff, make_topic
+from tests.factories import (
+    admin_post_data,
+    form_values,
+    make_post,
+    make_report,
+    make_staff,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +205,25 @@ def test_a_writer_may_save_changes_as_draft_but_not_publish_them(writer):
     response = press(writer, post, "keep", standfirst="Writer's draft.")
     assert "You do not have permission to publish posts" in response.content.decode()
     assert Post.objects.get(pk=post.pk).standfirst == "Old."
+
+
+@pytest.mark.parametrize("role", ["writer", "publisher"])
+def test_restoring_an_old_version_of_a_live_post_takes_the_publish_right(publisher, writer, role):
+    post = make_post()
+    press(publisher, post, "keep", title="First words")
+    press(publisher, post, "keep", title="Second words")
+    version = Version.objects.get_for_object(post).order_by("pk").first()
+    client = {"writer": writer, "publisher": publisher}[role]
+    url = reverse("admin:news_post_revision", args=[post.pk, version.pk])
+    response = client.post(url, form_values(client.get(url)), follow=True)
+    title = Post.objects.get(pk=post.pk).title
+    if role == "writer":
+        assert "cannot publish changes to it" in response.content.decode()
+        assert title == "Second words"
+    else:
+        assert title == "First words"
+        latest = Version.objects.get_for_object(post).order_by("-pk").first()
+        assert latest.revision.comment.startswith("Changes published")
 
 
 def test_discard_changes_returns_the_form_to_the_live_version(publisher):
