@@ -453,6 +453,13 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         item, _relations = self._unsaved_item(request, object_id)
+        # A required text field the editor emptied (the standfirst) is refused by the form and
+        # keeps its stored value on the instance; the checks read it as empty, as typed.
+        for field in self.model._meta.concrete_fields:
+            typed = request.POST.get(field.name)
+            text_field = isinstance(field, (models.CharField, models.TextField))
+            if text_field and typed is not None and not typed.strip() and not field.choices:
+                setattr(item, field.attname, "")
         return JsonResponse({"findings": [f.as_dict() for f in check_item(item)]})
 
     # History: restore and recover put an old version in the form after writing it to the

@@ -201,3 +201,10 @@ def test_publishing_lists_the_checks_again_and_publishes_anyway(publisher):
     assert post.status == Status.PUBLISHED
     assert "1 thing to check before readers see it" in page
     assert "Body, 1st link “click here”" in page
+
+
+def test_the_checks_address_sees_an_emptied_standfirst(publisher):
+    post = make_post(status=Status.DRAFT, publish_at=None)
+    data = admin_post_data(post, standfirst="  ")
+    response = publisher.post(reverse("admin:news_post_checks", args=[post.pk]), data)
+    assert [f["field"] for f in response.json()["findings"]] == ["standfirst"]
