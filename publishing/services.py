@@ -277,7 +277,10 @@ def publishable_alert_notes(*, item, change):
 
 
 # Not kept in an autosave: the token, the buttons, and the version the page was opened at.
-AUTOSAVE_SKIP = {"csrfmiddlewaretoken", "_publishing", "_preview", "_discard", "edit_base"}
+AUTOSAVE_SKIP = {
+    "csrfmiddlewaretoken", "_publishing", "_preview", "_discard", "edit_base",
+    "_working_copy_seen",
+}  # fmt: skip
 
 
 def autosave_store(*, user, model, object_id, post):
