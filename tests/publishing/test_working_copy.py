@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from news.models import Post, PostChange
@@ -330,3 +331,34 @@ def test_an_autosave_older_than_the_saved_changes_is_not_offered(publisher, publ
     page = publisher.get(change_url(post)).content.decode()
     assert "You have unsaved changes to this from" not in page
     assert "Saved as draft changes after that typing." in page
+
+
+def test_a_new_report_file_waits_with_the_changes_and_is_read_when_published(publisher):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ktnsite.demo.files import make_pdf
+
+    report = make_report(summary="Live summary.")
+    live_file, live_pages = report.file.name, report.page_count
+    when = timezone.localtime(report.publish_at)
+    data = {
+        "title": report.title,
+        "slug": report.slug,
+        "summary": "Live summary.",
+        "publish_at_0": f"{when:%d/%m/%Y}",
+        "publish_at_1": f"{when:%H:%M:%S}",
+    }
+    pdf = make_pdf([["Fresh findings"], ["Two"], ["Three"]])
+    upload = SimpleUploadedFile("fresh.pdf", pdf, content_type="application/pdf")
+    publisher.post(
+        change_url(report), {**data, "file": upload, "_publishing": "changes_draft"}, follow=True
+    )
+    report.refresh_from_db()
+    assert (report.file.name, report.page_count) == (live_file, live_pages)
+    copy_file = working_copy_find(item=report).fields["file"]
+    assert copy_file != live_file and report.file.storage.exists(copy_file)
+    response = publisher.post(change_url(report), {**data, "_publishing": "keep"}, follow=True)
+    assert "Changes published" in response.content.decode()
+    report.refresh_from_db()
+    assert report.file.name == copy_file
+    assert report.page_count == 3 and "Fresh findings" in report.extracted_text
