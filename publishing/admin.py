@@ -218,11 +218,11 @@ class PublishableAdminForm(EditorialAdminForm):
         return cleaned
 
 
-def image_thumbnail(image, css_class="image-thumb", alt=""):
+def image_thumbnail(image, css_class="image-thumb"):
     """A small <img> of a library image for admin lists (its smallest rendition, once made)."""
     if image is None or not image.file:
         return ""
-    return format_html('<img src="{}" alt="{}" class="{}">', image.thumbnail_url(), alt, css_class)
+    return format_html('<img src="{}" alt="" class="{}">', image.thumbnail_url(), css_class)
 
 
 class ImageChooserMixin:
@@ -770,15 +770,17 @@ class ImageAdmin(admin.ModelAdmin):
 
     form = ImageAdminForm
     change_form_template = "admin/change_form.html"  # see TagAdmin
+    # The title leads each row and is its link (to choose or open the image); the picture
+    # beside it is decoration (axe "link-name", "empty-table-header" on an image-only link).
     list_display = [
-        "thumbnail",
         "title",
+        "thumbnail",
         "alt_text_or_decorative",
         "size",
         "tag_names",
         "created_at",
     ]
-    list_display_links = ["thumbnail", "title"]
+    list_display_links = ["title"]
     list_filter = ["tags", AltTextFilter, "created_at"]
     search_fields = ["title", "alt", "caption", "credit", "tags__name"]
     autocomplete_fields = ["tags"]
@@ -850,9 +852,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="image")
     def thumbnail(self, obj):
-        # The picture is a link (to choose or open it), so it carries the image's title as
-        # its name (axe "link-name", "empty-table-header" on the chooser's list).
-        return image_thumbnail(obj, alt=str(obj))
+        return image_thumbnail(obj)
 
     @admin.display(description="preview")
     def preview(self, obj):
