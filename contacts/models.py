@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
+from publishing.addresses import slug_url
 from publishing.outbox import Outbox, OutboxState
 from publishing.search import search_vector_field
 
@@ -50,7 +50,7 @@ class Contact(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("contacts:detail", kwargs={"slug": self.slug})
+        return slug_url("contacts:detail", self.slug)
 
 
 class DirectoryEntry(Contact):

@@ -14,6 +14,7 @@ from django_ratelimit.core import get_usage
 from contacts import services, staff
 from contacts.forms import EnquiryForm
 from contacts.models import Contact
+from publishing.addresses import fixed_url
 from publishing.crossorigin import public_form
 from publishing.frontcache import add_surrogate_keys
 from publishing.sharing import breadcrumbs
@@ -55,7 +56,7 @@ def _profile(request, contact, form=None, status=200):
     context = {
         "contact": contact,
         "breadcrumbs": breadcrumbs(
-            [("Home", reverse("home")), ("Contacts", reverse("contacts:index"))],
+            [("Home", fixed_url("home")), ("Contacts", fixed_url("contacts:index"))],
             (contact.name, contact.get_absolute_url()),
         ),
         # The reverse side of news.Post.contacts: contacts never imports news.

@@ -21,6 +21,7 @@ from contacts.models import Contact
 from ktnsite import search as site_search
 from ktnsite import sitepages
 from news.models import Post
+from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys, surrogate_keys
 from publishing.sharing import absolute_url, breadcrumbs
 from reports.models import Report, is_report_file
@@ -66,7 +67,7 @@ class TopicDetailView(DetailView):
             .defer("extracted_text", "search_vector")[:5],
             contacts=Contact.objects.active().filter(topics=topic),
             breadcrumbs=breadcrumbs(
-                [("Home", reverse("home"))], (topic.name, topic.get_absolute_url())
+                [("Home", fixed_url("home"))], (topic.name, topic.get_absolute_url())
             ),
             **kwargs,
         )
@@ -159,7 +160,7 @@ def site_page(request, url):
             "page": page,
             # The opening words as plain text (entities decoded: the template escapes again).
             "description": Truncator(html.unescape(strip_tags(page.content))).words(30),
-            "breadcrumbs": breadcrumbs([("Home", reverse("home"))], (page.title, page.url)),
+            "breadcrumbs": breadcrumbs([("Home", fixed_url("home"))], (page.title, page.url)),
         },
     )
 

@@ -4,8 +4,8 @@ from dataclasses import replace
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.db import models
-from django.urls import reverse
 
+from publishing.addresses import slug_url
 from publishing.models import Publishable
 from publishing.richtext import RichTextField
 from publishing.search import search_vector_field
@@ -79,7 +79,7 @@ class Post(Publishable):
         permissions = [("publish_post", "Can publish posts")]
 
     def get_absolute_url(self):
-        return reverse("news:detail", kwargs={"slug": self.slug})
+        return slug_url("news:detail", self.slug)
 
     def content_checks(self):
         """The post's own checks before publishing (publishing.content_checks): the report it

@@ -3,12 +3,12 @@
 from django import forms
 from django.db.models import Exists, Max, Min, OuterRef
 from django.http import Http404
-from django.urls import reverse
 from django.utils.timezone import localtime
 from django.views.generic import DetailView, ListView
 
 from news.models import Post
 from news.seo import post_json_ld, post_share_image
+from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
 from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
@@ -138,7 +138,7 @@ class PostDetailView(PublishableDetailMixin, DetailView):
             # Only a post with a major change has notes: no query for the rest.
             changes=list(post.changes.all()) if post.major_change_at else [],
             breadcrumbs=breadcrumbs(
-                [("Home", reverse("home")), ("News", reverse("news:index"))],
+                [("Home", fixed_url("home")), ("News", fixed_url("news:index"))],
                 (post.title, post.get_absolute_url()),
             ),
             **kwargs,

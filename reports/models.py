@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils import timezone
 
+from publishing.addresses import slug_url
 from publishing.models import Publishable
 from publishing.search import search_vector_field
 from reports.files import FileType, content_type_for, extension_type, stored_name
@@ -82,10 +82,10 @@ class Report(Publishable):
         permissions = [("publish_report", "Can publish reports")]
 
     def get_absolute_url(self):
-        return reverse("reports:detail", kwargs={"slug": self.slug})
+        return slug_url("reports:detail", self.slug)
 
     def get_download_url(self):
-        return reverse("reports:download", kwargs={"slug": self.slug})
+        return slug_url("reports:download", self.slug)
 
     def content_checks(self):
         """The report's own check before publishing (publishing.content_checks): a file whose

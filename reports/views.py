@@ -5,11 +5,11 @@ import re
 
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.generic import DetailView, ListView
 
+from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
 from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
@@ -80,7 +80,7 @@ class ReportDetailView(PublishableDetailMixin, DetailView):
             json_ld=report_json_ld(report),
             posts=report.posts.live(),
             breadcrumbs=breadcrumbs(
-                [("Home", reverse("home")), ("Reports", reverse("reports:index"))],
+                [("Home", fixed_url("home")), ("Reports", fixed_url("reports:index"))],
                 (report.title, report.get_absolute_url()),
             ),
             **kwargs,

@@ -1,7 +1,8 @@
 """Topic: an area of interest such as Medicines Manufacturing."""
 
 from django.db import models
-from django.urls import reverse
+
+from publishing.addresses import slug_url
 
 
 class Topic(models.Model):
@@ -21,7 +22,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("topics:detail", kwargs={"slug": self.slug})
+        return slug_url("topics:detail", self.slug)
 
     @property
     def surrogate_key(self):
