@@ -24,6 +24,7 @@ from news.models import Post
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys, surrogate_keys
 from publishing.sharing import absolute_url, breadcrumbs
+from publishing.widgets import PlainSelect
 from reports.models import Report, is_report_file
 from topics.forms import TopicFilterField
 from topics.models import Topic
@@ -85,6 +86,7 @@ class SearchForm(forms.Form):
     type = forms.ChoiceField(
         label="Type",
         required=False,
+        widget=PlainSelect,
         choices=[("", "Everything")] + [(k.key, k.label) for k in site_search.KINDS.values()],
     )
     topic = TopicFilterField()

@@ -12,6 +12,7 @@ from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
 from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
+from publishing.widgets import PlainSelect
 from topics.forms import TopicFilterField
 
 RELATED_POSTS = 3
@@ -41,6 +42,7 @@ class PostFilterForm(forms.Form):
     topic = TopicFilterField(error_messages={"invalid_choice": "There is no such topic."})
     year = forms.TypedChoiceField(
         label="Year",
+        widget=PlainSelect,
         required=False,
         coerce=int,
         empty_value=None,

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from publishing.admin import PublishableAdminForm
 from publishing.uploads import KeepUploadsMixin
+from publishing.widgets import PlainSelect
 from reports.files import identify
 from reports.models import Report
 from topics.forms import TopicFilterField
@@ -38,6 +39,7 @@ class ReportFilterForm(forms.Form):
     )
     year = forms.TypedChoiceField(
         coerce=int,
+        widget=PlainSelect,
         required=False,
         empty_value=None,
         error_messages={

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from publishing.widgets import PlainSelect
 from topics.models import Topic
 
 
@@ -21,6 +22,7 @@ class TopicFilterField(forms.ModelChoiceField):
     """An optional topic picked by slug, so filter URLs read ?topic=net-zero."""
 
     iterator = ReadAllChoiceIterator
+    widget = PlainSelect
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Topic")
