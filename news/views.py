@@ -1,11 +1,12 @@
 """Public pages for news: the list (filtered by topic and year), the yearly archive and the article."""
 
 from django import forms
-from django.db.models import Exists, Max, Min, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch
 from django.http import Http404
 from django.utils.timezone import localtime
 from django.views.generic import DetailView, ListView
 
+from contacts.models import Contact
 from news.models import Post
 from news.seo import post_json_ld, post_share_image
 from publishing.addresses import fixed_url
@@ -14,6 +15,7 @@ from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
 from publishing.widgets import PlainSelect
 from topics.forms import TopicFilterField
+from topics.models import Topic
 
 RELATED_POSTS = 3
 
@@ -109,16 +111,48 @@ class PostListView(ListView):
         )
 
 
+# What an article page reads of the post, its report (the attachment card, and who to ask
+# for an accessible format) and its hero picture.
+ARTICLE_COLUMNS = [
+    *("title", "slug", "status", "publish_at", "expire_at", "created_at", "updated_at"),
+    *("standfirst", "body", "hero_image", "report", "major_change_at", "change_note"),
+    *(
+        f"report__{name}"
+        for name in (
+            *("title", "slug", "status", "publish_at", "expire_at"),
+            *("file", "file_type", "file_size", "page_count", "accessible_format_contact"),
+        )
+    ),
+    *(
+        f"report__accessible_format_contact__{name}"
+        for name in ("name", "slug", "job_title", "is_active")
+    ),
+    *(
+        f"hero_image__{name}"
+        for name in (
+            *("file", "width", "height", "alt", "decorative", "caption", "credit"),
+            "renditions",
+        )
+    ),
+]
+
+
 class PostDetailView(PublishableDetailMixin, DetailView):
     model = Post
 
     def get_queryset(self):
+        # Only the columns the page shows: the joined report's extracted text, search vector
+        # and the rest would be read and turned into Python for nothing, and fewer columns
+        # make each query cheaper to build (about 10% of an uncached article's calls).
         return (
             super()
             .get_queryset()
             .select_related("report__accessible_format_contact", "hero_image")
-            .prefetch_related("topics", "contacts")
-            .defer("search_vector")
+            .only(*ARTICLE_COLUMNS)
+            .prefetch_related(
+                Prefetch("topics", Topic.objects.only("name", "slug")),
+                Prefetch("contacts", Contact.objects.only("name", "slug")),
+            )
         )
 
     def get_context_data(self, **kwargs):
