@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -20,7 +21,7 @@ from django.views.generic import DetailView
 from contacts.models import Contact
 from ktnsite import search as site_search
 from ktnsite import sitepages
-from news.models import Post
+from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys, surrogate_keys
 from publishing.sharing import absolute_url, breadcrumbs
@@ -36,16 +37,20 @@ TOPIC_LATEST = 10
 
 @surrogate_keys("news", "reports")
 def home(request):
-    posts = Post.objects.live().prefetch_related("topics").defer("body", "search_vector")
+    posts = Post.objects.live().only(*CARD_FIELDS)
     featured = list(posts.filter(is_featured=True)[:HOME_FEATURED])
-    latest = posts.exclude(pk__in=[p.pk for p in featured])[:HOME_LATEST]
+    latest = list(posts.exclude(pk__in=[p.pk for p in featured])[:HOME_LATEST])
+    # The topics of both lists in one query, not one per list.
+    prefetch_related_objects(
+        [*featured, *latest], Prefetch("topics", Topic.objects.only(*CARD_TOPIC_FIELDS))
+    )
     return render(
         request,
         "ktnsite/home.html",
         {
             "featured": featured,
             "latest_posts": latest,
-            "latest_reports": Report.objects.live().defer("extracted_text", "search_vector")[:3],
+            "latest_reports": Report.objects.live().only("title", "slug", "publish_at")[:3],
             "topics": Topic.objects.all(),
         },
     )

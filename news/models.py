@@ -10,6 +10,11 @@ from publishing.models import Publishable
 from publishing.richtext import RichTextField
 from publishing.search import search_vector_field
 
+# What includes/post_card.html shows of a post, for lists to read no other column (its
+# topics are prefetched with CARD_TOPIC_FIELDS).
+CARD_FIELDS = ("title", "slug", "publish_at", "standfirst")
+CARD_TOPIC_FIELDS = ("name", "slug")
+
 
 class Post(Publishable):
     standfirst = models.TextField(

@@ -1,13 +1,13 @@
 """Public pages for news: the list (filtered by topic and year), the yearly archive and the article."""
 
 from django import forms
-from django.db.models import Exists, Max, Min, OuterRef, Prefetch
+from django.db.models import Max, Min, Prefetch
 from django.http import Http404
 from django.utils.timezone import localtime
 from django.views.generic import DetailView, ListView
 
 from contacts.models import Contact
-from news.models import Post
+from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from news.seo import post_json_ld, post_share_image
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
@@ -23,18 +23,18 @@ RELATED_POSTS = 3
 def related_posts(post, limit=RELATED_POSTS):
     """Live posts sharing a topic with `post`, newest first: one query, whatever the size.
 
-    EXISTS rather than a join with DISTINCT, so the database walks posts newest first
-    and stops after `limit` matches instead of sorting every post of a busy topic.
+    A semi-join (IN a subquery, which PostgreSQL plans as EXISTS) rather than a join with
+    DISTINCT, so the database walks posts newest first and stops after `limit` matches
+    instead of sorting every post of a busy topic. IN rather than a correlated EXISTS: the
+    same plan, and a sixth fewer Python calls to build.
     """
     topic_ids = [topic.pk for topic in post.topics.all()]
     if not topic_ids:
         return []
-    shares_a_topic = Post.topics.through.objects.filter(
-        post_id=OuterRef("pk"), topic_id__in=topic_ids
-    )
+    in_a_topic = Post.topics.through.objects.filter(topic_id__in=topic_ids).values("post_id")
     return list(
         Post.objects.live()
-        .filter(Exists(shares_a_topic))
+        .filter(pk__in=in_a_topic)
         .exclude(pk=post.pk)
         .only("title", "slug", "publish_at")[:limit]
     )
@@ -88,7 +88,11 @@ class PostListView(ListView):
         return response
 
     def get_queryset(self):
-        posts = Post.objects.live().prefetch_related("topics").defer("search_vector", "body")
+        posts = (
+            Post.objects.live()
+            .only(*CARD_FIELDS)
+            .prefetch_related(Prefetch("topics", Topic.objects.only(*CARD_TOPIC_FIELDS)))
+        )
         if not self.filters_valid:
             return posts.none()
         topic = self.filters.cleaned_data.get("topic")
