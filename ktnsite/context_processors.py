@@ -5,6 +5,7 @@ import functools
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
 # The addresses every public page links to (header, footer, feeds, sign-up form), by the
@@ -25,6 +26,23 @@ SITE_LINKS = {
 }
 
 
+# The files every page's head links to, by the name base.html uses: {{ assets.css }}.
+SITE_ASSETS = {
+    "favicon_ico": "img/favicon.ico",
+    "favicon_svg": "img/favicon.svg",
+    "css": "css/site.css",
+    "js": "js/site.js",
+}
+
+
+@functools.cache
+def _site_assets(script_prefix):
+    # Looked up in the static files' manifest once per process rather than with four
+    # {% static %} tags per page (about 2% of an uncached page). The manifest is read once
+    # per process anyway, so the addresses are the same.
+    return {name: static(path) for name, path in SITE_ASSETS.items()}
+
+
 @functools.cache
 def _site_links(script_prefix):
     # Reversed once per process (and script prefix) rather than 13 times per page: the
@@ -33,9 +51,11 @@ def _site_links(script_prefix):
 
 
 @receiver(setting_changed)
-def _urlconf_changed(*, setting, **kwargs):
+def _settings_changed(*, setting, **kwargs):
     if setting == "ROOT_URLCONF":
         _site_links.cache_clear()
+    if setting in ("STATIC_URL", "STORAGES", "DEBUG"):
+        _site_assets.cache_clear()
 
 
 def site(request):
@@ -43,4 +63,5 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "links": _site_links(get_script_prefix()),
+        "assets": _site_assets(get_script_prefix()),
     }
