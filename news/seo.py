@@ -64,8 +64,9 @@ def post_share_image(post):
     )
 
 
-def post_json_ld(post):
-    """schema.org NewsArticle for an article page."""
+def post_json_ld(post, image=None):
+    """schema.org NewsArticle for an article page; `image`: post_share_image(post), when the
+    caller has it already."""
     url = absolute_url(post.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -83,7 +84,8 @@ def post_json_ld(post):
             "url": absolute_url("/"),
         },
     }
-    image = post_share_image(post)
+    if image is None:
+        image = post_share_image(post)
     if image is not None:
         data["image"] = [image.url]
     return data

@@ -6,7 +6,6 @@ from django.http import Http404
 from django.utils.timezone import localtime
 from django.views.generic import DetailView, ListView
 
-from contacts.models import Contact
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from news.seo import post_json_ld, post_share_image
 from publishing.addresses import fixed_url
@@ -20,7 +19,7 @@ from topics.models import Topic
 RELATED_POSTS = 3
 
 
-def related_posts(post, limit=RELATED_POSTS):
+def related_posts(post, limit=RELATED_POSTS, topics=None):
     """Live posts sharing a topic with `post`, newest first: one query, whatever the size.
 
     A semi-join (IN a subquery, which PostgreSQL plans as EXISTS) rather than a join with
@@ -28,7 +27,7 @@ def related_posts(post, limit=RELATED_POSTS):
     instead of sorting every post of a busy topic. IN rather than a correlated EXISTS: the
     same plan, and a sixth fewer Python calls to build.
     """
-    topic_ids = [topic.pk for topic in post.topics.all()]
+    topic_ids = [topic.pk for topic in (post.topics.all() if topics is None else topics)]
     if not topic_ids:
         return []
     in_a_topic = Post.topics.through.objects.filter(topic_id__in=topic_ids).values("post_id")
@@ -141,6 +140,19 @@ ARTICLE_COLUMNS = [
 ]
 
 
+def _shown(post, name):
+    """The post's topics or contacts, with only the name and slug the article shows.
+
+    Read with the related manager, not prefetch_related: the same query for 400 fewer
+    Python calls each. A preview of unsaved choices (publishing.views.render_unsaved) has put
+    the form's choices in the prefetch cache: those are shown then.
+    """
+    chosen = getattr(post, "_prefetched_objects_cache", {}).get(name)
+    if chosen is not None:
+        return list(chosen)
+    return list(getattr(post, name).only("name", "slug"))
+
+
 class PostDetailView(PublishableDetailMixin, DetailView):
     model = Post
 
@@ -153,28 +165,29 @@ class PostDetailView(PublishableDetailMixin, DetailView):
             .get_queryset()
             .select_related("report__accessible_format_contact", "hero_image")
             .only(*ARTICLE_COLUMNS)
-            .prefetch_related(
-                Prefetch("topics", Topic.objects.only("name", "slug")),
-                Prefetch("contacts", Contact.objects.only("name", "slug")),
-            )
         )
 
     def get_context_data(self, **kwargs):
         post = self.object
         report = post.report
+        topics = _shown(post, "topics")
+        contacts = _shown(post, "contacts")
         add_surrogate_keys(
             self.request,
             post,
             report,
             report and report.accessible_format_contact,
-            post.contacts.all(),
+            contacts,
             # Related posts are those sharing a topic: a post joining one purges its key.
-            [topic.surrogate_key for topic in post.topics.all()],
+            [topic.surrogate_key for topic in topics],
         )
+        share_image = post_share_image(post)
         return super().get_context_data(
-            share_image=post_share_image(post),
-            json_ld=post_json_ld(post),
-            related=related_posts(post),
+            topics=topics,
+            contacts=contacts,
+            share_image=share_image,
+            json_ld=post_json_ld(post, share_image),
+            related=related_posts(post, topics=topics),
             # Only a post with a major change has notes: no query for the rest.
             changes=list(post.changes.all()) if post.major_change_at else [],
             breadcrumbs=breadcrumbs(
