@@ -31,7 +31,14 @@ def test_a_reload_after_typing_offers_the_autosaved_text_back(page, post_form):
     body = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
     body.click()
     page.keyboard.type(" A sentence typed just now.")
-    with page.expect_response(lambda r: r.url.endswith("/autosave/") and r.ok):
+    # Wait for the autosave that holds the new title: one for the body alone may come first.
+    with page.expect_response(
+        lambda r: (
+            r.url.endswith("/autosave/")
+            and r.ok
+            and "A title typed before the crash" in (r.request.post_data or "")
+        )
+    ):
         page.get_by_label("Title").fill("A title typed before the crash")
     page.once("dialog", lambda dialog: dialog.accept())  # the leave-page question
     page.reload()
