@@ -117,7 +117,7 @@ def choose_autocomplete(journey, page, field, text, option):
 def run(base_url, journey):
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.browser.popups import click_and_wait_for_close
+    from tests.browser.admin_helpers import click_and_wait_for_close
 
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     with sync_playwright() as playwright:

@@ -4,25 +4,15 @@ post that was never published."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from ktnsite.demo.content import SEED_POST_SLUG
-from ktnsite.roles import editors_group_sync
-
-PASSWORD = "a long editor password"
+from tests.browser.admin_helpers import editor_signs_in
 
 
 @pytest.fixture
 def editor_page(page, demo_live):
-    editors_group_sync(apps)  # the live-server database is flushed between tests
-    user = User.objects.create_user("eve", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    page.goto("/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill("eve")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    editor_signs_in(page, "/admin/")
     page.wait_for_url("**/admin/")
     return page
 

@@ -2,12 +2,10 @@
 leaving a changed form asks first."""
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from ktnsite.demo.content import SEED_POST_SLUG
-from ktnsite.roles import editors_group_sync
+from tests.browser.admin_helpers import editor_signs_in
 
 
 @pytest.fixture
@@ -15,14 +13,8 @@ def post_form(page, demo_live, settings):
     from news.models import Post
 
     settings.PUBLISHING_AUTOSAVE_SECONDS = 1  # 30 in production
-    editors_group_sync(apps)
-    user = User.objects.create_user("eve", password="a long editor password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
     post = Post.objects.get(slug=SEED_POST_SLUG)
-    page.goto(f"/admin/login/?next=/admin/news/post/{post.pk}/change/")
-    page.get_by_label("Username").fill("eve")
-    page.get_by_label("Password").fill("a long editor password")
-    page.get_by_role("button", name="Log in").click()
+    editor_signs_in(page, f"/admin/news/post/{post.pk}/change/")
     page.get_by_label("Title").wait_for()
     return post
 

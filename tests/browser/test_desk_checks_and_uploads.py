@@ -1,30 +1,18 @@
 """The editor's desk in Chromium: the checks before publishing follow the editor's typing
 (issue 11.6), and a library picture chosen in a form that fails is kept (issue 11.4)."""
 
-from django.apps import apps
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from ktnsite.demo.content import SEED_POST_SLUG
-from ktnsite.roles import editors_group_sync
+from tests.browser.admin_helpers import editor_signs_in
 from tests.factories import make_image_bytes
-
-
-def sign_in(page, next_url):
-    editors_group_sync(apps)
-    user = User.objects.create_user("dee", password="a long editor password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    page.goto(f"/admin/login/?next={next_url}")
-    page.get_by_label("Username").fill("dee")
-    page.get_by_label("Password").fill("a long editor password")
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_the_checks_panel_is_quiet_on_the_seed_article_and_follows_typing(page, demo_live):
     from news.models import Post
 
     post = Post.objects.get(slug=SEED_POST_SLUG)
-    sign_in(page, f"/admin/news/post/{post.pk}/change/")
+    editor_signs_in(page, f"/admin/news/post/{post.pk}/change/")
     panel = page.get_by_role("region", name="Checks before publishing")
     expect(panel).to_contain_text("No problems found.")
     page.locator("#id_body_writing_aids").wait_for()  # the editor is ready
@@ -52,7 +40,7 @@ def test_the_checks_panel_is_quiet_on_the_seed_article_and_follows_typing(page, 
 def test_a_chosen_picture_survives_a_missing_alt_text(page, live_server):
     from publishing.models import Image
 
-    sign_in(page, "/admin/publishing/image/add/")
+    editor_signs_in(page, "/admin/publishing/image/add/")
     page.set_input_files(
         "#id_file",
         files=[{"name": "lab.jpg", "mimeType": "image/jpeg", "buffer": make_image_bytes()}],

@@ -2,13 +2,10 @@
 
 from datetime import timedelta
 
-from django.apps import apps
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ktnsite.roles import editors_group_sync
-from tests.browser.popups import click_and_wait_for_close
+from tests.browser.admin_helpers import click_and_wait_for_close, editor_signs_in
 from tests.factories import make_image_bytes
 
 TITLE = "Hydrogen valleys win new funding"
@@ -21,14 +18,7 @@ def _set_publish_time(page, when):
 
 
 def test_an_editor_takes_a_post_from_draft_to_published(page, browser, live_server):
-    editors_group_sync(apps)  # the live-server database is flushed between tests
-    editor = User.objects.create_user("eve", password="a long editor password", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-
-    page.goto("/admin/login/?next=/admin/news/post/add/")
-    page.get_by_label("Username").fill("eve")
-    page.get_by_label("Password").fill("a long editor password")
-    page.get_by_role("button", name="Log in").click()
+    editor_signs_in(page, "/admin/news/post/add/")
 
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Standfirst").fill("Three hydrogen valleys share new funding.")

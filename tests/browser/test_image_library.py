@@ -1,23 +1,14 @@
 """An editor picks a hero from the library and puts a library image into the body, in Chromium."""
 
-from django.apps import apps
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from ktnsite.roles import editors_group_sync
 from news.models import Post
-from tests.browser.popups import click_and_wait_for_close
+from tests.browser.admin_helpers import click_and_wait_for_close, editor_signs_in
 from tests.factories import make_image
 
 
 def _log_in(page):
-    editors_group_sync(apps)  # the live-server database is flushed between tests
-    editor = User.objects.create_user("eve", password="a long editor password", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    page.goto("/admin/login/?next=/admin/news/post/add/")
-    page.get_by_label("Username").fill("eve")
-    page.get_by_label("Password").fill("a long editor password")
-    page.get_by_role("button", name="Log in").click()
+    editor_signs_in(page, "/admin/news/post/add/")
 
 
 def test_an_editor_chooses_a_hero_and_inserts_a_body_image_from_the_library(page):

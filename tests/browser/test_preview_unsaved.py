@@ -1,25 +1,17 @@
 """Preview in Chromium: text typed into the form, not saved, shows in a new tab through the
 reader's page, with the "Preview" banner; the database still has the old text."""
 
-from django.apps import apps
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from ktnsite.demo.content import SEED_POST_SLUG
-from ktnsite.roles import editors_group_sync
+from tests.browser.admin_helpers import editor_signs_in
 
 
 def test_preview_shows_typed_text_that_is_not_saved(page, demo_live):
     from news.models import Post
 
-    editors_group_sync(apps)
-    user = User.objects.create_user("eve", password="a long editor password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
     post = Post.objects.get(slug=SEED_POST_SLUG)
-    page.goto(f"/admin/login/?next=/admin/news/post/{post.pk}/change/")
-    page.get_by_label("Username").fill("eve")
-    page.get_by_label("Password").fill("a long editor password")
-    page.get_by_role("button", name="Log in").click()
+    editor_signs_in(page, f"/admin/news/post/{post.pk}/change/")
 
     page.get_by_label("Title").fill("A title typed a moment ago")
     with page.context.expect_page() as opened:

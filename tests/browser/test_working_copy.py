@@ -3,14 +3,11 @@ in another browser context keeps seeing the live text while the editor's preview
 change; after Publish changes the reader sees it."""
 
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from ktnsite.demo.content import SEED_POST_SLUG
-from ktnsite.roles import editors_group_sync
+from tests.browser.admin_helpers import editor_signs_in
 
-PASSWORD = "a long editor password"
 NEW_STANDFIRST = "A standfirst rewritten this morning, not published yet."
 
 
@@ -19,15 +16,9 @@ def test_changes_to_a_live_post_reach_readers_only_when_published(
 ):
     from news.models import Post
 
-    editors_group_sync(apps)
-    user = User.objects.create_user("eve", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
     post = Post.objects.get(slug=SEED_POST_SLUG)
     live_standfirst = post.standfirst
-    page.goto(f"/admin/login/?next=/admin/news/post/{post.pk}/change/")
-    page.get_by_label("Username").fill("eve")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    editor_signs_in(page, f"/admin/news/post/{post.pk}/change/")
 
     page.get_by_label("Standfirst").fill(NEW_STANDFIRST)
     page.get_by_role("button", name="Save changes as draft").click()

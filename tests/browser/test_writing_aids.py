@@ -2,22 +2,10 @@
 links to its stable address; the body counts words and reading time as one types; the
 browser's own spellcheck is on in the body."""
 
-from django.apps import apps
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from ktnsite.demo.content import SEED_POST_SLUG, SEED_REPORT_SLUG
-from ktnsite.roles import editors_group_sync
-
-
-def sign_in(page, next_url):
-    editors_group_sync(apps)
-    user = User.objects.create_user("wes", password="a long editor password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    page.goto(f"/admin/login/?next={next_url}")
-    page.get_by_label("Username").fill("wes")
-    page.get_by_label("Password").fill("a long editor password")
-    page.get_by_role("button", name="Log in").click()
+from tests.browser.admin_helpers import editor_signs_in
 
 
 def test_an_internal_link_is_inserted_by_search(page, demo_live):
@@ -26,7 +14,7 @@ def test_an_internal_link_is_inserted_by_search(page, demo_live):
 
     post = Post.objects.get(slug=SEED_POST_SLUG)
     report = Report.objects.get(slug=SEED_REPORT_SLUG)
-    sign_in(page, f"/admin/news/post/{post.pk}/change/")
+    editor_signs_in(page, f"/admin/news/post/{post.pk}/change/")
     page.locator("#id_body_writing_aids").wait_for()  # shown once the editor is ready
     body = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
     assert body.evaluate("element => element.spellcheck") is True
@@ -51,7 +39,7 @@ def test_an_internal_link_is_inserted_by_search(page, demo_live):
 
 
 def test_the_word_count_follows_typing(page, demo_live):
-    sign_in(page, "/admin/news/post/add/")
+    editor_signs_in(page, "/admin/news/post/add/")
     page.locator("#id_body_writing_aids").wait_for()  # shown once the editor is ready
     aids = page.locator("#id_body_writing_aids")
     expect(aids).to_have_text("No words yet.")
