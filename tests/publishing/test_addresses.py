@@ -6,7 +6,9 @@ import sys
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.urls import reverse
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from tests.factories import make_contact, make_post, make_report, make_topic
 
@@ -28,7 +30,18 @@ def get(path, script_name=""):
         "wsgi.errors": sys.stderr,
     }
     status = []
-    body = b"".join(WSGIHandler()(environ, lambda s, h, *a: status.append(s)))
+    # As Django's test client does: a request must not close the test's database connection
+    # (it is inside the test's transaction), and the script prefix the handler sets for this
+    # thread must not leak into the tests that follow (every reverse() would carry it).
+    prefix = get_script_prefix()
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(WSGIHandler()(environ, lambda s, h, *a: status.append(s)))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        set_script_prefix(prefix)
     assert status == ["200 OK"]
     return body.decode()
 
