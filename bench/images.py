@@ -17,39 +17,24 @@ import io
 import os
 import shutil
 import statistics
-import sys
-import tempfile
 import time
-import warnings
-from pathlib import Path
 
-WORK = tempfile.mkdtemp(prefix="bench-images-")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ktnsite.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK}/bench.sqlite3"
-os.environ["MEDIA_ROOT"] = f"{WORK}/media"
-os.environ["DJANGO_TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
-os.environ["DJANGO_SERVE_MEDIA"] = "1"
-os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "0"
-os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-os.environ["DJANGO_STATIC_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-warnings.filterwarnings("ignore", "No directory at")
+from _sandbox import django_sandbox
 
-import django  # noqa: E402
-
-django.setup()
+WORK = django_sandbox("images", DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend")
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from PIL import Image as PILImage  # noqa: E402
 
 from ktnsite.demo.files import make_hero_image  # noqa: E402
 from news.models import Post  # noqa: E402
 from publishing.models import Image, Status  # noqa: E402
+from tests.browser.chromium import LAUNCH_ARGS, chromium_path  # noqa: E402
 
 UPLOADS = 3
 WIDTH, HEIGHT = 6000, 4000
@@ -76,7 +61,7 @@ def run_worker():
 
 def lcp_bytes(base_url, path):
     """{viewport: (bytes of the LCP image, its address)} measured in Chromium, or None."""
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    executable = chromium_path()
     if executable is None:
         return None
     from playwright.sync_api import sync_playwright
@@ -91,9 +76,7 @@ def lcp_bytes(base_url, path):
     })"""
     results = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         for label, width, height, scale in [
             ("360 px, 2x", 360, 740, 2),
             ("1280 px, 1x", 1280, 800, 1),
@@ -157,7 +140,7 @@ def main():
 
     with_renditions = Post.objects.create(
         title="With renditions", slug="with-renditions", standfirst="s",
-        status=Status.PUBLISHED, hero_image=image,
+        status=Status.PUBLISHED, publish_at=timezone.now(), hero_image=image,
     )  # fmt: skip
     fresh = Image.objects.create(
         title="Not yet cut", file=image.file.name, width=image.width, height=image.height,
@@ -165,7 +148,7 @@ def main():
     )  # fmt: skip
     without = Post.objects.create(
         title="Without renditions", slug="without-renditions", standfirst="s",
-        status=Status.PUBLISHED, hero_image=fresh,
+        status=Status.PUBLISHED, publish_at=timezone.now(), hero_image=fresh,
     )  # fmt: skip
 
     from django.contrib.staticfiles.handlers import StaticFilesHandler
