@@ -14,30 +14,13 @@ post" to scheduled and 0 axe violations. Figures only; nothing here asserts.
 
 import os
 import shutil
-import sys
-import tempfile
 import time
-import warnings
 from datetime import timedelta
-from pathlib import Path
 
-WORK = tempfile.mkdtemp(prefix="bench-journey-")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ktnsite.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK}/bench.sqlite3"
-os.environ["MEDIA_ROOT"] = f"{WORK}/media"
-os.environ["DJANGO_SERVE_MEDIA"] = "1"
-os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "0"
-os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-os.environ["DJANGO_STATIC_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+from _sandbox import django_sandbox
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls here stay synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-warnings.filterwarnings("ignore", "No directory at")
-
-import django  # noqa: E402
-
-django.setup()
+WORK = django_sandbox("journey", DJANGO_ALLOW_ASYNC_UNSAFE="true")
 
 from django.apps import apps  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
@@ -45,15 +28,8 @@ from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from ktnsite.roles import editors_group_sync  # noqa: E402
+from tests.browser.chromium import LAUNCH_ARGS, chromium_path  # noqa: E402
 
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "a long editor password"  # noqa: S105 - a throwaway user on a throwaway database
 TITLE = "Hydrogen valleys win new funding"
 
@@ -119,7 +95,7 @@ def run(base_url, journey):
 
     from tests.browser.admin_helpers import click_and_wait_for_close
 
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    executable = chromium_path()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
@@ -194,7 +170,7 @@ def run(base_url, journey):
 
 
 def main():
-    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+    if not (chromium_path()):
         print("Chromium is not installed (apt-get install chromium): nothing measured.")
         return
     with open(os.devnull, "w") as quiet:

@@ -1,22 +1,14 @@
 """Real Chromium through Playwright: found on PATH, never downloaded."""
 
 import os
-import shutil
 
 import pytest
+
+from tests.browser.chromium import LAUNCH_ARGS, chromium_path
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make there are still synchronous, so Django's async-safety guard is relaxed for them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def pytest_collection_modifyitems(items):
@@ -27,7 +19,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    executable = chromium_path()
     if executable is None:
         message = "Chromium is not installed (apt-get install chromium)."
         if os.environ.get("CI"):
