@@ -446,7 +446,8 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         item, relations = self._unsaved_item(request, object_id)
         item.title = item.title or "(No title yet)"
         item.slug = item.slug or "preview"
-        return render_unsaved(request, item, relations=relations)
+        ids = {name: [obj.pk for obj in objects] for name, objects in relations.items()}
+        return render_unsaved(request, item, relation_ids=ids)
 
     def checks_view(self, request, object_id=None):
         """The checks before publishing for the form's unsaved content (JSON; POST only)."""

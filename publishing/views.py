@@ -98,15 +98,7 @@ def preview(request, token):
     if copy is not None:
         # Unpublished changes to a live item: the link shows them, not the live version.
         ids = working_copy_load(item=item, copy=copy)
-        relations = {
-            name: type(item)._meta.get_field(name).related_model._default_manager.filter(pk__in=pks)
-            for name, pks in ids.items()
-        }
-        response = render_unsaved(
-            request, item, relations=relations, context={"preview_changes": True}
-        )
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        return render_unsaved(request, item, relation_ids=ids, context={"preview_changes": True})
     match = resolve(item.get_absolute_url())
     response = match.func(request, *match.args, **match.kwargs)
     add_never_cache_headers(response)
@@ -114,12 +106,12 @@ def preview(request, token):
     return response
 
 
-def render_unsaved(request, item, *, relations, context=None):
+def render_unsaved(request, item, *, relation_ids, context=None):
     """Render `item`, built from an admin form and never saved, through its public page.
 
     The item's own detail view (found from its address, as for preview links) gives the
     reader's template and context, so the preview is the page readers would get, under a
-    "Preview" banner. `relations` are the form's many-to-many choices ({field name: objects}),
+    "Preview" banner. `relation_ids` are the many-to-many choices ({field name: [pk, ...]}),
     served from the prefetch cache, since nothing of them is stored. `context` replaces the
     banner's flag (`preview_changes` for an item's unpublished changes).
     """
@@ -127,10 +119,8 @@ def render_unsaved(request, item, *, relations, context=None):
         item.pk = 0  # an unsaved new item: relations are read from the cache, queries find none
         item.created_at = item.updated_at = timezone.now()
     item._prefetched_objects_cache = {
-        name: type(item)
-        ._meta.get_field(name)
-        .related_model._default_manager.filter(pk__in=[obj.pk for obj in objects])
-        for name, objects in relations.items()
+        name: type(item)._meta.get_field(name).related_model._default_manager.filter(pk__in=ids)
+        for name, ids in relation_ids.items()
     }
     match = resolve(item.get_absolute_url())
     view = match.func.view_class()
