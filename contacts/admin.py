@@ -49,6 +49,9 @@ class ContactAdmin(EditorialAdmin):
     list_display = ["name", "job_title", "team", "thumbnail", "is_active", "enquiry_count"]
     list_filter = ["is_active", "topics"]
     search_fields = ["name", "job_title", "team", "email"]
+    # Stated here, not left to Meta.ordering: the enquiry count below groups rows, which drops
+    # the model's default order, and the pickers on posts and reports page through this list.
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["topics"]
     image_field = "photo"

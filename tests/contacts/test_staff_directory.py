@@ -131,6 +131,19 @@ def test_the_directory_has_a_fixed_query_budget(
         assert editors_client.get(DIRECTORY).status_code == 200
 
 
+def test_the_view_permission_for_contacts_alone_opens_the_directory(client, leads):
+    # Not only Editors: any colleague given "Can view contact" looks leads up, card and all.
+    colleague = _client(client, perms=["view_contact"])
+    assert "Staff directory" in colleague.get("/admin/").content.decode()
+    html = colleague.get(DIRECTORY, {"q": "wilkinson"}).content.decode()
+    assert '<a href="mailto:karen.w@agency.example">karen.w@agency.example</a>' in html
+    card = reverse("admin:contacts_directoryentry_vcard", args=[leads["karen"].pk])
+    assert vobject.readOne(colleague.get(card).content.decode()).fn.value == "Karen Wilkinson"
+    profile = colleague.get(leads["karen"].get_absolute_url()).content.decode()
+    assert "Only staff see this" in profile and "karen.w@agency.example" in profile
+    assert colleague.get(EXPORT).status_code == 403  # exporting is a right of its own
+
+
 def test_staff_without_the_view_permission_cannot_open_the_directory(client, leads):
     staff_client = _client(client, perms=["view_post"])
     assert staff_client.get(DIRECTORY).status_code == 403

@@ -6,7 +6,7 @@ from django.db.models import F
 
 from ktnsite.demo.files import make_pdf
 from reports.models import Report
-from tests.factories import make_encrypted_pdf, make_report
+from tests.factories import make_contact, make_encrypted_pdf, make_report, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,57 @@ def test_a_post_finds_its_report_by_autocomplete(admin_client):
         {"app_label": "news", "model_name": "post", "field_name": "report", "term": "hydro"},
     )
     assert [item["text"] for item in response.json()["results"]] == ["Hydrogen futures"]
+
+
+def test_an_editor_names_who_readers_ask_for_an_accessible_format(client):
+    # Per report, in the admin: the contact found by autocomplete, then named on the page.
+    client.force_login(make_staff("ed", groups=["Editors"]))
+    report = make_report(title="Hydrogen futures")
+    ada = make_contact(name="Ada Lovelace", slug="ada", job_title="Publications Lead")
+    found = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "reports", "model_name": "report",
+         "field_name": "accessible_format_contact", "term": "ada"},
+    )  # fmt: skip
+    assert [item["text"] for item in found.json()["results"]] == ["Ada Lovelace"]
+    response = client.post(
+        f"/admin/reports/report/{report.pk}/change/",
+        {
+            "title": report.title,
+            "slug": report.slug,
+            "summary": report.summary,
+            "status": "published",
+            "publish_at_0": "14/10/2021",
+            "publish_at_1": "09:00:00",
+            "accessible_format_contact": ada.pk,
+            "_continue": "Save",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report.refresh_from_db()
+    assert report.accessible_format_contact == ada
+    client.logout()
+    html = client.get(report.get_absolute_url()).content.decode()
+    assert 'href="/contacts/ada/">Request an accessible format' in html
+    assert "from Ada Lovelace, Publications Lead." in html
+
+
+def test_the_contact_picker_pages_through_contacts_by_name(admin_client):
+    # Select2 asks for 20 at a time: without an order of its own the second page could
+    # repeat or skip people (the contacts admin counts enquiries, and a GROUP BY drops the
+    # model's default order).
+    names = [f"Lead {n:02d}" for n in range(25)]
+    for name in reversed(names):
+        make_contact(name=name)
+    shown = []
+    for page in ("1", "2"):
+        response = admin_client.get(
+            "/admin/autocomplete/",
+            {"app_label": "reports", "model_name": "report",
+             "field_name": "accessible_format_contact", "term": "lead", "page": page},
+        )  # fmt: skip
+        shown += [item["text"] for item in response.json()["results"]]
+    assert shown == names
 
 
 def test_read_report_files_fills_in_reports_uploaded_before_facts_were_read():
