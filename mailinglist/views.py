@@ -140,6 +140,10 @@ def confirm(request):
     return redirect(_preferences_url(subscriber))
 
 
+# Opened from an email and never cached, but a reader's page all the same: its form is
+# protected like the other public forms (by the signed token and Fetch Metadata), so it sets
+# no CSRF cookie and the cookies page's "readers get no cookie" holds here too.
+@public_form
 @never_cache
 @require_http_methods(["GET", "POST"])
 def preferences(request):

@@ -125,11 +125,12 @@ website.</p>
 <h2>What this website sets</h2>
 <p>{name} uses no analytics, advertising or social media cookies, and the share links on
 articles are plain links: no other site's script is loaded.</p>
-<p>Reading the site and sending its forms (the mailing-list sign-up and the message form
-on a contact's page) set no cookie at all: the forms are protected by what your browser says
-about where a form was sent from, not by a cookie. After confirming your email address you
-may briefly get a "messages" cookie, strictly necessary, that carries the confirmation
-notice to the next page; it is deleted as soon as the notice is shown.</p>
+<p>Reading the site and sending its forms (the mailing-list sign-up and preferences, and
+the message form on a contact's page) set no cookie at all: the forms are protected by what your browser says
+about where a form was sent from, not by a cookie. After confirming your email address or
+saving your mailing-list choices you may briefly get a "messages" cookie, strictly
+necessary, that carries the notice to the next page; it is deleted as soon as the notice is
+shown.</p>
 <p>Strictly necessary cookies do not need your consent, so we do not ask for it.</p>
 <h2>Editors</h2>
 <p>Staff who sign in to edit the website get a session cookie; readers never do.</p>

@@ -164,3 +164,50 @@ def test_see_all_updates_leads_to_the_change_history(page, demo_live):
     expect(history.get_by_role("listitem")).to_have_text(
         [re.compile("Added the report's page count."), re.compile("14/10/2021: First published.")]
     )
+
+
+def test_the_cookies_page_is_true_a_reader_is_left_with_no_cookie(page, demo_live, smtp_server):
+    # The page says readers get no cookie, bar a brief "messages" one after confirming.
+    page.goto("/cookies/")
+    expect(page.get_by_role("main")).to_contain_text("set no cookie at all")
+
+    def cookies():
+        return sorted(cookie["name"] for cookie in page.context.cookies())
+
+    for path in ["/", ARTICLE, REPORT, "/search/?q=manufacturing", "/topics/space/"]:
+        page.goto(path)
+    assert cookies() == []
+
+    page.goto("/contacts/karen-wilkinson/")
+    page.get_by_label("Your name").fill("Ada Lovelace")
+    page.get_by_label("Your email address").fill("ada@example.com")
+    page.get_by_label("Subject", exact=True).fill("The impact report")
+    page.get_by_label("Message", exact=True).fill("Could we discuss the report's findings?")
+    page.get_by_label("I agree that").check()
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("your message has been received")
+    assert cookies() == []
+
+    page.goto("/mailing-list/?topic=space")
+    page.locator("main form").get_by_label("Email address").fill("cookie-free@example.org")
+    page.locator("main form").get_by_label("I agree to").check()
+    page.get_by_role("button", name="Join the mailing list").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert cookies() == []
+
+    confirmation = next(m for m in smtp_server.messages if m["To"] == "cookie-free@example.org")
+    page.goto(_confirmation_path(confirmation))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your mailing list preferences")
+    assert cookies() in ([], ["messages"])
+    page.goto("/")  # the notice has been shown: its cookie goes
+    assert cookies() == []
+    # Regression: the preferences page (from the emailed link) set a csrftoken cookie.
+    page.go_back()
+    page.get_by_label("Net Zero").check()
+    page.get_by_role("button", name="Save my choices").click()
+    expect(page.get_by_role("main")).to_contain_text("Your preferences are saved.")
+    assert cookies() in ([], ["messages"])
+    page.goto("/")
+    assert cookies() == []
+    subscriber = Subscriber.objects.get(email="cookie-free@example.org")
+    assert sorted(t.slug for t in subscriber.topics.all()) == ["net-zero", "space"]

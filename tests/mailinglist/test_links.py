@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mailinglist.models import Frequency, State, Subscriber
 from mailinglist.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, token_url
-from tests.factories import make_subscriber, make_topic
+from tests.factories import make_staff, make_subscriber, make_topic
 from tests.mailinglist.conftest import link_in
 
 pytestmark = pytest.mark.django_db
@@ -121,15 +121,38 @@ def test_a_one_click_post_unsubscribes_without_a_csrf_token_and_is_idempotent():
     assert "You are unsubscribed" in response.content.decode()
 
 
-def test_the_preferences_form_still_needs_a_csrf_token_and_sign_up_refuses_other_sites():
+def test_the_preferences_page_sets_no_cookie_and_its_form_refuses_other_sites():
+    # Like the other readers' forms (tests/publishing/test_cross_origin.py): no CSRF cookie,
+    # the signed token and the browser's Fetch Metadata protect it.
     client = Client(enforce_csrf_checks=True)
     subscriber = make_subscriber()
     link = token_url(subscriber, PREFERENCES, absolute=False)
-    assert client.post(link, {"frequency": Frequency.WEEKLY}).status_code == 403
-    response = client.post(
-        "/mailing-list/", {"email": "x@example.org"}, headers={"Sec-Fetch-Site": "cross-site"}
+    page = client.get(link)
+    assert not page.cookies and "csrfmiddlewaretoken" not in page.content.decode()
+    forged = client.post(
+        link, {"frequency": Frequency.WEEKLY}, headers={"Sec-Fetch-Site": "cross-site"}
     )
-    assert response.status_code == 403
+    assert forged.status_code == 403
+    assert Subscriber.objects.get().frequency != Frequency.WEEKLY
+    response = client.post(
+        link, {"frequency": Frequency.WEEKLY}, headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert response.status_code == 302 and not response.cookies.get("csrftoken")
+    assert Subscriber.objects.get().frequency == Frequency.WEEKLY
+
+
+def test_a_signed_in_colleague_saves_their_preferences_with_the_csrf_token():
+    # Someone with a session gets Django's token check as well (publishing.crossorigin).
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_staff("colleague"))
+    link = token_url(make_subscriber(), PREFERENCES, absolute=False)
+    html = client.get(link).content.decode()
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    data = {"frequency": Frequency.WEEKLY}
+    assert client.post(link, data, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 403
+    data["csrfmiddlewaretoken"] = token
+    assert client.post(link, data, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 302
+    assert Subscriber.objects.get().frequency == Frequency.WEEKLY
 
 
 def test_a_confirmation_link_after_unsubscribing_does_not_resubscribe(client):

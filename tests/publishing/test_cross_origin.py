@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 
 from contacts.models import Enquiry
-from mailinglist.models import Subscriber
-from tests.factories import enquiry_form_data, make_contact
+from mailinglist.models import Frequency, Subscriber
+from mailinglist.tokens import PREFERENCES, token_url
+from tests.factories import enquiry_form_data, make_contact, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,18 @@ def _enquiry(client, headers):
     return response, Enquiry.objects.exists()
 
 
-FORMS = {"mailing-list sign-up": _signup, "enquiry": _enquiry}
+def _preferences(client, headers):
+    subscriber = make_subscriber()
+    link = token_url(subscriber, PREFERENCES, absolute=False)
+    response = client.post(link, {"frequency": Frequency.WEEKLY}, headers=headers)
+    return response, Subscriber.objects.filter(frequency=Frequency.WEEKLY).exists()
+
+
+FORMS = {
+    "mailing-list sign-up": _signup,
+    "enquiry": _enquiry,
+    "mailing-list preferences": _preferences,
+}
 
 CASES = {
     # name: (request headers, accepted?)
