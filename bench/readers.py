@@ -78,8 +78,36 @@ PAGES = [
     ("mailing list", "/mailing-list/?topic=net-zero"),
     ("privacy notice", "/privacy/"),
     ("accessibility", "/accessibility/"),
+    ("cookies", "/cookies/"),
+    ("news page 2", "/news/?page=2"),
+    ("check your email", "/mailing-list/check-your-email/"),
+    ("enquiry thanks", "/contacts/karen-wilkinson/thanks/"),
+    ("broken email link", "/mailing-list/confirm/?token=nonsense"),
     ("not found", "/news/no-such-page/"),
 ]
+
+
+def _pages_made_here():
+    """Page types that need a row of their own: an emailed link's pages and a gone lead's."""
+    from contacts.models import Contact
+    from mailinglist.models import Subscriber
+    from mailinglist.tokens import PREFERENCES, UNSUBSCRIBE, token_url
+    from topics.models import Topic
+
+    reader = Subscriber.objects.create(
+        email="bench-reader@example.org", consent_text="Yes.", state="confirmed"
+    )
+    gone = Contact.objects.create(
+        name="Former Lead", slug="former-lead", email="former@example.org", is_active=False
+    )
+    gone.topics.set(Topic.objects.filter(slug="medicines-manufacturing"))
+    return [
+        ("preferences", token_url(reader, PREFERENCES, absolute=False)),
+        ("unsubscribe", token_url(reader, UNSUBSCRIBE, absolute=False)),
+        ("moved-on lead (410)", gone.get_absolute_url()),
+    ]
+
+
 WIDTHS = [(360, 740), (1280, 800)]
 
 # Every focusable or clickable control on screen, but links inside running text (WCAG
@@ -148,6 +176,7 @@ def main():
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    PAGES.extend(_pages_made_here())
     server = LiveServerThread("localhost", StaticFilesHandler, port=0)
     server.daemon = True
     server.start()

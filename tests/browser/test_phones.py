@@ -9,6 +9,8 @@ from ktnsite.demo.content import (
     SEED_REPORT_SLUG,
     WIDE_TABLE_POST_SLUG,
 )
+from mailinglist.tokens import PREFERENCES, UNSUBSCRIBE, token_url
+from tests.factories import make_subscriber
 
 PHONE = {"width": 360, "height": 740}
 
@@ -37,6 +39,52 @@ PAGE_TYPES = [
 ]
 
 
+def _token_page(purpose):
+    def path():
+        return token_url(make_subscriber(), purpose, absolute=False)
+
+    return path
+
+
+def _gone_lead():
+    from contacts.models import Contact
+
+    Contact.objects.filter(slug="amir-haddad").update(is_active=False)
+    return "/contacts/amir-haddad/"
+
+
+def _expired_post():
+    from django.utils import timezone
+
+    from news.models import Post
+
+    post = Post.objects.live().exclude(slug=SEED_POST_SLUG).first()
+    Post.objects.filter(pk=post.pk).update(expire_at=timezone.now())
+    return post.get_absolute_url()
+
+
+def _send_empty(button):
+    def act(page):
+        page.get_by_role("button", name=button).first.click()
+        expect(page.locator(".error-summary")).to_be_focused()
+
+    return act
+
+
+# The pages a reader reaches along the way: answers to forms, emailed links, gone pages.
+FLOW_PAGES = {
+    "enquiry with errors": ("/contacts/karen-wilkinson/", _send_empty("Send message")),
+    "enquiry thanks": ("/contacts/karen-wilkinson/thanks/", None),
+    "sign-up with errors": ("/mailing-list/", _send_empty("Join the mailing list")),
+    "check your email": ("/mailing-list/check-your-email/", None),
+    "preferences": (_token_page(PREFERENCES), None),
+    "unsubscribe": (_token_page(UNSUBSCRIBE), None),
+    "broken emailed link": ("/mailing-list/confirm/?token=nonsense", None),
+    "lead who moved on (410)": (_gone_lead, None),
+    "expired post (410)": (_expired_post, None),
+}
+
+
 @pytest.fixture
 def phone(page):
     page.set_viewport_size(PHONE)
@@ -46,6 +94,18 @@ def phone(page):
 @pytest.mark.parametrize("path", PAGE_TYPES)
 def test_no_page_scrolls_sideways_on_a_phone(phone, demo_live, path):
     phone.goto(path)
+    overflow = phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow == 0
+
+
+@pytest.mark.parametrize("name", FLOW_PAGES)
+def test_no_page_along_a_readers_way_scrolls_sideways_on_a_phone(phone, demo_live, name):
+    path, act = FLOW_PAGES[name]
+    phone.goto(path() if callable(path) else path)
+    if act:
+        act(phone)
     overflow = phone.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
