@@ -26,7 +26,10 @@ EDITOR_PERMISSIONS = {
     "contacts.enquiry": ["view", "change"],
     # The mailing list: read, export, and erase a subscriber on request (deletion is erasure).
     "mailinglist.subscriber": ["view", "delete"],
-    "mailinglist.delivery": ["view"],
+    # The outbox's dead letters (alerts and sign-up emails that gave up): see them and retry
+    # them (the retry action takes "change"; every field of these rows is read-only).
+    "mailinglist.delivery": ["view", "change"],
+    "mailinglist.signupemail": ["view", "change"],
     "mailinglist.topicaudience": ["view"],
 }
 

@@ -13,7 +13,7 @@ from contacts.models import Enquiry
 from mailinglist.models import Delivery, EmailKind, SignupEmail, State
 from publishing.outbox import OutboxState, outbox_deliver, outbox_drain, outbox_models
 from publishing.tasks import drain_outbox
-from tests.factories import make_enquiry, make_post, make_subscriber, make_topic
+from tests.factories import make_enquiry, make_post, make_staff, make_subscriber, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -135,19 +135,22 @@ def test_the_drain_task_sends_what_is_owed(smtp_server):
     ],
 )
 def test_editors_see_the_dead_letters_and_retry_them(
-    kind, url, admin_client, smtp_server, django_capture_on_commit_callbacks
+    kind, url, client, smtp_server, django_capture_on_commit_callbacks
 ):
+    """An editor (the Editors group, not a superuser) finds every kind of dead letter in the
+    admin and sends it again."""
+    client.force_login(make_staff("ed", groups=["Editors"]))
     row = MAKERS[kind]()
     type(row).objects.filter(pk=row.pk).update(
         state=OutboxState.FAILED, attempts=10, last_error="SMTPServerDisconnected: gone"
     )
-    listed = admin_client.get(url, {"state__exact": "failed"})
+    listed = client.get(url, {"state__exact": "failed"})
     assert listed.status_code == 200
     assert list(listed.context["cl"].result_list) == [type(row).objects.get(pk=row.pk)]
     assert "Failed (gave up)" in listed.content.decode()
     action = "resend_failed" if kind == "enquiry" else "retry_failed"
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, {"action": action, "_selected_action": [row.pk]})
+        response = client.post(url, {"action": action, "_selected_action": [row.pk]})
     assert response.status_code == 302
     row.refresh_from_db()
     assert (row.state, row.attempts) == (OutboxState.SENT, 1)
