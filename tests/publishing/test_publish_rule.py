@@ -5,6 +5,7 @@ Each path is tried by a writer (may add and change posts, no "Can publish") and 
 stored row says the same, and a refused writer is told why.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -293,6 +294,20 @@ def test_the_history_names_each_publishing_action(client, users):
     for action in [scheduled, "Published", "Unpublished"]:
         assert action in history
     assert "publisher" in history  # who
+
+
+def test_the_recover_list_names_who_last_saved_each_deleted_item_and_what_it_did(client, users):
+    client.force_login(users["publisher"])
+    post = make_post(status=Status.DRAFT, publish_at=None, title="Published then deleted")
+    change(client, post, status=Status.PUBLISHED)
+    client.post(reverse("admin:news_post_delete", args=[post.pk]), {"post": "yes"})
+    page = page_text(client.get(reverse("admin:news_post_recoverlist")))
+    table = page.split('id="change-history"')[1].split("</table>")[0]
+    [row] = [row for row in table.split("<tr") if "Published then deleted" in row]
+    cells = [" ".join(c.split()) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+    when, who, what, item = cells
+    assert (who, item) == ("publisher", "Published then deleted")
+    assert what.startswith("Published")
 
 
 # --- code paths: commands and imports ----------------------------------------------------
