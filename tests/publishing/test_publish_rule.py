@@ -21,7 +21,7 @@ from publishing.services import (
     publishable_change_check,
     publishable_save,
 )
-from tests.factories import admin_post_data, form_values, make_post, make_staff
+from tests.factories import admin_post_data, form_values, make_post, make_report, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +160,26 @@ def test_both_may_edit_the_text_of_a_live_post_and_write_drafts(client, users, r
     )
     assert "Draft saved: readers cannot see it." in page_text(response)
     assert Post.objects.get(slug="a-new-post").status == Status.DRAFT
+
+
+@pytest.mark.parametrize("how", ["form", "bulk action"])
+def test_the_publish_right_is_per_model_a_post_publisher_cannot_publish_reports(client, how):
+    client.force_login(
+        make_staff("posts-only", perms=["add_report", "change_report", "view_report",
+                                        "publish_post"])
+    )  # fmt: skip
+    report = make_report(status=Status.DRAFT, publish_at=None)
+    if how == "form":
+        url = reverse("admin:reports_report_change", args=[report.pk])
+        data = {**form_values(client.get(url)), "_publishing": "publish"}
+    else:
+        url = reverse("admin:reports_report_changelist")
+        data = {"action": "publish_selected", "_selected_action": [report.pk]}
+    response = client.post(url, data, follow=True)
+    assert "You do not have permission to publish reports" in page_text(response)
+    report.refresh_from_db()
+    assert (report.status, report.publish_at) == (Status.DRAFT, None)
+    assert reader_sees(report) == 404
 
 
 # --- bulk actions ------------------------------------------------------------------------
