@@ -19,7 +19,7 @@ def redis_server(settings):
     settings.CACHES = {
         **django_settings.CACHES,
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ktnsite.cache.RedisCache",  # what REDIS_URL sets up
             "LOCATION": server.url,
             "OPTIONS": options,
         },
