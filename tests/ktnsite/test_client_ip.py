@@ -1,7 +1,12 @@
 """One client address for every limit: REMOTE_ADDR, or the trusted proxies' X-Forwarded-For entry."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings as django_settings
 from django.test import RequestFactory
 
 from contacts.models import Enquiry
@@ -85,3 +90,28 @@ def test_rate_limits_and_login_throttling_count_the_same_address(client, setting
         HTTP_X_FORWARDED_FOR=f"1.1.1.1, {READER}",
     )
     assert AccessAttempt.objects.get().ip_address == READER
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        # The configuration that answered 500 behind a proxy (issue 13, defect 5).
+        ({"RATELIMIT_IP_META_KEY": "HTTP_X_FORWARDED_FOR"}, "HTTP_X_FORWARDED_FOR 1"),
+        ({"DJANGO_TRUSTED_PROXY_COUNT": "2"}, "HTTP_X_FORWARDED_FOR 2"),
+        ({}, "HTTP_X_FORWARDED_FOR 0"),
+    ],
+)
+def test_the_proxy_settings_come_from_the_environment(env, expected):
+    """What an operator sets reaches client_ip: the older one-header setting means one proxy."""
+    keep = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c",
+         "from django.conf import settings; "
+         "print(settings.CLIENT_IP_HEADER, settings.CLIENT_IP_PROXY_COUNT)"],
+        cwd=django_settings.BASE_DIR, env={**keep, "DJANGO_SECRET_KEY": "x", **env},
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert result.stdout.strip() == expected
+
+
+PROXY_VARIABLES = {"RATELIMIT_IP_META_KEY", "DJANGO_TRUSTED_PROXY_COUNT", "DJANGO_CLIENT_IP_HEADER"}
