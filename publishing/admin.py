@@ -13,8 +13,9 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFiel
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -42,6 +43,10 @@ from publishing.services import (
     publishable_unpublish,
     slug_redirect_record,
     stored_publish_state,
+    working_copy_fields,
+    working_copy_find,
+    working_copy_from_version,
+    working_copy_store,
 )
 from publishing.sharing import absolute_url
 from publishing.uploads import KeepUploadsMixin
@@ -195,7 +200,8 @@ class PublishableAdminForm(EditorialAdminForm):
             after=after,
             user=self.publishing_user,
             # "Publish changes" on a live item puts the form's content before readers, and so
-            # does restoring an old version of it.
+            # would restoring an old version through this form of an item that went live
+            # since (a live item's restore is a working copy: PublishableAdmin.revision_view).
             publishes_changes=self.data.get(ACTION_FIELD) in ("keep", "publish")
             or self.publishing_restore == "restore",
         )
@@ -466,9 +472,69 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
     # History: restore and recover put an old version in the form after writing it to the
     # database, so the form cannot see what was stored; note it on the request first.
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        version = get_object_or_404(
+            Version.objects.get_for_model(self.model), pk=version_id, object_id=unquote(object_id)
+        )
+        item = self.model._default_manager.filter(pk=version.object_id).first()
+        if item is not None and item.is_live:
+            # Readers see this item: the old version becomes its unpublished changes, and
+            # django-reversion's revert (which writes the row) never runs.
+            return self._restore_as_working_copy(request, item, version)
         self._note_stored(request, version, "restore")
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def _restore_as_working_copy(self, request, item, version):
+        """History → a version of a live item: a page to confirm (GET), then (POST) that
+        version as the item's working copy; the live row is untouched until Publish changes."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        if not self.has_change_permission(request, item):
+            raise PermissionDenied
+        opts = self.model._meta
+        form_fields = self.get_form(request, item, change=True).base_fields
+        restored, relations, notes = working_copy_from_version(
+            item=item, version=version, fields=list(form_fields)
+        )
+        when = _when(version.revision.date_created)
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
+        if request.method == "POST":
+            names = [name for name in working_copy_fields(self.model) if name in form_fields]
+            working_copy_store(item=restored, user=request.user, fields=names, relations=relations)
+            self.log_change(
+                request, item, f"Restored the version of {when} as unpublished changes."
+            )
+            if self.has_publish_permission(request):
+                then = "press Publish changes to publish it"
+            else:
+                then = "an editor with the publish right publishes it with Publish changes"
+            text = (
+                f"Restored the version of {when} as unpublished changes: readers still see the "
+                f"live version, unchanged. Check it here; {then}."
+            )
+            self.message_user(request, text, messages.SUCCESS)
+            for note in notes:
+                self.message_user(request, note, messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        current = working_copy_find(item=item)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "object": item,
+            "title": f"Restore an earlier version of “{item}”",
+            "version": version,
+            "version_when": when,
+            "version_by": version.revision.user,
+            "notes": notes,
+            "current_copy": current,
+            "current_copy_when": _when(current.saved_at) if current else "",
+            "history_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_history", args=[item.pk]
+            ),
+            "change_url": change_url,
+            "may_publish": self.has_publish_permission(request),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/publishing_restore_confirm.html", context)
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)

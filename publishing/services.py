@@ -603,6 +603,66 @@ def working_copy_store(*, item, user, fields=None, relations=None, extra=None):
     return copy
 
 
+def working_copy_from_version(*, item, version, fields=None):
+    """`item` (a stored row) with the content of an old `version` of it (django-reversion's),
+    in memory only, ready for working_copy_store: returns (item, relations, notes).
+
+    Only content fields are taken (working_copy_fields, narrowed to `fields`, the admin's
+    form): never publication fields or counters. A field the version does not hold (added to
+    the model since) keeps its current value. References the version makes to things since
+    deleted are not brought back: a missing related item or stored file keeps the current
+    one, a missing many-to-many choice is left out; `notes` says so, one sentence each.
+    """
+    model = type(item)
+    opts = model._meta
+    allowed = working_copy_fields(model)
+    names = [name for name in (fields or allowed) if name in allowed]
+    old = version.field_dict
+    held = set(old)
+    if version.format == "json":
+        held = {*json.loads(version.serialized_data)[0]["fields"], opts.pk.attname}
+    restored = model._default_manager.get(pk=item.pk)
+    relations, notes = {}, []
+    for name in names:
+        field = opts.get_field(name)
+        if field.name not in held or field.attname not in old:
+            continue
+        value = old[field.attname]
+        label = str(field.verbose_name)
+        if field.many_to_many:
+            ids = list(value or [])
+            found = set(
+                field.related_model._default_manager.filter(pk__in=ids).values_list("pk", flat=True)
+            )
+            relations[name] = [pk for pk in ids if pk in found]
+            missing = len(ids) - len(relations[name])
+            if missing:
+                notes.append(
+                    f"{missing} of the version's {label} no longer exist"
+                    f"{'s' if missing == 1 else ''} and {'was' if missing == 1 else 'were'} "
+                    "left out."
+                )
+        elif field.is_relation:
+            related = field.related_model._default_manager
+            if value is not None and not related.filter(pk=value).exists():
+                notes.append(
+                    f"The version's {label} no longer exists: the {label} stays as it is now."
+                )
+                continue
+            setattr(restored, field.attname, value)
+        elif hasattr(value, "storage"):  # a file: its name, if the file is still stored
+            if value and not value.storage.exists(value.name):
+                notes.append(
+                    f"The version's {label} ({value.name}) is no longer stored: the {label} "
+                    "stays as it is now."
+                )
+                continue
+            setattr(restored, field.attname, value.name if value else "")
+        else:
+            setattr(restored, field.attname, value)
+    return restored, relations, notes
+
+
 def working_copy_load(*, item, copy, prefetch=False):
     """Put the working copy's values on `item` (in memory only) and return its
     many-to-many choices ({name: [ids]}). With `prefetch`, `item.<m2m>.all()` answers them

@@ -43,6 +43,7 @@ def _admin_urls():
         "add post",
         "change post",
         "post history",
+        "restore post",
         "report list",
         "add report",
         "change report",
@@ -50,14 +51,25 @@ def _admin_urls():
     ],
 )
 def test_admin_page_has_no_axe_violations(editor_page, name):
-    if name == "post history":
+    url = _admin_urls().get(name)
+    if name in ("post history", "restore post"):
+        from reversion.models import Version
+
         from news.models import Post
         from publishing.services import publishable_save
 
         # A second version, so the list offers its compare buttons.
-        publishable_save(item=Post.objects.get(slug=SEED_POST_SLUG), comment="Edited")
-    editor_page.goto(_admin_urls()[name])
+        post = Post.objects.get(slug=SEED_POST_SLUG)
+        publishable_save(item=post, comment="Edited")
+        # History → a version of the live post: the page that asks before restoring it.
+        version = Version.objects.get_for_object(post).first()
+        url = url or f"/admin/news/post/{post.pk}/history/{version.pk}/"
+    editor_page.goto(url)
     editor_page.wait_for_load_state("load")
+    if name == "restore post":
+        expect(
+            editor_page.get_by_role("button", name="Restore as unpublished changes")
+        ).to_be_visible()
     results = Axe().run(editor_page)
     assert results.violations_count == 0, results.generate_report()
 

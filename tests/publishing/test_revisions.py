@@ -53,9 +53,10 @@ def test_an_editor_compares_two_versions(client, ed):
     assert "<del>Old</del><ins>New</ins> paragraph" in page
 
 
-def test_an_editor_restores_an_earlier_version_with_its_topics(client, ed):
+def test_an_editor_restores_an_earlier_version_of_a_draft_with_its_topics(client, ed):
+    # (A live item's old version becomes its unpublished changes: test_working_copy.py.)
     net_zero, space = make_topic(name="Net Zero"), make_topic(name="Space")
-    post = make_post(title="The right title", topics=[net_zero])
+    post = make_post(title="The right title", topics=[net_zero], status="draft", publish_at=None)
     _save(client, post, title="The right title", topics=[net_zero.pk])
     _save(client, post, title="A wrong title", topics=[space.pk])
     first = Version.objects.get_for_object(post).order_by("pk").first()

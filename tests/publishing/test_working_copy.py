@@ -4,6 +4,7 @@ version while editors save, preview and share the changes; Publish changes makes
 import re
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -215,23 +216,111 @@ def test_a_writer_may_save_changes_as_draft_but_not_publish_them(writer):
     assert Post.objects.get(pk=post.pk).standfirst == "Old."
 
 
-@pytest.mark.parametrize("role", ["writer", "publisher"])
-def test_restoring_an_old_version_of_a_live_post_takes_the_publish_right(publisher, writer, role):
-    post = make_post()
-    press(publisher, post, "keep", title="First words")
-    press(publisher, post, "keep", title="Second words")
-    version = Version.objects.get_for_object(post).order_by("pk").first()
-    client = {"writer": writer, "publisher": publisher}[role]
-    url = reverse("admin:news_post_revision", args=[post.pk, version.pk])
-    response = client.post(url, form_values(client.get(url)), follow=True)
-    title = Post.objects.get(pk=post.pk).title
-    if role == "writer":
-        assert "cannot publish changes to it" in response.content.decode()
-        assert title == "Second words"
-    else:
-        assert title == "First words"
-        latest = Version.objects.get_for_object(post).order_by("-pk").first()
-        assert latest.revision.comment.startswith("Changes published")
+# History → an earlier version of a live item: it becomes the unpublished changes.
+
+
+def _live_post_with_two_versions(publisher, **fields):
+    post = make_post(**fields)
+    press(publisher, post, "keep", title="First words", standfirst="The first standfirst.")
+    press(publisher, post, "keep", title="Second words", standfirst="The second standfirst.")
+    first = Version.objects.get_for_object(post).order_by("pk").first()
+    return Post.objects.get(pk=post.pk), first
+
+
+def revision_url(post, version):
+    return reverse("admin:news_post_revision", args=[post.pk, version.pk])
+
+
+def test_a_writer_restores_a_live_posts_old_version_as_unpublished_changes(publisher, writer):
+    post, first = _live_post_with_two_versions(publisher)
+    versions = Version.objects.get_for_object(post).count()
+    response = writer.post(revision_url(post, first), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == change_url(post)
+    assert "as unpublished changes: readers still see the live version, unchanged." in page
+    assert "an editor with the publish right publishes it with Publish changes" in page
+    # The form shows the old version as the post's unpublished changes...
+    assert "You are editing unpublished changes saved by writer at" in page
+    assert form_values(response)["standfirst"] == "The first standfirst."
+    # ...and readers still get the live one.
+    stored = Post.objects.get(pk=post.pk)
+    assert (stored.title, stored.standfirst) == ("Second words", "The second standfirst.")
+    assert reader_sees(post, "The second standfirst.")
+    assert not reader_sees(post, "The first standfirst.")
+    assert Version.objects.get_for_object(post).count() == versions
+    assert working_copy_find(item=post).fields["title"] == "First words"
+    logged = LogEntry.objects.filter(object_id=str(post.pk)).latest("pk")
+    assert re.fullmatch(
+        r"Restored the version of \d\d/\d\d/\d{4} \d\d:\d\d as unpublished changes\.",
+        logged.get_change_message(),
+    )
+
+
+def test_a_publisher_restores_then_publishes_changes(publisher):
+    post, first = _live_post_with_two_versions(publisher)
+    response = publisher.post(revision_url(post, first), follow=True)
+    assert "press Publish changes to publish it" in response.content.decode()
+    assert reader_sees(post, "The second standfirst.")
+    data = form_values(response)
+    data.pop("status", None)
+    response = publisher.post(change_url(post), {**data, "_publishing": "keep"}, follow=True)
+    assert "Changes published: readers can see them now." in response.content.decode()
+    assert reader_sees(post, "The first standfirst.")
+    assert Post.objects.get(pk=post.pk).title == "First words"
+    assert working_copy_find(item=post) is None
+    latest = Version.objects.get_for_object(post).order_by("-pk").first()
+    assert latest.revision.comment.startswith("Changes published")
+
+
+def test_the_restore_page_asks_first_and_changes_nothing(publisher, writer):
+    post, first = _live_post_with_two_versions(publisher)
+    store_standfirst(Post.objects.get(pk=post.pk), "A colleague's changes.")
+    response = writer.get(revision_url(post, first))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Restore an earlier version of “Second words”</h1>" in page
+    assert 'value="Restore as unpublished changes"' in page
+    history = reverse("admin:news_post_history", args=[post.pk])
+    assert f'<a href="{history}" class="button cancel-link">Cancel</a>' in page
+    assert "It already has unpublished changes" in page
+    assert Post.objects.get(pk=post.pk).title == "Second words"
+    assert working_copy_find(item=post).fields["standfirst"] == "A colleague's changes."
+
+
+def test_restoring_a_version_that_names_deleted_things_leaves_them_out(publisher):
+    kept, deleted = make_topic(name="Kept"), make_topic(name="Deleted since")
+    report = make_report()
+    post = make_post(topics=[kept, deleted])
+    press(
+        publisher,
+        post,
+        "keep",
+        title="With both topics",
+        topics=[kept.pk, deleted.pk],
+        report=report.pk,
+    )
+    press(publisher, post, "keep", title="With one topic", topics=[kept.pk], report="")
+    first = Version.objects.get_for_object(post).order_by("pk").first()
+    deleted.delete()
+    report.delete()
+    said = [
+        "1 of the version&#x27;s topics no longer exists and was left out.",
+        "The version&#x27;s report no longer exists: the report stays as it is now.",
+    ]
+    page = publisher.get(revision_url(post, first)).content.decode()
+    assert all(text in page for text in said)
+    response = publisher.post(revision_url(post, first), follow=True)
+    assert response.status_code == 200
+    assert all(text in response.content.decode() for text in said)
+    copy = working_copy_find(item=post)
+    assert (copy.fields["title"], copy.fields["topics"]) == ("With both topics", [kept.pk])
+    assert copy.fields["report"] is None
+    # Publishing the restored version works: nothing in it points at a deleted row.
+    data = form_values(response)
+    data.pop("status", None)
+    response = publisher.post(change_url(post), {**data, "_publishing": "keep"}, follow=True)
+    assert "Changes published" in response.content.decode()
+    assert list(Post.objects.get(pk=post.pk).topics.all()) == [kept]
 
 
 def test_discard_changes_returns_the_form_to_the_live_version(publisher):
