@@ -30,7 +30,12 @@ from news.wxr import Channel, read_export
 from publishing.images import validate_image
 from publishing.models import Image, Status
 from publishing.richtext import sanitise_html
-from publishing.services import image_create, publishable_save, redirects_record
+from publishing.services import (
+    image_create,
+    image_replace,
+    publishable_save,
+    redirects_record,
+)
 from reports.files import FileType, identify
 from reports.models import Report
 from reports.services import report_file_read
@@ -495,6 +500,8 @@ class WordPressImport:
                 alt=attachment.get("alt", ""),
                 title=attachment.get("title", ""),
                 caption=attachment.get("caption", ""),
+                # A changed file goes into the library image it became, not a second one.
+                replacing=ImportedImage(**mapping.data) if known else None,
             )
         except ValidationError as exc:
             self.report.count("images", "skipped")
@@ -673,18 +680,34 @@ class WordPressImport:
         post.hero_image_id = image.pk if image is not None else None
 
 
-def image_store(source, *, dry_run=False, alt="", title="", caption=""):
+def image_store(source, *, dry_run=False, alt="", title="", caption="", replacing=None):
     """Put an image file into the library, checked exactly as an editor's upload is.
 
     Through publishing's image_create, the one way pictures come in: validated by content,
     stripped of metadata, renditions queued. A WordPress file without alt text is stored
-    with its alt text pending (the import lists it as a problem). A dry run only validates.
+    with its alt text pending (the import lists it as a problem). `replacing`, the
+    ImportedImage an earlier run made of this file, gets the new file through image_replace
+    (its alt text, tags and uses stay; every page using it shows the new picture). A dry run
+    only validates.
     """
     name = source.name
     upload = ContentFile(source.read_bytes(), name=name)
     validate_image(upload)
     if dry_run:
-        return ImportedImage(name=f"dry-run/{name}", url=f"{settings.MEDIA_URL}dry-run/{name}")
+        # A replaced file gets a new address too, so its redirect counts as updated.
+        pk = replacing.pk if replacing is not None else None
+        return ImportedImage(
+            name=f"dry-run/{name}", url=f"{settings.MEDIA_URL}dry-run/{name}", pk=pk
+        )
+    if replacing is not None:
+        image = image_replace(image=Image.objects.get(pk=replacing.pk), file=upload)
+        return ImportedImage(
+            name=image.file.name,
+            url=image.file.url,
+            width=image.width,
+            height=image.height,
+            pk=image.pk,
+        )
     image = image_create(
         file=upload,
         alt=alt[:250],

@@ -410,11 +410,14 @@ def test_a_file_added_to_the_media_folder_later_is_picked_up(wordpress):
 def test_dry_run_changes_nothing_and_prints_the_same_report(wordpress):
     export, uploads = wordpress
 
+    from publishing.models import Image
+
     dry = _run(export, uploads, "--dry-run")
 
-    for model in (Post, Report, Topic, Redirect, WordPressItem):
+    for model in (Post, Report, Topic, Redirect, WordPressItem, Image):
         assert not model.objects.exists(), model
-    assert not default_storage.exists("news") and not default_storage.exists("reports")
+    for folder in ("images", "reports", "renditions"):
+        assert not default_storage.exists(folder), folder
     real = _run(export, uploads)
     assert dry.splitlines()[0] == "WordPress import (dry run: nothing was saved)"
     assert dry.splitlines()[1:] == real.splitlines()[1:]
@@ -553,3 +556,92 @@ def test_body_images_join_the_library_and_a_caption_stays_a_figure(
         page,
         re.S,
     )
+
+
+@pytest.mark.django_db
+def test_a_changed_image_file_replaces_the_library_image_instead_of_adding_one(wordpress, client):
+    from publishing.models import Image
+
+    export, uploads = wordpress
+    _run(export, uploads)
+    hero = _post(101).hero_image
+    images = Image.objects.count()
+    (uploads / "2021" / "10" / "hero.jpg").write_bytes(make_hero_image(1000, 600, seed_offset=3))
+
+    dry = _run(export, uploads, "--dry-run")
+    assert (Image.objects.count(), Image.objects.get(pk=hero.pk).width) == (images, hero.width)
+    output = _run(export, uploads)
+
+    assert Image.objects.count() == images  # the same library image, given the new file
+    replaced = _post(101).hero_image
+    assert replaced.pk == hero.pk and (replaced.width, replaced.height) == (1000, 600)
+    assert replaced.alt == "Scientists at a pilot line"
+    assert _counts(output, "images") == {"created": 0, "updated": 1, "skipped": 0}
+    assert dry.splitlines()[1:] == output.splitlines()[1:]
+    response = client.get("/wp-content/uploads/2021/10/hero.jpg", follow=True)
+    assert response.redirect_chain == [(replaced.file.url, 301)]  # the new file, in one hop
+
+
+@pytest.mark.django_db
+def test_pending_posts_become_drafts_and_trashed_ones_are_skipped_and_listed(wordpress):
+    export, uploads = wordpress
+    _write(
+        export,
+        [
+            wxr_post(1, "Awaiting review", slug="awaiting", status="pending"),
+            wxr_post(2, "Thrown away", slug="thrown-away", status="trash"),
+        ],
+    )
+
+    output = _run(export, uploads)
+
+    assert _post(1).status == Status.DRAFT
+    assert not Post.objects.filter(slug="thrown-away").exists()
+    assert "post 2 “Thrown away”: skipped: posts in the WordPress trash are not imported" in output
+    assert _counts(output, "posts") == {"created": 1, "updated": 0, "skipped": 1}
+
+
+@pytest.mark.django_db
+def test_an_external_entity_is_refused_without_reading_it(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password=hunter2")
+    doctype = f'<!DOCTYPE rss [<!ENTITY leak SYSTEM "file://{secret}">]>\n'
+    export = tmp_path / "external.xml"
+    _write(export, [wxr_post(1, "Leak", slug="x")], doctype=doctype)
+    export.write_text(export.read_text().replace("<title>Leak</title>", "<title>&leak;</title>"))
+    (tmp_path / "uploads").mkdir()
+
+    with pytest.raises(CommandError, match="declares XML entities or refers to outside files"):
+        _run(export, tmp_path / "uploads")
+    assert not Post.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_linked_office_file_becomes_a_report_titled_by_its_link_text(wordpress, client):
+    from tests.factories import make_ooxml
+
+    export, uploads = wordpress
+    (uploads / "2021" / "10" / "skills-survey.docx").write_bytes(
+        make_ooxml("docx", ["Skills survey results", "Most firms lack engineers."])
+    )
+    link = f"{SITE}/wp-content/uploads/2021/10/skills-survey.docx"
+    _write(
+        export,
+        [
+            wxr_post(
+                1,
+                "Survey",
+                slug="survey",
+                body=f'<p>Results.</p><p>See <a href="{link}">the survey</a>.</p>',
+            )
+        ],
+    )
+
+    _run(export, uploads)
+
+    report = Report.objects.get()  # no attachment item for the file: the link text names it
+    assert (report.title, report.file_type) == ("the survey", "docx")
+    assert "Most firms lack engineers" in report.extracted_text
+    assert f'<a href="{report.get_absolute_url()}"' in _post(1).body
+    response = client.get("/wp-content/uploads/2021/10/skills-survey.docx", follow=True)
+    assert response.redirect_chain == [(report.get_download_url(), 301)]
