@@ -449,3 +449,42 @@ def test_the_library_forms_keep_the_standard_save_buttons(editors_client):
     for url in [*urls, reverse("admin:publishing_tag_add")]:
         page = editors_client.get(url).content.decode()
         assert 'name="_save"' in page and "publishing-actions" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_production_s_queue_the_upload_only_queues_and_the_worker_makes_renditions(
+    editors_client, settings
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    response = editors_client.post(ADD, {"file": make_upload(), "alt": "A lab bench"})
+
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.sources == []  # the response came back before any rendition was made
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "publishing.tasks.make_image_renditions"
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--no-reload",
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )  # fmt: skip
+    image.refresh_from_db()
+    assert [s["w"] for s in image.sources] == [480, 960, 1200]
+
+
+def test_deleting_used_images_from_the_list_is_refused_with_their_uses(editors_client):
+    used = make_image(title="Tanks")
+    make_post(title="In the text", body=f'<p><img data-image="{used.pk}" alt="x"></p>')
+    unused = make_image(title="Spare")
+    changelist = reverse("admin:publishing_image_changelist")
+    selected = {"action": "delete_selected", "_selected_action": [used.pk, unused.pk]}
+
+    page = editors_client.post(changelist, selected).content.decode()
+    assert "In the text" in page
+    editors_client.post(changelist, {**selected, "post": "yes"})
+    assert set(Image.objects.values_list("title", flat=True)) == {"Tanks", "Spare"}
+    only_unused = {"action": "delete_selected", "_selected_action": [unused.pk], "post": "yes"}
+    editors_client.post(changelist, only_unused)
+    assert list(Image.objects.values_list("title", flat=True)) == ["Tanks"]
