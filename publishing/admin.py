@@ -6,12 +6,14 @@ from contextlib import contextmanager
 
 import reversion
 from django import forms
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -26,7 +28,8 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from publishing.content_checks import check_item
 from publishing.desk import content_checks_context, findings_message
-from publishing.models import Image, PreviewLink, PublishState, Status, Tag
+from publishing.models import BodyImage, Image, PreviewLink, PublishState, Status, Tag
+from publishing.richtext import RichTextField
 from publishing.services import (
     PublishRefused,
     autosave_discard,
@@ -816,6 +819,63 @@ class AltTextFilter(admin.SimpleListFilter):
         return queryset
 
 
+class UsedForTopicFilter(admin.SimpleListFilter):
+    """Images used by the items of a topic: as their hero, photo or cover, or in their text.
+
+    Library images carry tags, not topics (publishing knows no app of ours), so the topic is
+    read from the items that use them: every model with a foreign key to the library and a
+    `topics` many-to-many field, found from the relations, as image_uses finds uses.
+    """
+
+    title = "topic"
+    parameter_name = "topic"
+
+    @staticmethod
+    def _topic_field(model):
+        try:
+            field = model._meta.get_field("topics")
+        except FieldDoesNotExist:
+            return None
+        return field if field.many_to_many else None
+
+    def _users(self):
+        """[(relation from Image or None for texts, model with topics)]."""
+        users = []
+        for relation in Image._meta.related_objects:
+            if relation.one_to_many and self._topic_field(relation.related_model):
+                users.append((relation, relation.related_model))
+        for model in django_apps.get_models():
+            if self._topic_field(model) and any(
+                isinstance(field, RichTextField) for field in model._meta.concrete_fields
+            ):
+                users.append((None, model))
+        return users
+
+    def lookups(self, request, model_admin):
+        users = self._users()
+        if not users:
+            return []
+        topic_model = self._topic_field(users[0][1]).related_model
+        return [(topic.pk, str(topic)) for topic in topic_model._default_manager.all()]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        used = models.Q(pk__in=[])
+        for relation, model in self._users():
+            items = model._base_manager.filter(topics=self.value())
+            if relation is not None:
+                used |= models.Q(pk__in=items.values(relation.field.attname))
+            else:
+                used |= models.Q(
+                    pk__in=BodyImage.objects.filter(
+                        content_type=ContentType.objects.get_for_model(model),
+                        object_id__in=items.values("pk"),
+                    ).values("image_id")
+                )
+        return queryset.filter(used)
+
+
 class ImageAdminForm(KeepUploadsMixin, forms.ModelForm):
     """The library's form; a chosen picture survives a mistake elsewhere in it."""
 
@@ -848,7 +908,7 @@ class ImageAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_display_links = ["title"]
-    list_filter = ["tags", AltTextFilter, "created_at"]
+    list_filter = ["tags", UsedForTopicFilter, AltTextFilter, "created_at"]
     search_fields = ["title", "alt", "caption", "credit", "tags__name"]
     autocomplete_fields = ["tags"]
     readonly_fields = ["preview", "size", "renditions_state", "uses"]

@@ -488,3 +488,24 @@ def test_deleting_used_images_from_the_list_is_refused_with_their_uses(editors_c
     only_unused = {"action": "delete_selected", "_selected_action": [unused.pk], "post": "yes"}
     editors_client.post(changelist, only_unused)
     assert list(Image.objects.values_list("title", flat=True)) == ["Tanks"]
+
+
+def test_the_library_filters_by_the_topic_of_the_items_using_an_image(editors_client):
+    from tests.factories import make_topic
+
+    net_zero, pharma = make_topic(slug="net-zero"), make_topic(slug="pharma", name="Pharma")
+    make_post(topics=[net_zero], slug="wind", hero_image=make_image(title="Turbine"))
+    in_text = make_image(title="Blade")
+    make_post(topics=[net_zero], slug="blades", body=f'<p><img data-image="{in_text.pk}"></p>')
+    make_contact(topics=[net_zero], photo=make_image(title="Karen"))
+    make_report(topics=[net_zero], cover_image=make_image(title="Cover"))
+    make_post(topics=[pharma], slug="vials", hero_image=make_image(title="Vials"))
+    make_image(title="Unused")
+
+    url = reverse("admin:publishing_image_changelist")
+    listed = editors_client.get(url, {"topic": net_zero.pk}).context["cl"].result_list
+    assert sorted(image.title for image in listed) == ["Blade", "Cover", "Karen", "Turbine"]
+    listed = editors_client.get(url, {"topic": pharma.pk}).context["cl"].result_list
+    assert [image.title for image in listed] == ["Vials"]
+    page = editors_client.get(url).content.decode()
+    assert "By topic" in page and "Pharma" in page  # offered beside the tag filter
