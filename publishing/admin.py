@@ -37,6 +37,7 @@ from publishing.services import (
     autosave_store,
     image_save,
     image_uses,
+    image_working_copy_uses,
     may_publish,
     preview_link_create,
     preview_link_revoke,
@@ -946,6 +947,16 @@ class ImageAdmin(admin.ModelAdmin):
         new_file = form.cleaned_data["file"] if "file" in form.changed_data else None
         image_save(image=obj, file=new_file, user=request.user)
         form.kept_uploads_done()
+
+    def get_deleted_objects(self, objs, request):
+        # Unpublished changes hold images by id only, so the database's PROTECT does not see
+        # them: listed as protected too, which makes Django's delete page and the list's
+        # "delete selected" refuse, naming them.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for image in objs:
+            for label, item in image_working_copy_uses(image):
+                protected.append(f"{label.capitalize()}: {item}")
+        return deleted, counts, perms_needed, protected
 
     def get_urls(self):
         opts = self.model._meta

@@ -525,7 +525,8 @@ def image_uses(image):
     """Where an image is used: [(what, item)], e.g. ("hero image of post", <Post>).
 
     Found from the foreign keys pointing at the library, so a new model that uses images
-    is listed without this function knowing it.
+    is listed without this function knowing it; then the unpublished changes that use it
+    (image_working_copy_uses).
     """
     uses = []
     for relation in type(image)._meta.related_objects:
@@ -539,6 +540,38 @@ def image_uses(image):
         item = use.item
         if item is not None:
             uses.append((f"text of {use.content_type.name}", item))
+    return uses + image_working_copy_uses(image)
+
+
+def image_working_copy_uses(image):
+    """The unpublished changes (working copies) that use an image: [(what, item)].
+
+    No foreign key or BodyImage row records these (the stored row does not hold them yet),
+    so the database would let the image go and publishing the changes would then fail; the
+    library's delete refuses while this lists anything. Working copies are few (one per item
+    with unsaved-to-readers edits), so they are read and looked through here.
+    """
+    from publishing.richtext import RichTextField
+
+    uses = []
+    copies = WorkingCopy.objects.select_related("content_type").order_by("pk")
+    for copy in copies:
+        model = copy.content_type.model_class()
+        if model is None:
+            continue
+        labels = []
+        for field in model._meta.concrete_fields:
+            value = copy.fields.get(field.name)
+            if value in (None, ""):
+                continue
+            if getattr(field, "related_model", None) is type(image) and value == image.pk:
+                labels.append(f"{field.verbose_name} of {model._meta.verbose_name}")
+            elif isinstance(field, RichTextField) and image.pk in body_image_ids(value):
+                labels.append(f"text of {model._meta.verbose_name}")
+        if labels:
+            item = model._base_manager.filter(pk=copy.object_id).first()
+            if item is not None:
+                uses.extend((f"{label} (unpublished changes)", item) for label in labels)
     return uses
 
 

@@ -453,13 +453,14 @@ def test_the_library_forms_keep_the_standard_save_buttons(editors_client):
 
 @pytest.mark.django_db(transaction=True)
 def test_with_production_s_queue_the_upload_only_queues_and_the_worker_makes_renditions(
-    editors_client, settings
+    admin_client, settings
 ):
+    # A superuser: an earlier test that commits for real may have emptied the roles table.
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    response = editors_client.post(ADD, {"file": make_upload(), "alt": "A lab bench"})
+    response = admin_client.post(ADD, {"file": make_upload(), "alt": "A lab bench"})
 
     assert response.status_code == 302
     image = Image.objects.get()
@@ -509,3 +510,33 @@ def test_the_library_filters_by_the_topic_of_the_items_using_an_image(editors_cl
     assert [image.title for image in listed] == ["Vials"]
     page = editors_client.get(url).content.decode()
     assert "By topic" in page and "Pharma" in page  # offered beside the tag filter
+
+
+def test_an_image_chosen_only_in_unpublished_changes_is_listed_and_kept_from_deletion(
+    editors_client,
+):
+    from publishing.services import working_copy_apply, working_copy_store
+
+    post = make_post(title="Live post")
+    hero, inline = make_image(title="New hero"), make_image(title="New picture")
+    post.hero_image = hero
+    post.body = f'<p>Now with a picture.</p><p><img data-image="{inline.pk}" alt="x"></p>'
+    working_copy_store(item=post, user=None)  # readers still see the post without them
+    post.refresh_from_db()
+    assert post.hero_image is None
+
+    for image, use in [(hero, "Hero image of post"), (inline, "Text of post")]:
+        page = editors_client.get(reverse("admin:publishing_image_change", args=[image.pk]))
+        assert f"{use} (unpublished changes): " in page.content.decode().split("Used in:")[1]
+        delete = reverse("admin:publishing_image_delete", args=[image.pk])
+        assert "Live post" in editors_client.get(delete).content.decode()
+        editors_client.post(delete, {"post": "yes"})
+        assert Image.objects.filter(pk=image.pk).exists()
+    changelist = reverse("admin:publishing_image_changelist")
+    selected = {"action": "delete_selected", "_selected_action": [hero.pk], "post": "yes"}
+    editors_client.post(changelist, selected)
+    assert Image.objects.filter(pk=hero.pk).exists()
+
+    working_copy_apply(item=post)  # publishing the changes finds both pictures still there
+    post.refresh_from_db()
+    assert post.hero_image == hero and list(inline.body_uses.all())
