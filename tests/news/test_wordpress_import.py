@@ -645,3 +645,20 @@ def test_a_linked_office_file_becomes_a_report_titled_by_its_link_text(wordpress
     assert f'<a href="{report.get_absolute_url()}"' in _post(1).body
     response = client.get("/wp-content/uploads/2021/10/skills-survey.docx", follow=True)
     assert response.redirect_chain == [(report.get_download_url(), 301)]
+
+
+def test_the_progress_bar_is_not_coloured_as_an_error_on_a_terminal():
+    from django.core.management.base import OutputWrapper
+
+    from news.management.commands.import_wordpress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    out = Terminal()
+    stderr = OutputWrapper(out)
+    stderr.style_func = lambda text: f"<red>{text}</red>"  # what a command's stderr has
+    Progress(stderr)(10, 10)
+
+    assert out.getvalue() == "\r[##############################] 10/10 posts\n"

@@ -9,6 +9,10 @@ from news.wordpress import WordPressImport
 from news.wxr import WXRError
 
 
+def _plain(text):
+    return text
+
+
 class Progress:
     """A one-line progress bar on a terminal, redrawn at most ten times a second."""
 
@@ -25,9 +29,10 @@ class Progress:
         self.shown = now
         filled = self.WIDTH * done // total if total else self.WIDTH
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total} posts", ending="")
+        # Plain: a command's stderr is styled as an error (red) on a terminal.
+        self.stream.write(f"\r[{bar}] {done}/{total} posts", style_func=_plain, ending="")
         if done >= total:
-            self.stream.write("")
+            self.stream.write("", style_func=_plain)
         self.stream.flush()
 
 
