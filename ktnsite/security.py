@@ -12,7 +12,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from ipware import get_client_ip
 
 
@@ -29,7 +29,10 @@ def media_origin():
 
 @functools.cache
 def admin_prefix():
-    return reverse("admin:index")
+    """The admin's path as `request.path_info` shows it: without the script prefix of a site
+    mounted under a path, so it is the same whichever request asks first (it is cached)."""
+    address, prefix = reverse("admin:index"), get_script_prefix()
+    return "/" + address.removeprefix(prefix) if address.startswith(prefix) else address
 
 
 # What a view may set to change its own policy (django-csp's decorators); such a response

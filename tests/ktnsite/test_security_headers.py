@@ -67,6 +67,47 @@ def test_the_admin_allows_inline_script_and_style_but_nothing_else_more(client):
     assert policy["form-action"] == "'self'"
 
 
+def _policy_through_the_server(path, script_name):
+    """The admin page's policy through the WSGI handler, which (unlike the test client) sets
+    the script prefix from SCRIPT_NAME as a server does; as the test client does, the
+    test's database connection stays open and the prefix does not leak into later tests."""
+    import io
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from django.urls import get_script_prefix, set_script_prefix
+
+    environ = {
+        "REQUEST_METHOD": "GET", "SCRIPT_NAME": script_name, "PATH_INFO": path,
+        "QUERY_STRING": "", "SERVER_NAME": "testserver", "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
+    }  # fmt: skip
+    headers = {}
+    prefix = get_script_prefix()
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        WSGIHandler()(environ, lambda status, sent, *rest: headers.update(sent))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        set_script_prefix(prefix)
+    return _directives(headers["Content-Security-Policy"])
+
+
+def test_the_admin_keeps_its_policy_when_the_site_is_mounted_under_a_path():
+    from ktnsite.security import _built_policies, admin_prefix
+
+    admin_prefix.cache_clear()  # as in a fresh process whose first request is under the path
+    _built_policies.clear()
+    mounted = _policy_through_the_server("/admin/login/", "/ktn")
+    assert mounted["script-src"] == "'self' 'unsafe-inline'"  # CKEditor can run
+    # The same process serving the site at the root: the admin still gets its policy.
+    assert _policy_through_the_server("/admin/login/", "")["style-src"] == "'self' 'unsafe-inline'"
+    assert _policy_through_the_server("/news/", "/ktn")["style-src"] == "'self'"
+
+
 def test_images_may_come_from_where_the_media_storage_links_them(client, settings):
     settings.STORAGES = {
         **settings.STORAGES,
