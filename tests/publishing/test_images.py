@@ -354,6 +354,12 @@ def test_the_post_contact_and_report_forms_take_a_library_image(editors_client):
         reverse("admin:news_post_add"), admin_post_data(slug="other", hero_image=999999)
     )
     assert "Select a valid choice" in response.content.decode()
+    # The report's cover: the same chooser, showing the chosen picture.
+    report = make_report(cover_image=image)
+    page = editors_client.get(reverse("admin:reports_report_change", args=[report.pk]))
+    chooser = page.content.decode().split('class="image-chooser"')[1].split("</div>")[0]
+    assert 'name="cover_image"' in chooser and f'value="{image.pk}"' in chooser
+    assert "Choose from the library" in chooser and "Upload a new image" in chooser
 
 
 def test_the_image_page_lists_where_it_is_used_and_deleting_it_is_refused(editors_client):
