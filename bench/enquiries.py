@@ -6,6 +6,7 @@ SMTP server on loopback (aiosmtpd), and prints figures; it asserts nothing.
     .venv/bin/python scripts/bench_enquiries.py [N]
 """
 
+import argparse
 import os
 import sys
 import time
@@ -83,4 +84,8 @@ def main(count):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("count", nargs="?", type=int, default=50, help="enquiries to send")
+    main(parser.parse_args().count)

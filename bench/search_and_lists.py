@@ -8,6 +8,7 @@ Run against a database filled by `manage.py generate_content --posts 100000`, e.
 It prints figures; nothing here is asserted (timings belong in no test).
 """
 
+import argparse
 import os
 import statistics
 import sys
@@ -115,4 +116,8 @@ def main():
 
 
 if __name__ == "__main__":
+    # No options; --help says what the script measures instead of running it.
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     main()
