@@ -3,7 +3,7 @@
 Runs against a throw-away test database (SQLite unless DATABASE_URL is set) and a real
 SMTP server on loopback (aiosmtpd), and prints figures; it asserts nothing.
 
-    .venv/bin/python scripts/bench_enquiries.py [N]
+    .venv/bin/python bench/enquiries.py [N]
 """
 
 import argparse
