@@ -701,21 +701,15 @@ def image_store(source, *, dry_run=False, alt="", title="", caption="", replacin
         )
     if replacing is not None:
         image = image_replace(image=Image.objects.get(pk=replacing.pk), file=upload)
-        return ImportedImage(
-            name=image.file.name,
-            url=image.file.url,
-            width=image.width,
-            height=image.height,
-            pk=image.pk,
+    else:
+        image = image_create(
+            file=upload,
+            alt=alt[:250],
+            alt_pending=not alt.strip(),
+            title=title or posixpath.splitext(name)[0],
+            caption=caption[:300],
+            tags=["wordpress"],
         )
-    image = image_create(
-        file=upload,
-        alt=alt[:250],
-        alt_pending=not alt.strip(),
-        title=title or posixpath.splitext(name)[0],
-        caption=caption[:300],
-        tags=["wordpress"],
-    )
     return ImportedImage(
         name=image.file.name,
         url=image.file.url,

@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 
 from contacts.models import Enquiry, EnquiryState
 from ktnsite.demo.content import SEED_POST_SLUG
+from tests.browser.reader_helpers import send_an_enquiry
 
 
 def test_a_reader_contacts_karen_wilkinson_from_the_seed_article(page, demo_live, smtp_server):
@@ -11,12 +12,7 @@ def test_a_reader_contacts_karen_wilkinson_from_the_seed_article(page, demo_live
     page.get_by_role("link", name="Karen Wilkinson").click()
     expect(page.get_by_role("heading", name="Karen Wilkinson", level=1)).to_be_visible()
 
-    page.get_by_label("Your name").fill("Ada Lovelace")
-    page.get_by_label("Your email address").fill("ada@example.com")
-    page.get_by_label("Subject", exact=True).fill("The impact report")
-    page.get_by_label("Message", exact=True).fill("Could we discuss the report's findings?")
-    page.get_by_label("I agree that").check()
-    page.get_by_role("button", name="Send message").click()
+    send_an_enquiry(page)
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("your message has been received")
     assert Enquiry.objects.get().state == EnquiryState.SENT

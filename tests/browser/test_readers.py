@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from ktnsite.demo.content import SEED_POST_SLUG, SEED_REPORT_SLUG
 from mailinglist.models import State, Subscriber
+from tests.browser.reader_helpers import send_an_enquiry
 
 ARTICLE = f"/news/{SEED_POST_SLUG}/"
 REPORT = f"/reports/{SEED_REPORT_SLUG}/"
@@ -179,12 +180,7 @@ def test_the_cookies_page_is_true_a_reader_is_left_with_no_cookie(page, demo_liv
     assert cookies() == []
 
     page.goto("/contacts/karen-wilkinson/")
-    page.get_by_label("Your name").fill("Ada Lovelace")
-    page.get_by_label("Your email address").fill("ada@example.com")
-    page.get_by_label("Subject", exact=True).fill("The impact report")
-    page.get_by_label("Message", exact=True).fill("Could we discuss the report's findings?")
-    page.get_by_label("I agree that").check()
-    page.get_by_role("button", name="Send message").click()
+    send_an_enquiry(page)
     expect(page.get_by_role("heading", level=1)).to_contain_text("your message has been received")
     assert cookies() == []
 

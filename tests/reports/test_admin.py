@@ -11,6 +11,19 @@ from tests.factories import make_contact, make_encrypted_pdf, make_report, make_
 pytestmark = pytest.mark.django_db
 
 
+def published_report_form(report, **changes):
+    """The report's change form as an editor posts it, published on 14/10/2021, with `changes`."""
+    return {
+        "title": report.title,
+        "slug": report.slug,
+        "summary": report.summary,
+        "status": "published",
+        "publish_at_0": "14/10/2021",
+        "publish_at_1": "09:00:00",
+        **changes,
+    }
+
+
 def test_the_list_shows_type_size_pages_and_downloads(admin_client):
     report = make_report(title="Hydrogen futures")
     Report.objects.filter(pk=report.pk).update(download_count=F("download_count") + 37)
@@ -37,15 +50,10 @@ def test_a_new_file_replaces_the_facts(admin_client):
     report = make_report(content=make_pdf([["Old"]]), filename="old.pdf")
     response = admin_client.post(
         f"/admin/reports/report/{report.pk}/change/",
-        {
-            "title": report.title,
-            "slug": report.slug,
-            "summary": report.summary,
-            "status": "published",
-            "publish_at_0": "14/10/2021",
-            "publish_at_1": "09:00:00",
-            "file": SimpleUploadedFile("new.pdf", make_pdf([["New words"], ["Two"], ["Three"]])),
-        },
+        published_report_form(
+            report,
+            file=SimpleUploadedFile("new.pdf", make_pdf([["New words"], ["Two"], ["Three"]])),
+        ),
     )
     assert response.status_code == 302
     report.refresh_from_db()
@@ -95,16 +103,7 @@ def test_an_editor_names_who_readers_ask_for_an_accessible_format(client):
     assert [item["text"] for item in found.json()["results"]] == ["Ada Lovelace"]
     response = client.post(
         f"/admin/reports/report/{report.pk}/change/",
-        {
-            "title": report.title,
-            "slug": report.slug,
-            "summary": report.summary,
-            "status": "published",
-            "publish_at_0": "14/10/2021",
-            "publish_at_1": "09:00:00",
-            "accessible_format_contact": ada.pk,
-            "_continue": "Save",
-        },
+        published_report_form(report, accessible_format_contact=ada.pk, _continue="Save"),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     report.refresh_from_db()
