@@ -484,7 +484,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             # Readers see this item: the old version becomes its unpublished changes, and
             # django-reversion's revert (which writes the row) never runs.
             return self._restore_as_working_copy(request, item, version)
-        self._note_stored(request, version, "restore")
+        self._note_stored(request, item, "restore")
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def _restore_as_working_copy(self, request, item, version):
@@ -542,12 +542,13 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)
-        self._note_stored(request, version, "recover")
+        item = self.model._default_manager.filter(pk=version.object_id).first()
+        self._note_stored(request, item, "recover")
         return super().recover_view(request, version_id, extra_context)
 
-    def _note_stored(self, request, version, how):
+    def _note_stored(self, request, item, how):
+        """Note what is stored of `item` (None: deleted) before the restore or recover."""
         request.publishing_restore = how
-        item = self.model._default_manager.filter(pk=version.object_id).first()
         request.publishing_stored = stored_publish_state(item) if item else None
 
     @contextmanager
@@ -953,8 +954,9 @@ class ImageAdmin(admin.ModelAdmin):
         # them: listed as protected too, which makes Django's delete page and the list's
         # "delete selected" refuse, naming them.
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        in_copies = image_working_copy_uses(objs)
         for image in objs:
-            for label, item in image_working_copy_uses(image):
+            for label, item in in_copies.get(image.pk, []):
                 protected.append(f"{label.capitalize()}: {item}")
         return deleted, counts, perms_needed, protected
 

@@ -31,7 +31,7 @@ from publishing.models import (
     Tag,
     WorkingCopy,
 )
-from publishing.richtext import body_image_ids
+from publishing.richtext import RichTextField, body_image_ids
 from publishing.signals import going_live_notes
 
 logger = logging.getLogger(__name__)
@@ -540,38 +540,45 @@ def image_uses(image):
         item = use.item
         if item is not None:
             uses.append((f"text of {use.content_type.name}", item))
-    return uses + image_working_copy_uses(image)
+    return uses + image_working_copy_uses([image]).get(image.pk, [])
 
 
-def image_working_copy_uses(image):
-    """The unpublished changes (working copies) that use an image: [(what, item)].
+def image_working_copy_uses(images):
+    """The unpublished changes (working copies) that use any of `images`:
+    {image pk: [(what, item)]}.
 
     No foreign key or BodyImage row records these (the stored row does not hold them yet),
     so the database would let the image go and publishing the changes would then fail; the
     library's delete refuses while this lists anything. Working copies are few (one per item
-    with unsaved-to-readers edits), so they are read and looked through here.
+    with unsaved-to-readers edits), so they are read once and looked through here, for all
+    the images asked about together.
     """
-    from publishing.richtext import RichTextField
-
-    uses = []
+    wanted = {image.pk for image in images}
+    uses = {}
+    if not wanted:
+        return uses
     copies = WorkingCopy.objects.select_related("content_type").order_by("pk")
     for copy in copies:
         model = copy.content_type.model_class()
         if model is None:
             continue
-        labels = []
+        found = []  # (image pk, what uses it)
         for field in model._meta.concrete_fields:
             value = copy.fields.get(field.name)
             if value in (None, ""):
                 continue
-            if getattr(field, "related_model", None) is type(image) and value == image.pk:
-                labels.append(f"{field.verbose_name} of {model._meta.verbose_name}")
-            elif isinstance(field, RichTextField) and image.pk in body_image_ids(value):
-                labels.append(f"text of {model._meta.verbose_name}")
-        if labels:
+            if getattr(field, "related_model", None) is Image and value in wanted:
+                found.append((value, f"{field.verbose_name} of {model._meta.verbose_name}"))
+            elif isinstance(field, RichTextField):
+                label = f"text of {model._meta.verbose_name}"
+                found.extend(
+                    (pk, label) for pk in sorted(wanted.intersection(body_image_ids(value)))
+                )
+        if found:
             item = model._base_manager.filter(pk=copy.object_id).first()
             if item is not None:
-                uses.extend((f"{label} (unpublished changes)", item) for label in labels)
+                for pk, label in found:
+                    uses.setdefault(pk, []).append((f"{label} (unpublished changes)", item))
     return uses
 
 
