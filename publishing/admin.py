@@ -540,6 +540,13 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/publishing_restore_confirm.html", context)
 
+    def recoverlist_view(self, request, extra_context=None):
+        # The list names who last saved each deleted item (templates/reversion/recover_list.html):
+        # their user comes in the same query, not one query per row.
+        deleted = Version.objects.get_deleted(self.model).select_related("revision__user")
+        deleted = deleted.order_by(*(self.get_version_ordering(request) or ()))
+        return super().recoverlist_view(request, {"deleted": deleted, **(extra_context or {})})
+
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)
         item = self.model._default_manager.filter(pk=version.object_id).first()
