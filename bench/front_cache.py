@@ -8,6 +8,8 @@ machine slows them all alike), with wrk against real servers on loopback:
 - redis: the article from the in-app page cache in Redis (gunicorn, the cache shared as
   several app servers would share it)
 - uncached: the article rendered for every request (gunicorn with both caches off)
+- peer (optional, `--peer NAME=URL`): another CMS serving the same article uncached, already
+  running (issue 14 compares the cold render with Wagtail's), measured in the same rounds
 
 Needs PostgreSQL with content, Redis, varnishd (Debian's varnish + varnish-modules) and wrk:
 
@@ -126,6 +128,11 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--path", default=ARTICLE)
+    parser.add_argument(
+        "--peer",
+        metavar="NAME=URL",
+        help="a running peer serving the same article uncached, e.g. wagtail=http://127.0.0.1:8222/news/x/",
+    )
     args = parser.parse_args()
     for name in ("DATABASE_URL", "REDIS_URL"):
         if not os.environ.get(name):
@@ -166,6 +173,9 @@ def main():
             "article via Redis page cache": f"http://127.0.0.1:{ports['cached']}{args.path}",
             "article uncached": f"http://127.0.0.1:{ports['uncached']}{args.path}",
         }
+        if args.peer:
+            name, _, url = args.peer.partition("=")
+            targets[f"{name} uncached (peer)"] = url
         for url in targets.values():
             wait_for(url)
         print(
@@ -188,6 +198,11 @@ def main():
                 f"{name:30} {rate:>9.0f} {p99:>8.1f} {rate / static:>9.2f} {non_2xx:>8}"
                 + (f"  socket errors: {errors}" if errors else "")
             )
+        if args.peer:
+            ours, peer = (
+                statistics.median(r[0] for r in results[name]) for name in list(targets)[-2:]
+            )
+            print(f"article uncached: {ours / peer:.2f} × the peer's cold render")
     finally:
         for process in reversed(processes):
             if process.poll() is None:

@@ -1,7 +1,7 @@
 """Public pages for news: the list (filtered by topic and year), the yearly archive and the article."""
 
 from django import forms
-from django.db.models import Max, Min, Prefetch
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch
 from django.http import Http404
 from django.utils.timezone import localtime
 from django.views.generic import DetailView, ListView
@@ -141,7 +141,7 @@ ARTICLE_COLUMNS = [
 
 
 def _shown(post, name):
-    """The post's topics or contacts, with only the name and slug the article shows.
+    """The post's contacts (or topics), with only the name and slug the article shows.
 
     Read with the related manager, not prefetch_related: the same query for 400 fewer
     Python calls each. A preview of unsaved choices (publishing.views.render_unsaved) has put
@@ -151,6 +151,20 @@ def _shown(post, name):
     if chosen is not None:
         return list(chosen)
     return list(getattr(post, name).only("name", "slug"))
+
+
+def _topics(post):
+    """The post's topics and every topic (the page's sign-up form offers them all).
+
+    One query for both, each topic marked whether the post has it: the same Python work as
+    two simpler queries (callgrind), but one round trip and one statement fewer for the
+    database on every uncached article.
+    """
+    has_it = Post.topics.through.objects.filter(post_id=post.pk, topic_id=OuterRef("pk"))
+    every = list(Topic.objects.only("name", "slug").annotate(on_post=Exists(has_it)))
+    if "topics" in getattr(post, "_prefetched_objects_cache", {}):
+        return _shown(post, "topics"), every
+    return [topic for topic in every if topic.on_post], every
 
 
 class PostDetailView(PublishableDetailMixin, DetailView):
@@ -170,7 +184,7 @@ class PostDetailView(PublishableDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         post = self.object
         report = post.report
-        topics = _shown(post, "topics")
+        topics, all_topics = _topics(post)
         contacts = _shown(post, "contacts")
         add_surrogate_keys(
             self.request,
@@ -184,6 +198,7 @@ class PostDetailView(PublishableDetailMixin, DetailView):
         share_image = post_share_image(post)
         return super().get_context_data(
             topics=topics,
+            all_topics=all_topics,
             contacts=contacts,
             share_image=share_image,
             json_ld=post_json_ld(post, share_image),
