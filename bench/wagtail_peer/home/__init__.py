@@ -1,0 +1,1 @@
+"""The site's home page, the root of its page tree."""

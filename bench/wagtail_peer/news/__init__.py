@@ -1,0 +1,1 @@
+"""News: the news index and the article pages (NewsPage)."""

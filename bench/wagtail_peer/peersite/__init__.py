@@ -1,0 +1,1 @@
+"""peersite: the Wagtail 8 peer of ktnsite's article, for the cold-render benchmark."""
