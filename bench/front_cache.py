@@ -8,8 +8,9 @@ machine slows them all alike), with wrk against real servers on loopback:
 - redis: the article from the in-app page cache in Redis (gunicorn, the cache shared as
   several app servers would share it)
 - uncached: the article rendered for every request (gunicorn with both caches off)
-- peer (optional, `--peer NAME=URL`): another CMS serving the same article uncached, already
-  running (issue 14 compares the cold render with Wagtail's), measured in the same rounds
+- peers (optional, `--peer NAME=URL`, repeatable): other servers with the same article
+  uncached, already running, measured in the same rounds: Wagtail (bench/wagtail_peer, which
+  issue 14 compares the cold render with) or an older release of ktnsite
 
 Needs PostgreSQL with content, Redis, varnishd (Debian's varnish + varnish-modules) and wrk:
 
@@ -130,8 +131,11 @@ def main():
     parser.add_argument("--path", default=ARTICLE)
     parser.add_argument(
         "--peer",
+        action="append",
+        default=[],
         metavar="NAME=URL",
-        help="a running peer serving the same article uncached, e.g. wagtail=http://127.0.0.1:8222/news/x/",
+        help="a running server with the same article uncached, measured in the same rounds "
+        "(repeatable), e.g. wagtail=http://127.0.0.1:8222/news/x/ (bench/wagtail_peer)",
     )
     args = parser.parse_args()
     for name in ("DATABASE_URL", "REDIS_URL"):
@@ -173,9 +177,11 @@ def main():
             "article via Redis page cache": f"http://127.0.0.1:{ports['cached']}{args.path}",
             "article uncached": f"http://127.0.0.1:{ports['uncached']}{args.path}",
         }
-        if args.peer:
-            name, _, url = args.peer.partition("=")
-            targets[f"{name} uncached (peer)"] = url
+        peers = {}
+        for peer in args.peer:
+            name, _, url = peer.partition("=")
+            peers[name] = f"{name} uncached (peer)"
+            targets[peers[name]] = url
         for url in targets.values():
             wait_for(url)
         print(
@@ -198,11 +204,10 @@ def main():
                 f"{name:30} {rate:>9.0f} {p99:>8.1f} {rate / static:>9.2f} {non_2xx:>8}"
                 + (f"  socket errors: {errors}" if errors else "")
             )
-        if args.peer:
-            ours, peer = (
-                statistics.median(r[0] for r in results[name]) for name in list(targets)[-2:]
-            )
-            print(f"article uncached: {ours / peer:.2f} × the peer's cold render")
+        ours = statistics.median(r[0] for r in results["article uncached"])
+        for name, target in peers.items():
+            peer = statistics.median(r[0] for r in results[target])
+            print(f"article uncached: {ours / peer:.2f} × {name}'s cold render")
     finally:
         for process in reversed(processes):
             if process.poll() is None:

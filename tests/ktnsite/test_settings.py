@@ -98,3 +98,27 @@ def test_s3_media_storage_without_a_bucket_stops_startup_with_one_clear_line():
     assert result.stderr.strip().splitlines() == [
         "DJANGO_MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET, the bucket's name."
     ]
+
+
+def _database_options(**env_overrides):
+    env = {**os.environ, "DJANGO_SECRET_KEY": "x", **env_overrides}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(sorted(settings.DATABASES['default'].get('OPTIONS', {})))",
+        ],
+        cwd=PROJECT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "ktnsite.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
+
+
+def test_postgresql_prepares_statements_unless_a_pooler_needs_them_off():
+    url = "postgres://nobody@127.0.0.1:5432/unused"
+    assert "server_side_binding" in _database_options(DATABASE_URL=url)
+    assert _database_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0") == "[]"
