@@ -18,6 +18,10 @@ def editor_signs_in(page, next_url, username="eve"):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    # Wait for the landing page's load event, not just its first elements: the admin's
+    # scripts (the related-lookup popup links, CKEditor) attach their handlers by then, and a
+    # test clicking sooner followed the link in the same window on a busy machine (seen).
+    page.wait_for_url(lambda url: "/admin/login/" not in url, wait_until="load")
     return editor
 
 
