@@ -496,13 +496,13 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             raise PermissionDenied
         opts = self.model._meta
         form_fields = self.get_form(request, item, change=True).base_fields
+        names = [name for name in working_copy_fields(self.model) if name in form_fields]
         restored, relations, notes = working_copy_from_version(
-            item=item, version=version, fields=list(form_fields)
+            item=item, version=version, fields=names
         )
         when = _when(version.revision.date_created)
         change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
         if request.method == "POST":
-            names = [name for name in working_copy_fields(self.model) if name in form_fields]
             working_copy_store(item=restored, user=request.user, fields=names, relations=relations)
             self.log_change(
                 request, item, f"Restored the version of {when} as unpublished changes."

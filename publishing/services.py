@@ -2,6 +2,7 @@
 
 import json
 import logging
+from copy import copy as shallow_copy
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -644,8 +645,9 @@ def working_copy_store(*, item, user, fields=None, relations=None, extra=None):
 
 
 def working_copy_from_version(*, item, version, fields=None):
-    """`item` (a stored row) with the content of an old `version` of it (django-reversion's),
-    in memory only, ready for working_copy_store: returns (item, relations, notes).
+    """A copy of `item` (a stored row) with the content of an old `version` of it
+    (django-reversion's), in memory only, ready for working_copy_store: returns
+    (item, relations, notes).
 
     Only content fields are taken (working_copy_fields, narrowed to `fields`, the admin's
     form): never publication fields or counters. A field the version does not hold (added to
@@ -661,7 +663,7 @@ def working_copy_from_version(*, item, version, fields=None):
     held = set(old)
     if version.format == "json":
         held = {*json.loads(version.serialized_data)[0]["fields"], opts.pk.attname}
-    restored = model._default_manager.get(pk=item.pk)
+    restored = shallow_copy(item)  # the caller's item stays as stored
     relations, notes = {}, []
     for name in names:
         field = opts.get_field(name)
