@@ -15,6 +15,7 @@ from contacts import services, staff
 from contacts.forms import EnquiryForm
 from contacts.models import Contact
 from publishing.addresses import fixed_url
+from publishing.backlinks import backlinks
 from publishing.crossorigin import public_form
 from publishing.frontcache import add_surrogate_keys
 from publishing.sharing import breadcrumbs
@@ -59,8 +60,8 @@ def _profile(request, contact, form=None, status=200):
             [("Home", fixed_url("home")), ("Contacts", fixed_url("contacts:index"))],
             (contact.name, contact.get_absolute_url()),
         ),
-        # The reverse side of news.Post.contacts: contacts never imports news.
-        "posts": contact.posts.live().prefetch_related("topics")[:LATEST_POSTS],
+        # Registered by news, which stands above contacts (publishing.backlinks).
+        "posts": backlinks(contact)[:LATEST_POSTS],
     }
     for_staff = staff.request_sees_lead_details(request)
     if for_staff:

@@ -8,6 +8,7 @@ from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from contacts.models import Contact
 from publishing.addresses import slug_url
 from publishing.models import Publishable
 from publishing.search import search_vector_field
@@ -62,10 +63,10 @@ class Report(Publishable):
         verbose_name="cover",
         help_text="The report's cover, from the library (or upload one there).",
     )
-    # A lazy reference, not an import: reports never import contacts (DESIGN), but readers
-    # who cannot use the file must be sent to a named person, as GOV.UK does.
+    # Readers who cannot use the file must be sent to a named person, as GOV.UK does; reports
+    # may import contacts (the import contracts in pyproject.toml), never the other way.
     accessible_format_contact = models.ForeignKey(
-        "contacts.Contact",
+        Contact,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -130,9 +131,8 @@ class Report(Publishable):
         if contact is None or not contact.is_active:
             contact = None
             if settings.REPORTS_ACCESSIBLE_FORMAT_CONTACT:
-                model = self._meta.get_field("accessible_format_contact").related_model
                 contact = (
-                    model.objects.active()
+                    Contact.objects.active()
                     .filter(slug=settings.REPORTS_ACCESSIBLE_FORMAT_CONTACT)
                     .first()
                 )

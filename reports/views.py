@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.generic import DetailView, ListView
 
 from publishing.addresses import fixed_url
+from publishing.backlinks import backlinks
 from publishing.frontcache import add_surrogate_keys
 from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
@@ -78,7 +79,7 @@ class ReportDetailView(PublishableDetailMixin, DetailView):
         add_surrogate_keys(self.request, report, report.accessible_format_contact, "news")
         return super().get_context_data(
             json_ld=report_json_ld(report),
-            posts=report.posts.live(),
+            posts=backlinks(report),  # registered by news (publishing.backlinks)
             breadcrumbs=breadcrumbs(
                 [("Home", fixed_url("home")), ("Reports", fixed_url("reports:index"))],
                 (report.title, report.get_absolute_url()),
