@@ -31,7 +31,7 @@ def check_mail_is_sent_by_a_worker(app_configs, **kwargs):
             f"{IMMEDIATE} and the email backend talks to a mail server.",
             hint=(
                 f"Set DJANGO_TASKS_BACKEND={QUEUE} (the default) and run `manage.py db_worker` "
-                "beside the web server (README: Enquiries and email)."
+                "beside the web server (docs/operations.md: Email)."
             ),
             id="ktnsite.W001",
         )

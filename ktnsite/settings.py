@@ -151,8 +151,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # psycopg 3 sends the values apart from the SQL (server-side binding), so the SQL of a
     # query is the same text every time; once one has run `prepare_threshold` times on a
     # connection it is prepared, and PostgreSQL stops parsing and planning it again. An
-    # uncached article then costs the database 0.6 ms of CPU instead of 1.9 (README,
-    # "Measured"). Turn it off (DATABASE_PREPARED_STATEMENTS=0) behind a pooler in
+    # uncached article then costs the database 0.6 ms of CPU instead of 1.9 (bench/README.md,
+    # "through the caches"). Turn it off (DATABASE_PREPARED_STATEMENTS=0) behind a pooler in
     # transaction mode that cannot keep a connection's prepared statements (PgBouncer before
     # 1.21, or without max_prepared_statements).
     DATABASES["default"]["OPTIONS"] = {
