@@ -6,14 +6,18 @@ from datetime import timedelta
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Enquiry, EnquiryState
-from publishing.outbox import outbox_deliver, outbox_drain, outbox_enqueue, outbox_retry
+from publishing.outbox import (
+    outbox_deliver,
+    outbox_drain,
+    outbox_email,
+    outbox_enqueue,
+    outbox_retry,
+)
 from publishing.sharing import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -169,10 +173,6 @@ def enquiries_purge_old(*, now=None):
     return deleted
 
 
-def _mail_domain():
-    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
-
-
 def _context(enquiry):
     return {
         "enquiry": enquiry,
@@ -192,21 +192,15 @@ def person_name(user):
 
 
 def _contact_message(enquiry, connection=None):
-    context = _context(enquiry)
-    message = EmailMultiAlternatives(
+    return outbox_email(
+        template="contacts/enquiry_email",
+        context=_context(enquiry),
+        message_id=f"enquiry-{enquiry.token}",
+        connection=connection,
         subject=f"{'Forwarded enquiry' if enquiry.is_forward else 'Enquiry'}: {enquiry.subject}",
-        body=render_to_string("contacts/enquiry_email.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[enquiry.contact.email],
         reply_to=[formataddr((enquiry.name, enquiry.email))],
-        # A stable Message-ID lets mail systems discard a copy re-sent after a crash.
-        headers={"Message-ID": f"<enquiry-{enquiry.token}@{_mail_domain()}>"},
-        connection=connection,
     )
-    message.attach_alternative(
-        render_to_string("contacts/enquiry_email.html", context), "text/html"
-    )
-    return message
 
 
 def _acknowledgement_message(enquiry, connection=None):
@@ -219,19 +213,13 @@ def _acknowledgement_message(enquiry, connection=None):
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
-        subject=f"Your message to {enquiry.contact.name} has arrived",
-        body=render_to_string("contacts/enquiry_acknowledgement_email.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[enquiry.email],
-        headers={
-            "Message-ID": f"<enquiry-{enquiry.token}-copy@{_mail_domain()}>",
-            # RFC 3834: an automatic message, so auto-responders do not answer it.
-            "Auto-Submitted": "auto-generated",
-        },
+    return outbox_email(
+        template="contacts/enquiry_acknowledgement_email",
+        context=context,
+        message_id=f"enquiry-{enquiry.token}-copy",
         connection=connection,
+        subject=f"Your message to {enquiry.contact.name} has arrived",
+        to=[enquiry.email],
+        # RFC 3834: an automatic message, so auto-responders do not answer it.
+        headers={"Auto-Submitted": "auto-generated"},
     )
-    message.attach_alternative(
-        render_to_string("contacts/enquiry_acknowledgement_email.html", context), "text/html"
-    )
-    return message

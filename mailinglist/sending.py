@@ -3,12 +3,17 @@
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template.loader import render_to_string
+from django.core.mail import get_connection
 
 from mailinglist.models import Delivery, EmailKind, Frequency, State, Subscriber
 from mailinglist.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, token_url
-from publishing.outbox import MailServerAway, OutboxSkip, OutboxState, outbox_send_grouped
+from publishing.outbox import (
+    MailServerAway,
+    OutboxSkip,
+    OutboxState,
+    outbox_email,
+    outbox_send_grouped,
+)
 from publishing.sharing import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -37,25 +42,15 @@ def subscriber_message(*, subscriber, subject, template, context, connection=Non
         "List-Unsubscribe": f"<{unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    if message_id:
-        # Stable per outbox row: a copy re-sent after a crash (at least once) can be
-        # recognised and dropped by mail systems.
-        headers["Message-ID"] = f"<{message_id}@{_mail_domain()}>"
-    message = EmailMultiAlternatives(
+    return outbox_email(
+        template=f"mailinglist/email/{template}",
+        context=context,
+        message_id=message_id,
+        connection=connection,
         subject=subject,
-        body=render_to_string(f"mailinglist/email/{template}.txt", context),
         to=[subscriber.email],
         headers=headers,
-        connection=connection,
     )
-    message.attach_alternative(
-        render_to_string(f"mailinglist/email/{template}.html", context), "text/html"
-    )
-    return message
-
-
-def _mail_domain():
-    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
 
 
 def item_context(item):

@@ -9,9 +9,3 @@ from mailinglist import services
 def send_alerts():
     """Fan out due alerts and send what the mailing list's outbox owes."""
     return services.alerts_send()
-
-
-@task()
-def send_subscriber_email(*, subscriber_id):
-    """Tasks queued before sign-up emails became outbox rows: the drain sends what is owed."""
-    return services.alerts_send()

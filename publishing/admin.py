@@ -20,7 +20,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from reversion.models import Version
@@ -28,9 +27,10 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from publishing.content_checks import check_item
 from publishing.desk import content_checks_context, findings_message
-from publishing.models import BodyImage, Image, PreviewLink, PublishState, Status, Tag
+from publishing.models import BodyImage, Image, Phase, PreviewLink, PublishState, Status, Tag
 from publishing.richtext import RichTextField
 from publishing.services import (
+    Effect,
     PublishRefused,
     autosave_discard,
     autosave_find,
@@ -47,6 +47,7 @@ from publishing.services import (
     publishable_unpublish,
     slug_redirect_record,
     stored_publish_state,
+    when_text,
     working_copy_fields,
     working_copy_find,
     working_copy_from_version,
@@ -56,15 +57,13 @@ from publishing.sharing import absolute_url
 from publishing.uploads import KeepUploadsMixin
 from publishing.views import render_unsaved
 from publishing.widgets import ImageChooserWidget
-from publishing.workingcopy_admin import SAVE_CHANGES_AS_DRAFT, WorkingCopyAdminMixin
-
-
-def _when(moment):
-    return date_format(timezone.localtime(moment), "d/m/Y H:i")
-
+from publishing.workingcopy_admin import (
+    ACTION_FIELD,
+    SAVE_CHANGES_AS_DRAFT,
+    WorkingCopyAdminMixin,
+)
 
 # The change form's buttons post ACTION_FIELD=<action>; these set the status.
-ACTION_FIELD = "_publishing"
 ACTION_STATUS = {"draft": Status.DRAFT, "publish": Status.PUBLISHED, "unpublish": Status.DRAFT}
 
 
@@ -81,26 +80,30 @@ class _AutocompleteWithoutClearAll(AutocompleteSelectMultiple):
         return attrs
 
 
+# The list's filter value for live items with a working copy (beside the Phase values).
+LIVE_WITH_CHANGES = "changes"
+
+
 class StateFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
         return [
-            ("draft", "Draft"),
-            ("scheduled", "Scheduled"),
-            ("published", "Published"),
-            ("changes", "Live + unpublished changes"),
-            ("expired", "Taken down"),
+            (Phase.DRAFT, Phase.DRAFT.label),
+            (Phase.SCHEDULED, Phase.SCHEDULED.label),
+            (Phase.PUBLISHED, Phase.PUBLISHED.label),
+            (LIVE_WITH_CHANGES, "Live + unpublished changes"),
+            (Phase.TAKEN_DOWN, Phase.TAKEN_DOWN.label),
         ]
 
     def queryset(self, request, queryset):
         return {
-            "draft": queryset.drafts,
-            "scheduled": queryset.scheduled,
-            "published": queryset.live,
-            "changes": queryset.live_with_changes,
-            "expired": queryset.expired,
+            Phase.DRAFT: queryset.drafts,
+            Phase.SCHEDULED: queryset.scheduled,
+            Phase.PUBLISHED: queryset.live,
+            LIVE_WITH_CHANGES: queryset.live_with_changes,
+            Phase.TAKEN_DOWN: queryset.expired,
         }.get(self.value(), queryset.all)()
 
 
@@ -218,7 +221,7 @@ class PublishableAdminForm(EditorialAdminForm):
         self.alert_notes = publishable_alert_notes(item=self.instance, change=change)
         if change.backdated and not cleaned.get("confirm_backdate"):
             self.fields["confirm_backdate"].widget = forms.CheckboxInput()
-            when = date_format(timezone.localtime(change.after.publish_at), "d/m/Y H:i")
+            when = when_text(change.after.publish_at)
             self.add_error(
                 "confirm_backdate",
                 f"This publishes it backdated to {when}: readers will see that date, not "
@@ -434,7 +437,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         autosave = autosave_store(
             user=request.user, model=self.model, object_id=pk, post=request.POST
         )
-        return JsonResponse({"saved_at": _when(autosave.saved_at)})
+        return JsonResponse({"saved_at": when_text(autosave.saved_at)})
 
     def _unsaved_item(self, request, object_id):
         """The item as the posted form has it, unsaved, and its many-to-many choices."""
@@ -500,7 +503,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         restored, relations, notes = working_copy_from_version(
             item=item, version=version, fields=names
         )
-        when = _when(version.revision.date_created)
+        when = when_text(version.revision.date_created)
         change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
         if request.method == "POST":
             working_copy_store(item=restored, user=request.user, fields=names, relations=relations)
@@ -530,7 +533,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             "version_by": version.revision.user,
             "notes": notes,
             "current_copy": current,
-            "current_copy_when": _when(current.saved_at) if current else "",
+            "current_copy_when": when_text(current.saved_at) if current else "",
             "history_url": reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_history", args=[item.pk]
             ),
@@ -577,13 +580,13 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             actions = [{"value": "draft", "label": "Save draft", "primary": not may}]
             if may:
                 future = state.publish_at and state.publish_at > now
-                label = f"Schedule for {_when(state.publish_at)}" if future else "Publish"
+                label = f"Schedule for {when_text(state.publish_at)}" if future else "Publish"
                 actions.append({"value": "publish", "label": label, "primary": True})
         elif state.is_scheduled(now) and may:
             # "Publish" with the time in the form: it stays scheduled, or goes live now if
             # the editor brings the time forward (the button's name follows as they type).
             actions = [
-                {"value": "publish", "label": f"Schedule for {_when(state.publish_at)}",
+                {"value": "publish", "label": f"Schedule for {when_text(state.publish_at)}",
                  "primary": True},
                 {"value": "unpublish", "label": "Unpublish", "primary": False},
             ]  # fmt: skip
@@ -601,7 +604,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                 ]
         else:
             if state.is_scheduled(now):
-                label = f"Save, still scheduled for {_when(state.publish_at)}"
+                label = f"Save, still scheduled for {when_text(state.publish_at)}"
             else:
                 label = "Save changes"
             actions = [{"value": "keep", "label": label, "primary": True}]
@@ -615,12 +618,12 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             text = "New: readers will not see it until it is published."
         else:
             text = {
-                "Draft": "Draft: readers cannot see it.",
-                "Scheduled": "Scheduled: it goes live by itself at its publish time.",
-                "Published": "Published: readers can see it. Edits reach them only when "
+                Phase.DRAFT: "Draft: readers cannot see it.",
+                Phase.SCHEDULED: "Scheduled: it goes live by itself at its publish time.",
+                Phase.PUBLISHED: "Published: readers can see it. Edits reach them only when "
                 "published; Save changes as draft keeps them until then.",
-                "Taken down": "Taken down: its address tells readers it is gone.",
-            }[obj.state_label]
+                Phase.TAKEN_DOWN: "Taken down: its address tells readers it is gone.",
+            }[obj.publish_phase]
         if not self.has_publish_permission(request):
             text += " An editor with the publish right publishes, unpublishes and schedules."
         return text
@@ -648,7 +651,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                 and (obj is None or autosave.saved_at > obj.updated_at)
             ):
                 context["autosave"] = autosave
-                context["autosave_when"] = _when(autosave.saved_at)
+                context["autosave_when"] = when_text(autosave.saved_at)
             context["publishing_now"] = self.publishing_now(request, obj)
             context.update(content_checks_context(self.model, request, context, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -686,14 +689,14 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         now = timezone.now()
         state = obj.publish_state
         change = getattr(form, "publish_change", None)
-        if state.is_live(now) and change and "publish changes to it" in change.effects:
+        if state.is_live(now) and change and Effect.PUBLISH_CHANGES in change.effects:
             text = "Changes published: readers can see them now."
         elif state.is_live(now):
             text = "Published: readers can see it now."
             if obj.expire_at:
-                text += f" It will be taken down on {_when(obj.expire_at)} by itself."
+                text += f" It will be taken down on {when_text(obj.expire_at)} by itself."
         elif state.is_scheduled(now):
-            text = f"Scheduled: it goes live on {_when(obj.publish_at)} by itself."
+            text = f"Scheduled: it goes live on {when_text(obj.publish_at)} by itself."
         elif state.is_expired(now):
             text = "Taken down: its address now tells readers it is gone."
         else:
@@ -706,10 +709,10 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
 
     @admin.display(description="status", ordering="status")
     def state(self, obj):
-        label = obj.state_label
-        if label == "Published" and getattr(obj, "has_working_copy", False):
+        phase = obj.publish_phase
+        if phase == Phase.PUBLISHED and getattr(obj, "has_working_copy", False):
             return "Live + unpublished changes"
-        return label
+        return phase.label
 
     @admin.display(description="topics")
     def topic_names(self, obj):
@@ -754,7 +757,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                     "Preview link for “{}”, valid until {}: "
                     '<a href="{}">{}</a>. Revoke it under Preview links.',
                     item,
-                    date_format(timezone.localtime(link.expires_at), "d/m/Y H:i"),
+                    when_text(link.expires_at),
                     url,
                     url,
                 ),
@@ -764,7 +767,6 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
 
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
-    change_form_template = "admin/change_form.html"  # see TagAdmin
     list_display = [
         "__str__", "item_title", "created_by", "created_at", "expires_at", "usable", "link"
     ]  # fmt: skip
@@ -905,7 +907,6 @@ class ImageAdmin(admin.ModelAdmin):
     """
 
     form = ImageAdminForm
-    change_form_template = "admin/change_form.html"  # see TagAdmin
     # The title leads each row and is its link (to choose or open the image); the picture
     # beside it is decoration (axe "link-name", "empty-table-header" on an image-only link).
     list_display = [

@@ -26,6 +26,15 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class Phase(models.TextChoices):
+    """Where an item stands for readers at a moment: what the admin shows and filters by."""
+
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    TAKEN_DOWN = "expired", "Taken down"
+
+
 @dataclass(frozen=True)
 class PublishState:
     """The three fields that decide what readers see, compared before and after a change."""
@@ -62,12 +71,15 @@ class PublishState:
             and self.expire_at <= now
         )
 
-    def label(self, now):
+    def phase(self, now):
         if not self.published:
-            return "Draft"
+            return Phase.DRAFT
         if self.is_scheduled(now):
-            return "Scheduled"
-        return "Taken down" if self.is_expired(now) else "Published"
+            return Phase.SCHEDULED
+        return Phase.TAKEN_DOWN if self.is_expired(now) else Phase.PUBLISHED
+
+    def label(self, now):
+        return self.phase(now).label
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -185,9 +197,14 @@ class Publishable(models.Model):
         return PublishState.of(self)
 
     @property
+    def publish_phase(self):
+        """Draft, scheduled, published or taken down, now (a Phase)."""
+        return self.publish_state.phase(timezone.now())
+
+    @property
     def state_label(self):
         """What the admin shows: Draft, Scheduled, Published or Taken down."""
-        return self.publish_state.label(timezone.now())
+        return self.publish_phase.label
 
 
 class PreviewLink(models.Model):

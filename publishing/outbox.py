@@ -28,10 +28,13 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
+
+from publishing.queueing import backoff, task_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -125,9 +128,33 @@ def claim_timeout():
 
 def retry_delay(attempts):
     """Exponential backoff: the base delay, doubled for each attempt made, up to the cap."""
-    base = timedelta(seconds=settings.OUTBOX_RETRY_SECONDS)
-    cap = timedelta(seconds=settings.OUTBOX_MAX_RETRY_SECONDS)
-    return min(base * 2 ** max(attempts - 1, 0), cap)
+    return backoff(
+        attempts,
+        base=timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
+        cap=timedelta(seconds=settings.OUTBOX_MAX_RETRY_SECONDS),
+    )
+
+
+def outbox_email(*, template, context, message_id="", connection=None, **fields):
+    """An email in plain text and HTML (`template`.txt and .html rendered with `context`),
+    from DEFAULT_FROM_EMAIL. `message_id`, stable per outbox row, lets mail systems recognise
+    and drop a copy re-sent after a crash (at least once). `fields` are EmailMultiAlternatives'
+    own: subject, to, reply_to, headers."""
+    headers = dict(fields.pop("headers", {}))
+    if message_id:
+        headers["Message-ID"] = f"<{message_id}@{_mail_domain()}>"
+    message = EmailMultiAlternatives(
+        body=render_to_string(f"{template}.txt", context),
+        headers=headers,
+        connection=connection,
+        **fields,
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+def _mail_domain():
+    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
 
 
 def outbox_models():
@@ -146,11 +173,6 @@ def outbox_enqueue(instance):
     """
     label, pk = instance._meta.label, instance.pk
     transaction.on_commit(lambda: _enqueue(label, pk))
-
-
-def outbox_enqueue_drain():
-    """After commit, ask the task queue to send everything due (after a bulk insert)."""
-    transaction.on_commit(_enqueue_drain)
 
 
 def outbox_deliver(model, pk, *, due_only=False):
@@ -361,22 +383,11 @@ def _enqueue(label, pk, run_after=None):
     # Imported here: the task module imports this one.
     from publishing.tasks import deliver_outbox_message
 
-    task = deliver_outbox_message
-    try:
-        if run_after is not None:
-            if not task.get_backend().supports_defer:
-                return  # the immediate backend cannot wait; `send_outbox` will
-            task = task.using(run_after=run_after)
-        task.enqueue(label=label, pk=pk)
-    except Exception:
-        # The row is the truth: a queue that is down loses nothing, send_outbox sends it.
-        logger.exception("Outbox: could not queue delivery of %s %s", label, pk)
-
-
-def _enqueue_drain():
-    from publishing.tasks import drain_outbox
-
-    try:
-        drain_outbox.enqueue()
-    except Exception:
-        logger.exception("Outbox: could not queue a drain")
+    # The row is the truth: a queue that is down (or cannot wait) loses nothing.
+    task_enqueue(
+        deliver_outbox_message,
+        run_after=run_after,
+        label=label,
+        pk=pk,
+        failure=f"delivery of {label} {pk}; send_outbox sends it",
+    )

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from publishing.queueing import backoff, task_enqueue
+
 logger = logging.getLogger(__name__)
 
 MAX_RETRY_DELAY = timedelta(minutes=10)
@@ -176,7 +178,7 @@ def purge_now(keys, only=None):
 
 def retry_delay(attempt):
     """2, 4, 8... seconds after the first, second, third failure, at most ten minutes."""
-    return min(timedelta(seconds=2**attempt), MAX_RETRY_DELAY)
+    return backoff(attempt, base=timedelta(seconds=2), cap=MAX_RETRY_DELAY)
 
 
 @task()
@@ -201,8 +203,7 @@ def purge_enqueue(keys):
     """Queue a purge of `keys` (called after the commit of the change that needs it)."""
     if not settings.FRONT_CACHE_PURGERS or not keys:
         return
-    try:
-        purge_keys.enqueue(keys=sorted(keys))
-    except Exception:
-        # A queue that is down must not fail an editor's save: the pages expire by themselves.
-        logger.exception("Could not queue the purge of %s", sorted(keys))
+    # A queue that is down must not fail an editor's save: the pages expire by themselves.
+    task_enqueue(
+        purge_keys, keys=sorted(keys), failure=f"the purge of {sorted(keys)}; pages expire"
+    )

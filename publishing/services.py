@@ -5,6 +5,7 @@ import logging
 from copy import copy as shallow_copy
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from functools import partial
 from pathlib import PurePosixPath
 
@@ -32,6 +33,7 @@ from publishing.models import (
     Tag,
     WorkingCopy,
 )
+from publishing.queueing import task_enqueue
 from publishing.richtext import RichTextField, body_image_ids
 from publishing.signals import going_live_notes
 
@@ -46,6 +48,20 @@ class PublishRefused(Exception):
     """A change the user may not make; `str()` says why, and nothing was saved."""
 
 
+class Effect(StrEnum):
+    """What a change does to readers. Logic compares members; the value is how a message to
+    editors names it ("you cannot publish it or ...")."""
+
+    PUBLISH = "publish it"
+    SCHEDULE = "schedule it for"  # a message adds the time
+    UNPUBLISH = "unpublish it"
+    CANCEL = "cancel its publication"  # unpublishing a scheduled item
+    EARLIER = "bring its publish time earlier"
+    LATER = "move its publish time later"
+    TAKE_DOWN_TIME = "change its take-down time"
+    PUBLISH_CHANGES = "publish changes to it"
+
+
 @dataclass(frozen=True)
 class PublishChange:
     """What a change of status / publish time / take-down time does to readers, and whether
@@ -53,7 +69,7 @@ class PublishChange:
 
     before: PublishState
     after: PublishState  # publish_at stamped when publishing without a time
-    effects: tuple  # what it changes for readers, in words ("makes it live", ...)
+    effects: tuple  # Effects: what it changes for readers
     allowed: bool
     message: str  # why it is refused, else ""
     comment: str  # for the version history: "Published", "Scheduled for …", ...
@@ -65,7 +81,8 @@ class PublishChange:
         return bool(self.effects)
 
 
-def _when(moment):
+def when_text(moment):
+    """A moment as every message to editors writes it: dd/mm/yyyy HH:MM, the site's time."""
     return date_format(timezone.localtime(moment), "d/m/Y H:i")
 
 
@@ -108,54 +125,58 @@ def publishable_change_check(*, model, before, after, user, now=None, publishes_
     effects, comment = [], ""
     if after.published and not before.published:
         if a_live:
-            effects.append("publish it")
+            effects.append(Effect.PUBLISH)
             comment = "Published"
         elif after.is_scheduled(now):
-            effects.append(f"schedule it for {_when(after.publish_at)}")
-            comment = f"Scheduled for {_when(after.publish_at)}"
+            effects.append(Effect.SCHEDULE)
+            comment = f"Scheduled for {when_text(after.publish_at)}"
         else:
-            effects.append("publish it")
+            effects.append(Effect.PUBLISH)
             comment = "Published (already past its take-down time)"
     elif before.published and not after.published:
-        effects.append("unpublish it" if b_live else "cancel its publication")
+        effects.append(Effect.UNPUBLISH if b_live else Effect.CANCEL)
         comment = "Unpublished"
     elif after.published:
         old, new = _seconds(before.publish_at), _seconds(after.publish_at)
         if old != new:
             if new < old:
-                effects.append("bring its publish time earlier")
+                effects.append(Effect.EARLIER)
             else:
-                effects.append("move its publish time later")
+                effects.append(Effect.LATER)
             if a_live and not b_live:
                 comment = "Published"
             elif after.is_scheduled(now):
-                comment = f"Scheduled for {_when(after.publish_at)}"
+                comment = f"Scheduled for {when_text(after.publish_at)}"
             elif b_live and not a_live:
                 comment = "Unpublished"
             else:
-                comment = f"Publish time changed to {_when(after.publish_at)}"
+                comment = f"Publish time changed to {when_text(after.publish_at)}"
         if _seconds(before.expire_at) != _seconds(after.expire_at):
-            effects.append("change its take-down time")
+            effects.append(Effect.TAKE_DOWN_TIME)
             if b_live and not a_live and not after.is_scheduled(now):
                 expiry = "Taken down"
             elif after.expire_at is None:
                 expiry = "Take-down time removed"
             else:
-                expiry = f"Take-down set for {_when(after.expire_at)}"
+                expiry = f"Take-down set for {when_text(after.expire_at)}"
             comment = f"{comment}; {expiry}" if comment else expiry
     if publishes_changes and b_live and a_live:
-        effects.insert(0, "publish changes to it")
+        effects.insert(0, Effect.PUBLISH_CHANGES)
         comment = f"Changes published; {comment}" if comment else "Changes published"
     backdated = bool(a_live and not b_live and after.publish_at < now - BACKDATE_TOLERANCE)
     if backdated and comment:
-        comment = f"{comment} (backdated to {_when(after.publish_at)})"
+        comment = f"{comment} (backdated to {when_text(after.publish_at)})"
     allowed = not effects or may_publish(user=user, model=model)
     message = ""
     if not allowed:
         opts = model._meta
+        words = [
+            f"{effect} {when_text(after.publish_at)}" if effect is Effect.SCHEDULE else effect
+            for effect in effects
+        ]
         message = (
             f"You do not have permission to publish {opts.verbose_name_plural}, so you cannot "
-            f"{' or '.join(effects)}. Nothing was saved: save your changes as a draft (or "
+            f"{' or '.join(words)}. Nothing was saved: save your changes as a draft (or "
             "leave the publishing fields as they were) and ask an editor who can publish."
         )
     return PublishChange(
@@ -475,11 +496,13 @@ def _renditions_enqueue(image_id, name):
     # Imported here because the task module imports this one.
     from publishing.tasks import make_image_renditions
 
-    try:
-        make_image_renditions.enqueue(image_id=image_id, name=name)
-    except Exception:
-        # Pages show the original meanwhile; `manage.py image_renditions` makes what is missing.
-        logger.exception("Image %s: could not queue its renditions", image_id)
+    # Pages show the original meanwhile; `manage.py image_renditions` makes what is missing.
+    task_enqueue(
+        make_image_renditions,
+        image_id=image_id,
+        name=name,
+        failure=f"renditions of image {image_id}; manage.py image_renditions makes them",
+    )
 
 
 def image_renditions_make(*, image_id, name=None):

@@ -9,11 +9,10 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from publishing.services import (
     autosave_discard,
+    when_text,
     working_copy_differs,
     working_copy_discard,
     working_copy_fields,
@@ -22,7 +21,7 @@ from publishing.services import (
     working_copy_store,
 )
 
-# The change form's buttons post _publishing=<action> (publishing.admin.ACTION_FIELD).
+# The change form's buttons post _publishing=<action>; publishing.admin reads the same field.
 ACTION_FIELD = "_publishing"
 SAVE_CHANGES_AS_DRAFT = "changes_draft"
 # Form-only fields that are the form's own machinery, not the editor's choices.
@@ -31,10 +30,6 @@ FORM_MACHINERY = {"edit_base", "confirm_backdate"}
 EDITING_VIEWS = ("change", "preview", "checks")
 # The form says which working copy it showed (its time), or "" for none.
 SEEN_FIELD = "_working_copy_seen"
-
-
-def _when(moment):
-    return date_format(timezone.localtime(moment), "d/m/Y H:i")
 
 
 def _name(user):
@@ -86,7 +81,7 @@ class WorkingCopyAdminMixin:
         who = _name(current.saved_by) if current.saved_by else "Someone"
         self.message_user(
             request,
-            f"{who} saved unpublished changes to this at {_when(current.saved_at)}, while "
+            f"{who} saved unpublished changes to this at {when_text(current.saved_at)}, while "
             "you were editing it; your save replaced them. Ask them to check your version.",
             messages.WARNING,
         )
@@ -178,7 +173,7 @@ class WorkingCopyAdminMixin:
                 context.pop("autosave")
             opts = self.model._meta
             context["working_copy"] = copy
-            context["working_copy_when"] = _when(copy.saved_at)
+            context["working_copy_when"] = when_text(copy.saved_at)
             context["working_copy_by"] = _name(copy.saved_by) if copy.saved_by else "someone"
             context["working_copy_discard_url"] = reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_discard_changes", args=[obj.pk]
