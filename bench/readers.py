@@ -80,7 +80,7 @@ PAGES = [
     ("privacy notice", "/privacy/"),
     ("accessibility", "/accessibility/"),
     ("cookies", "/cookies/"),
-    ("news page 2", "/news/?page=2"),
+    ("news, oldest page", "/news/?page=last"),
     ("check your email", "/mailing-list/check-your-email/"),
     ("enquiry thanks", "/contacts/karen-wilkinson/thanks/"),
     ("broken email link", "/mailing-list/confirm/?token=nonsense"),

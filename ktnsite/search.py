@@ -2,6 +2,7 @@
 
 import html
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
@@ -161,26 +162,70 @@ def _phrase_candidates(kind, queryset, query, newest_first):
     )
 
 
+def _newest_first(kind):
+    return F(kind.date_field).desc() if kind.date_field else F("pk").asc()
+
+
+def _visible(kind, topic):
+    queryset = kind.visible()
+    return queryset if topic is None else queryset.filter(topics=topic)
+
+
+def _newest_matches(kind, queryset, search_query):
+    return (
+        queryset.filter(search_vector=search_query)
+        .order_by(_newest_first(kind))
+        .values("pk")[:CANDIDATES]
+    )
+
+
+def matching_candidates(kind, query, topic=None):
+    """The pks of the newest CANDIDATES visible items of `kind` matching an unquoted `query`.
+
+    The query whose plan matters (PostgreSQL only): see planned_for_its_terms().
+    """
+    return _newest_matches(kind, _visible(kind, topic), _search_query(clean_query(query)))
+
+
+@contextmanager
+def planned_for_its_terms():
+    """Run the search queries inside unprepared, so each is planned for its terms (PostgreSQL).
+
+    psycopg prepares a statement that a connection has run prepare_threshold times, and
+    after five more runs PostgreSQL may plan it once for any parameters (a generic plan).
+    That plan cannot know how many rows a term matches: for a term in half of all posts
+    it collected and sorted every match instead of walking the date index newest first
+    and stopping at CANDIDATES, 5 to 25 times slower and growing with the table. A search
+    is parsed and planned in well under a millisecond, so it gains nothing from being
+    prepared; every other query on the connection keeps its prepared statements. No
+    statement is sent for this (psycopg's prepare_threshold is read per execute).
+    """
+    if not _uses_full_text():
+        yield
+        return
+    connection.ensure_connection()
+    driver = connection.connection
+    threshold = driver.prepare_threshold
+    driver.prepare_threshold = None
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
+
+
 def _matching(kind, query, topic):
     """A queryset of (kind, pk, rank, date) rows for one kind, filtered and ranked."""
-    queryset = kind.visible()
-    if topic is not None:
-        queryset = queryset.filter(topics=topic)
+    queryset = _visible(kind, topic)
     if _uses_full_text():
         search_query = _search_query(query)
         # Ranking reads every matching row's whole vector, so a common word over 100,000
         # posts would take seconds. Rank only the newest CANDIDATES matches of each kind:
         # for a news site the best of recent matches is what readers want, and a search
         # broad enough to hit the cap is narrowed by adding a word.
-        newest_first = F(kind.date_field).desc() if kind.date_field else F("pk").asc()
         if '"' in query:
-            candidates = _phrase_candidates(kind, queryset, query, newest_first)
+            candidates = _phrase_candidates(kind, queryset, query, _newest_first(kind))
         else:
-            candidates = (
-                queryset.filter(search_vector=search_query)
-                .order_by(newest_first)
-                .values("pk")[:CANDIDATES]
-            )
+            candidates = _newest_matches(kind, queryset, search_query)
         queryset = kind.model.objects.filter(pk__in=candidates).annotate(
             rank=SearchRank(F("search_vector"), search_query)
         )
@@ -226,7 +271,8 @@ def search(query, *, kind=None, topic=None):
     querysets = [_matching(k, query, topic) for k in kinds]
     combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
     ordered = combined.order_by(F("rank").desc(), F("item_date").desc(nulls_last=True), "item_id")
-    return list(ordered[:MAX_RESULTS])
+    with planned_for_its_terms():
+        return list(ordered[:MAX_RESULTS])
 
 
 def is_capped(count):

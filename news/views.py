@@ -1,15 +1,15 @@
 """Public pages for news: the list (filtered by topic and year), the yearly archive and the article."""
 
 from django import forms
-from django.db.models import Exists, Max, Min, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
-from django.utils.timezone import localtime
 from django.views.generic import DetailView, ListView
 
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from news.seo import post_json_ld, post_share_image
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
+from publishing.pagination import PageFieldsForm, keyset_page, years_spanned
 from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
 from publishing.widgets import PlainSelect
@@ -39,7 +39,7 @@ def related_posts(post, limit=RELATED_POSTS, topics=None):
     )
 
 
-class PostFilterForm(forms.Form):
+class PostFilterForm(PageFieldsForm):
     topic = TopicFilterField(error_messages={"invalid_choice": "There is no such topic."})
     year = forms.TypedChoiceField(
         label="Year",
@@ -58,18 +58,12 @@ class PostFilterForm(forms.Form):
 class PostListView(ListView):
     """/news/?topic=<slug>&year=<yyyy>, and /news/archive/<year>/ for one year."""
 
-    paginate_by = 10
+    page_size = 10
+    context_object_name = "post_list"
 
     def get(self, request, *args, **kwargs):
         add_surrogate_keys(request, "news")
-        # First and last year from the publish_at index: listing the distinct years
-        # instead would read every post. A year in between with no posts is simply empty.
-        span = Post.objects.live().aggregate(first=Min("publish_at"), last=Max("publish_at"))
-        self.years = (
-            list(range(localtime(span["last"]).year, localtime(span["first"]).year - 1, -1))
-            if span["first"]
-            else []
-        )
+        self.years = years_spanned(Post.objects.live())
         data = request.GET.copy()
         self.archive_year = kwargs.get("year")
         if self.archive_year is not None:
@@ -104,7 +98,13 @@ class PostListView(ListView):
 
     def get_context_data(self, **kwargs):
         cleaned = self.filters.cleaned_data if self.filters_valid else {}
+        before, after, last = self.filters.page_request()
+        page = keyset_page(
+            self.object_list, size=self.page_size, before=before, after=after, last=last
+        )
         return super().get_context_data(
+            object_list=page.object_list,
+            page_obj=page,
             filters=self.filters,
             topic=cleaned.get("topic"),
             year=cleaned.get("year"),

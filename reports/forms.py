@@ -4,6 +4,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from publishing.admin import PublishableAdminForm
+from publishing.pagination import PageFieldsForm
 from publishing.uploads import KeepUploadsMixin
 from publishing.widgets import PlainSelect
 from reports.files import identify
@@ -31,7 +32,7 @@ class ReportAdminForm(KeepUploadsMixin, PublishableAdminForm):
         return upload
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(PageFieldsForm):
     """The /reports/ filters, read from readable query strings: ?topic=net-zero&year=2021."""
 
     topic = TopicFilterField(

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView
 from publishing.addresses import fixed_url
 from publishing.backlinks import backlinks
 from publishing.frontcache import add_surrogate_keys
+from publishing.pagination import keyset_page
 from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
 from reports.forms import ReportFilterForm
@@ -27,7 +28,8 @@ SINGLE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 class ReportListView(ListView):
-    paginate_by = 10
+    page_size = 10
+    context_object_name = "report_list"
 
     def get(self, request, *args, **kwargs):
         add_surrogate_keys(request, "reports")
@@ -38,6 +40,7 @@ class ReportListView(ListView):
             for key in [key for key, value in request.GET.items() if value == ""]:
                 del kept[key]
             return redirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
+        # Only the years that have reports, as the filter offers them.
         live = Report.objects.live()
         years = [d.year for d in live.dates("publish_at", "year", order="DESC")]
         self.filters = ReportFilterForm(request.GET or None, years=years)
@@ -47,7 +50,12 @@ class ReportListView(ListView):
         return response
 
     def get_queryset(self):
-        queryset = Report.objects.live().prefetch_related("topics")
+        # Not the extracted text and search vector: a list shows neither.
+        queryset = (
+            Report.objects.live()
+            .defer("extracted_text", "search_vector")
+            .prefetch_related("topics")
+        )
         if self.filters.is_valid():
             if topic := self.filters.cleaned_data["topic"]:
                 queryset = queryset.filter(topics=topic)
@@ -58,7 +66,13 @@ class ReportListView(ListView):
         return queryset
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filters=self.filters, **kwargs)
+        before, after, last = self.filters.page_request()
+        page = keyset_page(
+            self.object_list, size=self.page_size, before=before, after=after, last=last
+        )
+        return super().get_context_data(
+            object_list=page.object_list, page_obj=page, filters=self.filters, **kwargs
+        )
 
 
 class ReportDetailView(PublishableDetailMixin, DetailView):

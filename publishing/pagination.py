@@ -1,0 +1,167 @@
+"""Keyset pagination for lists newest first: a page is addressed by the item it follows, never counted.
+
+Counting a list to number its pages reads every matching row (or index entry), so the cost
+of page 1 grew with the table: 19 ms over 100,000 posts, 44 ms over 300,000. A page here
+is "the 10 items just older (or newer) than this one", found by walking the date index from
+that point and stopping, so it costs the same at any size and any depth. The address names
+the item's date and id, not its position, so it stays valid when items are published or
+removed in between (a shared link shows the same items unless one of them goes).
+
+Addresses: no parameter is the newest page; ?before=<key> the items older than <key>;
+?after=<key> the items newer than <key>; ?page=last the oldest items. <key> is the item's
+publish_at in UTC and its id: 2021-10-14T09:00:00.000000Z~123.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django import forms
+from django.db.models import Max, Min, Q
+from django.http import Http404
+from django.utils.timezone import localtime
+
+KEY_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+BAD_KEY = "That page link is broken; start again from the newest."
+
+
+def item_key(item):
+    """The address of `item` in a newest-first list: its publish_at in UTC and its id."""
+    return f"{item.publish_at.astimezone(UTC).strftime(KEY_FORMAT)}~{item.pk}"
+
+
+class KeyField(forms.CharField):
+    """A ?before= or ?after= key, read as (publish_at, pk); a garbled one is a clear error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, widget=forms.HiddenInput, label="Page", **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        when, _, pk = value.partition("~")
+        try:
+            moment = datetime.strptime(when, KEY_FORMAT).replace(tzinfo=UTC)
+            pk = int(pk)
+        except ValueError as exc:
+            raise forms.ValidationError(BAD_KEY, code="invalid") from exc
+        if not 0 < pk < 2**63:
+            raise forms.ValidationError(BAD_KEY, code="invalid")
+        return moment, pk
+
+
+class PageFieldsForm(forms.Form):
+    """The page-addressing fields, for a list's filter form to inherit."""
+
+    before = KeyField()
+    after = KeyField()
+    page = forms.ChoiceField(
+        required=False,
+        choices=[("", "Newest"), ("1", "Newest"), ("last", "Oldest")],
+        widget=forms.HiddenInput,
+        label="Page",
+        error_messages={
+            # Numbered pages (?page=2) are gone: they needed a count of the whole list.
+            "invalid_choice": "Pages are no longer numbered; use the Older and Newer links."
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            sum(bool(cleaned.get(name)) for name in ("before", "after"))
+            + (cleaned.get("page") == "last")
+            > 1
+        ):
+            # On a field, as the list pages show their filters' errors field by field.
+            self.add_error("page", forms.ValidationError(BAD_KEY, code="invalid"))
+        return cleaned
+
+    def page_request(self):
+        """(before, after, last) from the cleaned data; nothing when the form is invalid."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("before"), data.get("after"), data.get("page") == "last"
+
+
+def _older(key):
+    moment, pk = key
+    # The redundant publish_at <= moment bounds the index range; the OR settles ties.
+    return Q(publish_at__lte=moment) & (Q(publish_at__lt=moment) | Q(pk__lt=pk))
+
+
+def _newer(key):
+    moment, pk = key
+    return Q(publish_at__gte=moment) & (Q(publish_at__gt=moment) | Q(pk__gt=pk))
+
+
+def _key(item):
+    return item.publish_at, item.pk
+
+
+@dataclass
+class KeysetPage:
+    """One page of a newest-first list and what lies either side of it."""
+
+    object_list: list
+    has_newer: bool
+    has_older: bool
+
+    @property
+    def newer_key(self):
+        return item_key(self.object_list[0]) if self.has_newer else None
+
+    @property
+    def older_key(self):
+        return item_key(self.object_list[-1]) if self.has_older else None
+
+    def has_other_pages(self):
+        return self.has_newer or self.has_older
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+
+def keyset_page(queryset, *, size, before=None, after=None, last=False):
+    """The page of `queryset` (ordered newest first by publish_at, then pk) asked for.
+
+    Two queries at most (the page, and whether anything lies beyond its other side), each
+    reading size + 1 rows from the date index, whatever the list's length. A key past the
+    end of the list (every item beyond it was removed, or it was made up) is a 404, as a
+    page number past the last one is with Django's paginator.
+    """
+    newest_first = queryset.order_by("-publish_at", "-pk")
+    oldest_first = queryset.order_by("publish_at", "pk")
+    if after is not None or last:
+        rows = list((oldest_first.filter(_newer(after)) if after else oldest_first)[: size + 1])
+        has_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        if after is not None and not has_newer and len(rows) < size:
+            # The top of the list: show the newest full page rather than a short one.
+            return keyset_page(queryset, size=size)
+        if not rows and after is not None:
+            raise Http404("Nothing newer than that page.")
+        has_older = bool(rows) and not last and newest_first.filter(_older(_key(rows[-1]))).exists()
+        return KeysetPage(rows, has_newer=has_newer, has_older=has_older)
+    rows = list((newest_first.filter(_older(before)) if before else newest_first)[: size + 1])
+    if not rows and before is not None:
+        raise Http404("Nothing older than that page.")
+    has_older = len(rows) > size
+    rows = rows[:size]
+    has_newer = before is not None and oldest_first.filter(_newer(_key(rows[0]))).exists()
+    return KeysetPage(rows, has_newer=has_newer, has_older=has_older)
+
+
+def years_spanned(queryset):
+    """The years from the newest item of `queryset` back to its oldest, newest first.
+
+    From the first and last dates (two ends of the date index) rather than the distinct
+    years of every item, which reads them all. A year in between with no items is simply
+    an empty page.
+    """
+    span = queryset.aggregate(first=Min("publish_at"), last=Max("publish_at"))
+    if span["first"] is None:
+        return []
+    return list(range(localtime(span["last"]).year, localtime(span["first"]).year - 1, -1))
