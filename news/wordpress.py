@@ -26,6 +26,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
 from news.models import Post, WordPressItem
+from news.wordpress_fetch import Fetcher, FetchRefused
 from news.wordpress_html import UPLOADS, body_prepare, uploads_path
 from news.wxr import Channel, read_export
 from publishing.images import validate_image
@@ -60,6 +61,7 @@ UNSAFE_TAGS = ["script", "style", "iframe", "object", "embed", "form", "video", 
 SIZED = re.compile(r"^(?P<stem>.+)-\d+x\d+(?P<ext>\.\w+)$")
 BATCH = 100  # posts per transaction: fewer commits, while each post keeps its own savepoint
 STANDFIRST_MAX = 600
+FETCH_MAX_BYTES = 2 * 1024**3  # --fetch-max-mb's default: all files of one run together
 ZERO_DATE = "0000-00-00 00:00:00"
 
 
@@ -70,6 +72,7 @@ class ImportReport:
     dry_run: bool = False
     counts: dict = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
     problems: list = field(default_factory=list)
+    fetched: tuple | None = None  # (files, bytes) downloaded with --fetch-from
 
     def count(self, kind, outcome):
         self.counts[kind][outcome] += 1
@@ -83,6 +86,9 @@ class ImportReport:
         for kind in KINDS:
             c = self.counts[kind]
             lines.append(f"{kind:<10}{c['created']:>9}{c['updated']:>9}{c['skipped']:>9}")
+        if self.fetched is not None:
+            files, size = self.fetched
+            lines.append(f"Fetched from the old site: {files} files, {size / 1048576:.1f} MB")
         lines.append(f"Problems: {len(self.problems)}")
         lines.extend(f"  {item}: {message}" for item, message in self.problems)
         return lines
@@ -150,9 +156,27 @@ class ItemRefused(Exception):
 class WordPressImport:
     """One run of manage.py import_wordpress. `run()` returns its ImportReport."""
 
-    def __init__(self, *, export, media_dir, dry_run=False, status="keep", progress=None):
+    def __init__(
+        self,
+        *,
+        export,
+        media_dir,
+        dry_run=False,
+        status="keep",
+        progress=None,
+        fetch_from=(),
+        fetch_max_bytes=FETCH_MAX_BYTES,
+    ):
         self.export = str(export)
         self.media_dir = Path(media_dir).resolve()
+        # A dry run stores nothing, downloads included.
+        self.fetcher = (
+            Fetcher(hosts=fetch_from, media_dir=self.media_dir, total_bytes=fetch_max_bytes)
+            if fetch_from and not dry_run
+            else None
+        )
+        self._fetch_failed = {}  # uploads path -> why it was not downloaded
+        self._seen_urls = {}  # uploads path -> the address a body used for it
         self.dry_run = dry_run
         self.keep_status = status == "keep"
         self.progress = progress or (lambda done, total: None)
@@ -178,6 +202,8 @@ class WordPressImport:
                 transaction.set_rollback(True)
         else:
             self._import_posts()
+        if self.fetcher is not None:
+            self.report.fetched = (self.fetcher.fetched, self.fetcher.fetched_bytes)
         return self.report
 
     def _scan(self):
@@ -488,11 +514,42 @@ class WordPressImport:
     # -- files ----------------------------------------------------------------------------
 
     def _source(self, rel):
-        """The file in the --media folder for an uploads path, or None."""
+        """The file in the --media folder for an uploads path (fetched there first when it is
+        missing and --fetch-from allows), or None."""
         path = (self.media_dir / rel).resolve()
-        if not path.is_relative_to(self.media_dir) or not path.is_file():
+        if not path.is_relative_to(self.media_dir):
+            return None
+        if not path.is_file() and not self._fetch(rel):
             return None
         return path
+
+    def _fetch(self, rel):
+        """Download a missing upload the export names; True once it is in --media."""
+        if self.fetcher is None or rel in self._fetch_failed:
+            return False
+        attachment = self.attachments.get(self.attachment_by_path.get(rel, -1)) or {}
+        url = attachment.get("url") or self._seen_urls.get(rel)
+        extension = self._extension(rel)
+        if not url or extension not in IMAGE_EXTENSIONS | REPORT_EXTENSIONS:
+            return False
+        limit = (
+            settings.IMAGE_MAX_BYTES
+            if extension in IMAGE_EXTENSIONS
+            else settings.REPORTS_MAX_UPLOAD_BYTES
+        )
+        try:
+            self.fetcher.fetch(rel, url, limit)
+        except FetchRefused as exc:
+            self._fetch_failed[rel] = str(exc)
+            return False
+        return True
+
+    def _missing(self, rel):
+        """Why an upload is not there, for the report."""
+        reason = "the file is not in the --media folder"
+        if rel in self._fetch_failed:
+            reason += f" and was not fetched: {self._fetch_failed[rel]}"
+        return reason
 
     def _file_stamp(self, rel):
         source = self._source(self._original(rel))
@@ -522,6 +579,8 @@ class WordPressImport:
         for tag, attr in (("img", "src"), ("a", "href")):
             for element in soup.find_all(tag, attrs={attr: True}):
                 rel = uploads_path(element[attr])
+                if rel:
+                    self._seen_urls.setdefault(rel, element[attr].strip())
                 if rel and (
                     tag == "img" or self._extension(rel) in IMAGE_EXTENSIONS | REPORT_EXTENSIONS
                 ):
@@ -567,7 +626,7 @@ class WordPressImport:
             if known:
                 self.report.count("images", "skipped")
                 return ImportedImage(**mapping.data), None
-            return None, "the file is not in the --media folder"
+            return None, self._missing(rel)
         stamp = self._file_stamp(rel)
         if known and mapping.digest == stamp:
             self.report.count("images", "skipped")
@@ -612,7 +671,7 @@ class WordPressImport:
         mapping = self._file_get(WordPressItem.Kind.REPORT, rel)
         report = mapping.item if mapping else None
         if source is None:
-            return report, None if report else "the file is not in the --media folder"
+            return report, None if report else self._missing(rel)
         stamp = self._file_stamp(rel)
         if report is not None and mapping.digest == stamp:
             self.report.count("reports", "skipped")
