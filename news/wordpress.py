@@ -3,6 +3,7 @@
 import hashlib
 import html
 import json
+import logging
 import posixpath
 import re
 from collections import Counter
@@ -25,6 +26,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
 from news.models import Post, WordPressItem
+from news.wordpress_fetch import Fetcher, FetchRefused
 from news.wordpress_html import UPLOADS, body_prepare, uploads_path
 from news.wxr import Channel, read_export
 from publishing.images import validate_image
@@ -41,8 +43,10 @@ from reports.models import Report
 from reports.services import report_file_read
 from topics.models import Topic
 
+logger = logging.getLogger(__name__)
+
 # Bump when the import itself changes, so a second run redoes items made by an older one.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 KINDS = ("posts", "topics", "images", "reports", "redirects")
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "jpe", "png", "gif", "webp"}
 REPORT_EXTENSIONS = set(FileType.values)
@@ -57,6 +61,7 @@ UNSAFE_TAGS = ["script", "style", "iframe", "object", "embed", "form", "video", 
 SIZED = re.compile(r"^(?P<stem>.+)-\d+x\d+(?P<ext>\.\w+)$")
 BATCH = 100  # posts per transaction: fewer commits, while each post keeps its own savepoint
 STANDFIRST_MAX = 600
+FETCH_MAX_BYTES = 2 * 1024**3  # --fetch-max-mb's default: all files of one run together
 ZERO_DATE = "0000-00-00 00:00:00"
 
 
@@ -67,6 +72,7 @@ class ImportReport:
     dry_run: bool = False
     counts: dict = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
     problems: list = field(default_factory=list)
+    fetched: tuple | None = None  # (files, bytes) downloaded with --fetch-from
 
     def count(self, kind, outcome):
         self.counts[kind][outcome] += 1
@@ -80,6 +86,9 @@ class ImportReport:
         for kind in KINDS:
             c = self.counts[kind]
             lines.append(f"{kind:<10}{c['created']:>9}{c['updated']:>9}{c['skipped']:>9}")
+        if self.fetched is not None:
+            files, size = self.fetched
+            lines.append(f"Fetched from the old site: {files} files, {size / 1048576:.1f} MB")
         lines.append(f"Problems: {len(self.problems)}")
         lines.extend(f"  {item}: {message}" for item, message in self.problems)
         return lines
@@ -125,6 +134,12 @@ def _local_date(value):
     return timezone.make_aware(found.replace(tzinfo=None)) if found else None
 
 
+def _int(value):
+    """A WordPress id or number, 0 when it is missing or not one."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else 0
+
+
 def _old_path(url):
     """The path and query a request for `url` shows Django, as django.contrib.redirects stores it."""
     parts = urlsplit((url or "").strip())
@@ -134,12 +149,34 @@ def _old_path(url):
     return f"{path}?{parts.query}" if parts.query else path
 
 
+class ItemRefused(Exception):
+    """A post that cannot be imported, with the reason an editor is shown."""
+
+
 class WordPressImport:
     """One run of manage.py import_wordpress. `run()` returns its ImportReport."""
 
-    def __init__(self, *, export, media_dir, dry_run=False, status="keep", progress=None):
+    def __init__(
+        self,
+        *,
+        export,
+        media_dir,
+        dry_run=False,
+        status="keep",
+        progress=None,
+        fetch_from=(),
+        fetch_max_bytes=FETCH_MAX_BYTES,
+    ):
         self.export = str(export)
         self.media_dir = Path(media_dir).resolve()
+        # A dry run stores nothing, downloads included.
+        self.fetcher = (
+            Fetcher(hosts=fetch_from, media_dir=self.media_dir, total_bytes=fetch_max_bytes)
+            if fetch_from and not dry_run
+            else None
+        )
+        self._fetch_failed = {}  # uploads path -> why it was not downloaded
+        self._seen_urls = {}  # uploads path -> the address a body used for it
         self.dry_run = dry_run
         self.keep_status = status == "keep"
         self.progress = progress or (lambda done, total: None)
@@ -165,6 +202,8 @@ class WordPressImport:
                 transaction.set_rollback(True)
         else:
             self._import_posts()
+        if self.fetcher is not None:
+            self.report.fetched = (self.fetcher.fetched, self.fetcher.fetched_bytes)
         return self.report
 
     def _scan(self):
@@ -176,9 +215,12 @@ class WordPressImport:
             elif post_type == "attachment":
                 url = item.get("wp:attachment_url", "")
                 rel = item["meta"].get("_wp_attached_file", "").strip() or uploads_path(url)
-                wp_id = int(item.get("wp:post_id") or 0)
+                wp_id = _int(item.get("wp:post_id"))
                 self.attachments[wp_id] = {
                     "path": rel,
+                    "url": url.strip() or item.get("guid", "").strip(),
+                    "parent": _int(item.get("wp:post_parent")),
+                    "order": _int(item.get("wp:menu_order")),
                     "title": _plain(item.get("title")),
                     "alt": _plain(item["meta"].get("_wp_attachment_image_alt")),
                     "caption": _plain(item.get("excerpt:encoded")),
@@ -208,12 +250,24 @@ class WordPressImport:
         label = f"post {item.get('wp:post_id', '?')} “{_plain(item.get('title'))[:60]}”"
         try:
             self._post(item, label)
-        except Exception as exc:  # one broken item must not stop the rest of the export
+        except ItemRefused as exc:
             self.report.count("posts", "skipped")
-            self.report.problem(label, f"not imported: {type(exc).__name__}: {exc}")
+            self.report.problem(label, f"not imported: {exc}")
+        except Exception:  # one broken item must not stop the rest of the export
+            # The editor gets a reason they can act on; the traceback goes to the log.
+            logger.exception("WordPress import: %s failed", label)
+            self.report.count("posts", "skipped")
+            self.report.problem(
+                label,
+                "not imported: the importer could not read this post (the error is in the "
+                "server log); import it by hand or report it with the export file",
+            )
 
     def _post(self, item, label):
-        wp_id = str(int(item.get("wp:post_id") or 0))
+        wp_id = (item.get("wp:post_id") or "").strip()
+        if not wp_id.isdigit():
+            raise ItemRefused(f"its WordPress id “{wp_id[:20]}” is not a number")
+        wp_id = str(int(wp_id))
         wp_status = item.get("wp:status", "")
         if wp_status in SKIPPED_STATUSES or wp_status not in (
             "publish",
@@ -230,8 +284,10 @@ class WordPressImport:
 
         problems = []
         shortcodes = []
-        soup = BeautifulSoup(body_prepare(item.get("content:encoded"), shortcodes), "html.parser")
-        thumbnail = self.attachments.get(int(item["meta"].get("_thumbnail_id") or 0) or -1)
+        expand = self._gallery_expander(int(wp_id), problems)
+        prepared = body_prepare(item.get("content:encoded"), shortcodes, expand)
+        soup = BeautifulSoup(prepared, "html.parser")
+        thumbnail = self.attachments.get(_int(item["meta"].get("_thumbnail_id")) or -1)
         refs = self._references(soup, thumbnail)
         digest = _digest(
             {k: v for k, v in item.items() if k != "meta"},
@@ -253,6 +309,9 @@ class WordPressImport:
             problems.append("was password-protected in WordPress: imported as a draft")
         topics = self._post_topics(item, problems)
         hero = None
+        if thumbnail and not thumbnail["path"]:
+            problems.append("the featured image's file is not named in the export: not imported")
+            thumbnail = None
         if thumbnail:
             hero = self._image(thumbnail["path"], problems, what="featured image")
             if hero and not thumbnail["alt"]:
@@ -302,6 +361,7 @@ class WordPressImport:
             redirects.extend((old, new_url) for old in self._post_old_paths(item, wp_id))
             mapping = mapping or WordPressItem(kind=WordPressItem.Kind.POST, wp_key=wp_id)
             mapping.content_type, mapping.object_id = self._post_type, post.pk
+            problems = list(dict.fromkeys(problems))  # a file used twice is listed once
             mapping.digest, mapping.data, mapping.problems = digest, {"wp_slug": wp_slug}, problems
             mapping.save()
         # Only once the post is safely saved do its old addresses lead to it.
@@ -310,6 +370,49 @@ class WordPressImport:
         self.report.count("posts", "created" if created else "updated")
         for message in problems:
             self.report.problem(label, message)
+
+    def _gallery_expander(self, post_id, problems):
+        """How [gallery] reads for one post: its images as figures, in WordPress's order.
+
+        The gallery's `ids` (or `include`) name the attachments in order; without them it
+        shows the images attached to the post, by their menu order. Each becomes an image
+        that the body's image pass then brings into the library, with its alt text and caption.
+        """
+
+        def expand(name, attributes, content):
+            if name != "gallery":
+                return None
+            wanted = re.findall(r"\d+", attributes.get("ids") or attributes.get("include") or "")
+            if wanted:
+                ids = [int(n) for n in wanted]
+            else:
+                ids = sorted(
+                    (
+                        wp_id
+                        for wp_id, facts in self.attachments.items()
+                        if facts["parent"] == post_id
+                        and self._extension(facts["path"] or "") in IMAGE_EXTENSIONS
+                    ),
+                    key=lambda wp_id: (self.attachments[wp_id]["order"], wp_id),
+                )
+            figures = []
+            for wp_id in ids:
+                facts = self.attachments.get(wp_id)
+                if facts is None or not facts["url"]:
+                    problems.append(f"gallery image {wp_id} is not in the export: left out")
+                    continue
+                caption = html.escape(facts["caption"])
+                figures.append(
+                    f'<figure><img src="{html.escape(facts["url"])}" '
+                    f'alt="{html.escape(facts["alt"])}">'
+                    + (f"<figcaption>{caption}</figcaption>" if caption else "")
+                    + "</figure>"
+                )
+            if not figures:
+                problems.append("a gallery with no images in the export was left out")
+            return "".join(figures)
+
+        return expand
 
     def _publication_set(self, item, *, draft, when):
         """The one place the import decides status and publish time.
@@ -411,11 +514,42 @@ class WordPressImport:
     # -- files ----------------------------------------------------------------------------
 
     def _source(self, rel):
-        """The file in the --media folder for an uploads path, or None."""
+        """The file in the --media folder for an uploads path (fetched there first when it is
+        missing and --fetch-from allows), or None."""
         path = (self.media_dir / rel).resolve()
-        if not path.is_relative_to(self.media_dir) or not path.is_file():
+        if not path.is_relative_to(self.media_dir):
+            return None
+        if not path.is_file() and not self._fetch(rel):
             return None
         return path
+
+    def _fetch(self, rel):
+        """Download a missing upload the export names; True once it is in --media."""
+        if self.fetcher is None or rel in self._fetch_failed:
+            return False
+        attachment = self.attachments.get(self.attachment_by_path.get(rel, -1)) or {}
+        url = attachment.get("url") or self._seen_urls.get(rel)
+        extension = self._extension(rel)
+        if not url or extension not in IMAGE_EXTENSIONS | REPORT_EXTENSIONS:
+            return False
+        limit = (
+            settings.IMAGE_MAX_BYTES
+            if extension in IMAGE_EXTENSIONS
+            else settings.REPORTS_MAX_UPLOAD_BYTES
+        )
+        try:
+            self.fetcher.fetch(rel, url, limit)
+        except FetchRefused as exc:
+            self._fetch_failed[rel] = str(exc)
+            return False
+        return True
+
+    def _missing(self, rel):
+        """Why an upload is not there, for the report."""
+        reason = "the file is not in the --media folder"
+        if rel in self._fetch_failed:
+            reason += f" and was not fetched: {self._fetch_failed[rel]}"
+        return reason
 
     def _file_stamp(self, rel):
         source = self._source(self._original(rel))
@@ -445,6 +579,8 @@ class WordPressImport:
         for tag, attr in (("img", "src"), ("a", "href")):
             for element in soup.find_all(tag, attrs={attr: True}):
                 rel = uploads_path(element[attr])
+                if rel:
+                    self._seen_urls.setdefault(rel, element[attr].strip())
                 if rel and (
                     tag == "img" or self._extension(rel) in IMAGE_EXTENSIONS | REPORT_EXTENSIONS
                 ):
@@ -457,6 +593,9 @@ class WordPressImport:
 
     def _image(self, rel, problems, *, what="image", old_url=None):
         """The imported image for an uploads path (importing it on first use), or None."""
+        if not rel:
+            problems.append(f"{what}: the export names no file for it")
+            return None
         rel = self._original(rel)
         key = (WordPressItem.Kind.IMAGE, rel)
         if key not in self._files:
@@ -487,7 +626,7 @@ class WordPressImport:
             if known:
                 self.report.count("images", "skipped")
                 return ImportedImage(**mapping.data), None
-            return None, "the file is not in the --media folder"
+            return None, self._missing(rel)
         stamp = self._file_stamp(rel)
         if known and mapping.digest == stamp:
             self.report.count("images", "skipped")
@@ -532,7 +671,7 @@ class WordPressImport:
         mapping = self._file_get(WordPressItem.Kind.REPORT, rel)
         report = mapping.item if mapping else None
         if source is None:
-            return report, None if report else "the file is not in the --media folder"
+            return report, None if report else self._missing(rel)
         stamp = self._file_stamp(rel)
         if report is not None and mapping.digest == stamp:
             self.report.count("reports", "skipped")
@@ -589,6 +728,8 @@ class WordPressImport:
             paragraph.append(link)
             frame.replace_with(paragraph)
             problems.append(f"embedded frame replaced by a link: {src[:100]}")
+        for player in soup.find_all(["audio", "video"]):
+            self._media_link(soup, player, problems)
         removed = sorted({element.name for element in soup.find_all(UNSAFE_TAGS)})
         if removed:
             names = ", ".join(f"<{name}>" for name in removed)
@@ -637,7 +778,27 @@ class WordPressImport:
                     f"link to {kind} not imported as a report, left pointing at the old site: "
                     f"wp-content/uploads/{rel}"
                 )
+        _empty_remove(soup)
         return reports
+
+    def _media_link(self, soup, player, problems):
+        """An <audio> or <video> player as a link to its file, which readers can still open."""
+        source = player.get("src") or next(
+            (s["src"] for s in player.find_all("source", src=True)), ""
+        )
+        source = source.strip()
+        if not source.startswith(("http://", "https://", "/")):
+            player.decompose()
+            problems.append(f"{player.name} without a file address removed")
+            return
+        name = posixpath.basename(unquote(urlsplit(source).path)) or source
+        link = soup.new_tag("a", href=source)
+        link.string = f"{'Listen to' if player.name == 'audio' else 'Watch'} {name} ({player.name})"
+        paragraph = soup.new_tag("p")
+        paragraph.append(link)
+        player.replace_with(paragraph)
+        if uploads_path(source) is None:
+            problems.append(f"{player.name} player replaced by a link to {source[:100]}")
 
     def _local_href(self, href):
         """A link to the old site becomes a path here, which its redirects then answer."""
@@ -678,6 +839,35 @@ class WordPressImport:
         """Attach the featured image as the post's hero (or clear one the post no longer has)."""
         # The alt text lives on the library image (the attachment's, given when it was made).
         post.hero_image_id = image.pk if image is not None else None
+
+
+def _empty_remove(soup):
+    """Drop what would be empty once images are gone: links and headings with no text
+    (screen readers announce them with no name), figures and list items with nothing in them.
+
+    A figure whose picture is gone keeps its text (its caption) as paragraphs. Innermost first, so a
+    list left empty by its items goes too.
+    """
+
+    def empty(element):
+        return not element.get_text(strip=True) and element.find("img") is None
+
+    for element in reversed(soup.find_all(["a", "h1", "h2", "h3", "h4", "h5", "h6", "p"])):
+        if empty(element):
+            element.decompose()
+    for figure in reversed(soup.find_all("figure")):
+        if figure.find("img") is not None:
+            continue
+        if empty(figure):
+            figure.decompose()
+            continue
+        # No picture, but text (a caption, a link that replaced an embed): kept as paragraphs.
+        for caption in figure.find_all("figcaption"):
+            caption.name = "p"
+        figure.unwrap()
+    for element in reversed(soup.find_all(["li", "ul", "ol", "blockquote"])):
+        if empty(element):
+            element.decompose()
 
 
 def image_store(source, *, dry_run=False, alt="", title="", caption="", replacing=None):

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from defusedxml import DefusedXmlException
+from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import iterparse
 
-# WXR 1.0-1.2 differ only in the version inside these namespace addresses.
-_WP_EXPORT = "http://wordpress.org/export/"
+# WXR 1.0-1.2 differ only in the version inside these namespace addresses; WordPress.com
+# writes them with https, and WordPress's own importer reads both spellings.
+_WP_EXPORT = ("http://wordpress.org/export/", "https://wordpress.org/export/")
 _PREFIXES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
     "http://purl.org/dc/elements/1.1/": "dc",
@@ -114,7 +115,9 @@ def read_export(path, channel=None):
     parents = []
     seen_channel = False
     try:
-        for event, element in iterparse(path, events=("start", "end")):
+        # No DTD at all (WordPress writes none): an outside one would otherwise be skipped
+        # silently, and an inside one is where entity bombs live.
+        for event, element in iterparse(path, events=("start", "end"), forbid_dtd=True):
             if event == "start":
                 depth += 1
                 parents.append(element)
@@ -148,6 +151,18 @@ def read_export(path, channel=None):
             # The element is finished with: drop it, so the tree never grows.
             element.clear()
             parents[-1].remove(element)
+    except DTDForbidden as exc:
+        where = exc.sysid or exc.pubid
+        if where:
+            raise WXRError(
+                f"The export refers to an outside DTD ({where}); such XML is refused for "
+                "safety and was not read. WordPress exports have no DTD: remove the "
+                "<!DOCTYPE> line if the file was edited by hand."
+            ) from exc
+        raise WXRError(
+            "The export declares XML entities or refers to outside files in a <!DOCTYPE>; "
+            "such XML is refused for safety and was not read (WordPress exports have none)."
+        ) from exc
     except DefusedXmlException as exc:
         raise WXRError(
             "The export declares XML entities or refers to outside files; such XML is "

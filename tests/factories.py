@@ -342,7 +342,16 @@ def wxr_post(
 
 
 def wxr_attachment(
-    post_id, path, *, title="", alt="", caption="", description="", site="https://old.example.org"
+    post_id,
+    path,
+    *,
+    title="",
+    alt="",
+    caption="",
+    description="",
+    site="https://old.example.org",
+    parent=0,
+    order=0,
 ):
     """One attachment <item>: an uploaded file at wp-content/uploads/<path>."""
     from xml.sax.saxutils import escape as xml_escape
@@ -357,6 +366,7 @@ def wxr_attachment(
         f"<wp:post_date_gmt>{_cdata('2021-10-01 08:00:00')}</wp:post_date_gmt>"
         f"<wp:post_name>{_cdata(title.lower().replace(' ', '-'))}</wp:post_name>"
         f"<wp:status>{_cdata('inherit')}</wp:status>"
+        f"<wp:post_parent>{parent}</wp:post_parent><wp:menu_order>{order}</wp:menu_order>"
         f"<wp:post_type>{_cdata('attachment')}</wp:post_type>"
         f"<wp:attachment_url>{_cdata(url)}</wp:attachment_url>"
         "<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key>"

@@ -193,8 +193,10 @@ def test_body_loses_block_comments_scripts_and_shortcodes_but_keeps_its_text(wor
     assert "[gallery" not in classic.body and "[contact-form-7" not in classic.body
     assert (
         "post 102 “Pilot line doubles output”: shortcodes removed (no equivalent here): "
-        "[contact-form-7], [gallery]"
+        "[contact-form-7]\n"
     ) in output
+    # The gallery names attachments the export does not have: listed, not silently lost.
+    assert "post 102 “Pilot line doubles output”: gallery image 7 is not in the export" in output
     assert (
         "post 101 “KTN and UKRI release Medicines Manufacturing Impact Report”: removed by the "
         "sanitiser (not allowed in a body here): <script>"
@@ -434,7 +436,10 @@ def test_one_broken_item_does_not_stop_the_others(wordpress):
     output = _run(export, uploads)
 
     assert Post.objects.count() == 3
-    assert "post not-a-number “Broken”: not imported: ValueError" in output
+    # A reason the editor understands, not a Python exception's text.
+    assert (
+        "post not-a-number “Broken”: not imported: its WordPress id “not-a-number” is not a number"
+    ) in output
     assert _counts(output, "posts") == {"created": 3, "updated": 0, "skipped": 2}
 
 

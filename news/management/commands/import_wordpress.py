@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from news.wordpress import WordPressImport
+from news.wordpress import FETCH_MAX_BYTES, WordPressImport
 from news.wxr import WXRError
 
 
@@ -38,7 +38,7 @@ class Progress:
 
 class Command(BaseCommand):
     help = (
-        "Import a WordPress export (WXR 1.1/1.2): posts, their categories and tags as topics, "
+        "Import a WordPress export (WXR 1.0-1.2): posts, their categories and tags as topics, "
         "featured and body images and linked documents (as reports) from --media, and 301 "
         "redirects from the old addresses. Safe to run again: items are matched by WordPress id."
     )
@@ -49,6 +49,21 @@ class Command(BaseCommand):
             "--media",
             required=True,
             help="A copy of the old site's wp-content/uploads folder.",
+        )
+        parser.add_argument(
+            "--fetch-from",
+            action="append",
+            default=[],
+            metavar="HOST",
+            help="Download files missing from --media from the old site's host (repeatable; "
+            "a WordPress.com blog's files host is included). Only from these hosts, after "
+            "redirects too; saved into --media, so a second run fetches only what is missing.",
+        )
+        parser.add_argument(
+            "--fetch-max-mb",
+            type=int,
+            default=FETCH_MAX_BYTES // 1048576,
+            help="The most --fetch-from downloads in one run, in MB (default %(default)s).",
         )
         parser.add_argument(
             "--dry-run",
@@ -63,14 +78,22 @@ class Command(BaseCommand):
             "draft: import every post as a draft, to review before publishing.",
         )
 
-    def handle(self, *args, export, media, dry_run, status, **options):
+    def handle(self, *args, export, media, dry_run, status, fetch_from, fetch_max_mb, **options):
         if not Path(export).is_file():
             raise CommandError(f"No such export file: {export}")
         if not Path(media).is_dir():
             raise CommandError(f"No such folder for --media: {media}")
         progress = Progress(self.stderr) if self.stderr.isatty() else None
+        if fetch_max_mb < 1:
+            raise CommandError("--fetch-max-mb must be at least 1.")
         run = WordPressImport(
-            export=export, media_dir=media, dry_run=dry_run, status=status, progress=progress
+            export=export,
+            media_dir=media,
+            dry_run=dry_run,
+            status=status,
+            progress=progress,
+            fetch_from=fetch_from,
+            fetch_max_bytes=fetch_max_mb * 1048576,
         )
         try:
             report = run.run()
