@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 
 from contacts import services, staff
 from contacts.models import Contact, DirectoryEntry, Enquiry
-from publishing.admin import EditorialAdmin
+from publishing.admin import EditorialAdmin, ListInputMixin
 from publishing.outbox_admin import OutboxAdminMixin
 
 
@@ -257,7 +257,7 @@ class ForwardForm(forms.Form):
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(OutboxAdminMixin, admin.ModelAdmin):
+class EnquiryAdmin(ListInputMixin, OutboxAdminMixin, admin.ModelAdmin):
     """The inbox: what readers wrote is kept as they wrote it, so nothing here is editable."""
 
     list_display = [

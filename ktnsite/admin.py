@@ -1,17 +1,29 @@
 """Admin for the site pages: Django's flat pages, edited with the rich-text editor."""
 
 from ckeditor.widgets import CKEditorWidget
+from django import forms
 from django.contrib import admin
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 
+from ktnsite.sitepages import FOOTER_PAGES, is_served
 from publishing.richtext import sanitise_html
 
 
 class SitePageForm(FlatpageForm):
     class Meta(FlatpageForm.Meta):
         widgets = {"content": CKEditorWidget(config_name="default")}
+
+    def clean_url(self):
+        url = super().clean_url()
+        if not is_served(url):
+            footer = ", ".join(address for address, _title in FOOTER_PAGES.values())
+            raise forms.ValidationError(
+                f"The site shows site pages only at {footer} or at an address starting "
+                "/pages/ (letters, digits, hyphens and slashes), such as /pages/our-history/."
+            )
+        return url
 
     def clean_content(self):
         # Saved as it will be shown, so the editor sees at once what was dropped.
@@ -32,3 +44,8 @@ class SitePageAdmin(FlatPageAdmin):
         ("Advanced", {"classes": ["collapse"], "fields": ["registration_required"]}),
     ]
     list_filter = ["registration_required"]
+
+    def view_on_site(self, obj):
+        # Its own address on this site, and none for a page the site does not show (a row
+        # written before addresses were checked): never a link off the site.
+        return obj.url if is_served(obj.url) else None

@@ -1,4 +1,4 @@
-"""`manage.py check --deploy` checks of our own: where mail is sent, and caches shared by processes."""
+"""`manage.py check --deploy` checks of our own: where mail is sent, caches shared by processes, client addresses behind a front cache."""
 
 from django.conf import settings
 from django.core import checks
@@ -57,5 +57,30 @@ def check_caches_are_shared(app_configs, **kwargs):
             f"cache(s) {', '.join(local)} live in each process's own memory.",
             hint="Set REDIS_URL so every process shares one cache and one set of rate limits.",
             id="ktnsite.W002",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_client_address_behind_a_front_cache(app_configs, **kwargs):
+    """Behind a front cache every request comes from the cache's address: with no trusted
+    proxy, every reader shares one rate-limit allowance (enquiries, sign-ups, logins), so
+    one person's five enquiries lock out everyone else."""
+    if not settings.FRONT_CACHE_PURGERS or settings.CLIENT_IP_PROXY_COUNT > 0:
+        return []
+    caches = ", ".join(
+        purger["BACKEND"].rsplit(".", 1)[-1] for purger in settings.FRONT_CACHE_PURGERS
+    )
+    return [
+        checks.Warning(
+            f"A front cache is configured ({caches}) but DJANGO_TRUSTED_PROXY_COUNT is 0: "
+            "every reader's request comes from the cache's address, so all readers share one "
+            "allowance in every per-address limit.",
+            hint=(
+                "Set DJANGO_TRUSTED_PROXY_COUNT=1 behind deploy/varnish/default.vcl alone "
+                "(Varnish appends the client's address to X-Forwarded-For), plus one for each "
+                "proxy in front of it that appends its own."
+            ),
+            id="ktnsite.W003",
         )
     ]

@@ -2,6 +2,7 @@
 
 import functools
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 import csp.middleware
@@ -176,6 +177,8 @@ class BadInputMiddleware:
       parameter longer than MAX_QUERY_VALUE characters (no link of ours is anywhere near).
       Long form fields are left to each form's max_length, and request bodies to
       DATA_UPLOAD_MAX_MEMORY_SIZE.
+    - A session cookie that is not a session key Django could have made (a NUL, quotes,
+      junk) is no session: dropped before the session is read, and deleted in the answer.
     """
 
     MAX_QUERY_VALUE = 1000
@@ -198,7 +201,21 @@ class BadInputMiddleware:
             return render(
                 request, "400.html", {"problem": problem}, status=HttpResponseBadRequest.status_code
             )
-        return self.get_response(request)
+        name = settings.SESSION_COOKIE_NAME
+        malformed = name in request.COOKIES and not SESSION_KEY.fullmatch(request.COOKIES[name])
+        if malformed:
+            del request.COOKIES[name]
+        response = self.get_response(request)
+        if malformed and name not in response.cookies:
+            response.delete_cookie(
+                name,
+                path=settings.SESSION_COOKIE_PATH,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+            # An answer that sets a cookie is nobody else's to share.
+            response["Cache-Control"] = "private, no-store"
+        return response
 
     def _problem(self, request):
         for key, value in _pairs(request.GET):
@@ -214,6 +231,9 @@ class BadInputMiddleware:
 
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+# What Django's session engines make (32 of a-z0-9, get_random_string); the front cache's
+# VCL (deploy/varnish/default.vcl) passes only such a session cookie on to the app.
+SESSION_KEY = re.compile(r"[a-z0-9]{8,128}")
 
 
 def _pairs(querydict):

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from contacts.models import Contact
+from ktnsite import sitepages
 from news.models import Post
 from reports.models import Report
 from topics.models import Topic
@@ -94,9 +95,8 @@ class SitePageSitemap(SiteSitemap):
     changefreq = "yearly"
 
     def items(self):
-        return FlatPage.objects.filter(
-            sites=settings.SITE_ID, registration_required=False
-        ).order_by("url")
+        pages = FlatPage.objects.filter(sites=settings.SITE_ID, registration_required=False)
+        return [page for page in pages.order_by("url") if sitepages.is_served(page.url)]
 
     def location(self, item):
         return item.url

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.db.models.signals import pre_save
+from django.urls import Resolver404, resolve
 
 from publishing.richtext import sanitise_html
 
@@ -32,3 +33,17 @@ def connect_signals():
 def site_page(url):
     """The flat page at `url` on this site, or None."""
     return FlatPage.objects.filter(url=url, sites=settings.SITE_ID).first()
+
+
+def is_served(url):
+    """Whether the site shows a flat page at `url`: a footer page's address or one under
+    /pages/ (the "site-page" routes in ktnsite.urls). Any other address, and never another
+    host's (`//evil.example/`), is refused by the admin's form, left out of the sitemap and
+    given no "View on site" link."""
+    if not url.startswith("/") or "//" in url or "\\" in url:
+        return False
+    try:
+        match = resolve(url)
+    except Resolver404:
+        return False
+    return match.namespace == "site-page"

@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from mailinglist import services
 from mailinglist.models import Delivery, SignupEmail, State, Subscriber, TopicAudience
+from publishing.admin import ListInputMixin
 from publishing.csvexport import csv_cell as _csv_cell
 from publishing.outbox_admin import OutboxAdminMixin
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(ListInputMixin, admin.ModelAdmin):
     list_display = ["email", "state", "frequency", "topic_names", "created_at", "confirmed_at"]
     list_filter = ["state", "frequency", "topics"]
     search_fields = ["email"]

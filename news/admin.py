@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from news.models import Post, PostChange
 from news.services import post_mark_major_change
-from publishing.admin import PublishableAdmin, PublishableAdminForm, StateFilter
+from publishing.admin import ListInputMixin, PublishableAdmin, PublishableAdminForm, StateFilter
 
 
 class PostAdminForm(PublishableAdminForm):
@@ -85,7 +85,7 @@ class PostAdmin(PublishableAdmin):
 
 
 @admin.register(PostChange)
-class PostChangeAdmin(admin.ModelAdmin):
+class PostChangeAdmin(ListInputMixin, admin.ModelAdmin):
     """The notes readers see under "Updates to this page": fix a note's wording here.
 
     They are added by ticking "This is a major change" on a post, never here.

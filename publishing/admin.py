@@ -2,6 +2,7 @@
 library and its chooser."""
 
 import copy
+import re
 from contextlib import contextmanager
 
 import reversion
@@ -9,7 +10,10 @@ from django import forms
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList as AdminChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
@@ -35,6 +39,7 @@ from publishing.services import (
     autosave_discard,
     autosave_find,
     autosave_store,
+    edits_held_back,
     image_save,
     image_uses,
     image_working_copy_uses,
@@ -43,6 +48,7 @@ from publishing.services import (
     preview_link_revoke,
     publishable_alert_notes,
     publishable_change_check,
+    publishable_delete_check,
     publishable_publish,
     publishable_unpublish,
     slug_redirect_record,
@@ -65,6 +71,25 @@ from publishing.workingcopy_admin import (
 
 # The change form's buttons post ACTION_FIELD=<action>; these set the status.
 ACTION_STATUS = {"draft": Status.DRAFT, "publish": Status.PUBLISHED, "unpublish": Status.DRAFT}
+
+
+class ChangeList(AdminChangeList):
+    """Django's admin list, with a date hierarchy's impossible year, month or day answering
+    like any invalid filter: Django lets an overflowing year (OverflowError) and the year
+    9999 (whose next year does not exist) through as 500s."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class ListInputMixin:
+    """For every admin with a date hierarchy: bad dates in the list's address are refused."""
+
+    def get_changelist(self, request, **kwargs):
+        return ChangeList
 
 
 class _AutocompleteWithoutClearAll(AutocompleteSelectMultiple):
@@ -180,16 +205,24 @@ class PublishableAdminForm(EditorialAdminForm):
 
     def _after(self, cleaned):
         values = {}
+        # Unpublished changes never carry dates (see WorkingCopyAdminMixin._store_working_copy).
+        as_draft_changes = self.before is not None and (
+            self.data.get(ACTION_FIELD) == SAVE_CHANGES_AS_DRAFT
+        )
         for name in ("status", "publish_at", "expire_at"):
             stored = getattr(self.before, name) if self.before else None
-            if name not in self.fields:
+            if as_draft_changes:
+                values[name] = stored
+            elif name not in self.fields:
                 values[name] = stored if self.before else getattr(self.instance, name)
             elif name == "status":
-                values[name] = cleaned["status"] = self._status_from_button(cleaned)
+                values[name] = self._status_from_button(cleaned)
             elif self.before is None or name in self.changed_data:
                 values[name] = cleaned.get(name)
             else:
                 values[name] = stored  # unchanged: keep the stored value to the microsecond
+        if "status" in self.fields:
+            cleaned["status"] = values["status"]
         return PublishState(**values)
 
     def clean(self):
@@ -250,7 +283,7 @@ class ImageChooserMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class EditorialAdmin(ImageChooserMixin, CompareVersionAdmin):
+class EditorialAdmin(ListInputMixin, ImageChooserMixin, CompareVersionAdmin):
     """History (versions, compare, restore, recover), slug redirects and the image chooser."""
 
     # The library image the list's "image" column shows (a foreign key to publishing.Image).
@@ -335,7 +368,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
     every path (forms, bulk actions, History restore and recover), bulk actions."""
 
     form = PublishableAdminForm
-    actions = ["publish_selected", "unpublish_selected", "create_preview_links"]
+    actions = ["publish_selected", "unpublish_selected", "create_preview_links", "delete_selected"]
     date_hierarchy = "publish_at"
     # The buttons at the foot of the form say what they do to readers (submit_line.html).
     change_form_template = "admin/publishable_change_form.html"
@@ -483,9 +516,13 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             Version.objects.get_for_model(self.model), pk=version_id, object_id=unquote(object_id)
         )
         item = self.model._default_manager.filter(pk=version.object_id).first()
-        if item is not None and item.is_live:
-            # Readers see this item: the old version becomes its unpublished changes, and
-            # django-reversion's revert (which writes the row) never runs.
+        held_back = item is not None and edits_held_back(
+            model=self.model, before=stored_publish_state(item), user=request.user
+        )
+        if item is not None and (item.is_live or held_back):
+            # Readers see this item (or will, and the user may not publish): the old version
+            # becomes its unpublished changes, and django-reversion's revert (which writes
+            # the row) never runs.
             return self._restore_as_working_copy(request, item, version)
         self._note_stored(request, item, "restore")
         return super().revision_view(request, object_id, version_id, extra_context)
@@ -602,6 +639,13 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                     {"value": "keep", "label": "Publish changes", "primary": True},
                     {"value": "unpublish", "label": "Unpublish", "primary": False},
                 ]
+        elif state.is_scheduled(now):
+            # Without the publish right, edits to a scheduled item wait as its unpublished
+            # changes too (publishable_change_check): it goes live as a publisher left it.
+            actions = [
+                {"value": SAVE_CHANGES_AS_DRAFT, "label": "Save changes as draft",
+                 "primary": True},
+            ]  # fmt: skip
         else:
             if state.is_scheduled(now):
                 label = f"Save, still scheduled for {when_text(state.publish_at)}"
@@ -712,7 +756,44 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         phase = obj.publish_phase
         if phase == Phase.PUBLISHED and getattr(obj, "has_working_copy", False):
             return "Live + unpublished changes"
+        if phase == Phase.SCHEDULED and getattr(obj, "has_working_copy", False):
+            return "Scheduled + unpublished changes"
         return phase.label
+
+    # Deleting a live or scheduled item takes it from readers, like unpublishing: the publish
+    # rule's publishable_delete_check decides, on the delete page and the bulk action alike.
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        try:
+            publishable_delete_check(items=[obj], user=request.user)
+        except PublishRefused:
+            return False  # no Delete link on its form
+        return True
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and super().has_delete_permission(request, obj):
+            try:
+                publishable_delete_check(items=[obj], user=request.user)
+            except PublishRefused as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+                opts = self.model._meta
+                return HttpResponseRedirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+    def delete_selected(self, request, queryset):
+        try:
+            publishable_delete_check(items=list(queryset), user=request.user)
+        except PublishRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return None  # back to the list
+        return django_delete_selected(self, request, queryset)
 
     @admin.display(description="topics")
     def topic_names(self, obj):
@@ -872,6 +953,9 @@ class UsedForTopicFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
+        if not re.fullmatch(r"[0-9]{1,18}", self.value()):
+            # Not a topic's id: the list says so like for any invalid filter, not a 500.
+            raise IncorrectLookupParameters(f"No topic {self.value()!r}.")
         used = models.Q(pk__in=[])
         for relation, model in self._users():
             items = model._base_manager.filter(topics=self.value())

@@ -75,6 +75,9 @@ class PublishChange:
     comment: str  # for the version history: "Published", "Scheduled for …", ...
     goes_live: bool  # readers see it after the change and did not before (now or when due)
     backdated: bool  # goes live with an explicit time before now, on purpose
+    # The save's content must wait as the item's unpublished changes (its working copy):
+    # the user may not publish and readers see the item, or will at its publish time.
+    held_back: bool = False
 
     @property
     def changes_publication(self):
@@ -106,11 +109,14 @@ def publishable_change_check(*, model, before, after, user, now=None, publishes_
     management commands and imports (through `publishable_save`).
 
     Without the model's publish right, a user may create and edit drafts (dates included:
-    nothing is public) and edit the text of published items, but not publish, schedule,
-    unpublish, or move a published item's publish or take-down time; `before` is None for an
-    item that does not exist yet (an add, a recover). `publishes_changes`: the save puts
-    edited content in front of readers (*Publish changes* on a live item, applying its
-    working copy), which also takes the publish right.
+    nothing is public) and taken-down items, but not publish, schedule, unpublish, or move a
+    published item's publish or take-down time, and never change what readers see of a live
+    or scheduled item: an edit of one is allowed only as its unpublished changes
+    (`held_back`: the caller keeps it as the working copy, whatever button the request named
+    or left out), for a publisher to publish. `before` is None for an item that does not
+    exist yet (an add, a recover). `publishes_changes`: the save puts edited content in
+    front of readers (*Publish changes* on a live item, applying its working copy), which
+    also takes the publish right.
     """
     now = now or timezone.now()
     before = before or PublishState()
@@ -166,7 +172,8 @@ def publishable_change_check(*, model, before, after, user, now=None, publishes_
     backdated = bool(a_live and not b_live and after.publish_at < now - BACKDATE_TOLERANCE)
     if backdated and comment:
         comment = f"{comment} (backdated to {when_text(after.publish_at)})"
-    allowed = not effects or may_publish(user=user, model=model)
+    may = may_publish(user=user, model=model)
+    allowed = not effects or may
     message = ""
     if not allowed:
         opts = model._meta
@@ -188,7 +195,42 @@ def publishable_change_check(*, model, before, after, user, now=None, publishes_
         comment=comment,
         goes_live=not b_live and (a_live or after.is_scheduled(now)) and before != after,
         backdated=backdated,
+        held_back=allowed and not may and readers_see(before, now),
     )
+
+
+def readers_see(state, now=None):
+    """Whether readers see an item in `state` (a PublishState), now or at its publish time:
+    what only a publisher may change or delete."""
+    now = now or timezone.now()
+    return state is not None and (state.is_live(now) or state.is_scheduled(now))
+
+
+def edits_held_back(*, model, before, user, now=None):
+    """Whether `user`'s edits to an item stored as `before` wait as its unpublished changes:
+    the one publish rule (publishable_change_check) says so for every save."""
+    return readers_see(before, now) and not may_publish(user=user, model=model)
+
+
+def publishable_delete_check(*, items, user, now=None):
+    """Deleting takes an item away from readers like unpublishing it, so deleting a live or
+    scheduled item takes the model's publish right; drafts and taken-down items stay
+    deletable by whoever may delete them. Raises PublishRefused (naming the items) if not."""
+    now = now or timezone.now()
+    refused = [
+        item
+        for item in items
+        if readers_see(PublishState.of(item), now) and not may_publish(user=user, model=type(item))
+    ]
+    if refused:
+        opts = type(refused[0])._meta
+        names = ", ".join(f"“{item}”" for item in refused[:5])
+        more = f" and {len(refused) - 5} more" if len(refused) > 5 else ""
+        raise PublishRefused(
+            f"You do not have permission to publish {opts.verbose_name_plural}, so you cannot "
+            f"delete what readers see or will see at its publish time: {names}{more}. Nothing "
+            "was deleted: unpublishing or deleting it is for an editor who can publish."
+        )
 
 
 def stored_publish_state(item):
@@ -226,6 +268,14 @@ def publishable_save(
     )
     if not change.allowed:
         raise PublishRefused(change.message)
+    if change.held_back:
+        # Code has no form to keep a working copy from: what readers see stays as it is.
+        opts = type(item)._meta
+        raise PublishRefused(
+            f"You do not have permission to publish {opts.verbose_name_plural}, so you cannot "
+            "change what readers see of a live or scheduled one. Nothing was saved: save the "
+            "changes as a draft and ask an editor who can publish."
+        )
     item.publish_at = change.after.publish_at
     with transaction.atomic(), reversion.create_revision():
         item.save()

@@ -40,8 +40,21 @@ class WorkingCopyAdminMixin:
     """For PublishableAdmin: keeps changes to a live item as a working copy until published."""
 
     def storing_working_copy(self, request):
-        """Whether this request is *Save changes as draft* (nothing reaches readers)."""
-        return request.method == "POST" and request.POST.get(ACTION_FIELD) == SAVE_CHANGES_AS_DRAFT
+        """Whether this request keeps the form as unpublished changes (nothing reaches
+        readers): *Save changes as draft*, or any save the publish rule held back (a user
+        without the publish right editing a live or scheduled item, whatever was posted)."""
+        if request.method != "POST":
+            return False
+        held_back = getattr(request, "publishing_held_back", False)
+        return held_back or request.POST.get(ACTION_FIELD) == SAVE_CHANGES_AS_DRAFT
+
+    def save_form(self, request, form, change):
+        # Called first on a valid form, before save_model, save_related, log_change and
+        # response_change, which all ask storing_working_copy.
+        publish_change = getattr(form, "publish_change", None)
+        if change and publish_change is not None and publish_change.held_back:
+            request.publishing_held_back = True
+        return super().save_form(request, form, change)
 
     def get_queryset(self, request):
         # One subquery in the list's own query says which rows have unpublished changes.
@@ -120,13 +133,20 @@ class WorkingCopyAdminMixin:
             extra=extra,
         )
         autosave_discard(user=request.user, model=self.model, object_id=obj.pk)
+        before = getattr(form, "before", None)
+        if before is not None and before.is_scheduled(timezone.now()):
+            seen = "it goes live as it was scheduled, without them"
+        else:
+            seen = "readers still see the published version"
         text = (
-            "Changes saved as a draft: readers still see the published version. Preview "
-            "them, share them with a preview link, and press Publish changes when they are "
-            "ready."
+            f"Changes saved as a draft: {seen}. Preview them, share them with a preview link, "
+            "and press Publish changes when they are ready."
         )
         if not self.has_publish_permission(request):
-            text += " An editor with the publish right publishes them."
+            text = (
+                f"Changes saved as a draft: {seen}. Preview them or share them with a "
+                "preview link. An editor with the publish right publishes them."
+            )
         self.message_user(request, text, messages.SUCCESS)
         skipped = {"publish_at", "expire_at"} & set(form.changed_data)
         if skipped:

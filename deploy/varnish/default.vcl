@@ -27,6 +27,10 @@ include "app_servers.vcl";
 
 sub vcl_recv {
     set req.backend_hint = app.backend();
+    # varnishd itself appends the client's address to X-Forwarded-For before this runs, so
+    # the app trusts that header's last entry: run it with DJANGO_TRUSTED_PROXY_COUNT=1
+    # behind this Varnish alone (one more per proxy in front of it), or every reader shares
+    # one rate-limit allowance (`manage.py check --deploy` warns: ktnsite.W003).
 
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
@@ -49,8 +53,13 @@ sub vcl_recv {
     if (req.url ~ "^/(admin|preview)(/|$)" || req.url ~ "^/healthz") {
         return (pass);
     }
-    # Someone signed in (or with a message waiting for them) sees their own page.
-    if (req.http.Authorization || req.http.Cookie ~ "(^|;\s*)(sessionid|messages)=") {
+    # Someone signed in (or with a message waiting for them) sees their own page. A session
+    # cookie only counts if it could be one (Django's are 32 of a-z0-9, as
+    # ktnsite.security.SESSION_KEY says): any other value (a NUL, quotes, junk) is no
+    # session, and its reader gets the shared public page below.
+    if (req.http.Authorization
+        || req.http.Cookie ~ "(^|;\s*)sessionid=[a-z0-9]{8,128}\s*(;|$)"
+        || req.http.Cookie ~ "(^|;\s*)messages=") {
         return (pass);
     }
     # Any other cookie (a CSRF cookie left by a visit to the admin's login, analytics)
@@ -79,8 +88,11 @@ sub vcl_backend_response {
 }
 
 sub vcl_deliver {
-    # The keys are for this cache; readers have no use for them.
+    # The keys are for this cache; readers have no use for them, and they name internal
+    # ids (post-12, report-3).
     unset resp.http.xkey;
+    unset resp.http.Surrogate-Key;
+    unset resp.http.Cache-Tag;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {

@@ -77,9 +77,8 @@ def test_a_scheduled_post_says_when_it_goes_live(publisher, writer):
         ("publish", f"Schedule for {week:%d/%m/%Y %H:%M}"),
         ("unpublish", "Unpublish"),
     ]
-    assert buttons(writer, change_url(scheduled)) == [
-        ("keep", f"Save, still scheduled for {week:%d/%m/%Y %H:%M}")
-    ]
+    # A writer's edits wait for a publisher, as on a live post (issue 22.1).
+    assert buttons(writer, change_url(scheduled)) == [("changes_draft", "Save changes as draft")]
 
 
 def _press(client, post, action, **fields):
