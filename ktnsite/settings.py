@@ -85,8 +85,9 @@ MIDDLEWARE = [
     # Vary: Cookie), and a stored page is served without running them.
     "ktnsite.pagecache.PageCacheMiddleware",
     # HTML compressed: no per-reader secret is left in a page, so BREACH has nothing to
-    # find. Inside the page cache, so stored pages are kept compressed.
-    "django.middleware.gzip.GZipMiddleware",
+    # find. Inside the page cache, so stored pages are kept compressed. Files that offer
+    # byte ranges (report downloads) are never compressed on the fly (ktnsite.compression).
+    "ktnsite.compression.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
