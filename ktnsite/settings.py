@@ -612,3 +612,8 @@ MAILINGLIST_CONFIRM_DAYS = int(os.environ.get("MAILINGLIST_CONFIRM_DAYS", "7"))
 # django-ratelimit rates ("count/period") for sign-ups, kept in the shared cache.
 MAILINGLIST_SIGNUP_RATE_IP = os.environ.get("MAILINGLIST_SIGNUP_RATE_IP", "20/h")
 MAILINGLIST_SIGNUP_RATE_ADDRESS = os.environ.get("MAILINGLIST_SIGNUP_RATE_ADDRESS", "3/h")
+# ...and per mailbox (the address without its +tag, case-folded) and per recipient domain,
+# so +tags or a run of addresses at one employer cannot flood an inbox or a mail server.
+# A domain such as gmail.com is shared by many honest readers: keep its rate generous.
+MAILINGLIST_SIGNUP_RATE_MAILBOX = os.environ.get("MAILINGLIST_SIGNUP_RATE_MAILBOX", "3/h")
+MAILINGLIST_SIGNUP_RATE_DOMAIN = os.environ.get("MAILINGLIST_SIGNUP_RATE_DOMAIN", "50/h")
