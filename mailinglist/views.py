@@ -145,10 +145,14 @@ def _preferences_url(subscriber):
     return f"{reverse('mailinglist:preferences')}?{query}"
 
 
+# The emailed link only shows a page with one "Confirm" button: link scanners and mail
+# previews follow every link in an email, and a GET must not confirm a sign-up nobody asked
+# for. The POST is protected like the other public forms (signed token, Fetch Metadata).
+@public_form
 @never_cache
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request):
-    """Following the emailed link confirms the address and opens its preferences."""
+    """The confirmation link's page; its button confirms and opens the preferences."""
     try:
         subscriber = _subscriber_from(request, CONFIRM)
     except _BadLink as error:
@@ -158,6 +162,9 @@ def confirm(request):
             request,
             _BadLink(400, "You unsubscribed after asking for this link: sign up again to rejoin."),
         )
+    if request.method != "POST":  # GET or HEAD: a scanner's probe changes nothing either
+        token = request.GET.get("token", "")
+        return render(request, "mailinglist/subscriber_confirm.html", {"token": token})
     services.subscriber_confirm(subscriber=subscriber)
     messages.success(
         request, "Your subscription is confirmed. Choose your areas of interest below."
