@@ -164,9 +164,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# django-axes checks every login attempt first (and refuses a locked-out one), then
+# One client address over its failed log-ins (any usernames) is refused first, then
+# django-axes checks every login attempt (and refuses a locked-out one), then
 # Django's own backend checks the password.
 AUTHENTICATION_BACKENDS = [
+    # Before axes: an address with too many failures across usernames is refused outright.
+    "ktnsite.security.LoginAddressLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -521,6 +524,9 @@ PERMISSIONS_POLICY = {
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "60")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address that fails LOGIN_ADDRESS_FAILURE_LIMIT times across any usernames
+# (password spraying) is paused too, for the same time (ktnsite.security).
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ktnsite.security.login_locked_out"
 # The client's address: the same function the per-IP rate limits use (see CLIENT_IP_*).
