@@ -195,7 +195,9 @@ class LoginAddressLimitBackend:
     """First authentication backend: refuses every login from an address over its failures.
 
     It flags the request as django-axes does, so AxesMiddleware answers with the same
-    lockout page (login_locked_out, 429). It authenticates nobody itself.
+    lockout page (login_locked_out, 429). It authenticates nobody itself, and has no
+    get_user() on purpose: like axes' standalone backend, it is then never the backend a
+    session (or the test client's force_login) is recorded against.
     """
 
     def authenticate(self, request, **credentials):
@@ -209,9 +211,6 @@ class LoginAddressLimitBackend:
         ):
             request.axes_locked_out = True
             raise PermissionDenied("Too many failed log-ins from this address.")
-        return None
-
-    def get_user(self, user_id):
         return None
 
 
