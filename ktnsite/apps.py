@@ -1,6 +1,7 @@
 """App configuration for the site-wide pages and commands."""
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_login_failed
 
 
 class KtnsiteConfig(AppConfig):
@@ -11,6 +12,7 @@ class KtnsiteConfig(AppConfig):
         from ktnsite import (
             checks,  # noqa: F401 - registers the deployment checks
             pagecache,
+            security,
             sitepages,
             surrogates,
         )
@@ -22,3 +24,4 @@ class KtnsiteConfig(AppConfig):
         frontcache.connect_signals()
         pagecache.connect_signals()
         sitepages.connect_signals()
+        user_login_failed.connect(security.count_failed_login, dispatch_uid="login-address")

@@ -162,6 +162,59 @@ def login_locked_out(request, original_response=None, credentials=None):
     return response
 
 
+# Password spraying (a few passwords tried across many usernames from one address) never
+# trips django-axes' per username + address lockout, and axes compares every lockout
+# parameter with one limit: counting the address alone at that limit would let five typos
+# in an office lock everyone there out. So failures per address are counted separately,
+# with django-ratelimit and the client address every other limit uses, at a higher limit
+# (LOGIN_ADDRESS_FAILURE_LIMIT per LOGIN_LOCKOUT_MINUTES).
+LOGIN_ADDRESS_GROUP = "ktnsite.login.address"
+
+
+def _login_address_failures(request, *, increment):
+    """Failed log-ins from this request's client address in the current window."""
+    from django_ratelimit.core import get_usage
+
+    limit, period = settings.LOGIN_ADDRESS_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME
+    usage = get_usage(
+        request,
+        group=LOGIN_ADDRESS_GROUP,
+        key="ip",
+        rate=(limit, int(period.total_seconds())),
+        increment=increment,
+    )
+    return usage["count"] if usage else 0
+
+
+def count_failed_login(sender, credentials, request=None, **kwargs):
+    """user_login_failed receiver: one more failure for the client address, whatever the name."""
+    if request is not None:
+        _login_address_failures(request, increment=True)
+
+
+class LoginAddressLimitBackend:
+    """First authentication backend: refuses every login from an address over its failures.
+
+    It flags the request as django-axes does, so AxesMiddleware answers with the same
+    lockout page (login_locked_out, 429). It authenticates nobody itself, and has no
+    get_user() on purpose: like axes' standalone backend, it is then never the backend a
+    session (or the test client's force_login) is recorded against.
+    """
+
+    def authenticate(self, request, **credentials):
+        from django.core.exceptions import PermissionDenied
+
+        if request is None:
+            return None
+        if (
+            _login_address_failures(request, increment=False)
+            >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        ):
+            request.axes_locked_out = True
+            raise PermissionDenied("Too many failed log-ins from this address.")
+        return None
+
+
 # The methods any page of the site answers; everything else (TRACE, PUT, DELETE, ...) is 405.
 ALLOWED_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
 

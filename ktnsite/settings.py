@@ -85,8 +85,9 @@ MIDDLEWARE = [
     # Vary: Cookie), and a stored page is served without running them.
     "ktnsite.pagecache.PageCacheMiddleware",
     # HTML compressed: no per-reader secret is left in a page, so BREACH has nothing to
-    # find. Inside the page cache, so stored pages are kept compressed.
-    "django.middleware.gzip.GZipMiddleware",
+    # find. Inside the page cache, so stored pages are kept compressed. Files that offer
+    # byte ranges (report downloads) are never compressed on the fly (ktnsite.compression).
+    "ktnsite.compression.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,9 +164,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# django-axes checks every login attempt first (and refuses a locked-out one), then
+# One client address over its failed log-ins (any usernames) is refused first, then
+# django-axes checks every login attempt (and refuses a locked-out one), then
 # Django's own backend checks the password.
 AUTHENTICATION_BACKENDS = [
+    # Before axes: an address with too many failures across usernames is refused outright.
+    "ktnsite.security.LoginAddressLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -520,6 +524,9 @@ PERMISSIONS_POLICY = {
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "60")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address that fails LOGIN_ADDRESS_FAILURE_LIMIT times across any usernames
+# (password spraying) is paused too, for the same time (ktnsite.security).
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ktnsite.security.login_locked_out"
 # The client's address: the same function the per-IP rate limits use (see CLIENT_IP_*).
@@ -611,3 +618,8 @@ MAILINGLIST_CONFIRM_DAYS = int(os.environ.get("MAILINGLIST_CONFIRM_DAYS", "7"))
 # django-ratelimit rates ("count/period") for sign-ups, kept in the shared cache.
 MAILINGLIST_SIGNUP_RATE_IP = os.environ.get("MAILINGLIST_SIGNUP_RATE_IP", "20/h")
 MAILINGLIST_SIGNUP_RATE_ADDRESS = os.environ.get("MAILINGLIST_SIGNUP_RATE_ADDRESS", "3/h")
+# ...and per mailbox (the address without its +tag, case-folded) and per recipient domain,
+# so +tags or a run of addresses at one employer cannot flood an inbox or a mail server.
+# A domain such as gmail.com is shared by many honest readers: keep its rate generous.
+MAILINGLIST_SIGNUP_RATE_MAILBOX = os.environ.get("MAILINGLIST_SIGNUP_RATE_MAILBOX", "3/h")
+MAILINGLIST_SIGNUP_RATE_DOMAIN = os.environ.get("MAILINGLIST_SIGNUP_RATE_DOMAIN", "50/h")

@@ -37,6 +37,36 @@ def _address_key(group, request):
     return services.normalise_email(request.POST.get("email", "")).lower()
 
 
+def _mailbox_key(group, request):
+    """The mailbox an address reaches: case-folded and without a +tag, so victim+1@ and
+    victim+2@ share one allowance (most mail systems deliver both to victim@)."""
+    local, _, domain = _address_key(group, request).rpartition("@")
+    return f"{local.partition('+')[0]}@{domain}"
+
+
+def _domain_key(group, request):
+    return _address_key(group, request).rpartition("@")[2]
+
+
+# Each cap is counted on every valid sign-up, so a flood aimed at one mailbox or one
+# domain is held back whatever spelling of the address it uses.
+_RECIPIENT_CAPS = (
+    ("mailinglist.signup.address", _address_key, "MAILINGLIST_SIGNUP_RATE_ADDRESS"),
+    ("mailinglist.signup.mailbox", _mailbox_key, "MAILINGLIST_SIGNUP_RATE_MAILBOX"),
+    ("mailinglist.signup.domain", _domain_key, "MAILINGLIST_SIGNUP_RATE_DOMAIN"),
+)
+
+
+def _recipient_capped(request):
+    # Every counter is incremented (no short-circuit), so a capped mailbox still uses up
+    # its domain's allowance and the counts stay honest.
+    capped = [
+        is_ratelimited(request, group=group, key=key, rate=getattr(settings, rate), increment=True)
+        for group, key, rate in _RECIPIENT_CAPS
+    ]
+    return any(capped)
+
+
 # A page any cache may share: the form carries no per-reader CSRF token and is protected by
 # Fetch Metadata / Origin checks instead (publishing.crossorigin).
 @public_form
@@ -59,15 +89,10 @@ def signup(request):
     form = SignupForm(request.POST)
     if not form.is_valid():
         return render(request, "mailinglist/subscriber_form.html", {"form": form}, status=400)
-    # Over the per-address limit nothing is sent, but the answer is the same as ever: it
-    # must not tell anyone whether the address is on the list, nor let them flood it.
-    if not is_ratelimited(
-        request,
-        group="mailinglist.signup.address",
-        key=_address_key,
-        rate=settings.MAILINGLIST_SIGNUP_RATE_ADDRESS,
-        increment=True,
-    ):
+    # Over the per-address, per-mailbox or per-domain limit nothing is sent, but the answer
+    # is the same as ever: it must not tell anyone whether the address is on the list, nor
+    # let them flood it.
+    if not _recipient_capped(request):
         services.subscriber_signup(
             email=form.cleaned_data["email"],
             topics=form.cleaned_data["topics"],
@@ -120,10 +145,14 @@ def _preferences_url(subscriber):
     return f"{reverse('mailinglist:preferences')}?{query}"
 
 
+# The emailed link only shows a page with one "Confirm" button: link scanners and mail
+# previews follow every link in an email, and a GET must not confirm a sign-up nobody asked
+# for. The POST is protected like the other public forms (signed token, Fetch Metadata).
+@public_form
 @never_cache
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request):
-    """Following the emailed link confirms the address and opens its preferences."""
+    """The confirmation link's page; its button confirms and opens the preferences."""
     try:
         subscriber = _subscriber_from(request, CONFIRM)
     except _BadLink as error:
@@ -133,6 +162,9 @@ def confirm(request):
             request,
             _BadLink(400, "You unsubscribed after asking for this link: sign up again to rejoin."),
         )
+    if request.method != "POST":  # GET or HEAD: a scanner's probe changes nothing either
+        token = request.GET.get("token", "")
+        return render(request, "mailinglist/subscriber_confirm.html", {"token": token})
     services.subscriber_confirm(subscriber=subscriber)
     messages.success(
         request, "Your subscription is confirmed. Choose your areas of interest below."

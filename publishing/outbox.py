@@ -12,6 +12,9 @@ whose worker must have died), so two workers never send a row at the same time. 
 that dies after the mail server accepted a message but before the row says "sent" leaves a
 stale claim, which is taken over and sent again: a rare duplicate rather than a lost
 message. Messages carry a stable Message-ID so mail systems can discard such a copy.
+Every claim also queues a takeover (a `drain_outbox` task due just after the claim would
+expire): if the worker is killed mid-send, the restarted worker runs it and takes the rows
+over itself, without waiting for `send_outbox`.
 
 A failed attempt puts the row back as pending, due again after a delay that starts at
 OUTBOX_RETRY_SECONDS and doubles per attempt up to OUTBOX_MAX_RETRY_SECONDS; after
@@ -24,10 +27,11 @@ import logging
 import smtplib
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -175,6 +179,13 @@ def outbox_enqueue(instance):
     transaction.on_commit(lambda: _enqueue(label, pk))
 
 
+def outbox_drain_later():
+    """Queue a drain after the first retry delay, if any outbox still owes a message."""
+    if any(model.objects.claimable().exists() for model in outbox_models()):
+        when = timezone.now() + retry_delay(1)
+        transaction.on_commit(lambda: _enqueue_drain(run_after=when))
+
+
 def outbox_deliver(model, pk, *, due_only=False):
     """Claim and send one row now; returns its new state, or None if it was not claimable
     (sent already, or another worker holds it)."""
@@ -283,8 +294,36 @@ def _claim(model, pks, *, due_only):
     )
     rows = list(model.outbox_rows(model.objects.filter(claim=token, state=OutboxState.SENDING)))
     if rows:
+        _schedule_takeover(now)
         model.outbox_prepare(rows)
     return rows
+
+
+def _takeover_slack():
+    """How long after a claim expires its takeover runs: a twentieth of the timeout (at
+    least a second), so claims made close together share one takeover task."""
+    return max(claim_timeout() / 20, timedelta(seconds=1))
+
+
+def _schedule_takeover(claimed_at):
+    """Queue a drain for just after claims made now expire, unless one is queued for then.
+
+    The task row is queued before anything is sent, so a worker killed mid-send leaves it
+    behind: the restarted worker (or any other) runs it and takes the stale claims over.
+    One task covers every claim of its time slot (a cache flag per slot, shared by all
+    processes); a drain that finds nothing stale costs one query per outbox model.
+    """
+    slack = _takeover_slack()
+    due = claimed_at + claim_timeout() + slack
+    slot = int(due.timestamp() // slack.total_seconds())
+    try:
+        first = cache.add(f"outbox-takeover:{slot}", 1, timeout=int(slack.total_seconds()) * 3)
+    except Exception:  # a cache that is away: queue it anyway, a spare drain is harmless
+        first = True
+    if first:
+        # Due at the end of its slot, so it runs after every claim the slot covers expired.
+        run_after = datetime.fromtimestamp((slot + 1) * slack.total_seconds(), tz=UTC)
+        transaction.on_commit(lambda: _enqueue_drain(run_after=run_after))
 
 
 def _send_groups(groups, *, send, connection):
@@ -391,3 +430,10 @@ def _enqueue(label, pk, run_after=None):
         pk=pk,
         failure=f"delivery of {label} {pk}; send_outbox sends it",
     )
+
+
+def _enqueue_drain(run_after=None):
+    from publishing.tasks import drain_outbox
+
+    # A drain that cannot be queued is made up for by send_outbox.
+    task_enqueue(drain_outbox, run_after=run_after, failure="a drain; send_outbox sends it")

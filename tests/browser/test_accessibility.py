@@ -58,10 +58,10 @@ def test_the_enquiry_form_with_errors_has_no_axe_violations(page, demo_live):
 
 
 @pytest.mark.parametrize(
-    "route", ["signup", "check-email", "signup-errors", "preferences", "unsubscribe"]
+    "route", ["signup", "check-email", "signup-errors", "confirm", "preferences", "unsubscribe"]
 )
 def test_mailing_list_pages_have_no_axe_violations(page, demo_live, route):
-    from mailinglist.tokens import PREFERENCES, UNSUBSCRIBE, token_url
+    from mailinglist.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, token_url
     from tests.factories import make_subscriber
 
     subscriber = make_subscriber(email="axe@example.org")
@@ -74,7 +74,7 @@ def test_mailing_list_pages_have_no_axe_violations(page, demo_live, route):
         page.locator("main").get_by_role("button", name="Join the mailing list").click()
         page.get_by_role("alert").first.wait_for()
     else:
-        purpose = PREFERENCES if route == "preferences" else UNSUBSCRIBE
+        purpose = {"confirm": CONFIRM, "preferences": PREFERENCES}.get(route, UNSUBSCRIBE)
         page.goto(token_url(subscriber, purpose, absolute=False))
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

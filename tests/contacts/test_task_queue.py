@@ -49,3 +49,45 @@ def test_a_failed_attempt_queues_a_retry_for_when_it_is_due(client, database_que
         DBTaskResult.objects.filter(run_after=enquiry.next_attempt_at).count(),
     )
     assert retry == (0, 1)  # queued, and not runnable before its backoff is over
+
+
+def test_a_restarted_worker_takes_over_a_killed_workers_claims_itself(
+    database_queue, smtp_server, settings
+):
+    import time
+
+    from django.utils import timezone
+
+    from publishing import outbox
+    from tests.factories import make_enquiry
+
+    settings.OUTBOX_CLAIM_TIMEOUT_SECONDS = 1
+    enquiry = make_enquiry()
+    # What a worker killed mid-send leaves behind: the row claimed, nothing recorded.
+    claimed = outbox._claim(Enquiry, [enquiry.pk], due_only=False)
+    assert [row.pk for row in claimed] == [enquiry.pk]
+    takeover = DBTaskResult.objects.get(task_path="publishing.tasks.drain_outbox")
+    assert takeover.run_after > timezone.now()  # not before the claim could be stale
+
+    run_worker()  # a worker restarted at once leaves the claim alone while it is fresh
+    assert Enquiry.objects.get().state == EnquiryState.SENDING
+    assert smtp_server.messages == []
+
+    time.sleep((takeover.run_after - timezone.now()).total_seconds() + 0.1)
+    run_worker()  # no send_outbox: the worker runs the takeover it finds queued
+    enquiry.refresh_from_db()
+    assert enquiry.state == EnquiryState.SENT
+    assert smtp_server.envelopes[0][1] == [enquiry.contact.email]
+
+
+def test_a_takeover_with_the_mail_server_down_comes_back_later(
+    database_queue, smtp_server, settings
+):
+    from publishing.tasks import drain_outbox
+    from tests.factories import make_enquiry
+
+    make_enquiry()
+    smtp_server.stop()
+    drain_outbox.call()
+    again = DBTaskResult.objects.get(task_path="publishing.tasks.drain_outbox")
+    assert again.run_after is not None

@@ -97,3 +97,31 @@ def test_behind_a_proxy_the_configured_header_names_the_client(client, staff, se
     assert spoofed.status_code == 429
     other_reader = _login(client, PASSWORD, address=proxy, HTTP_X_FORWARDED_FOR=ELSEWHERE)
     assert other_reader.status_code == 302
+
+
+def test_password_spraying_across_usernames_pauses_that_address(
+    client, staff, settings, django_user_model
+):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    # One or two passwords tried against many names: no name reaches its own limit of five.
+    codes = [
+        _login(client, password, username=f"user{n}").status_code
+        for n in range(3)
+        for password in ("Summer2026!", "Password1")
+    ]
+    assert codes == [200] * 6
+    response = _login(client, PASSWORD)  # now even a real editor's right password
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address is not held back by this one's failures.
+    assert _login(client, PASSWORD, address=ELSEWHERE).status_code == 302
+
+
+def test_a_few_typos_at_a_shared_office_address_lock_nobody_else_out(
+    client, staff, django_user_model
+):
+    django_user_model.objects.create_user("sam", password=PASSWORD, is_staff=True)
+    for name in ("ann", "bob", "cat"):
+        _fail(client, 2, username=name)
+    assert _login(client, PASSWORD, username="sam").status_code == 302

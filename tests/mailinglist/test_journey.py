@@ -40,7 +40,9 @@ def test_sign_up_confirm_choose_receive_and_unsubscribe_in_one_click(
     assert len(smtp_server.messages) == 1
 
     # Confirm, landing on the preferences page, and choose the topic.
-    preferences = client.get(link_in(text_of(confirmation), "confirm"))
+    link = link_in(text_of(confirmation), "confirm")
+    assert ">Confirm</button>" in client.get(link).content.decode()
+    preferences = client.post(link)
     assert preferences.status_code == 302
     response = client.post(preferences.url, {"topics": [topic.pk], "frequency": "immediate"})
     assert response.status_code == 302

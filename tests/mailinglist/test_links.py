@@ -16,9 +16,23 @@ from tests.mailinglist.conftest import link_in
 pytestmark = pytest.mark.django_db
 
 
-def test_the_confirmation_link_confirms_and_opens_the_preferences(client, sign_up):
+def test_the_confirmation_link_shows_a_confirm_button_and_changes_nothing(client, sign_up):
     sign_up("new@example.org")
-    response = client.get(link_in(mail.outbox[0].body, "confirm"), follow=True)
+    link = link_in(mail.outbox[0].body, "confirm")
+    response = client.get(link)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Confirm your subscription</h1>" in page
+    assert '<form method="post"' in page
+    assert ">Confirm</button>" in page
+    subscriber = Subscriber.objects.get()
+    assert subscriber.state == State.PENDING
+    assert subscriber.confirmed_at is None
+
+
+def test_the_confirm_button_confirms_and_opens_the_preferences(client, sign_up):
+    sign_up("new@example.org")
+    response = client.post(link_in(mail.outbox[0].body, "confirm"), follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[0][0].startswith("/mailing-list/preferences/?token=")
     assert "Your subscription is confirmed" in response.content.decode()
@@ -27,12 +41,30 @@ def test_the_confirmation_link_confirms_and_opens_the_preferences(client, sign_u
     assert subscriber.confirmed_at is not None
 
 
-def test_following_the_confirmation_link_twice_is_harmless(client, sign_up):
+def test_a_link_scanner_following_the_link_confirms_nobody(sign_up):
+    sign_up("scanned@example.org")
+    link = link_in(mail.outbox[0].body, "confirm")
+    scanner = Client()
+    for _ in range(3):
+        assert scanner.get(link).status_code == 200
+        assert scanner.head(link).status_code == 200
+    assert Subscriber.objects.get().state == State.PENDING
+
+
+def test_confirming_from_another_site_is_refused(client, sign_up):
+    sign_up("forged@example.org")
+    link = link_in(mail.outbox[0].body, "confirm")
+    response = client.post(link, HTTP_SEC_FETCH_SITE="cross-site")
+    assert response.status_code == 403
+    assert Subscriber.objects.get().state == State.PENDING
+
+
+def test_confirming_twice_is_harmless(client, sign_up):
     sign_up("new@example.org")
     link = link_in(mail.outbox[0].body, "confirm")
-    client.get(link)
+    client.post(link)
     first = Subscriber.objects.get().confirmed_at
-    assert client.get(link).status_code == 302
+    assert client.post(link).status_code == 302
     assert Subscriber.objects.get().confirmed_at == first
 
 
@@ -159,7 +191,8 @@ def test_a_confirmation_link_after_unsubscribing_does_not_resubscribe(client):
     subscriber = make_subscriber(state=State.PENDING)
     link = token_url(subscriber, CONFIRM, absolute=False)
     client.post(token_url(subscriber, UNSUBSCRIBE, absolute=False))
-    response = client.get(link)
+    assert client.get(link).status_code == 400
+    response = client.post(link)
     assert response.status_code == 400
     assert Subscriber.objects.get().state == State.UNSUBSCRIBED
 

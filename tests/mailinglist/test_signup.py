@@ -111,6 +111,25 @@ def test_one_address_is_not_flooded_with_confirmations(settings, sign_up):
     assert len(mail.outbox) == 2
 
 
+def test_plus_tags_and_case_do_not_get_round_the_per_mailbox_cap(settings, sign_up):
+    settings.MAILINGLIST_SIGNUP_RATE_MAILBOX = "2/h"
+    addresses = ["victim+1@example.org", "Victim+2@example.org", "VICTIM@example.org"]
+    answers = [sign_up(address) for address in addresses]
+    assert {r.url for r in answers} == {"/mailing-list/check-your-email/"}
+    assert len(mail.outbox) == 2
+    sign_up("someone.else@example.org")  # another mailbox at the domain is not held back
+    assert len(mail.outbox) == 3
+
+
+def test_one_recipient_domain_is_not_flooded_with_confirmations(settings, sign_up):
+    settings.MAILINGLIST_SIGNUP_RATE_DOMAIN = "3/h"
+    answers = [sign_up(f"person{n}@Employer.example") for n in range(5)]
+    assert {r.url for r in answers} == {"/mailing-list/check-your-email/"}
+    assert len(mail.outbox) == 3
+    sign_up("reader@elsewhere.example")
+    assert len(mail.outbox) == 4
+
+
 def test_the_sign_up_form_is_on_articles_and_the_home_page(client):
     topic = make_topic(name="Agri-food")
     post = make_post(topics=[topic])

@@ -34,7 +34,7 @@ def confirmed_reader(smtp_server, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         reader.post("/mailing-list/", {"email": "reader@example.org", "consent": "on"})
     body = smtp_server.messages[0].get_body(preferencelist=("plain",)).get_content()
-    preferences = reader.get(link_in(body, "confirm"))
+    preferences = reader.post(link_in(body, "confirm"))  # its Confirm button
     reader.post(preferences.url, {"topics": [topic.pk], "frequency": "immediate"})
     smtp_server.messages.clear()
     return topic

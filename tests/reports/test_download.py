@@ -217,3 +217,45 @@ def test_fifty_concurrent_downloads_add_exactly_fifty(live_server):
         results = list(pool.map(download, range(50)))
     assert results == [(200, report.file.size)] * 50
     assert _count(report) == 50
+
+
+@pytest.mark.parametrize("accept_encoding", ["", "gzip, deflate, br"])
+def test_a_whole_download_is_the_stored_file_with_a_strong_etag_and_length(client, accept_encoding):
+    report = make_report(content=make_pdf([["x" * 80] * 48] * 6), filename="long.pdf")
+    response = client.get(report.get_download_url(), HTTP_ACCEPT_ENCODING=accept_encoding)
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")
+    assert response["Content-Length"] == str(report.file.size)
+    assert not response["ETag"].startswith("W/")
+    assert _body(response) == _stored(report)
+
+
+@pytest.mark.parametrize("accept_encoding", ["", "gzip, deflate, br"])
+def test_a_download_resumes_with_if_range_with_or_without_accept_encoding(client, accept_encoding):
+    report = make_report(content=make_pdf([["x" * 80] * 48] * 6), filename="long.pdf")
+    size = report.file.size
+    first = client.get(
+        report.get_download_url(), HTTP_RANGE="bytes=0-999", HTTP_ACCEPT_ENCODING=accept_encoding
+    )
+    assert first.status_code == 206
+    assert not first.has_header("Content-Encoding")
+    assert first["Content-Length"] == "1000"
+    head = _body(first)
+    assert head == _stored(report)[:1000]
+    rest = client.get(
+        report.get_download_url(),
+        HTTP_RANGE="bytes=1000-",
+        HTTP_IF_RANGE=first["ETag"],
+        HTTP_ACCEPT_ENCODING=accept_encoding,
+    )
+    assert rest.status_code == 206
+    assert not rest.has_header("Content-Encoding")
+    assert rest["Content-Range"] == f"bytes 1000-{size - 1}/{size}"
+    assert rest["ETag"] == first["ETag"]
+    assert head + _body(rest) == _stored(report)
+
+
+def test_pages_are_still_compressed_for_readers_who_accept_gzip(client):
+    report = make_report(summary="A long summary. " * 40)
+    response = client.get(report.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
