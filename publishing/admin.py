@@ -30,7 +30,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from publishing.content_checks import check_item
-from publishing.desk import content_checks_context, findings_message
+from publishing.desk import autosave_choice_labels, content_checks_context, findings_message
 from publishing.models import BodyImage, Image, Phase, PreviewLink, PublishState, Status, Tag
 from publishing.richtext import RichTextField
 from publishing.services import (
@@ -696,6 +696,9 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             ):
                 context["autosave"] = autosave
                 context["autosave_when"] = when_text(autosave.saved_at)
+                context["autosave_labels"] = autosave_choice_labels(
+                    context["adminform"].form, autosave.data
+                )
             context["publishing_now"] = self.publishing_now(request, obj)
             context.update(content_checks_context(self.model, request, context, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)

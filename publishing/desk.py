@@ -3,6 +3,8 @@ that lists them again on publishing (publishing.content_checks does the checking
 search behind the body editor's "Link to our content" button."""
 
 from django.contrib import messages
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -25,6 +27,25 @@ def content_checks_context(model, request, context, obj):
         item = adminform.form.instance if adminform is not None else obj
         findings = check_item(item)
     return {"content_checks": findings, "content_checks_url": url}
+
+
+def autosave_choice_labels(form, data):
+    """The names of the items an autosave chose in pickers that load their choices on demand
+    (the report, the contacts), as {field: [[id, label], ...]}: the form's page holds options
+    only for the saved choices, so the restored ones are shown by these names."""
+    labels = {}
+    for name, field in form.fields.items():
+        widget = getattr(field.widget, "widget", field.widget)  # inside Django's "+" wrapper
+        ids = [value for value in data.get(name, []) if value]
+        if not ids or not isinstance(widget, AutocompleteMixin):
+            continue
+        try:
+            # The field's own queryset: only items the editor may choose there.
+            items = list(field.queryset.filter(pk__in=ids))
+        except (ValueError, TypeError, ValidationError):
+            continue  # an id that was never valid is not offered back
+        labels[name] = [[str(item.pk), field.label_from_instance(item)] for item in items]
+    return labels
 
 
 def findings_message(model_admin, request, obj):

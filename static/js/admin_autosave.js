@@ -1,8 +1,10 @@
 // Admin change form of a publishable item: never lose work. Leaving with unsaved changes asks
 // first; while there are unsaved changes the form is kept on the server every N seconds
 // (publishing.Autosave), and the next visit offers it back (templates/admin/
-// publishable_change_form.html). Files are not kept; pickers that load their choices on
-// demand (report, contacts) restore only choices already on the page.
+// publishable_change_form.html). Files are not kept (choosing one still asks before leaving).
+// Every choice counts as a change: pickers set their fields by script (Django's popups and
+// select2 announce it with a jQuery event that native listeners miss; the date and time
+// shortcuts announce nothing), so the form's fields are also compared with what they were.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var config = document.getElementById("publishing-autosave");
@@ -35,6 +37,36 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
+
+  // The fields as they stand, but for the rich-text ones (the editor's own "change" tells)
+  // and the files' contents (their names tell).
+  function signature() {
+    var parts = [];
+    new FormData(form).forEach(function (value, name) {
+      var field = form.elements[name];
+      if (field && field.dataset && field.dataset.type === "ckeditortype") {
+        return;
+      }
+      parts.push(name + "=" + (value instanceof File ? "file:" + value.name : value));
+    });
+    return parts.join("&");
+  }
+  var seen = signature();
+  function compare() {
+    var now = signature();
+    if (now !== seen) {
+      seen = now;
+      changed();
+    }
+  }
+  function compareSoon() {
+    window.setTimeout(compare, 0); // after the click's own handlers have set the field
+  }
+  if (window.django && window.django.jQuery) {
+    window.django.jQuery(document).on("change", compareSoon);
+  }
+  document.addEventListener("click", compareSoon);
+  document.addEventListener("keyup", compareSoon);
   if (window.CKEDITOR) {
     editors().forEach(watchEditor);
     window.CKEDITOR.on("instanceReady", function (event) {
@@ -67,6 +99,7 @@ document.addEventListener("DOMContentLoaded", function () {
     return fetch(config.dataset.url, { method: "POST", body: data, credentials: "same-origin" });
   }
   window.setInterval(function () {
+    compare();
     if (unsent && !submitting) {
       unsent = false;
       post().catch(function () {
@@ -81,7 +114,12 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!offer || !saved) {
     return;
   }
+  // Labels of the chosen items that a picker loads on demand (report, contacts), so a
+  // restored choice is shown by its name even though its option was not on the page.
+  var labelsScript = document.getElementById("autosave-labels");
+  var labels = labelsScript ? JSON.parse(labelsScript.textContent) : {};
   function restore(data) {
+    var announce = [];
     Array.prototype.forEach.call(form.elements, function (field) {
       if (!field.name || field.type === "file" || field.type === "submit" ||
           field.type === "button" || !(field.name in data) && field.type !== "checkbox") {
@@ -91,16 +129,31 @@ document.addEventListener("DOMContentLoaded", function () {
       if (field.type === "checkbox" || field.type === "radio") {
         field.checked = values.indexOf(field.value) !== -1;
       } else if (field.tagName === "SELECT") {
+        (labels[field.name] || []).forEach(function (pair) {
+          var present = Array.prototype.some.call(field.options, function (option) {
+            return option.value === pair[0];
+          });
+          if (!present) {
+            field.appendChild(new Option(pair[1], pair[0]));
+          }
+        });
         Array.prototype.forEach.call(field.options, function (option) {
           option.selected = values.indexOf(option.value) !== -1;
         });
-        if (window.django && window.django.jQuery) {
-          window.django.jQuery(field).trigger("change");
-        }
+        announce.push(field);
       } else if (field.type !== "hidden" || field.name === "status") {
         field.value = values[0] || "";
+        if (field.closest(".image-chooser")) {
+          announce.push(field); // shows the restored image's thumbnail and description
+        }
       }
     });
+    // Told the way Django's own pickers are told (select2, the image chooser listen).
+    if (window.django && window.django.jQuery) {
+      announce.forEach(function (field) {
+        window.django.jQuery(field).trigger("change");
+      });
+    }
     editors().forEach(function (editor) {
       var textarea = document.getElementById(editor.name);
       if (textarea) {

@@ -41,6 +41,7 @@
     $(document).on('click', '.image-chooser__clear', function() {
         const input = this.closest('.image-chooser').querySelector('input');
         input.value = '';
-        refresh(input);
+        // Announced as a popup's choice is, so the form knows it changed (autosave, leave prompt).
+        $(input).trigger('change');
     });
 }

@@ -1,12 +1,15 @@
 """Autosave: the change form's unsaved content is kept on the server per editor and item,
 offered back on the next visit, and done with once the item is saved."""
 
+import json
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from publishing.models import Autosave
-from tests.factories import admin_post_data, make_post, make_staff
+from tests.factories import admin_post_data, make_contact, make_post, make_report, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +79,34 @@ def test_discard_and_rights(ed, client):
     viewer = Client()
     viewer.force_login(make_staff("viewer", perms=["view_post"]))
     assert viewer.post(autosave_url(post), {}).status_code == 403
+
+
+def test_the_offer_names_the_report_and_contacts_it_would_restore(ed):
+    """The form's pickers load their choices on demand: the offer carries the names of the
+    autosaved report and contacts, so restoring shows them (issue 24.2)."""
+    post = make_post()
+    report = make_report(title="Offshore <Wind> Report")
+    contact = make_contact(name="Erin Walsh")
+    data = admin_post_data(post, report=report.pk, contacts=[contact.pk])
+    ed.post(autosave_url(post), data)
+    response = ed.get(reverse("admin:news_post_change", args=[post.pk]))
+    labels = json.loads(_script(response, "autosave-labels"))
+    assert labels == {
+        "report": [[str(report.pk), "Offshore <Wind> Report"]],
+        "contacts": [[str(contact.pk), "Erin Walsh"]],
+    }
+    assert "Offshore <Wind>" not in response.content.decode()  # escaped in the page
+
+
+def test_an_autosaved_id_that_is_not_a_number_is_not_offered_and_breaks_nothing(ed):
+    post = make_post()
+    ed.post(autosave_url(post), admin_post_data(post, report="not-an-id", contacts=["x"]))
+    response = ed.get(reverse("admin:news_post_change", args=[post.pk]))
+    assert response.status_code == 200
+    assert _script(response, "autosave-labels") == "{}"
+
+
+def _script(response, script_id):
+    html = response.content.decode()
+    match = re.search(rf'<script id="{script_id}" type="application/json">(.*?)</script>', html)
+    return match.group(1)
