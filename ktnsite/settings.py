@@ -208,6 +208,12 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 # cap stops decompression bombs: a small file that would take gigabytes to open.
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_MB", "10")) * 1024 * 1024
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
+# An animation (GIF, WebP, PNG) costs its frames times its canvas to decode: at most
+# IMAGE_MAX_FRAMES frames and IMAGE_MAX_ANIMATION_MEGAPIXELS across them.
+IMAGE_MAX_FRAMES = int(os.environ.get("IMAGE_MAX_FRAMES", "200"))
+IMAGE_MAX_ANIMATION_PIXELS = (
+    int(os.environ.get("IMAGE_MAX_ANIMATION_MEGAPIXELS", "100")) * 1_000_000
+)
 
 
 def media_storage():
