@@ -198,3 +198,15 @@ def test_an_animation_within_the_limits_is_stored_as_uploaded_frames_and_all(edi
     assert response.status_code == 302
     with Image.objects.get().file.open("rb") as stored:
         assert PILImage.open(stored).n_frames == 40
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "GIF"])
+def test_a_picture_kept_for_the_next_submit_is_kept_without_its_metadata(
+    editors_client, media_root, fmt
+):
+    upload = make_upload(f"kept.{fmt.lower()}", _with_everything(fmt))
+    response = editors_client.post(ADD, {"file": upload, "title": "No alt text yet"})
+    assert "Describe the image" in response.content.decode()  # the form again, file kept
+    kept = [path for path in (media_root / "pending-uploads").iterdir() if path.is_file()]
+    assert len(kept) == 1
+    assert _embedded(kept[0].read_bytes()) == set()
