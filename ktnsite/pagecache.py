@@ -15,18 +15,22 @@ generation in one round trip and served only if they match. Every app server rea
 generation, so one save invalidates every server's pages at once.
 """
 
+import contextvars
 import hashlib
 import logging
 import math
 import time
 import uuid
+from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.cache import CacheMiddleware
 from django.middleware.gzip import re_accepts_gzip
+from django.utils import timezone
 from django.utils.cache import (
     cc_delim_re,
     get_max_age,
@@ -34,8 +38,11 @@ from django.utils.cache import (
     patch_cache_control,
     patch_response_headers,
 )
+from django_tasks import task
 
+from publishing import frontcache
 from publishing.frontcache import SITE_KEY, content_changed
+from publishing.purge import purge_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -61,33 +68,151 @@ def generation():
     return value
 
 
-def page_cache_invalidate():
-    """Make every cached page stale on every server (after any change readers may see).
+# After a failure this process leaves the cache alone for this long: a Redis that hangs
+# would otherwise cost every request its socket timeout.
+OUTAGE_PAUSE = 5.0  # seconds
+OUTAGE_LOG_EVERY = 60.0  # seconds between "page cache unavailable" lines
+# Retries of an invalidation Redis did not take: 1, 2, 4, 8 s, then every 10 s until it does.
+MAX_RETRY_DELAY = timedelta(seconds=10)
 
-    The generation changes now and again when the surrounding transaction commits: a request
-    that read the new generation before the commit may have stored the old content under it.
+
+class _Outage:
+    """This process's knowledge that the shared cache is away, and of a change it owes it."""
+
+    def __init__(self):
+        self.until = 0.0
+        self.logged_at = -math.inf
+        # A new generation this process could not write: written first thing when Redis
+        # answers again, so no page of before the change is served or stored from here.
+        self.owed = False
+
+    def active(self):
+        return time.monotonic() < self.until
+
+    def failed(self, error):
+        now = time.monotonic()
+        self.until = now + OUTAGE_PAUSE
+        if now - self.logged_at >= OUTAGE_LOG_EVERY:
+            self.logged_at = now
+            logger.warning(
+                "Page cache unavailable: pages are rendered and not stored for now (%s: %s)",
+                type(error).__name__,
+                error,
+            )
+
+
+_outage = _Outage()
+# Set when a change in the current request could not reach the page cache, so the editor
+# is told (PageCacheWarningMiddleware).
+_stale_warning = contextvars.ContextVar("pagecache_stale_warning", default=False)
+
+
+def page_cache_invalidate():
+    """Make every cached page stale on every server; True if the cache took it now.
+
+    Inside a transaction the generation changes again when it commits: a request that read
+    the new generation before the commit may have stored the old content under it. (A
+    change to a public row gets that second change from `invalidate_then_purge`.)
     """
-    _new_generation()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(_new_generation)
+    return _new_generation()
 
 
-def _new_generation():
+def _new_generation(*, force=False):
+    if _outage.active() and not force:
+        _outage.owed = True
+        return False
     try:
         _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception as error:
+        # An editor's save must not fail because the cache is down: the change is retried
+        # (invalidate_then_purge), and the editor told.
+        _outage.failed(error)
+        _outage.owed = True
+        return False
+    _outage.owed = False
+    return True
+
+
+def _settle_owed():
+    """Write the generation this process owes, before it serves or stores any page."""
+    if _outage.owed:
+        _new_generation()
+    return not _outage.owed
+
+
+def invalidate_then_purge(keys):
+    """After a change commits: a new generation, then the front caches' purge of `keys`.
+
+    If the cache does not take the generation, the pair becomes a task in the database
+    queue (retry_page_cache_invalidation), retried until it does; the purge waits for it.
+    """
+    if _new_generation():
+        purge_enqueue(keys)
+        return
+    _stale_warning.set(True)
+    keys = sorted(keys)
+    try:
+        if retry_page_cache_invalidation.get_backend().supports_defer:
+            when = timezone.now() + _retry_delay(0)
+            retry_page_cache_invalidation.using(run_after=when).enqueue(keys=keys, attempt=1)
+            return
     except Exception:
-        # An editor's save must not fail because the cache is down; pages stored before the
-        # outage still expire within CACHE_MIDDLEWARE_SECONDS.
-        logger.exception("Could not invalidate the page cache")
+        logger.exception("Could not queue the retry of a page-cache invalidation")
+    # No queue that can wait: purge now, and pages expire within CACHE_MIDDLEWARE_SECONDS.
+    logger.error("Page cache not invalidated for %s; it cannot be retried later", keys)
+    purge_enqueue(keys)
+
+
+def _retry_delay(attempt):
+    return min(timedelta(seconds=2**attempt), MAX_RETRY_DELAY)
+
+
+@task()
+def retry_page_cache_invalidation(keys, attempt=1):
+    """A new page-cache generation Redis did not take, then the purge that waited for it."""
+    if _new_generation(force=True):
+        purge_enqueue(keys)
+        return
+    retry_page_cache_invalidation.using(run_after=timezone.now() + _retry_delay(attempt)).enqueue(
+        keys=keys, attempt=attempt + 1
+    )
 
 
 def _content_changed(sender, **kwargs):
-    page_cache_invalidate()
+    # Now, inside the change's transaction; invalidate_then_purge does it after the commit.
+    _new_generation()
 
 
 def connect_signals():
-    """Empty the page cache whenever a public row changes (publishing.frontcache decides which)."""
+    """Empty the page cache whenever a public row changes (publishing.frontcache decides
+    which), and again after the commit, before the front caches are purged."""
     content_changed.connect(_content_changed, dispatch_uid="pagecache.invalidate")
+    frontcache.route_purges(invalidate_then_purge)
+
+
+class PageCacheWarningMiddleware:
+    """Tells the editor when a change could not reach the page cache: readers may still see
+    the old page until the retry goes through. Inside the messages middleware."""
+
+    MESSAGE = (
+        "The page cache did not answer, so readers may still see the old version of the "
+        "page for a short while. The update is being retried automatically."
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _stale_warning.set(False)
+        try:
+            response = self.get_response(request)
+            if _stale_warning.get() and hasattr(request, "_messages"):
+                messages.warning(request, self.MESSAGE)
+        finally:
+            _stale_warning.reset(token)
+        return response
 
 
 def _first_go_live():
@@ -119,13 +244,15 @@ def next_go_live(gen=None):
     kept in the cache, with the generation it belongs to, no longer than until that moment;
     read with the generation in one round trip. Without a working cache, asked every time.
     """
+    if _outage.active():
+        return _first_go_live() or None
     try:
         cache = _cache()
         found = cache.get_many([GENERATION_KEY, NEXT_LIVE_KEY])
         gen = gen or found.get(GENERATION_KEY) or generation()
         stored = found.get(NEXT_LIVE_KEY)
-    except Exception:
-        logger.exception("Page cache unavailable")
+    except Exception as error:
+        _outage.failed(error)
         return _first_go_live() or None
     if stored is not None and stored[0] == gen:
         return stored[1] or None
@@ -136,8 +263,8 @@ def next_go_live(gen=None):
     if lifetime >= 1:
         try:
             cache.set(NEXT_LIVE_KEY, (gen, first), lifetime)
-        except Exception:
-            logger.exception("Page cache unavailable")
+        except Exception as error:
+            _outage.failed(error)
     return first or None
 
 
@@ -186,11 +313,15 @@ class PageCacheMiddleware(CacheMiddleware):
         request._page_cache_entry = None
         if settings.CACHE_MIDDLEWARE_SECONDS <= 0 or not anonymous_read(request):
             return None
+        if _outage.active():
+            return None  # rendered, not stored, without waiting for a cache that is away
         try:
+            if not _settle_owed():
+                return None
             return self._fetch(request)
-        except Exception:
+        except Exception as error:
             # The site keeps working without its cache: the page is rendered, not stored.
-            logger.exception("Page cache unavailable")
+            _outage.failed(error)
             request._cache_update_cache = False
             return None
 
@@ -244,8 +375,8 @@ class PageCacheMiddleware(CacheMiddleware):
             response["X-Page-Cache"] = "miss"
             try:
                 self._store(request, response, keys, live_at)
-            except Exception:
-                logger.exception("Could not store a page in the page cache")
+            except Exception as error:
+                _outage.failed(error)
         self._public_headers(response, keys, live_at)
         return response
 
@@ -262,6 +393,12 @@ class PageCacheMiddleware(CacheMiddleware):
         varies = {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h}
         if not varies <= {"accept-encoding"}:
             return  # keyed by address and encoding only, so nothing else may vary
+        # A page rendered before a change is never stored after it: not while this process
+        # owes the cache a new generation, nor once the generation moved on during the render.
+        if _outage.active() or not _settle_owed():
+            return
+        if self.cache.get(GENERATION_KEY) != request._page_cache_generation:
+            return
         entry = {
             "generation": request._page_cache_generation,
             "status": response.status_code,

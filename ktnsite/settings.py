@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside the messages middleware: tells an editor when a change could not reach the
+    # page cache (Redis away), so readers may still see the old page for a short while.
+    "ktnsite.pagecache.PageCacheWarningMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # An old address (a published item's previous slug) answers 301 to the new one.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
@@ -208,6 +211,12 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 # cap stops decompression bombs: a small file that would take gigabytes to open.
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_MB", "10")) * 1024 * 1024
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
+# An animation (GIF, WebP, PNG) costs its frames times its canvas to decode: at most
+# IMAGE_MAX_FRAMES frames and IMAGE_MAX_ANIMATION_MEGAPIXELS across them.
+IMAGE_MAX_FRAMES = int(os.environ.get("IMAGE_MAX_FRAMES", "200"))
+IMAGE_MAX_ANIMATION_PIXELS = (
+    int(os.environ.get("IMAGE_MAX_ANIMATION_MEGAPIXELS", "100")) * 1_000_000
+)
 
 
 def media_storage():
@@ -272,11 +281,13 @@ STORAGES = {
 # servers in production (REDIS_URL). Local memory is fine for one process.
 # Rate-limit counters have a cache of their own ("ratelimit"): in Redis too, but they fall
 # back to this process's memory while Redis is away (ktnsite.ratelimit), so a Redis outage
-# never turns an enquiry or a sign-up into a 500. Short socket timeouts: a Redis that hangs
-# must not hold a reader's request for long.
+# never turns an enquiry or a sign-up into a 500.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    _redis_options = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # A few hundred milliseconds: Redis on the local network answers in one, and a Redis that
+    # hangs must cost a reader's request no more than this (then the page cache is skipped).
+    _redis_timeout = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.25"))
+    _redis_options = {"socket_connect_timeout": _redis_timeout, "socket_timeout": _redis_timeout}
     CACHES = {
         "default": {
             # Django's, reusing its Redis client (ktnsite.cache says why).

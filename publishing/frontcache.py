@@ -134,7 +134,22 @@ class _Batch:
 _batches = threading.local()
 
 
+# What a committed change's keys go to: the purge queue, unless an in-app page cache takes
+# them first (ktnsite.pagecache invalidates itself, then purges; a purge before that would
+# let a front cache refetch the old page from the in-app cache and keep it).
+_after_commit = None
+
+
+def route_purges(handler):
+    """Send every committed change's keys to `handler(keys)` instead of the purge queue."""
+    global _after_commit  # noqa: PLW0603 - set once, at start-up
+    _after_commit = handler
+
+
 def _purge_later(keys):
+    if _after_commit is not None:
+        _after_commit(keys)
+        return
     from publishing.purge import purge_enqueue
 
     purge_enqueue(keys)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 RENDITION_WIDTHS = (480, 960, 1600)
@@ -26,6 +26,14 @@ def _max_bytes():
 
 def _max_pixels():
     return settings.IMAGE_MAX_PIXELS
+
+
+def _max_frames():
+    return settings.IMAGE_MAX_FRAMES
+
+
+def _max_animation_pixels():
+    return settings.IMAGE_MAX_ANIMATION_PIXELS
 
 
 def _read(file):
@@ -86,6 +94,7 @@ def validate_image(file):
         )
     if width * height > _max_pixels():
         raise _too_many_pixels()
+    _check_frames(data, width, height)
     if fmt == "PNG" and not data.endswith(PNG_END):
         raise ValidationError(
             "This PNG has extra data after the end of the picture (sometimes hidden code). "
@@ -104,6 +113,41 @@ def validate_image(file):
     file.checked_image = True
 
 
+def _check_frames(data, width, height):
+    """Refuse an animation with too many frames, or too many pixels across its frames.
+
+    Each frame of an animation is decoded onto the whole canvas, so a small file of many
+    large frames (60 frames of 4000 x 4000 in 776 KB) costs what a giant picture does.
+    Counting frames only walks the file's block headers: nothing is decoded.
+    """
+    try:
+        frames = getattr(Image.open(io.BytesIO(data)), "n_frames", 1)
+    except Exception as exc:  # Pillow raises many types for a damaged file
+        raise ValidationError(
+            "The image is damaged or incomplete and cannot be read.", code="damaged"
+        ) from exc
+    if frames > _max_frames():
+        raise ValidationError(
+            "This animation has %(frames)s frames; the limit is %(limit)s. "
+            "Shorten it, or upload a still image.",
+            code="too_many_frames",
+            params={"frames": frames, "limit": _max_frames()},
+        )
+    if frames > 1 and frames * width * height > _max_animation_pixels():
+        raise ValidationError(
+            "This animation has %(frames)s frames of %(width)s x %(height)s pixels: too many "
+            "pixels in all (the limit is %(limit)s million across its frames). Make it "
+            "smaller or shorter and try again.",
+            code="too_many_animation_pixels",
+            params={
+                "frames": frames,
+                "width": width,
+                "height": height,
+                "limit": _max_animation_pixels() // 1_000_000,
+            },
+        )
+
+
 def _too_many_pixels():
     return ValidationError(
         "The image has too many pixels (the limit is %(limit)s million). Resize it and try again.",
@@ -112,30 +156,112 @@ def _too_many_pixels():
     )
 
 
+# The only things an image file may carry besides its pixels: how a PNG or GIF marks its
+# transparent colour. Everything else Pillow reads into `info` (EXIF, XMP, comments, text
+# chunks, ICC profiles, which may hold any text) is left behind, because Pillow writes
+# some of it back from `info` unless told otherwise.
+KEPT_INFO = ("transparency",)
+
+
+def _in_srgb(image):
+    """The picture converted from its embedded colour profile to sRGB, which browsers assume
+    for an image without one: the profile (free text of its author's choosing) is not kept,
+    and the colours still look right. A profile that cannot be applied is dropped."""
+    icc = image.info.get("icc_profile")
+    if not icc:
+        return image
+    mode = {"RGB": "RGB", "RGBA": "RGBA", "CMYK": "RGB"}.get(image.mode)
+    if mode is None:
+        return image  # greyscale or palette: the profile is dropped, the greys kept
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        converted = ImageCms.profileToProfile(
+            image, source, ImageCms.createProfile("sRGB"), outputMode=mode
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image
+    return converted or image
+
+
 def _clean_copy(image, fmt):
-    """Re-encode without EXIF, GPS or camera data, keeping the picture the right way up."""
+    """Re-encode with nothing but the pixels: no EXIF, GPS, XMP, comment, text or profile,
+    keeping the picture the right way up and its colours right."""
     out = io.BytesIO()
-    if fmt == "GIF":
-        image.save(out, "GIF", save_all=getattr(image, "n_frames", 1) > 1)
-        return out.getvalue()
-    # The colour profile is kept (photos would shift colour without it); EXIF, XMP and the
-    # rest are not passed on, so the new file carries no GPS position or camera details.
-    icc = {"icc_profile": image.info["icc_profile"]} if image.info.get("icc_profile") else {}
     # Only a turned photo is transposed, and only an odd mode converted: each is a full copy,
     # a third of a second on a 24-megapixel photo, and this runs while the editor waits.
     if image.getexif().get(ORIENTATION, 1) != 1:
         image = ImageOps.exif_transpose(image)
+    image = _in_srgb(image)
+    image.info = {key: value for key, value in image.info.items() if key in KEPT_INFO}
     if fmt == "JPEG":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         # Not optimize=True: a few per cent smaller, but three times slower to write, for a
         # file readers only get until its renditions exist.
-        image.save(out, "JPEG", quality=88, **icc)
+        image.save(out, "JPEG", quality=88)
     elif fmt == "PNG":
-        image.save(out, "PNG", **icc)
+        image.save(out, "PNG")
     else:
-        image.save(out, "WEBP", quality=85, **icc)
+        image.save(out, "WEBP", quality=85)
     return out.getvalue()
+
+
+# GIF blocks (GIF89a specification): what may stay is the pictures, their palettes and
+# timing (graphic control extension) and the loop count (the NETSCAPE2.0 application
+# extension); comments, plain-text blocks and every other application extension (XMP,
+# ICC profiles, editors' own data) are dropped, as is anything after the trailer.
+GIF_EXTENSION, GIF_IMAGE, GIF_TRAILER = 0x21, 0x2C, 0x3B
+GIF_GRAPHIC_CONTROL, GIF_APPLICATION = 0xF9, 0xFF
+GIF_LOOP_APPLICATIONS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
+
+
+def _gif_sub_blocks(data, at):
+    """The offset just past the sub-blocks starting at `at` (each a length byte and data,
+    ended by a zero length)."""
+    while True:
+        size = data[at]
+        at += 1
+        if size == 0:
+            return at
+        at += size
+
+
+def _gif_without_metadata(data):
+    """The GIF's blocks that make up its pictures, copied byte for byte without the rest.
+
+    Nothing is decoded or re-encoded, so a long animation costs the time to copy its bytes;
+    the renditions task (in the worker) is what decodes it. Raises ValidationError for a
+    file whose blocks do not add up (Pillow opened it, so this is rare).
+    """
+    try:
+        packed = data[10]
+        at = 13 + (3 << ((packed & 7) + 1) if packed & 0x80 else 0)
+        kept = [data[:at]]
+        while True:
+            introducer = data[at]
+            if introducer == GIF_TRAILER:
+                kept.append(data[at : at + 1])
+                return b"".join(kept)
+            if introducer == GIF_IMAGE:
+                packed = data[at + 9]
+                start = at
+                at += 10 + (3 << ((packed & 7) + 1) if packed & 0x80 else 0)
+                at = _gif_sub_blocks(data, at + 1)  # after the LZW minimum code size
+                kept.append(data[start:at])
+            elif introducer == GIF_EXTENSION:
+                label, start = data[at + 1], at
+                at = _gif_sub_blocks(data, at + 2)
+                block = data[start:at]
+                if label == GIF_GRAPHIC_CONTROL or (
+                    label == GIF_APPLICATION and block[3:14] in GIF_LOOP_APPLICATIONS
+                ):
+                    kept.append(block)
+            else:
+                raise ValueError(f"unknown GIF block {introducer:#x}")
+    except (IndexError, ValueError) as exc:
+        raise ValidationError(
+            "The image is damaged or incomplete and cannot be read.", code="damaged"
+        ) from exc
 
 
 def _has_alpha(image):
@@ -159,14 +285,14 @@ class CleanImage:
 
 
 def image_clean(data):
-    """Strip EXIF, GPS and camera data from an accepted image, keeping it the right way up.
+    """Strip everything but the pixels from an accepted image, keeping it the right way up.
 
     Runs before the file is stored anywhere: the original is linked from pages until its
     renditions exist, so it must never carry a phone's position.
     """
     image = Image.open(io.BytesIO(data))
     fmt = ACCEPTED_FORMATS[image.format].upper()
-    clean = _clean_copy(image, fmt)
+    clean = _gif_without_metadata(data) if fmt == "GIF" else _clean_copy(image, fmt)
     with Image.open(io.BytesIO(clean)) as stored:
         width, height = stored.size
     return CleanImage(data=clean, format=fmt, width=width, height=height)

@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
@@ -34,11 +35,22 @@ def _max_age():
 
 
 def keep_upload(upload):
-    """Store `upload` for a later submit; return the signed reference to it."""
+    """Store `upload` for a later submit; return the signed reference to it.
+
+    An image (already checked by content) is kept without its metadata, like any stored
+    image: a phone's position must not sit in storage even for a day.
+    """
     sweep_pending_uploads()
-    name = default_storage.save(f"{PREFIX}/{uuid.uuid4().hex}", upload)
+    content, size = upload, upload.size
+    if getattr(upload, "checked_image", False):
+        from publishing.images import image_clean
+
+        upload.seek(0)
+        content = ContentFile(image_clean(upload.read()).data)
+        size = content.size
+    name = default_storage.save(f"{PREFIX}/{uuid.uuid4().hex}", content)
     return signing.dumps(
-        {"path": name, "name": upload.name, "size": upload.size, "type": upload.content_type},
+        {"path": name, "name": upload.name, "size": size, "type": upload.content_type},
         salt=SALT,
         compress=True,
     )

@@ -61,14 +61,19 @@ def editor_client(client, editor):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit counters and cached pages never leak from one test into the next."""
+    """Rate-limit counters and cached pages never leak from one test into the next, nor does
+    a Redis outage one test caused (the page cache pauses for a few seconds after one)."""
     from django.core.cache import caches
 
+    from ktnsite import pagecache
+
+    pagecache._outage.__init__()
     for cache in caches.all():
         cache.clear()
     yield
     for cache in caches.all():
         cache.clear()
+    pagecache._outage.__init__()
 
 
 class SMTPTestServer:
