@@ -36,6 +36,7 @@ from publishing.services import (
     publishable_save,
     redirects_record,
 )
+from publishing.statistics import analyze
 from reports.files import FileType, identify
 from reports.models import Report
 from reports.services import report_file_read
@@ -165,6 +166,8 @@ class WordPressImport:
                 transaction.set_rollback(True)
         else:
             self._import_posts()
+            # A WordPress site's worth of posts, images and reports at once.
+            analyze(Post, Report, Image, WordPressItem)
         return self.report
 
     def _scan(self):
