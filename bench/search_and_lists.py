@@ -1,11 +1,16 @@
-"""Benchmark: search latency and list-page throughput against the configured database.
+"""Benchmark: searches and list pages on a warm connection, at a given number of posts.
 
-Run against a database filled by `manage.py generate_content --posts 100000`, e.g.
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ktn_bench DJANGO_SECRET_KEY=x \\
+        .venv/bin/python bench/search_and_lists.py --posts 1000000
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ktn_i7 DJANGO_SECRET_KEY=x \\
-        .venv/bin/python bench/search_and_lists.py
-
-It prints figures; nothing here is asserted (timings belong in no test).
+Builds the database up to --posts posts (and one report per 50 posts) with
+`manage.py generate_content`, or reuses what is there, runs ANALYZE, then on one
+connection that has already run 50 mixed searches (as a long-running server's has, with
+its prepared statements) times each search and each list page --runs times through
+Django's test client, printing the median and p95 in ms, the queries per page and the
+shape of the page's slowest plan. --vacuum runs VACUUM ANALYZE first: without it the
+figures are those of a freshly loaded table (see "visible" in the header: the share of
+pages that index-only scans can skip). Nothing here is asserted (timings belong in no test).
 """
 
 import argparse
@@ -28,96 +33,151 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.paginator import Paginator  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils.http import urlencode  # noqa: E402
 
-from ktnsite import search as site_search  # noqa: E402
 from news.models import Post  # noqa: E402
+from publishing.pagination import item_key  # noqa: E402
+from reports.models import Report  # noqa: E402
+from topics.models import Topic  # noqa: E402
 
-QUERIES = [
-    # With generate_content's vocabulary, roughly: half of all posts, a quarter, a phrase
-    # whose words are common but rarely adjacent, one whose words meet in 7% of posts
-    # (the date index then walks furthest to find PHRASE_CANDIDATES of them), a rare
-    # phrase, 12%, 5% less some, 0.5%, none.
-    "community",
-    "community network",
-    '"community network"',
-    '"community innovation"',
-    '"carbon capture"',
-    "quantum",
-    "research -quantum",
-    "manufacture",
-    "carbon capture",
-    "zzzznotaword",
+# With generate_content's vocabulary: the share of posts each matches, roughly.
+SEARCHES = [
+    ("half of all posts", "community"),
+    ("broad (two words)", "community network"),
+    ("narrow", "quantum"),
+    ("phrase", '"carbon capture"'),
+    ("exclusion", "research -quantum"),
+    ("rare word", "apprenticeship"),
+    ("misspelling", "manufacturng"),
+    ("no match", "zzzznotaword"),
 ]
-RUNS = 15
+WARM_UP_SEARCHES = 50
 
 
-def _timed(fn, runs=RUNS):
-    fn()  # warm caches and connections
-    samples = []
+def _percentiles(samples):
+    samples = sorted(samples)
+    p95 = samples[max(0, round(len(samples) * 0.95) - 1)]
+    return statistics.median(samples), p95
+
+
+def _explain(sql, params):
+    """(pages read, plan shape) of one query: buffers from EXPLAIN (ANALYZE, BUFFERS), and
+    the plan's nodes outermost first, e.g. 'Limit > Index Scan Backward (news_post_live_idx)'."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+    buffers = plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
+    nodes, node = [], plan
+    while node and len(nodes) < 4:
+        index = node.get("Index Name")
+        nodes.append(node["Node Type"] + (f" ({index})" if index else ""))
+        node = (node.get("Plans") or [None])[0]
+    return buffers, " > ".join(nodes)
+
+
+def _measure(client, path, runs):
+    """status, queries, median and p95 ms, median Python CPU ms, pages read, plan shape."""
+    captured = []
+
+    def capture(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        status = client.get(path).status_code
+    samples, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
-        fn()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        client.get(path)
         samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.9) - 1]
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    buffers, shape, most = 0, "", -1
+    if connection.vendor == "postgresql":
+        for sql, params in captured:
+            if sql.lstrip("( ").startswith("SELECT"):
+                read, nodes = _explain(sql, params)
+                buffers += read
+                if read > most:
+                    most, shape = read, nodes
+    return status, len(captured), *_percentiles(samples), statistics.median(cpu), buffers, shape
 
 
-def _rows(query):
-    return site_search.search(query)
-
-
-def _search_page(query):
-    rows = site_search.search(query)
-    page = Paginator(rows, 10).get_page(1)
-    site_search.hits(list(page.object_list), query)
-    return page.paginator.count
+def _build(posts):
+    have = Post.objects.count()
+    if have < posts:
+        wanted_reports = max(0, posts // 50 - Report.objects.count())
+        print(
+            f"building: {posts - have:,} posts and {wanted_reports:,} reports more ...", flush=True
+        )
+        call_command("generate_content", posts=posts - have, reports=wanted_reports, seed=have)
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def main():
-    print(f"database: {connection.vendor}, live posts: {Post.objects.live().count():,}")
-    print(f"\nsearch (count + first page of 10 + snippets), {RUNS} runs each, ms")
-    print("(matching only: the one query that finds and ranks, without the snippets)")
-    print(f"{'query':32} {'matches':>9} {'median':>8} {'p90':>8} {'matching':>9}")
-    for query in QUERIES:
-        matches = _search_page(query)
-        median, p90 = _timed(lambda q=query: _search_page(q))
-        matching, _ = _timed(lambda q=query: _rows(q))
-        print(f"{query:32} {matches:>9,} {median:>8.1f} {p90:>8.1f} {matching:>9.1f}")
-
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--posts", type=int, default=0, help="Build up to this many posts first.")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--vacuum", action="store_true", help="VACUUM ANALYZE before timing.")
+    options = parser.parse_args()
+    _build(options.posts)
+    visible = ""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            if options.vacuum:
+                cursor.execute("VACUUM ANALYZE")
+            cursor.execute(
+                "SELECT relallvisible::float / greatest(relpages, 1) FROM pg_class"
+                " WHERE relname = 'news_post'"
+            )
+            visible = f", visible: {cursor.fetchone()[0]:.0%}"
+    print(
+        f"database: {connection.vendor}, posts: {Post.objects.count():,} "
+        f"(live {Post.objects.live().count():,}), reports: {Report.objects.count():,}{visible}"
+    )
     client = Client()
-    print(f"\nfull pages through Django's test client, {RUNS} runs each")
-    print(f"{'path':40} {'queries':>8} {'median ms':>10} {'pages/s':>8}")
-    for path in [
-        "/search/?q=community",
-        "/search/?q=%22community+network%22",
-        "/search/?q=manufacture",
-        "/search/?q=quantum&type=news&page=3",
-        "/news/",
-        "/news/?page=500",
-        "/news/archive/2020/",
-        "/",
-        "/feeds/news/",
-    ]:
-        captured = []
+    # A warm connection, as a long-running server's: 50 mixed searches first.
+    for n in range(WARM_UP_SEARCHES):
+        client.get("/search/", {"q": SEARCHES[n % len(SEARCHES)][1]})
 
-        def count(execute, sql, *args, captured=captured):
-            captured.append(sql)
-            return execute(sql, *args)
-
-        # Counted with a wrapper: the test client's request resets Django's query log.
-        with connection.execute_wrapper(count):
-            status = client.get(path).status_code
-        assert status == 200, (path, status)
-        median, _ = _timed(lambda p=path: client.get(p))
-        print(f"{path:40} {len(captured):>8} {median:>10.1f} {1000 / median:>8.1f}")
+    topic = Topic.objects.first()
+    # The keys the Older link of the first page and the Newer link of the oldest page name.
+    live = Post.objects.live()
+    older = item_key(live.order_by("-publish_at", "-pk")[9])
+    newer_than_oldest = item_key(live.order_by("publish_at", "pk")[9])
+    pages = [(label, "/search/?" + urlencode({"q": q})) for label, q in SEARCHES]
+    pages += [
+        ("news list", "/news/"),
+        ("news, older page", "/news/?" + urlencode({"before": older})),
+        ("news, oldest page", "/news/?page=last"),
+        ("news, newer than oldest", "/news/?" + urlencode({"after": newer_than_oldest})),
+        ("news archive 2020", "/news/archive/2020/"),
+        ("news of a topic", f"/news/?topic={topic.slug}" if topic else "/news/"),
+        ("topic hub", topic.get_absolute_url() if topic else "/"),
+        ("reports list", "/reports/"),
+        ("reports, oldest page", "/reports/?page=last"),
+        ("home", "/"),
+    ]
+    print(f"\n{options.runs} runs each on a warm connection, server side, ms; 'cpu' is the")
+    print("Python side's CPU time, 'pages' the 8 kB pages PostgreSQL read for one request")
+    print("(both unaffected by other load), 'plan' that of the query reading the most")
+    print(
+        f"{'page':26} {'status':>6} {'queries':>7} {'median':>7} {'p95':>7} {'cpu':>6}"
+        f" {'pages':>7}  plan"
+    )
+    for label, path in pages:
+        status, queries, median, p95, cpu, pages_read, shape = _measure(client, path, options.runs)
+        print(
+            f"{label:26} {status:>6} {queries:>7} {median:>7.1f} {p95:>7.1f} {cpu:>6.1f}"
+            f" {pages_read:>7,}  {shape}"
+        )
 
 
 if __name__ == "__main__":
-    # No options; --help says what the script measures instead of running it.
-    argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    ).parse_args()
     main()

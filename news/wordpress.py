@@ -38,6 +38,7 @@ from publishing.services import (
     publishable_save,
     redirects_record,
 )
+from publishing.statistics import analyze
 from reports.files import FileType, identify
 from reports.models import Report
 from reports.services import report_file_read
@@ -202,6 +203,8 @@ class WordPressImport:
                 transaction.set_rollback(True)
         else:
             self._import_posts()
+            # A WordPress site's worth of posts, images and reports at once.
+            analyze(Post, Report, Image, WordPressItem)
         if self.fetcher is not None:
             self.report.fetched = (self.fetcher.fetched, self.fetcher.fetched_bytes)
         return self.report

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django import forms
+from django.db import connection
 from django.db.models import Max, Min, Q
 from django.http import Http404
 from django.utils.timezone import localtime
@@ -165,3 +166,23 @@ def years_spanned(queryset):
     if span["first"] is None:
         return []
     return list(range(localtime(span["last"]).year, localtime(span["first"]).year - 1, -1))
+
+
+def years_with_items(queryset):
+    """The years in which `queryset` has items, newest first, without reading every item.
+
+    One probe of the date index per year between the first and the last (a single query,
+    the probes joined by UNION ALL) rather than the distinct years of every item. SQLite
+    cannot put a LIMIT in a UNION: there, on the small sites it serves, every date is read.
+    """
+    years = years_spanned(queryset)
+    if len(years) <= 1:
+        return years
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return [day.year for day in queryset.dates("publish_at", "year", order="DESC")]
+    probes = [
+        queryset.filter(publish_at__year=year).order_by().values_list("publish_at", flat=True)[:1]
+        for year in years
+    ]
+    found = probes[0].union(*probes[1:], all=True)
+    return sorted({localtime(moment).year for moment in found}, reverse=True)

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 from publishing.addresses import fixed_url
 from publishing.backlinks import backlinks
 from publishing.frontcache import add_surrogate_keys
-from publishing.pagination import keyset_page
+from publishing.pagination import keyset_page, years_with_items
 from publishing.sharing import breadcrumbs
 from publishing.views import PublishableDetailMixin
 from reports.forms import ReportFilterForm
@@ -41,8 +41,7 @@ class ReportListView(ListView):
                 del kept[key]
             return redirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
         # Only the years that have reports, as the filter offers them.
-        live = Report.objects.live()
-        years = [d.year for d in live.dates("publish_at", "year", order="DESC")]
+        years = years_with_items(Report.objects.live())
         self.filters = ReportFilterForm(request.GET or None, years=years)
         response = super().get(request, *args, **kwargs)
         if self.filters.is_bound and not self.filters.is_valid():

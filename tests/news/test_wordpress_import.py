@@ -7,6 +7,7 @@ import pytest
 from django.contrib.redirects.models import Redirect
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from ktnsite.demo.files import make_hero_image, make_pdf
 from news.models import Post, WordPressItem
@@ -667,3 +668,14 @@ def test_the_progress_bar_is_not_coloured_as_an_error_on_a_terminal():
     Progress(stderr)(10, 10)
 
     assert out.getvalue() == "\r[##############################] 10/10 posts\n"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
+def test_postgresql_plans_for_the_imported_posts_at_once(wordpress):
+    _run(*wordpress)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'news_post'")
+        (estimated_rows,) = cursor.fetchone()
+    # ANALYZE ran after the import: the planner counts the imported posts (-1: never analysed).
+    assert estimated_rows == Post.objects.count() > 0

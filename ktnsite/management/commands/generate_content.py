@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ktnsite.demo.files import make_pdf
@@ -16,6 +16,7 @@ from publishing.frontcache import SITE_KEY
 from publishing.models import Status
 from publishing.purge import purge_enqueue
 from publishing.services import publishable_check_new, publishable_save
+from publishing.statistics import analyze
 from reports.models import Report
 from topics.models import Topic
 
@@ -138,26 +139,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         self._posts(rng, tag, posts, batch_size, topics)
         self._reports(rng, tag, reports, topics)
-        self._analyze()
+        analyze(Post, Report)
         # bulk_create sends no signal: stored pages, here and in the front caches, must go.
         page_cache_invalidate()
         purge_enqueue({SITE_KEY})
         self.stdout.write(
             f"Created {posts} posts and {reports} reports in {time.perf_counter() - started:.1f} s."
         )
-
-    def _analyze(self):
-        """Bring PostgreSQL's planner statistics up to date with the rows just written.
-
-        Until autovacuum gets round to them, the planner plans for the tables as they were:
-        on 30,000 new posts the related-posts query took 300 ms instead of 0.1 ms, which
-        would make any benchmark run straight after this command meaningless.
-        """
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            for model in (Post, Post.topics.through, Report, Report.topics.through):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def _sentence(self, rng, length):
         return _sentence(rng, length, self.vocabulary)
