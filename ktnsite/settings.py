@@ -102,6 +102,9 @@ MIDDLEWARE = [
     # ...and so do imported WordPress addresses such as /?p=123, which the home page would
     # otherwise answer (and the page cache keep) with a 200.
     "publishing.middleware.QueryRedirectMiddleware",
+    # A read whose database connection died is run again on a fresh one; a database out of
+    # reach answers 503 with Retry-After, not 500.
+    "ktnsite.dbfaults.DatabaseFaultMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -66,6 +66,9 @@ if settings.SERVE_MEDIA:
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", views.media))
 
+# A database out of reach answers 503 with Retry-After, not 500 (ktnsite.dbfaults).
+handler500 = views.server_error
+
 admin.site.site_header = f"{settings.SITE_NAME} editors"
 admin.site.site_title = settings.SITE_NAME
 admin.site.login_template = "admin/login_with_heading.html"

@@ -2,6 +2,7 @@
 
 import html
 import posixpath
+import sys
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
@@ -15,12 +16,13 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from contacts.models import Contact
+from ktnsite import dbfaults, sitepages
 from ktnsite import search as site_search
-from ktnsite import sitepages
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys, surrogate_keys
@@ -179,6 +181,14 @@ def site_page_under_pages(request, rest):
 def favicon(request):
     """/favicon.ico, which browsers and feed readers ask for at the root: the static file."""
     return redirect(static("img/favicon.ico"))
+
+
+def server_error(request):
+    """The 500 page; 503 with Retry-After when what failed was reaching the database (a
+    fault that passes: ktnsite.dbfaults), wherever in the request it happened."""
+    if dbfaults.is_fault(sys.exc_info()[1]):
+        return dbfaults.unavailable()
+    return defaults.server_error(request)
 
 
 @never_cache  # load balancers must hear about the database now, not ten minutes ago

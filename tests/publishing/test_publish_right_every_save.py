@@ -26,9 +26,9 @@ PUBLISHABLE = sorted(
     (m for m in apps.get_models() if issubclass(m, Publishable) and admin.site.is_registered(m)),
     key=lambda model: model._meta.label,
 )
-# What a posted form may carry: each button of any state, none, or one no button sends.
+# What a posted form may carry: each button of any state, none, or ones no button sends.
 ACTIONS = [None, "draft", "keep", "changes_draft", "publish", "unpublish", "made-up"]
-SUBMITS = [None, "_save", "_continue", "_addanother"]
+SUBMITS = [None, "_save", "_continue", "_addanother", "_saveasnew"]
 STATUSES = ["omitted", "as stored", "stale draft"]
 
 
@@ -95,12 +95,20 @@ def test_no_post_of_the_form_changes_what_readers_see(writer, model, state, acti
         case = f"{action=} {submit=} {status=}"
         assert response.status_code == 200, case
         assert what_readers_see(item) == stored, case
+        # "Save as new" (posted by hand: the form has no such button) adds an item: a draft.
+        others = model._default_manager.exclude(pk=item.pk)
+        assert not others.exclude(status=Status.DRAFT).exists(), case
+        added = others.exists()
+        others.delete()
         copy = working_copy_find(item=item)
         page = response.content.decode()
         if copy is not None:
             assert copy.fields["title"] == "Edited by a writer", case
             assert "Changes saved as a draft" in page, case
-        else:
+        elif submit == "_saveasnew" and not added:
+            # Refused, or the new item's form wants what the old one had (a report's file).
+            assert REFUSED in page or 'class="errornote"' in page, case
+        elif not added:
             assert REFUSED in page, case  # and the typed form comes back
     assert Client().get(item.get_absolute_url()).status_code == (200 if state == "live" else 404)
 
