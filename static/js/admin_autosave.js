@@ -97,8 +97,16 @@ document.addEventListener("DOMContentLoaded", function () {
         if (window.django && window.django.jQuery) {
           window.django.jQuery(field).trigger("change");
         }
-      } else if (field.type !== "hidden" || field.name === "status") {
+      } else if (field.type !== "hidden" || field.name === "status" ||
+                 field.name === "edit_base" ||
+                 field.classList.contains("vForeignKeyRawIdAdminField")) {
+        // edit_base: the version the typing started from, so a save over a colleague's
+        // newer one is refused and compared rather than winning unseen. A library image's
+        // id is a hidden input too; its chooser redraws on the jQuery change event.
         field.value = values[0] || "";
+        if (field.type === "hidden" && window.django && window.django.jQuery) {
+          window.django.jQuery(field).trigger("change");
+        }
       }
     });
     editors().forEach(function (editor) {
