@@ -32,6 +32,8 @@ class ImageChooserWidget(ForeignKeyRawIdWidget):
     # The id travels in a hidden input: editors see the picture, its title and the buttons,
     # never a box of digits to type into.
     input_type = "hidden"
+    # ...but the widget as a whole is seen: the admin hides the row of a hidden widget.
+    is_hidden = False
 
     def id_for_label(self, id_):
         # A <label for> may not point at a hidden input (Nu checker); the field's label names

@@ -63,6 +63,8 @@ def test_the_hero_chooser_shows_no_box_of_digits(ed):
     assert 'type="hidden"' in hero
     assert 'for="id_hero_image"' not in page  # no label pointing at a hidden input
     assert "Choose from the library" in page
+    row = re.search(r'<div class="([^"]*field-hero_image[^"]*)"', page).group(1)
+    assert "hidden" not in row.split()  # the chooser itself is shown
 
 
 def test_a_report_published_in_the_popup_says_so_there_naming_it(ed):
