@@ -1,15 +1,22 @@
-"""Benchmark: the editor's journey in real Chromium, from "Add post" to scheduled and published.
+"""Benchmark: the editor's journey in real Chromium, from the admin home to scheduled and published.
 
 Run: .venv/bin/python bench/editor_journey.py   (needs Chromium; makes a throwaway SQLite
-database with the demo content and an editor, and serves it on 127.0.0.1 itself.)
+database with the demo content, a library of 50 images and an editor, and serves it on
+127.0.0.1 itself.)
 
-An editor in the Editors group, signed in, opens "Add post" and writes a post with a title,
-standfirst and body; picks a hero from the image library (the chooser's popup), a topic, the
-report (autocomplete) and a contact (autocomplete); previews it (a new tab, then closes it);
-schedules it for tomorrow; then publishes it now instead. Every mouse click and every field
-typed into is counted, each step is timed, and axe-core audits every admin page the journey
-opens (and the preview). Prints a table; the goal (issue 11) is at most 12 clicks from "Add
-post" to scheduled and 0 axe violations. Figures only; nothing here asserts.
+An editor in the Editors group, signed in, starts on the admin home and follows "Add" beside
+Posts; writes a title, standfirst and body; picks a hero from the library of 50 images (the
+chooser's popup), a topic, the report (autocomplete) and a contact (autocomplete); previews it
+(a new tab, then closes it); schedules it for tomorrow at 09:00 by typing the date and time;
+then publishes it now instead with the scheduled item's Publish now button.
+
+Counted honestly: every mouse click, including the "Add" link and the first click into each
+field (a field the page has already focused, as Django focuses an add form's first field,
+needs none), the click that picks a row in the popup and the one that closes the preview tab;
+every field typed into. Keys such as Tab are not used. Each step is timed and axe-core audits
+every admin page the journey opens (and the preview). Prints a table; the goal (issue 24.7)
+is at most 12 clicks and 7 typed fields from the admin home to scheduled, then Publish now in
+1 click. Figures only; nothing here asserts.
 """
 
 import argparse
@@ -62,6 +69,10 @@ class Journey:
         locator.click(**options)
 
     def fill(self, locator, text):
+        """Type into a field: a click first unless the page already put the cursor there."""
+        focused = locator.evaluate("element => element === document.activeElement")
+        if not focused:
+            self.click(locator)
         self.fields += 1
         locator.fill(text)
 
@@ -75,7 +86,10 @@ class Journey:
         page.wait_for_load_state("load")
         started = time.perf_counter()
         results = Axe().run(page)
-        rules = sorted({v["id"] for v in results.response["violations"]})
+        rules = sorted(
+            {f"{v['id']} ({' '.join(n['target'][0] for n in v['nodes'][:3])})"
+             for v in results.response["violations"]}
+        )  # fmt: skip
         self.audits.append((name, results.violations_count, rules))
         # The audit is the benchmark's, not the editor's: it does not count in the step.
         if self._started is not None:
@@ -83,9 +97,11 @@ class Journey:
 
 
 def choose_autocomplete(journey, page, field, text, option):
-    """Pick `option` in a select2 autocomplete (report, contacts): open it, type, click."""
+    """Pick `option` in a select2 autocomplete (report, contacts): open it, type (select2
+    puts the cursor in its search box), click the option."""
     journey.click(page.locator(f".field-{field} .select2-selection"))
     search = page.locator(".select2-container--open .select2-search__field")
+    search.wait_for()
     journey.fill(search, text)
     choice = page.locator(".select2-results__option", has_text=option).first
     journey.click(choice)
@@ -103,14 +119,18 @@ def run(base_url, journey):
         page = context.new_page()
         page.set_default_timeout(15_000)
 
-        page.goto("/admin/login/?next=/admin/news/post/add/")
+        page.goto("/admin/login/?next=/admin/")
         journey.audit("login", page)
         page.get_by_label("Username").fill("eve")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        page.locator("#id_body_writing_aids").wait_for()  # the editor is ready
+        page.wait_for_url("**/admin/", wait_until="load")
+        journey.audit("admin home", page)
 
-        journey.step('open "Add post"')
+        journey.step('"Add" beside Posts, from the admin home')
+        journey.click(page.locator('a.addlink[href$="/news/post/add/"]'))
+        page.locator("#id_body_writing_aids").wait_for()  # the editor is ready
+        page.wait_for_load_state("load")
         journey.audit("add post", page)
 
         journey.step("write title, standfirst, body")
@@ -149,25 +169,40 @@ def run(base_url, journey):
         journey.clicks += 1  # closing the tab
         preview.close()
 
-        journey.step("schedule for tomorrow")
-        tomorrow = timezone.localtime() + timedelta(days=1)
+        journey.step("schedule for tomorrow at 09:00")
+        tomorrow = (timezone.localtime() + timedelta(days=1)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
         journey.fill(page.locator("#id_publish_at_0"), f"{tomorrow:%d/%m/%Y}")
-        journey.fill(page.locator("#id_publish_at_1"), f"{tomorrow:%H:%M:%S}")
+        journey.fill(page.locator("#id_publish_at_1"), "09:00")
         journey.click(page.get_by_role("button", name=f"Schedule for {tomorrow:%d/%m/%Y %H:%M}"))
         expect(page.locator(".messagelist")).to_contain_text("Scheduled: it goes live on")
         journey.audit("change post (scheduled)", page)
         checks = page.locator(".publishing-checks-list li").count()
 
-        journey.step("publish now instead")
-        now = timezone.localtime() - timedelta(minutes=1)
-        journey.fill(page.locator("#id_publish_at_0"), f"{now:%d/%m/%Y}")
-        journey.fill(page.locator("#id_publish_at_1"), f"{now:%H:%M:%S}")
-        journey.click(page.get_by_role("button", name="Publish", exact=True))
+        journey.step("Publish now instead")
+        journey.click(page.get_by_role("button", name="Publish now", exact=True))
         expect(page.locator(".messagelist")).to_contain_text("Published: readers can see it now.")
         journey.audit("change post (published)", page)
         journey._finish()
         browser.close()
     return checks
+
+
+def library_fill(total):
+    """Add small pictures to the demo's until the library holds `total` images."""
+    from django.core.files.base import ContentFile
+
+    from ktnsite.demo.files import make_hero_image
+    from publishing.models import Image
+    from publishing.services import image_create
+
+    for n in range(Image.objects.count(), total):
+        image_create(
+            file=ContentFile(make_hero_image(320, 200, seed_offset=n), name=f"library-{n}.jpg"),
+            alt=f"Library picture {n}",
+            title=f"Library picture {n}",
+        )
 
 
 def main():
@@ -177,6 +212,7 @@ def main():
     with open(os.devnull, "w") as quiet:
         call_command("migrate", verbosity=0, stdout=quiet)
         call_command("load_demo", stdout=quiet)
+    library_fill(50)
     editors_group_sync(apps)
     editor = User.objects.create_user("eve", password=PASSWORD, is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
@@ -195,26 +231,28 @@ def main():
         server.terminate()
         shutil.rmtree(WORK, ignore_errors=True)
 
-    print(f"{'step':<36} {'clicks':>6} {'fields':>6} {'seconds':>8}")
+    print(f"{'step':<44} {'clicks':>6} {'fields':>6} {'seconds':>8}")
     total_clicks = total_fields = 0
     to_scheduled = None
     for name, clicks, fields, seconds in journey.rows:
         total_clicks += clicks
         total_fields += fields
-        print(f"{name:<36} {clicks:>6} {fields:>6} {seconds:>8.2f}")
+        print(f"{name:<44} {clicks:>6} {fields:>6} {seconds:>8.2f}")
         if name.startswith("schedule"):
             to_scheduled = (total_clicks, total_fields)
     seconds = sum(row[3] for row in journey.rows)
-    print(f"{'total':<36} {total_clicks:>6} {total_fields:>6} {seconds:>8.2f}")
+    print(f"{'total':<44} {total_clicks:>6} {total_fields:>6} {seconds:>8.2f}")
     print(
-        f'"Add post" to scheduled: {to_scheduled[0]} clicks, {to_scheduled[1]} fields '
-        "(goal: at most 12 clicks)"
+        f"Admin home to scheduled: {to_scheduled[0]} clicks, {to_scheduled[1]} typed fields "
+        "(goal: at most 12 clicks and 7 fields)"
     )
+    last = journey.rows[-1]
+    print(f"then Publish now: {last[1]} click(s), {last[2]} field(s) (goal: 1 click)")
     print(f"checks before publishing left on the scheduled post: {checks}")
     print()
-    print(f"{'page audited with axe-core':<36} {'violations':>10}  rules")
+    print(f"{'page audited with axe-core':<44} {'violations':>10}  rules")
     for name, count, rules in journey.audits:
-        print(f"{name:<36} {count:>10}  {', '.join(rules) or '-'}")
+        print(f"{name:<44} {count:>10}  {', '.join(rules) or '-'}")
 
 
 if __name__ == "__main__":

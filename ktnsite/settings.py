@@ -625,6 +625,9 @@ MAILINGLIST_ALERT_MAX_AGE_HOURS = int(os.environ.get("MAILINGLIST_ALERT_MAX_AGE_
 
 # How often a change form with unsaved changes keeps them on the server (publishing.Autosave).
 PUBLISHING_AUTOSAVE_SECONDS = int(os.environ.get("PUBLISHING_AUTOSAVE_SECONDS", "30"))
+# "Erin is editing this post": an open change form says so every third of this (in the
+# shared cache); one not heard from for this long has been closed (publishing.editing).
+PUBLISHING_PRESENCE_SECONDS = int(os.environ.get("PUBLISHING_PRESENCE_SECONDS", "90"))
 # How long a file chosen in a form that failed validation is kept for the next submit
 # (publishing.uploads); older ones are deleted when another is kept.
 PUBLISHING_PENDING_UPLOAD_HOURS = int(os.environ.get("PUBLISHING_PENDING_UPLOAD_HOURS", "24"))

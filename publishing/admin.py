@@ -3,6 +3,7 @@ library and its chooser."""
 
 import copy
 import re
+from collections import Counter
 from contextlib import contextmanager
 
 import reversion
@@ -11,19 +12,20 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList as AdminChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from reversion.models import Version
@@ -31,6 +33,14 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from publishing.content_checks import check_item
 from publishing.desk import autosave_choice_labels, content_checks_context, findings_message
+from publishing.editing import (
+    edit_conflict,
+    edit_token,
+    presence_beat,
+    presence_for_list,
+    presence_leave,
+    presence_others,
+)
 from publishing.models import BodyImage, Image, Phase, PreviewLink, PublishState, Status, Tag
 from publishing.richtext import RichTextField
 from publishing.services import (
@@ -70,7 +80,14 @@ from publishing.workingcopy_admin import (
 )
 
 # The change form's buttons post ACTION_FIELD=<action>; these set the status.
-ACTION_STATUS = {"draft": Status.DRAFT, "publish": Status.PUBLISHED, "unpublish": Status.DRAFT}
+ACTION_STATUS = {
+    "draft": Status.DRAFT,
+    "publish": Status.PUBLISHED,
+    "publish_now": Status.PUBLISHED,
+    "unpublish": Status.DRAFT,
+}
+# Publishes dated now, whatever time the form holds (a scheduled item's one-click button).
+PUBLISH_NOW = "publish_now"
 
 
 class ChangeList(AdminChangeList):
@@ -133,15 +150,55 @@ class StateFilter(admin.SimpleListFilter):
 
 
 class EditorialAdminForm(forms.ModelForm):
-    """Remembers which version the editor started from, to spot a colleague's save meanwhile."""
+    """Carries the version the editor opened (publishing.editing.edit_token): a save after
+    someone else's is refused, and the form comes back with everything typed and a compare."""
 
-    edit_base = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Set per request by EditorialAdmin.get_form when History put an old version in the form:
+    # the item's token from before (its row was rewritten with the old version since).
+    edit_token_stored = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            latest = Version.objects.get_for_object(self.instance).order_by("-pk").first()
-            self.fields["edit_base"].initial = latest.pk if latest else 0
+        self.edit_conflict = None
+        if self.instance.pk and not self.is_bound:
+            self.fields["edit_base"].initial = self._token_now()
+
+    def _token_now(self, lock=False):
+        if self.edit_token_stored is not None:
+            return self.edit_token_stored
+        return edit_token(self.instance, lock=lock)
+
+    def clean(self):
+        cleaned = super().clean()
+        name = self.add_prefix("edit_base")
+        opened = self.data.get(name)
+        # A form posted without the token (a script, an old test) is not checked.
+        if self.instance.pk is None or opened is None:
+            return cleaned
+        now = self._token_now(lock=True)
+        if opened == now:
+            return cleaned
+        conflict = edit_conflict(form=self, item=self.instance, token=opened)
+        self.edit_conflict = conflict
+        # The form comes back at the current version: saving it again, after merging by hand,
+        # is a save over a change its author has now seen.
+        self.data = self.data.copy()
+        self.data[name] = now
+        if conflict["deleted"]:
+            text = (
+                f"Someone deleted this {conflict['verbose_name']} after you opened it. Nothing "
+                "was saved; what you typed is still in the form: copy it before leaving."
+            )
+        else:
+            text = (
+                f"{conflict['who']} saved this {conflict['verbose_name']} "
+                f"{'at ' + conflict['when'] + ' ' if conflict['when'] else ''}after you opened "
+                "it. Nothing was saved: what you typed and chose is still in the form. Compare "
+                "their changes with yours (Changed since you opened it, above the form), "
+                "merge by hand, then save again."
+            )
+        raise forms.ValidationError(text, code="edit_conflict")
 
 
 class PublishableAdminForm(EditorialAdminForm):
@@ -216,7 +273,9 @@ class PublishableAdminForm(EditorialAdminForm):
             elif name not in self.fields:
                 values[name] = stored if self.before else getattr(self.instance, name)
             elif name == "status":
-                values[name] = self._status_from_button(cleaned)
+                values[name] = cleaned["status"] = self._status_from_button(cleaned)
+            elif name == "publish_at" and self.data.get(ACTION_FIELD) == PUBLISH_NOW:
+                values[name] = None  # the publish rule dates it now
             elif self.before is None or name in self.changed_data:
                 values[name] = cleaned.get(name)
             else:
@@ -227,6 +286,8 @@ class PublishableAdminForm(EditorialAdminForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.edit_conflict is not None:
+            return cleaned
         if any(name in self.errors for name in ("status", "publish_at", "expire_at")):
             return cleaned
         after = self._after(cleaned)
@@ -242,7 +303,7 @@ class PublishableAdminForm(EditorialAdminForm):
             # "Publish changes" on a live item puts the form's content before readers, and so
             # would restoring an old version through this form of an item that went live
             # since (a live item's restore is a working copy: PublishableAdmin.revision_view).
-            publishes_changes=self.data.get(ACTION_FIELD) in ("keep", "publish")
+            publishes_changes=self.data.get(ACTION_FIELD) in ("keep", "publish", PUBLISH_NOW)
             or self.publishing_restore == "restore",
         )
         if not change.allowed:
@@ -302,40 +363,40 @@ class EditorialAdmin(ListInputMixin, ImageChooserMixin, CompareVersionAdmin):
             fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "edit_base"]
         return fieldsets
 
-    def warn_of_saves_meanwhile(self, request, obj, form):
-        """Tell the editor at once if someone else saved this since they opened the form."""
-        base = form.cleaned_data.get("edit_base")
-        if base is None:
-            return
-        others = (
-            Version.objects.get_for_object(obj)
-            .filter(pk__gt=base)
-            .exclude(revision__user=request.user)
-            .select_related("revision__user")
-        )
-        names = sorted({str(v.revision.user or "someone") for v in others})
-        if names:
-            opts = obj._meta
-            history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
-            self.message_user(
-                request,
-                format_html(
-                    "{} saved this {} while you were editing it. Your save is now the current "
-                    'version; theirs is kept in the <a href="{}">history</a>: compare the two '
-                    "and restore anything of theirs you overwrote.",
-                    ", ".join(names),
-                    opts.verbose_name,
-                    history,
-                ),
-                messages.WARNING,
-            )
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.edit_token_stored = getattr(request, "edit_token_stored", None)
+        return form
+
+    # History's restore and recover write the old version to the row before the form is
+    # built; the token the form carries and is checked against is the one from before.
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        item = self.model._default_manager.filter(pk=unquote(object_id)).first()
+        request.edit_token_stored = edit_token(item)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id)
+        item = self.model._default_manager.filter(pk=version.object_id).first()
+        request.edit_token_stored = edit_token(item)
+        return super().recover_view(request, version_id, extra_context)
+
+    def _get_action_list(self, request, object_id, extra_context=None):
+        # History: UK date and time of each save, with seconds where two saves share a
+        # minute (else they look the same). django-reversion-compare's private method: its
+        # output is tested (tests/publishing/test_revisions.py).
+        actions = super()._get_action_list(request, object_id, extra_context)
+        moments = [timezone.localtime(a["revision"].date_created) for a in actions]
+        minutes = Counter(moment.replace(second=0, microsecond=0) for moment in moments)
+        for action, moment in zip(actions, moments, strict=True):
+            shared = minutes[moment.replace(second=0, microsecond=0)] > 1
+            action["when"] = date_format(moment, "d/m/Y H:i:s" if shared else "d/m/Y H:i")
+        return actions
 
     def slug_needs_redirect(self, form):
         return True
 
     def save_model(self, request, obj, form, change):
-        if change:
-            self.warn_of_saves_meanwhile(request, obj, form)
         old_path = None
         # The stored slug, which the form's initial one is not when it showed unpublished
         # changes (see WorkingCopyAdminMixin.get_object).
@@ -374,10 +435,10 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
     change_form_template = "admin/publishable_change_form.html"
 
     class Media:
-        css = {"all": ["publishing/desk.css"]}
+        css = {"all": ["publishing/desk.css", "publishing/desk_actions.css"]}
         js = [
             "js/admin_publishing.js", "js/admin_autosave.js", "js/admin_checks.js",
-            "js/admin_writing.js",
+            "js/admin_writing.js", "js/admin_presence.js",
         ]  # fmt: skip
 
     def has_publish_permission(self, request):
@@ -442,6 +503,11 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             path("<path:object_id>/preview/", view, name=name),
             path("add/autosave/", autosave, name=autosave_name),
             path("<path:object_id>/autosave/", autosave, name=autosave_name),
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name=f"{opts.app_label}_{opts.model_name}_presence",
+            ),
             *super().get_urls(),
         ]
 
@@ -472,6 +538,32 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         )
         return JsonResponse({"saved_at": when_text(autosave.saved_at)})
 
+    def presence_view(self, request, object_id):
+        """The open form's beat (POST; with _leave, it was closed): who else has it open."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._form_object(request, object_id)
+        if request.POST.get("_leave"):
+            presence_leave(user=request.user, item=obj)
+            return JsonResponse({"others": []})
+        presence_beat(user=request.user, item=obj)
+        return JsonResponse({"others": presence_others(user=request.user, item=obj)})
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "editing_now"]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        rows = changelist.result_list
+        found = presence_for_list(user=request.user, model=self.model, pks=[o.pk for o in rows])
+        for row in rows:
+            row.presence_sentences = found.get(row.pk, [])
+        return changelist
+
+    @admin.display(description="open by")
+    def editing_now(self, obj):
+        return "; ".join(getattr(obj, "presence_sentences", []))
+
     def _unsaved_item(self, request, object_id):
         """The item as the posted form has it, unsaved, and its many-to-many choices."""
         obj = self._form_object(request, object_id)
@@ -492,6 +584,8 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         item, relations = self._unsaved_item(request, object_id)
         item.title = item.title or "(No title yet)"
         item.slug = item.slug or "preview"
+        # "Posted on" shows the date it would get if published now (the publish rule's).
+        item.publish_at = item.publish_at or timezone.now().replace(microsecond=0)
         ids = {name: [obj.pk for obj in objects] for name, objects in relations.items()}
         return render_unsaved(request, item, relation_ids=ids)
 
@@ -542,8 +636,21 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         )
         when = when_text(version.revision.date_created)
         change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
+        conflict = None
         if request.method == "POST":
-            working_copy_store(item=restored, user=request.user, fields=names, relations=relations)
+            with transaction.atomic():
+                opened = request.POST.get("edit_base")
+                if opened is not None and opened != edit_token(item, lock=True):
+                    conflict = edit_conflict(
+                        form=self.get_form(request, item, change=True)(instance=item),
+                        item=item,
+                        token=opened,
+                    )
+                else:
+                    working_copy_store(
+                        item=restored, user=request.user, fields=names, relations=relations
+                    )
+        if request.method == "POST" and conflict is None:
             self.log_change(
                 request, item, f"Restored the version of {when} as unpublished changes."
             )
@@ -562,6 +669,8 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         current = working_copy_find(item=item)
         context = {
             **self.admin_site.each_context(request),
+            "edit_base": edit_token(item),
+            "edit_conflict": conflict,
             "opts": opts,
             "object": item,
             "title": f"Restore an earlier version of “{item}”",
@@ -625,6 +734,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             actions = [
                 {"value": "publish", "label": f"Schedule for {when_text(state.publish_at)}",
                  "primary": True},
+                {"value": PUBLISH_NOW, "label": "Publish now", "primary": False},
                 {"value": "unpublish", "label": "Unpublish", "primary": False},
             ]  # fmt: skip
         elif state.is_live(now):
@@ -700,7 +810,17 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                     context["adminform"].form, autosave.data
                 )
             context["publishing_now"] = self.publishing_now(request, obj)
+            if obj is not None:
+                context["presence_url"] = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_presence", args=[obj.pk]
+                )
+                context["presence_seconds"] = settings.PUBLISHING_PRESENCE_SECONDS
+                if request.method == "GET":
+                    presence_beat(user=request.user, item=obj, opening=True)
+                context["presence_others"] = presence_others(user=request.user, item=obj)
             context.update(content_checks_context(self.model, request, context, obj))
+        adminform = context.get("adminform")
+        context["edit_conflict"] = getattr(adminform and adminform.form, "edit_conflict", None)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _stay_on_form(self, request):
@@ -712,10 +832,28 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         return request
 
     def response_add(self, request, obj, post_url_continue=None):
-        return super().response_add(self._stay_on_form(request), obj, post_url_continue)
+        response = super().response_add(self._stay_on_form(request), obj, post_url_continue)
+        return self._with_popup_messages(request, response)
 
     def response_change(self, request, obj):
-        return super().response_change(self._stay_on_form(request), obj)
+        response = super().response_change(self._stay_on_form(request), obj)
+        return self._with_popup_messages(request, response)
+
+    # A save in a popup (the "+" beside a post's report) says what happened with the popup's
+    # answer, beside the field it filled (js/admin_popup_messages.js), naming the item: queued
+    # as a message it would land, nameless, at the top of the opener's next page instead.
+    popup_response_template = "admin/publishing_popup_response.html"
+
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", **kwargs):
+        if IS_POPUP_VAR in request.POST:
+            request.popup_messages = [*getattr(request, "popup_messages", []), message]
+            return
+        super().message_user(request, message, level, extra_tags, **kwargs)
+
+    def _with_popup_messages(self, request, response):
+        if isinstance(response, TemplateResponse) and IS_POPUP_VAR in request.POST:
+            response.context_data["popup_messages"] = getattr(request, "popup_messages", [])
+        return response
 
     def save_model(self, request, obj, form, change):
         # Saved for real: the autosave of this form is done with.
@@ -726,7 +864,10 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             request.publishing_comment = publish_change.comment
         super().save_model(request, obj, form, change)
         if publish_change is not None and not self.storing_working_copy(request):
-            self.message_user(request, self.state_message(obj, form), messages.SUCCESS)
+            text = self.state_message(obj, form)
+            if IS_POPUP_VAR in request.POST:
+                text = f"“{obj}”: {text}"
+            self.message_user(request, text, messages.SUCCESS)
             if publish_change.after.published:
                 # Shown again on publishing: the editor may publish anyway, but sees them.
                 findings_message(self, request, obj)

@@ -348,11 +348,10 @@ def publishable_alert_notes(*, item, change):
     return [reply for _, reply in replies if reply]
 
 
-# Not kept in an autosave: the token, the buttons, and the version the page was opened at.
-AUTOSAVE_SKIP = {
-    "csrfmiddlewaretoken", "_publishing", "_preview", "_discard", "edit_base",
-    "_working_copy_seen",
-}  # fmt: skip
+# Not kept in an autosave: the CSRF token and the buttons. The version the form was opened
+# at (edit_base) is kept: restored with the typing, it makes a save over a colleague's
+# newer one refused (publishing.editing), not silently win.
+AUTOSAVE_SKIP = {"csrfmiddlewaretoken", "_publishing", "_preview", "_discard"}
 
 
 def autosave_store(*, user, model, object_id, post):

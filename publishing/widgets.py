@@ -21,7 +21,7 @@ def _image_model():
 
 
 class ImageChooserWidget(ForeignKeyRawIdWidget):
-    """A plain image id with its thumbnail, "Choose from the library" and "Upload new".
+    """The chosen image's thumbnail and title, "Choose from the library" and "Upload new".
 
     Both links open the library in Django's related-object popup (search, tag filter and
     thumbnails in the list; alt text asked on upload). The form posts only the id, so a
@@ -29,6 +29,16 @@ class ImageChooserWidget(ForeignKeyRawIdWidget):
     """
 
     template_name = "admin/publishing/widgets/image_chooser.html"
+    # The id travels in a hidden input: editors see the picture, its title and the buttons,
+    # never a box of digits to type into.
+    input_type = "hidden"
+    # ...but the widget as a whole is seen: the admin hides the row of a hidden widget.
+    is_hidden = False
+
+    def id_for_label(self, id_):
+        # A <label for> may not point at a hidden input (Nu checker); the field's label names
+        # the group, and each button says what it does.
+        return None
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from publishing.editing import editor_name
 from publishing.services import (
     autosave_discard,
     when_text,
@@ -29,12 +30,6 @@ SAVE_CHANGES_AS_DRAFT = "changes_draft"
 FORM_MACHINERY = {"edit_base", "confirm_backdate"}
 # The views whose form shows the working copy rather than the stored row.
 EDITING_VIEWS = ("change", "preview", "checks")
-# The form says which working copy it showed (its time), or "" for none.
-SEEN_FIELD = "_working_copy_seen"
-
-
-def _name(user):
-    return user.get_full_name() or user.get_username()
 
 
 class WorkingCopyAdminMixin:
@@ -83,26 +78,7 @@ class WorkingCopyAdminMixin:
             working_copy_load(item=obj, copy=copy, prefetch=True)
         return obj
 
-    def warn_of_changes_saved_meanwhile(self, request, obj):
-        """Tell the editor if a colleague saved unpublished changes after the form opened:
-        this save replaces them (their text may be in their own autosave)."""
-        seen = request.POST.get(SEEN_FIELD)
-        current = getattr(obj, "working_copy", None)
-        if seen is None or current is None or current.saved_at.isoformat() == seen:
-            return
-        if current.saved_by_id == request.user.pk:
-            return
-        who = _name(current.saved_by) if current.saved_by else "Someone"
-        self.message_user(
-            request,
-            f"{who} saved unpublished changes to this at {when_text(current.saved_at)}, while "
-            "you were editing it; your save replaced them. Ask them to check your version.",
-            messages.WARNING,
-        )
-
     def save_model(self, request, obj, form, change):
-        if change:
-            self.warn_of_changes_saved_meanwhile(request, obj)
         if change and self.storing_working_copy(request):
             self._store_working_copy(request, obj, form)
             return
@@ -181,12 +157,6 @@ class WorkingCopyAdminMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         copy = getattr(obj, "working_copy", None)
         restoring = getattr(request, "publishing_restore", None)
-        if obj is not None and not restoring:
-            # Which unpublished changes the form showed, to spot a colleague's saved meanwhile
-            # (kept as posted when the form comes back with errors).
-            context["working_copy_seen"] = request.POST.get(
-                SEEN_FIELD, copy.saved_at.isoformat() if copy else ""
-            )
         if copy is not None and not restoring:
             autosave = context.get("autosave")
             if autosave is not None and autosave.saved_at <= copy.saved_at:
@@ -195,7 +165,7 @@ class WorkingCopyAdminMixin:
             opts = self.model._meta
             context["working_copy"] = copy
             context["working_copy_when"] = when_text(copy.saved_at)
-            context["working_copy_by"] = _name(copy.saved_by) if copy.saved_by else "someone"
+            context["working_copy_by"] = editor_name(copy.saved_by) if copy.saved_by else "someone"
             context["working_copy_discard_url"] = reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_discard_changes", args=[obj.pk]
             )

@@ -141,9 +141,15 @@ document.addEventListener("DOMContentLoaded", function () {
           option.selected = values.indexOf(option.value) !== -1;
         });
         announce.push(field);
-      } else if (field.type !== "hidden" || field.name === "status") {
+      } else if (field.type !== "hidden" || field.name === "status" ||
+                 field.name === "edit_base" ||
+                 field.classList.contains("vForeignKeyRawIdAdminField")) {
+        // edit_base: the version the typing started from, so a save over a colleague's
+        // newer one is refused and compared rather than winning unseen. A library image's
+        // id is a hidden input too.
         field.value = values[0] || "";
-        if (field.closest(".image-chooser")) {
+        if (field.closest(".image-chooser") ||
+            field.classList.contains("vForeignKeyRawIdAdminField")) {
           announce.push(field); // shows the restored image's thumbnail and description
         }
       }

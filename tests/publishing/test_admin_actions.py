@@ -75,6 +75,7 @@ def test_a_scheduled_post_says_when_it_goes_live(publisher, writer):
     scheduled = make_post(publish_at=week)
     assert buttons(publisher, change_url(scheduled)) == [
         ("publish", f"Schedule for {week:%d/%m/%Y %H:%M}"),
+        ("publish_now", "Publish now"),
         ("unpublish", "Unpublish"),
     ]
     # A writer's edits wait for a publisher, as on a live post (issue 22.1).

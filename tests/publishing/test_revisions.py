@@ -84,6 +84,7 @@ def test_an_editor_recovers_a_deleted_post(client, ed):
 
 
 def test_two_editors_saving_one_after_the_other_both_stay_in_the_history(client):
+    # (Every kind of save refused over a colleague's: test_edit_conflicts.py.)
     post = make_post(title="Shared", standfirst="Original standfirst.")
     alice, bob = make_staff("alice", groups=["Editors"]), make_staff("bob", groups=["Editors"])
     client.force_login(bob)
@@ -97,7 +98,12 @@ def test_two_editors_saving_one_after_the_other_both_stay_in_the_history(client)
         change_url, bobs_form, follow=True
     )  # ...then Bob saves the form he opened before Alice's change.
     page = response.content.decode()
-    assert "Alice saved this post while you were editing it" in page  # Bob is told at once
+    assert "alice saved this post" in page and "Nothing was saved" in page  # Bob is told at once
+    bobs_form["edit_base"] = response.context["adminform"].form["edit_base"].value()
+    bobs_form["standfirst"] = "Alice's correction."  # he merges her change by hand
+    assert client.post(change_url, bobs_form).status_code == 302
     versions = Version.objects.get_for_object(post).order_by("pk")
     assert [v.revision.user.username for v in versions] == ["alice", "bob"]
     assert versions[0].field_dict["standfirst"] == "Alice's correction."
+    assert versions[1].field_dict["title"] == "Bob's new title"
+    assert versions[1].field_dict["standfirst"] == "Alice's correction."

@@ -70,13 +70,6 @@ def press(client, post, action, **fields):
     return client.post(change_url(post), {**data, "_publishing": action}, follow=True)
 
 
-def opened_form(client, item):
-    """The change form's values, with the note of which unpublished changes it showed."""
-    response = client.get(change_url(item))
-    seen = re.search(r'name="_working_copy_seen" value="([^"]*)"', response.content.decode())
-    return {**form_values(response), "_working_copy_seen": seen.group(1)}
-
-
 def store_standfirst(post, text, user=None):
     post.standfirst = text
     return working_copy_store(item=post, user=user, fields=["standfirst"])
@@ -383,25 +376,6 @@ def test_a_report_keeps_its_changes_as_a_draft_too(publisher):
     report.refresh_from_db()
     assert report.summary == "Live summary."
     assert working_copy_find(item=report).fields["summary"] == "Draft summary."
-
-
-def test_saving_over_a_colleagues_newer_changes_warns(publisher):
-    post = make_post(standfirst="Live.")
-    opened = opened_form(publisher, post)
-    assert opened["_working_copy_seen"] == ""
-    colleague = client_for(make_staff("colleague", groups=["Editors"]))
-    press(colleague, post, "changes_draft", standfirst="The colleague's words.")
-    data = {**opened, "standfirst": "My words.", "_publishing": "changes_draft"}
-    data.pop("status", None)
-    page = publisher.post(change_url(post), data, follow=True).content.decode()
-    assert "colleague saved unpublished changes to this at" in page.lower()
-    assert working_copy_find(item=post).fields["standfirst"] == "My words."
-    # Saving again from the form that showed them warns of nothing.
-    again = opened_form(publisher, post)
-    page = publisher.post(
-        change_url(post), {**again, "_publishing": "changes_draft"}, follow=True
-    ).content.decode()
-    assert "saved unpublished changes to this at" not in page
 
 
 def test_an_autosave_older_than_the_saved_changes_is_not_offered(publisher, publisher_user):
