@@ -424,6 +424,16 @@ class EditorialAdmin(ListInputMixin, ImageChooserMixin, CompareVersionAdmin):
         return image_thumbnail(getattr(obj, self.image_field)) if self.image_field else ""
 
 
+def _label_date_and_time(db_field, formfield):
+    """Name both halves of a date + time pair: Django labels neither (its <label> has no "for")."""
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, forms.SplitDateTimeWidget):
+        name = str(formfield.label or db_field.verbose_name).capitalize()
+        date, time = widget.widgets
+        date.attrs["aria-label"] = f"{name}: date (dd/mm/yyyy)"
+        time.attrs["aria-label"] = f"{name}: time (hh:mm)"
+
+
 class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
     """For Publishable models: Draft / Scheduled / Published / Taken down, the publish rule on
     every path (forms, bulk actions, History restore and recover), bulk actions."""
@@ -461,12 +471,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         if isinstance(widget, RelatedFieldWidgetWrapper):
             # No link on the post form deletes the report (or contact) it points to.
             widget.can_delete_related = False
-        if isinstance(widget, forms.SplitDateTimeWidget):
-            # Django labels neither half of a date + time pair (its <label> has no "for").
-            name = str(formfield.label or db_field.verbose_name).capitalize()
-            date, time = widget.widgets
-            date.attrs["aria-label"] = f"{name}: date (dd/mm/yyyy)"
-            time.attrs["aria-label"] = f"{name}: time (hh:mm)"
+        _label_date_and_time(db_field, formfield)
         return formfield
 
     def get_form(self, request, obj=None, **kwargs):
@@ -1005,6 +1010,11 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # links are made with the "Create a preview link" action on an item
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        _label_date_and_time(db_field, formfield)  # "revoked at"
+        return formfield
 
     @admin.display(description="item")
     def item_title(self, obj):

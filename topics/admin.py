@@ -22,6 +22,17 @@ class TopicAdmin(EditorialAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["leads"]
 
+    def get_changelist_form(self, request, **kwargs):
+        base = super().get_changelist_form(request, **kwargs)
+
+        class OrderingForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                # Each row's box is named by its topic: the list's column header is no label.
+                self.fields["ordering"].widget.attrs["aria-label"] = f"Ordering of {self.instance}"
+
+        return OrderingForm
+
     def get_queryset(self, request):
         return (
             super()

@@ -1,5 +1,5 @@
 // Every admin page: give select2's search boxes (the related-item pickers) an accessible name,
-// which select2 leaves out (axe "label"). They are made and remade as editors pick items, so
+// which select2 leaves out (axe "label"), and mend two more of the admin's own ARIA slips. They are made and remade as editors pick items, so
 // new ones are named as they appear.
 (function () {
   "use strict";
@@ -39,12 +39,27 @@
       rendered.setAttribute("aria-labelledby", label.id + " " + rendered.id);
     });
   }
-  document.addEventListener("DOMContentLoaded", function () {
+  // Django's two-box picker (filter_horizontal) names its magnifier icon with aria-label on a
+  // role-less span, which ARIA forbids (axe "aria-prohibited-attr"): it is an image.
+  // A multiple select2 puts its "clear all" span straight into its list of choices (axe
+  // "list"): it is given the list-item role its place asks for.
+  function mend(root) {
+    root.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
+    root.querySelectorAll("ul.select2-selection__rendered > span:not([role])").forEach(
+      function (span) {
+        span.setAttribute("role", "listitem");
+      }
+    );
+  }
+  function all() {
     name(document);
     nameCombos(document);
-    new MutationObserver(function () {
-      name(document);
-      nameCombos(document);
-    }).observe(document.body, { childList: true, subtree: true });
+    mend(document);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    all();
+    new MutationObserver(all).observe(document.body, { childList: true, subtree: true });
   });
 })();
