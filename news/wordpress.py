@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
@@ -62,6 +63,12 @@ UNSAFE_TAGS = ["script", "style", "iframe", "object", "embed", "form", "video", 
 SIZED = re.compile(r"^(?P<stem>.+)-\d+x\d+(?P<ext>\.\w+)$")
 BATCH = 100  # posts per transaction: fewer commits, while each post keeps its own savepoint
 STANDFIRST_MAX = 600
+# Audio and video kept as files readers can download, by extension and the content it implies.
+MEDIA_EXTENSIONS = {
+    "mp3": "mp3", "m4a": "mp4", "mp4": "mp4", "m4v": "mp4", "mov": "mp4", "ogg": "ogg",
+    "oga": "ogg", "ogv": "ogg", "wav": "wav", "flac": "flac", "webm": "webm",
+}  # fmt: skip
+FILE_EXTENSIONS = IMAGE_EXTENSIONS | REPORT_EXTENSIONS | set(MEDIA_EXTENSIONS)
 FETCH_MAX_BYTES = 2 * 1024**3  # --fetch-max-mb's default: all files of one run together
 ZERO_DATE = "0000-00-00 00:00:00"
 
@@ -533,7 +540,7 @@ class WordPressImport:
         attachment = self.attachments.get(self.attachment_by_path.get(rel, -1)) or {}
         url = attachment.get("url") or self._seen_urls.get(rel)
         extension = self._extension(rel)
-        if not url or extension not in IMAGE_EXTENSIONS | REPORT_EXTENSIONS:
+        if not url or extension not in FILE_EXTENSIONS:
             return False
         limit = (
             settings.IMAGE_MAX_BYTES
@@ -579,14 +586,12 @@ class WordPressImport:
     def _references(self, soup, thumbnail):
         """Every uploaded file the post uses, so a changed or newly supplied file is noticed."""
         refs = [thumbnail["path"]] if thumbnail and thumbnail["path"] else []
-        for tag, attr in (("img", "src"), ("a", "href")):
+        for tag, attr in (("img", "src"), ("a", "href"), (["audio", "video", "source"], "src")):
             for element in soup.find_all(tag, attrs={attr: True}):
                 rel = uploads_path(element[attr])
                 if rel:
                     self._seen_urls.setdefault(rel, element[attr].strip())
-                if rel and (
-                    tag == "img" or self._extension(rel) in IMAGE_EXTENSIONS | REPORT_EXTENSIONS
-                ):
+                if rel and (tag == "img" or self._extension(rel) in FILE_EXTENSIONS):
                     refs.append(rel)
         return sorted(set(refs))
 
@@ -775,6 +780,10 @@ class WordPressImport:
                 image = self._image(rel, problems, old_url=link["href"])
                 if image is not None:
                     link["href"] = image.url
+            elif extension in MEDIA_EXTENSIONS:
+                url = self._media_file(rel, problems)
+                if url is not None:
+                    link["href"] = url
             else:
                 kind = "an older Office format" if extension in OFFICE_EXTENSIONS else "a file"
                 problems.append(
@@ -783,6 +792,36 @@ class WordPressImport:
                 )
         _empty_remove(soup)
         return reports
+
+    def _media_file(self, rel, problems):
+        """The address here of an audio or video file from --media (stored on first use), or
+        None when it is not there: the link then keeps the old site's address, listed."""
+        source = self._source(rel)
+        if source is None:
+            problems.append(
+                f"audio or video wp-content/uploads/{rel}: {self._missing(rel)}; "
+                "the link still leads to the old site"
+            )
+            return None
+        name = f"wordpress/media/{rel}"
+        if source.stat().st_size > settings.REPORTS_MAX_UPLOAD_BYTES:
+            problems.append(f"audio or video wp-content/uploads/{rel}: too large to keep here")
+            return None
+        with source.open("rb") as handle:
+            found = media_kind(handle.read(16))
+        if found != MEDIA_EXTENSIONS[self._extension(rel)]:
+            problems.append(
+                f"audio or video wp-content/uploads/{rel}: refused: its content is not "
+                f"what its name says ({self._extension(rel)})"
+            )
+            return None
+        # Stored once under its uploads path: a second run finds it there and stores nothing.
+        if not self.dry_run and not default_storage.exists(name):
+            with source.open("rb") as handle:
+                name = default_storage.save(name, File(handle))
+        url = default_storage.url(name)
+        self._redirect(_old_path(self._uploads_url(rel)), url)
+        return url
 
     def _media_link(self, soup, player, problems):
         """An <audio> or <video> player as a link to its file, which readers can still open."""
@@ -842,6 +881,23 @@ class WordPressImport:
         """Attach the featured image as the post's hero (or clear one the post no longer has)."""
         # The alt text lives on the library image (the attachment's, given when it was made).
         post.hero_image_id = image.pk if image is not None else None
+
+
+def media_kind(head):
+    """What an audio or video file is by its first bytes ("mp3", "mp4", ...), or None."""
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return "mp3"
+    if head[4:8] == b"ftyp":
+        return "mp4"  # MP4, M4A, M4V and QuickTime share the ISO base media format
+    if head.startswith(b"OggS"):
+        return "ogg"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "wav"
+    if head.startswith(b"fLaC"):
+        return "flac"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "webm"
+    return None
 
 
 def _empty_remove(soup):

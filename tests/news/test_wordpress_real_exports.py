@@ -236,7 +236,10 @@ def test_audio_and_video_become_links_to_their_files_listed_for_the_editor(media
         f'<a href="{UP}/talk.mp3" rel="noopener noreferrer">Listen to talk.mp3 (audio)</a>' in body
     )
     assert "Watch tour.mp4 (video)</a>" in body and "<p>The tour</p>" in body
-    assert "left pointing at the old site: wp-content/uploads/2021/10/talk.mp3" in output
+    assert (
+        "audio or video wp-content/uploads/2021/10/talk.mp3: the file is not in the --media "
+        "folder; the link still leads to the old site"
+    ) in output
     assert "video player replaced by a link to https://videos.example.net/tour.mp4" in output
 
 
@@ -247,3 +250,35 @@ def test_a_link_or_heading_left_empty_by_a_removed_image_is_dropped(media_export
     soup = BeautifulSoup(Post.objects.get(slug="media").body, "html.parser")
     assert not soup.find("a", href="https://elsewhere.example.com/")
     assert not soup.find("h2")
+
+
+@pytest.mark.django_db
+def test_audio_in_the_media_folder_is_kept_here_and_its_link_leads_to_it(media_export, client):
+    from django.core.files.storage import default_storage
+
+    export, uploads = media_export
+    (uploads / "2021" / "10" / "talk.mp3").write_bytes(b"ID3\x04\x00" + b"\x00" * 2000)
+
+    output = _run(export, uploads)
+
+    url = default_storage.url("wordpress/media/2021/10/talk.mp3")
+    assert f'<a href="{url}" rel="noopener noreferrer">Listen to talk.mp3 (audio)</a>' in (
+        Post.objects.get(slug="media").body
+    )
+    assert "talk.mp3" not in output.split("Problems")[1]
+    old = client.get("/wp-content/uploads/2021/10/talk.mp3")
+    assert (old.status_code, old["Location"]) == (301, url)
+
+
+@pytest.mark.django_db
+def test_an_audio_file_that_is_not_one_is_refused_and_left_linking_to_the_old_site(media_export):
+    export, uploads = media_export
+    (uploads / "2021" / "10" / "talk.mp3").write_text("<html>not a sound</html>")
+
+    output = _run(export, uploads)
+
+    assert (
+        "audio or video wp-content/uploads/2021/10/talk.mp3: refused: its content is not what "
+        "its name says (mp3)"
+    ) in output
+    assert f'href="{UP}/talk.mp3"' in Post.objects.get(slug="media").body
