@@ -3,6 +3,7 @@
 import logging
 import re
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -11,7 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
-from publishing.sharing import breadcrumbs
+from publishing.sharing import breadcrumbs, collection_json_ld, list_path, share_image
 from publishing.views import PublishableDetailMixin
 from reports.forms import ReportFilterForm
 from reports.models import Report
@@ -57,7 +58,26 @@ class ReportListView(ListView):
         return queryset
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filters=self.filters, **kwargs)
+        cleaned = self.filters.cleaned_data if self.filters.is_valid() else {}
+        topic, year = cleaned.get("topic"), cleaned.get("year")
+        meta_title = "Reports" + (f": {topic.name}" if topic else "") + (f" {year}" if year else "")
+        description = (
+            f"Reports and publications from {settings.SITE_NAME}"
+            + (f" on {topic.name}" if topic else "")
+            + (f" from {year}" if year else "")
+            + ", to read online or download."
+        )
+        context = super().get_context_data(
+            filters=self.filters,
+            meta_title=meta_title,
+            description=description,
+            canonical_path=list_path(self.request),
+            **kwargs,
+        )
+        context["json_ld"] = collection_json_ld(
+            meta_title, description, context["canonical_path"], context["object_list"]
+        )
+        return context
 
 
 class ReportDetailView(PublishableDetailMixin, DetailView):
@@ -78,6 +98,7 @@ class ReportDetailView(PublishableDetailMixin, DetailView):
         add_surrogate_keys(self.request, report, report.accessible_format_contact, "news")
         return super().get_context_data(
             json_ld=report_json_ld(report),
+            share_image=share_image(report.cover_image),
             posts=report.posts.live(),
             breadcrumbs=breadcrumbs(
                 [("Home", fixed_url("home")), ("Reports", fixed_url("reports:index"))],
