@@ -18,7 +18,7 @@ from contacts.seo import contact_description, contact_json_ld
 from publishing.addresses import fixed_url
 from publishing.crossorigin import public_form
 from publishing.frontcache import add_surrogate_keys
-from publishing.sharing import breadcrumbs, collection_json_ld, list_path, share_image
+from publishing.sharing import breadcrumbs, list_page_json_ld, list_path, share_image
 from topics.models import Topic
 
 logger = logging.getLogger(__name__)
@@ -56,9 +56,7 @@ class ContactListView(ListView):
             canonical_path=list_path(self.request, filters=("topic", "page")),
             **kwargs,
         )
-        context["json_ld"] = collection_json_ld(
-            meta_title, description, context["canonical_path"], context["object_list"]
-        )
+        context["json_ld"] = list_page_json_ld(context, meta_title, description)
         return context
 
 

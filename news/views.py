@@ -11,7 +11,7 @@ from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from news.seo import post_json_ld, post_share_image
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
-from publishing.sharing import breadcrumbs, collection_json_ld, list_path
+from publishing.sharing import breadcrumbs, list_page_json_ld, list_path
 from publishing.views import PublishableDetailMixin
 from publishing.widgets import PlainSelect
 from topics.forms import TopicFilterField
@@ -118,9 +118,7 @@ class PostListView(ListView):
             canonical_path=list_path(self.request),
             **kwargs,
         )
-        context["json_ld"] = collection_json_ld(
-            meta_title, description, context["canonical_path"], context["object_list"]
-        )
+        context["json_ld"] = list_page_json_ld(context, meta_title, description)
         return context
 
 

@@ -107,6 +107,19 @@ def breadcrumbs(trail, current):
     }
 
 
+def list_page_json_ld(context, name, description):
+    """collection_json_ld of a ListView's page, from its context (object_list, page_obj and
+    the canonical_path put there with list_path)."""
+    page = context.get("page_obj")
+    return collection_json_ld(
+        name,
+        description,
+        context["canonical_path"],
+        context["object_list"],
+        start=page.start_index() if page else 1,
+    )
+
+
 def list_path(request, filters=("topic", "year", "page")):
     """The address of a list page as canonical: its path and the filters it understands, so
     tracking parameters and junk in a shared link do not make another page for crawlers."""
@@ -148,7 +161,7 @@ def website_json_ld(search_path):
 
 
 def web_page_json_ld(kind, name, description, path):
-    """schema.org WebPage (or a kind of it: SearchResultsPage, AboutPage...) of the site."""
+    """schema.org WebPage (or a kind of it: SearchResultsPage, CollectionPage...) of the site."""
     return {
         "@context": "https://schema.org",
         "@type": kind,
@@ -159,16 +172,12 @@ def web_page_json_ld(kind, name, description, path):
     }
 
 
-def collection_json_ld(name, description, path, items):
+def collection_json_ld(name, description, path, items, start=1):
     """schema.org CollectionPage of a list or hub page, its `items` (anything with
-    get_absolute_url and a str) as an ItemList in the order shown."""
+    get_absolute_url and a str) as an ItemList in the order shown; `start`: the first item's
+    position (on a list's later pages)."""
     return {
-        "@context": "https://schema.org",
-        "@type": "CollectionPage",
-        "name": name,
-        "description": description,
-        "url": absolute_url(path),
-        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": absolute_url("/")},
+        **web_page_json_ld("CollectionPage", name, description, path),
         "mainEntity": {
             "@type": "ItemList",
             "numberOfItems": len(items),
@@ -179,7 +188,7 @@ def collection_json_ld(name, description, path, items):
                     "url": absolute_url(item.get_absolute_url()),
                     "name": str(item),
                 }
-                for n, item in enumerate(items, start=1)
+                for n, item in enumerate(items, start=start)
             ],
         },
     }

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
-from publishing.sharing import breadcrumbs, collection_json_ld, list_path, share_image
+from publishing.sharing import breadcrumbs, list_page_json_ld, list_path, share_image
 from publishing.views import PublishableDetailMixin
 from reports.forms import ReportFilterForm
 from reports.models import Report
@@ -74,9 +74,7 @@ class ReportListView(ListView):
             canonical_path=list_path(self.request),
             **kwargs,
         )
-        context["json_ld"] = collection_json_ld(
-            meta_title, description, context["canonical_path"], context["object_list"]
-        )
+        context["json_ld"] = list_page_json_ld(context, meta_title, description)
         return context
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.utils import timezone
 
-from tests.factories import add_hero_image, make_image
+from tests.factories import add_hero_image, make_image, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,12 @@ def test_the_feeds_still_parse_clean(client, pages, content, path):
     feed = feedparser.parse(client.get(path).content)
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.entries[0].link == settings.SITE_URL + content["post"].get_absolute_url()
+
+
+def test_a_later_page_of_a_list_numbers_its_items_on_and_is_its_own_canonical(client):
+    for _ in range(11):
+        make_post()
+    og, by_type = _extract(client, "/news/?page=2&utm_source=newsletter")
+    assert og["og:url"] == settings.SITE_URL + "/news/?page=2"
+    listed = by_type["CollectionPage"]["mainEntity"]["itemListElement"]
+    assert [element["position"] for element in listed] == [11]
