@@ -14,11 +14,12 @@ from django_ratelimit.core import get_usage
 from contacts import services, staff
 from contacts.forms import EnquiryForm
 from contacts.models import Contact
+from contacts.seo import contact_description, contact_json_ld
 from publishing.addresses import fixed_url
 from publishing.backlinks import backlinks
 from publishing.crossorigin import public_form
 from publishing.frontcache import add_surrogate_keys
-from publishing.sharing import breadcrumbs
+from publishing.sharing import breadcrumbs, list_page_json_ld, list_path, share_image
 from topics.models import Topic
 
 logger = logging.getLogger(__name__)
@@ -44,18 +45,31 @@ class ContactListView(ListView):
         return contacts
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            topic=self.topic,
+        topic = self.topic
+        meta_title = f"{topic.name} contacts" if topic else "Contacts"
+        lead = f"{topic.name} contacts at" if topic else "Named leads at"
+        description = f"{lead} {settings.SITE_NAME}: find the right person and send them a message."
+        context = super().get_context_data(
+            topic=topic,
             topics=Topic.objects.filter(contacts__is_active=True).distinct(),
+            meta_title=meta_title,
+            description=description,
+            canonical_path=list_path(self.request, filters=("topic", "page")),
             **kwargs,
         )
+        context["json_ld"] = list_page_json_ld(context, meta_title, description)
+        return context
 
 
 def _profile(request, contact, form=None, status=200):
     if not contact.is_active:
         status = 410  # gone for good: the page says who to ask instead
+    image = share_image(contact.photo)
     context = {
         "contact": contact,
+        "description": contact_description(contact),
+        "share_image": image,
+        "json_ld": contact_json_ld(contact, image),
         "breadcrumbs": breadcrumbs(
             [("Home", fixed_url("home")), ("Contacts", fixed_url("contacts:index"))],
             (contact.name, contact.get_absolute_url()),

@@ -6,12 +6,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
 
 from contacts.models import Contact
 from ktnsite import sitepages
-from news.models import Post
+from news.models import Post, changed_for_readers
 from reports.models import Report
 from topics.models import Topic
 
@@ -29,24 +29,32 @@ class SiteSitemap(Sitemap):
         return parts.netloc + parts.path
 
 
+# lastmod is when a page last changed for its readers (a post's last major change, else its
+# publication), never when its row was saved: a typo fix must not tell crawlers to come back.
+
+
 class PostSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Post.objects.live().only("slug", "updated_at").order_by("-publish_at", "-pk")
+        return (
+            Post.objects.live()
+            .only("slug", "publish_at", "major_change_at")
+            .order_by("-publish_at", "-pk")
+        )
 
     def lastmod(self, item):
-        return item.updated_at
+        return item.changed_for_readers_at
 
 
 class ReportSitemap(SiteSitemap):
     changefreq = "yearly"
 
     def items(self):
-        return Report.objects.live().only("slug", "updated_at").order_by("-publish_at", "-pk")
+        return Report.objects.live().only("slug", "publish_at").order_by("-publish_at", "-pk")
 
     def lastmod(self, item):
-        return item.updated_at
+        return item.publish_at
 
 
 class ContactSitemap(SiteSitemap):
@@ -60,9 +68,16 @@ class TopicSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
+        newest_change = (
+            Post.objects.live()
+            .filter(topics=OuterRef("pk"))
+            .annotate(changed=changed_for_readers())
+            .order_by("-changed")
+            .values("changed")[:1]
+        )
         return Topic.objects.annotate(
-            # A hub changes when a post on it does: its newest post's change time.
-            last_post_change=Max("posts__updated_at")
+            # A hub changes when a live post on it does.
+            last_post_change=Subquery(newest_change)
         ).order_by("ordering", "name")
 
     def lastmod(self, item):
@@ -81,8 +96,8 @@ class ListPageSitemap(SiteSitemap):
     @cached_property
     def _latest_changes(self):
         # One instance serves one request, so each figure is read once per sitemap.
-        posts = Post.objects.live().aggregate(last=Max("updated_at"))["last"]
-        reports = Report.objects.live().aggregate(last=Max("updated_at"))["last"]
+        posts = Post.objects.live().aggregate(last=Max(changed_for_readers()))["last"]
+        reports = Report.objects.live().aggregate(last=Max("publish_at"))["last"]
         return {"home": posts, "news:index": posts, "reports:index": reports}
 
     def lastmod(self, item):

@@ -5,6 +5,7 @@ import posixpath
 import sys
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -26,7 +27,7 @@ from ktnsite import search as site_search
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys, surrogate_keys
-from publishing.sharing import absolute_url, breadcrumbs
+from publishing.sharing import absolute_url, breadcrumbs, collection_json_ld, website_json_ld
 from publishing.widgets import PlainSelect
 from reports.models import Report, is_report_file
 from topics.forms import TopicFilterField
@@ -54,6 +55,8 @@ def home(request):
             "latest_posts": latest,
             "latest_reports": Report.objects.live().only("title", "slug", "publish_at")[:3],
             "topics": Topic.objects.all(),
+            "description": f"News, reports and expert contacts from {settings.SITE_NAME}",
+            "json_ld": website_json_ld(reverse("search")),
         },
     )
 
@@ -65,15 +68,26 @@ class TopicDetailView(DetailView):
     def get_context_data(self, **kwargs):
         topic = self.object
         add_surrogate_keys(self.request, topic.surrogate_key)
-        return super().get_context_data(
-            posts=Post.objects.live()
+        posts = list(
+            Post.objects.live()
             .filter(topics=topic)
             .prefetch_related("topics")
-            .defer("body", "search_vector")[:TOPIC_LATEST],
-            reports=Report.objects.live()
-            .filter(topics=topic)
-            .defer("extracted_text", "search_vector")[:5],
-            contacts=Contact.objects.active().filter(topics=topic),
+            .defer("body", "search_vector")[:TOPIC_LATEST]
+        )
+        reports = list(
+            Report.objects.live().filter(topics=topic).defer("extracted_text", "search_vector")[:5]
+        )
+        contacts = list(Contact.objects.active().filter(topics=topic))
+        description = topic.description or f"News, reports and named contacts on {topic.name}"
+        return super().get_context_data(
+            posts=posts,
+            reports=reports,
+            contacts=contacts,
+            description=description,
+            # Everything the hub lists, in the order shown.
+            json_ld=collection_json_ld(
+                topic.name, description, topic.get_absolute_url(), [*posts, *reports, *contacts]
+            ),
             breadcrumbs=breadcrumbs(
                 [("Home", fixed_url("home"))], (topic.name, topic.get_absolute_url())
             ),

@@ -124,7 +124,7 @@ class LatestPostsFeed(Feed):
         return item.publish_at
 
     def item_updateddate(self, item):
-        return max(item.updated_at, item.publish_at)
+        return item.changed_for_readers_at
 
     def item_categories(self, item):
         return [topic.name for topic in item.topics.all()]

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from publishing.addresses import slug_url
 from publishing.models import Publishable
@@ -14,6 +15,11 @@ from publishing.search import search_vector_field
 # topics are prefetched with CARD_TOPIC_FIELDS).
 CARD_FIELDS = ("title", "slug", "publish_at", "standfirst")
 CARD_TOPIC_FIELDS = ("name", "slug")
+
+
+def changed_for_readers():
+    """Post.changed_for_readers_at as a database expression, for sitemaps' lastmod."""
+    return Coalesce("major_change_at", "publish_at")
 
 
 class Post(Publishable):
@@ -85,6 +91,15 @@ class Post(Publishable):
 
     def get_absolute_url(self):
         return slug_url("news:detail", self.slug)
+
+    @property
+    def changed_for_readers_at(self):
+        """Its last major change, else its publication: the date readers see on the page.
+
+        Machines (sitemaps, feeds, link previews) get this, not the time the row was saved,
+        so a typo fix never makes an old post look new.
+        """
+        return self.major_change_at or self.publish_at
 
     def content_checks(self):
         """The post's own checks before publishing (publishing.content_checks): the report it

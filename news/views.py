@@ -1,6 +1,7 @@
 """Public pages for news: the list (filtered by topic and year), the yearly archive and the article."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.views.generic import DetailView, ListView
@@ -10,7 +11,7 @@ from news.seo import post_json_ld, post_share_image
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
 from publishing.pagination import PageFieldsForm, keyset_page, years_spanned
-from publishing.sharing import breadcrumbs
+from publishing.sharing import breadcrumbs, list_page_json_ld, list_path
 from publishing.views import PublishableDetailMixin
 from publishing.widgets import PlainSelect
 from topics.forms import TopicFilterField
@@ -102,16 +103,40 @@ class PostListView(ListView):
         page = keyset_page(
             self.object_list, size=self.page_size, before=before, after=after, last=last
         )
-        return super().get_context_data(
+        topic, year = cleaned.get("topic"), cleaned.get("year")
+        meta_title, description = _list_words(topic, year, self.archive_year)
+        context = super().get_context_data(
             object_list=page.object_list,
             page_obj=page,
             filters=self.filters,
-            topic=cleaned.get("topic"),
-            year=cleaned.get("year"),
+            topic=topic,
+            year=year,
             archive_year=self.archive_year,
             years=self.years,
+            meta_title=meta_title,
+            description=description,
+            canonical_path=list_path(self.request),
             **kwargs,
         )
+        context["json_ld"] = list_page_json_ld(context, meta_title, description)
+        return context
+
+
+def _list_words(topic, year, archive_year):
+    """The news list's title and description, for its filters."""
+    site = settings.SITE_NAME
+    if archive_year:
+        title, lead = f"News from {archive_year}", f"News from {site} published in {archive_year}"
+    elif topic and year:
+        title = f"{topic.name} news from {year}"
+        lead = f"{topic.name} news from {site} published in {year}"
+    elif topic:
+        title, lead = f"{topic.name} news", f"The latest {topic.name} news from {site}"
+    elif year:
+        title, lead = f"News from {year}", f"News from {site} published in {year}"
+    else:
+        title, lead = "News", f"The latest news from {site}"
+    return title, f"{lead}: funding, events, reports and collaborations, newest first."
 
 
 # What an article page reads of the post, its report (the attachment card, and who to ask

@@ -1,8 +1,8 @@
 """What a report page tells search engines and social sites: the document it offers."""
 
-from django.conf import settings
+from django.utils.timezone import localtime
 
-from publishing.sharing import absolute_url
+from publishing.sharing import absolute_url, publisher
 
 
 def report_json_ld(report):
@@ -22,15 +22,11 @@ def report_json_ld(report):
         "headline": report.title[:110],
         "description": report.summary,
         "url": url,
-        # A draft opened by an editor has no publish time yet.
-        "datePublished": (report.publish_at or report.updated_at).isoformat(),
-        "dateModified": max(report.updated_at, report.publish_at or report.updated_at).isoformat(),
+        # A draft opened by an editor has no publish time yet. No dateModified: a report
+        # has no major changes, and saving its row is not one (issue 32).
+        "datePublished": localtime(report.publish_at or report.updated_at).isoformat(),
         "inLanguage": "en-GB",
-        "publisher": {
-            "@type": "Organization",
-            "name": settings.SITE_NAME,
-            "url": absolute_url("/"),
-        },
+        "publisher": publisher(),
         "encoding": document,
         "about": [topic.name for topic in report.topics.all()],
     }

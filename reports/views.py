@@ -3,6 +3,7 @@
 import logging
 import re
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -13,7 +14,7 @@ from publishing.addresses import fixed_url
 from publishing.backlinks import backlinks
 from publishing.frontcache import add_surrogate_keys
 from publishing.pagination import keyset_page, years_with_items
-from publishing.sharing import breadcrumbs
+from publishing.sharing import breadcrumbs, list_page_json_ld, list_path, share_image
 from publishing.views import PublishableDetailMixin
 from reports.forms import ReportFilterForm
 from reports.models import Report
@@ -69,9 +70,26 @@ class ReportListView(ListView):
         page = keyset_page(
             self.object_list, size=self.page_size, before=before, after=after, last=last
         )
-        return super().get_context_data(
-            object_list=page.object_list, page_obj=page, filters=self.filters, **kwargs
+        cleaned = self.filters.cleaned_data if self.filters.is_valid() else {}
+        topic, year = cleaned.get("topic"), cleaned.get("year")
+        meta_title = "Reports" + (f": {topic.name}" if topic else "") + (f" {year}" if year else "")
+        description = (
+            f"Reports and publications from {settings.SITE_NAME}"
+            + (f" on {topic.name}" if topic else "")
+            + (f" from {year}" if year else "")
+            + ", to read online or download."
         )
+        context = super().get_context_data(
+            object_list=page.object_list,
+            page_obj=page,
+            filters=self.filters,
+            meta_title=meta_title,
+            description=description,
+            canonical_path=list_path(self.request),
+            **kwargs,
+        )
+        context["json_ld"] = list_page_json_ld(context, meta_title, description)
+        return context
 
 
 class ReportDetailView(PublishableDetailMixin, DetailView):
@@ -92,6 +110,7 @@ class ReportDetailView(PublishableDetailMixin, DetailView):
         add_surrogate_keys(self.request, report, report.accessible_format_contact, "news")
         return super().get_context_data(
             json_ld=report_json_ld(report),
+            share_image=share_image(report.cover_image),
             posts=backlinks(report),  # registered by news (publishing.backlinks)
             breadcrumbs=breadcrumbs(
                 [("Home", fixed_url("home")), ("Reports", fixed_url("reports:index"))],

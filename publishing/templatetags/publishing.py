@@ -106,6 +106,13 @@ def json_ld(value):
 
 
 @register.simple_tag
+def web_page_json_ld(kind, name, description, path):
+    """A <script> with the page's schema.org WebPage (see sharing.web_page_json_ld)."""
+    data = sharing.json_ld(sharing.web_page_json_ld(kind, name, description, path))
+    return mark_safe(f'<script type="application/ld+json">{data}</script>')  # noqa: S308
+
+
+@register.simple_tag
 def share_links(path, title):
     """The share targets for a page: plain links, so no third-party script ever loads."""
     url = sharing.absolute_url(path)
