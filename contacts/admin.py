@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 
 from contacts import services, staff
 from contacts.models import Contact, DirectoryEntry, Enquiry
-from publishing.admin import EditorialAdmin, ListInputMixin
+from publishing.admin import EditorialAdmin, ListInputMixin, ReadOnlyAdminMixin
 from publishing.outbox_admin import OutboxAdminMixin
 
 
@@ -70,7 +70,7 @@ class TeamFilter(admin.AllValuesFieldListFilter):
 
 
 @admin.register(DirectoryEntry)
-class DirectoryAdmin(admin.ModelAdmin):
+class DirectoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The staff directory: every contact with email and phone, a vCard each, a CSV of a search.
 
     Read-only; the view permission for contacts opens it (one rule: staff.sees_lead_details),
@@ -92,15 +92,6 @@ class DirectoryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return staff.sees_lead_details(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return (

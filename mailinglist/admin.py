@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from mailinglist import services
 from mailinglist.models import Delivery, SignupEmail, State, Subscriber, TopicAudience
-from publishing.admin import ListInputMixin
+from publishing.admin import ListInputMixin, ReadOnlyAdminMixin
 from publishing.csvexport import csv_cell as _csv_cell
 from publishing.outbox_admin import OutboxAdminMixin
 
@@ -151,7 +151,7 @@ class SignupEmailAdmin(OutboxAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TopicAudience)
-class TopicAudienceAdmin(admin.ModelAdmin):
+class TopicAudienceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "confirmed_subscribers", "pending_subscribers"]
     search_fields = ["name"]
 
@@ -172,12 +172,3 @@ class TopicAudienceAdmin(admin.ModelAdmin):
     @admin.display(description="awaiting confirmation", ordering="pending")
     def pending_subscribers(self, topic):
         return topic.pending
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

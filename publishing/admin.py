@@ -344,6 +344,19 @@ class ImageChooserMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class ReadOnlyAdminMixin:
+    """A list to look at only: a report or a directory, whose rows are made elsewhere."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EditorialAdmin(ListInputMixin, ImageChooserMixin, CompareVersionAdmin):
     """History (versions, compare, restore, recover), slug redirects and the image chooser."""
 

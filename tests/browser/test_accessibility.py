@@ -1,41 +1,55 @@
-"""An axe-core audit in Chromium finds no violations on the main public pages."""
+"""An axe-core audit in Chromium finds no violations on the main public pages, each checked
+first to be the page meant: its status and its one top-level heading."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from ktnsite.demo.content import LONG_WORD_POST_SLUG, SEED_POST_SLUG, WIDE_TABLE_POST_SLUG
 
+SEED_POST_TITLE = "KTN and UKRI Release Medicines Manufacturing Impact Report"
+
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "status", "heading"),
     [
-        "/",
-        "/news/",
-        f"/news/{SEED_POST_SLUG}/",
-        "/reports/medicines-manufacturing-challenge-impact-report/",
-        "/reports/",
-        "/reports/?year=1999",
-        "/contacts/karen-wilkinson/",
-        "/contacts/",
-        "/contacts/karen-wilkinson/thanks/",
-        "/topics/medicines-manufacturing/",
-        "/news/no-such-page/",
-        "/news/?topic=medicines-manufacturing&year=2021",
-        "/news/archive/2021/",
-        "/search/?q=manufacture",
-        "/search/?q=nothing-matches-this",
-        # Issue 15: the footer's site pages, the phone-breaking demo posts, a topic sign-up.
-        "/privacy/",
-        "/accessibility/",
-        "/cookies/",
-        "/contact/",
-        f"/news/{LONG_WORD_POST_SLUG}/",
-        f"/news/{WIDE_TABLE_POST_SLUG}/",
-        "/mailing-list/?topic=net-zero",
+        ("/", 200, "Innovate UK Business Connect"),
+        ("/news/", 200, "News"),
+        (f"/news/{SEED_POST_SLUG}/", 200, SEED_POST_TITLE),
+        (
+            "/reports/medicines-manufacturing-challenge-impact-report/",
+            200,
+            "Medicines Manufacturing Challenge: Impact Report",
+        ),
+        ("/reports/", 200, "Reports"),
+        ("/reports/?year=1999", 400, "Reports"),  # a filter that makes no sense: a message
+        ("/contacts/karen-wilkinson/", 200, "Karen Wilkinson"),
+        ("/contacts/", 200, "Contacts"),
+        ("/contacts/karen-wilkinson/thanks/", 200, "Thank you: your message has been received"),
+        ("/topics/medicines-manufacturing/", 200, "Medicines Manufacturing"),
+        ("/news/no-such-page/", 404, "Page not found"),
+        (
+            "/news/?topic=medicines-manufacturing&year=2021",
+            200,
+            "Medicines Manufacturing news from 2021",
+        ),
+        ("/news/archive/2021/", 200, "News from 2021"),
+        ("/search/?q=manufacture", 200, "Search"),
+        ("/search/?q=nothing-matches-this", 200, "Search"),
+        # The footer's site pages, the phone-breaking demo posts, a topic sign-up.
+        ("/privacy/", 200, "Privacy notice"),
+        ("/accessibility/", 200, "Accessibility statement for Innovate UK Business Connect"),
+        ("/cookies/", 200, "Cookies"),
+        ("/contact/", 200, "Contact us"),
+        (f"/news/{LONG_WORD_POST_SLUG}/", 200, "Naming the molecules of continuous manufacturing"),
+        (f"/news/{WIDE_TABLE_POST_SLUG}/", 200, "Funding awarded by region and year"),
+        ("/mailing-list/?topic=net-zero", 200, "Get emails about Net Zero"),
     ],
 )
-def test_page_has_no_axe_violations(page, demo_live, path):
-    page.goto(path)
+def test_page_has_no_axe_violations(page, demo_live, path, status, heading):
+    # An audit of the wrong page (an error page, a redirect elsewhere) would prove nothing.
+    response = page.goto(path)
+    assert response.status == status
+    assert page.locator("h1").all_inner_texts() == [heading]
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 
@@ -44,7 +58,9 @@ def test_a_moved_on_profile_has_no_axe_violations(page, demo_live):
     from contacts.models import Contact
 
     Contact.objects.filter(slug="amir-haddad").update(is_active=False)
-    page.goto("/contacts/amir-haddad/")
+    response = page.goto("/contacts/amir-haddad/")
+    assert response.status == 410  # gone for good, and the page says who to ask instead
+    assert page.locator("h1").all_inner_texts() == ["Amir Haddad"]
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 

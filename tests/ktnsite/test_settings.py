@@ -1,6 +1,7 @@
 """Settings come from the environment, and refuse an unsafe production start."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -122,3 +123,18 @@ def test_postgresql_prepares_statements_unless_a_pooler_needs_them_off():
     url = "postgres://nobody@127.0.0.1:5432/unused"
     assert "server_side_binding" in _database_options(DATABASE_URL=url)
     assert _database_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0") == "[]"
+
+
+def test_deploy_env_example_lists_every_variable_the_settings_read():
+    # An operator reads deploy/.env.example to learn what can be set: a variable added to
+    # the settings but not there would be one nobody knows about.
+    source = (PROJECT / "ktnsite" / "settings.py").read_text()
+    read = set(
+        re.findall(r'(?:env_bool|env_list|environ\.get|environ\[)\(?\s*"([A-Z][A-Z0-9_]+)"', source)
+    )
+    read |= set(re.findall(r'"(MEDIA_S3_[A-Z_]+)"', source)) | {"DATABASE_URL"}
+    example = (PROJECT / "deploy" / ".env.example").read_text()
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE))
+    assert len(read) > 80
+    assert read - listed == set()
+    assert listed - read == set()

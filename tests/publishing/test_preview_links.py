@@ -105,10 +105,11 @@ def test_a_tampered_token_is_a_404(client):
 
 
 def test_a_preview_link_shows_only_its_own_item(client):
-    draft = make_post(status=Status.DRAFT)
-    other = make_post(status=Status.DRAFT)
+    draft = make_post(title="The one linked", status=Status.DRAFT)
+    other = make_post(title="Another draft", status=Status.DRAFT)
     link = PreviewLink.objects.create(item=draft, expires_at=timezone.now() + timedelta(days=7))
-    client.get(link.get_absolute_url())
+    page = client.get(link.get_absolute_url()).content.decode()
+    assert "The one linked" in page and "Another draft" not in page
     assert client.get(other.get_absolute_url()).status_code == 404
 
 
@@ -125,8 +126,15 @@ def test_editors_find_live_links_again_in_the_preview_link_list(client, editor_u
     client.force_login(editor_user)
     page = client.get(reverse("admin:publishing_previewlink_changelist")).content.decode()
     assert "Embargoed news" in page
-    assert re.search(r'<a href="https?://[^"]+/preview/[^"]+/">', page)
+    listed = re.search(r'<a href="https?://[^/"]+(/preview/[^"]+/)">', page).group(1)
+    # The listed link itself opens the preview, for someone without a login.
+    client.logout()
+    response = client.get(listed)
+    assert response.status_code == 200
+    assert "Embargoed news" in response.content.decode()
+    assert "Not public." in response.content.decode()
     link.revoked_at = timezone.now()
     link.save()
+    client.force_login(editor_user)
     page = client.get(reverse("admin:publishing_previewlink_changelist")).content.decode()
     assert "/preview/" not in page
