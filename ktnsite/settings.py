@@ -2,6 +2,7 @@
 
 import os
 import sys
+import warnings
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -422,7 +423,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # up to OUTBOX_MAX_RETRY_SECONDS; after OUTBOX_MAX_ATTEMPTS the message is "failed" (shown to
 # editors, who can retry it). A claim older than OUTBOX_CLAIM_TIMEOUT_SECONDS belonged to a
 # worker that died and is taken over; it is far longer than any SMTP exchange.
-# (CONTACTS_ENQUIRY_MAX_ATTEMPTS / _RETRY_SECONDS are the older names, still read.)
+# (CONTACTS_ENQUIRY_MAX_ATTEMPTS / _RETRY_SECONDS are the older names, still read, with a
+# warning: docs/operations.md, "Deprecated names".)
+for _old, _new in [
+    ("CONTACTS_ENQUIRY_MAX_ATTEMPTS", "OUTBOX_MAX_ATTEMPTS"),
+    ("CONTACTS_ENQUIRY_RETRY_SECONDS", "OUTBOX_RETRY_SECONDS"),
+]:
+    if os.environ.get(_old) and _new not in os.environ:
+        warnings.warn(
+            f"{_old} is deprecated and will stop being read: set {_new} instead.",
+            FutureWarning,
+            stacklevel=1,
+        )
 OUTBOX_MAX_ATTEMPTS = int(
     os.environ.get("OUTBOX_MAX_ATTEMPTS", os.environ.get("CONTACTS_ENQUIRY_MAX_ATTEMPTS", "10"))
 )
@@ -444,8 +456,15 @@ CONTACTS_GENERAL_ENQUIRIES = os.environ.get("CONTACTS_GENERAL_ENQUIRIES", "")
 # Behind N proxies that each append to X-Forwarded-For, set DJANGO_TRUSTED_PROXY_COUNT=N; the
 # client is then the Nth address from the right. 0 (the default) believes no header at all.
 # RATELIMIT_IP_META_KEY (the older setting) still names a one-proxy header such as
-# HTTP_X_REAL_IP.
+# HTTP_X_REAL_IP, with a warning.
 _legacy_ip_header = os.environ.get("RATELIMIT_IP_META_KEY", "").strip()
+if _legacy_ip_header:
+    warnings.warn(
+        "RATELIMIT_IP_META_KEY is deprecated and will stop being read: set "
+        "DJANGO_CLIENT_IP_HEADER and DJANGO_TRUSTED_PROXY_COUNT=1 instead.",
+        FutureWarning,
+        stacklevel=1,
+    )
 CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip() or (
     _legacy_ip_header or "HTTP_X_FORWARDED_FOR"
 )

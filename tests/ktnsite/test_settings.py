@@ -138,3 +138,32 @@ def test_deploy_env_example_lists_every_variable_the_settings_read():
     assert len(read) > 80
     assert read - listed == set()
     assert listed - read == set()
+
+
+def _setting(name, **env_overrides):
+    """A setting as `manage.py` builds it from this environment, and what start-up printed."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"OUTBOX_MAX_ATTEMPTS", "CONTACTS_ENQUIRY_MAX_ATTEMPTS"}
+    }
+    env.update({"DJANGO_SECRET_KEY": "x", **env_overrides})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c",
+         f"from django.conf import settings; print(settings.{name})"],
+        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    return result.stdout.strip(), result.stderr
+
+
+def test_an_old_setting_name_still_works_and_says_what_replaces_it():
+    value, warning = _setting("OUTBOX_MAX_ATTEMPTS", CONTACTS_ENQUIRY_MAX_ATTEMPTS="3")
+    assert value == "3"
+    assert "CONTACTS_ENQUIRY_MAX_ATTEMPTS is deprecated" in warning
+    assert "set OUTBOX_MAX_ATTEMPTS instead" in warning
+    # The new name wins, and says nothing.
+    value, warning = _setting(
+        "OUTBOX_MAX_ATTEMPTS", CONTACTS_ENQUIRY_MAX_ATTEMPTS="3", OUTBOX_MAX_ATTEMPTS="4"
+    )
+    assert value == "4"
+    assert "deprecated" not in warning
