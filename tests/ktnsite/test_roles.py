@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from news.models import Post
 from publishing.models import Status
+from publishing.services import working_copy_find
 from tests.factories import admin_post_data, make_post, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,9 @@ def test_a_writer_can_still_save_a_draft_and_edit_a_published_post(writer_client
     )
     assert response.status_code == 302
     live.refresh_from_db()
-    assert live.title == "Fixed" and live.is_live
+    # The edit is kept as unpublished changes for a publisher; readers still see "Live".
+    assert live.title == "Live" and live.is_live
+    assert working_copy_find(item=live).fields["title"] == "Fixed"
 
 
 def test_a_writer_cannot_publish_with_the_bulk_action(writer_client):
