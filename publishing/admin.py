@@ -10,7 +10,11 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -68,6 +72,14 @@ ACTION_FIELD = "_publishing"
 ACTION_STATUS = {"draft": Status.DRAFT, "publish": Status.PUBLISHED, "unpublish": Status.DRAFT}
 
 
+class _AutocompleteSelectNamedEmpty(AutocompleteSelect):
+    """A one-item picker whose empty choice has a name: an empty <option> is invalid HTML (the
+    Nu checker's error). select2 still shows its own (empty) placeholder for it."""
+
+    def create_option(self, name, value, label, *args, **kwargs):
+        return super().create_option(name, value, label if value != "" else "None", *args, **kwargs)
+
+
 class _AutocompleteWithoutClearAll(AutocompleteSelectMultiple):
     """A many-item picker without select2's "remove all" cross: each item keeps its own.
 
@@ -104,9 +116,18 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
+class _BoundFieldHiddenUnlabelled(forms.BoundField):
+    """A hidden field in a fieldset gets no <label>: one pointing at a hidden input is invalid
+    HTML (the Nu checker's error) and names nothing an editor can reach."""
+
+    def label_tag(self, *args, **kwargs):
+        return "" if self.is_hidden else super().label_tag(*args, **kwargs)
+
+
 class EditorialAdminForm(forms.ModelForm):
     """Remembers which version the editor started from, to spot a colleague's save meanwhile."""
 
+    bound_field_class = _BoundFieldHiddenUnlabelled
     edit_base = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -367,6 +388,14 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             # A short vocabulary: checkboxes, not the two-box picker ("Hold down Control").
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                _AutocompleteSelectNamedEmpty(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
