@@ -15,7 +15,11 @@ from django.contrib.admin.actions import delete_selected as django_delete_select
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList as AdminChangeList
-from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -109,6 +113,14 @@ class ListInputMixin:
         return ChangeList
 
 
+class _AutocompleteSelectNamedEmpty(AutocompleteSelect):
+    """A one-item picker whose empty choice has a name: an empty <option> is invalid HTML (the
+    Nu checker's error). select2 still shows its own (empty) placeholder for it."""
+
+    def create_option(self, name, value, label, *args, **kwargs):
+        return super().create_option(name, value, label if value != "" else "None", *args, **kwargs)
+
+
 class _AutocompleteWithoutClearAll(AutocompleteSelectMultiple):
     """A many-item picker without select2's "remove all" cross: each item keeps its own.
 
@@ -149,10 +161,19 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
+class _BoundFieldHiddenUnlabelled(forms.BoundField):
+    """A hidden field in a fieldset gets no <label>: one pointing at a hidden input is invalid
+    HTML (the Nu checker's error) and names nothing an editor can reach."""
+
+    def label_tag(self, *args, **kwargs):
+        return "" if self.is_hidden else super().label_tag(*args, **kwargs)
+
+
 class EditorialAdminForm(forms.ModelForm):
     """Carries the version the editor opened (publishing.editing.edit_token): a save after
     someone else's is refused, and the form comes back with everything typed and a compare."""
 
+    bound_field_class = _BoundFieldHiddenUnlabelled
     edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
     # Set per request by EditorialAdmin.get_form when History put an old version in the form:
     # the item's token from before (its row was rewritten with the old version since).
@@ -477,6 +498,14 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             # A short vocabulary: checkboxes, not the two-box picker ("Hold down Control").
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                _AutocompleteSelectNamedEmpty(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

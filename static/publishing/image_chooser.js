@@ -4,18 +4,25 @@
     const $ = django.jQuery;
 
     function show(chooser, info) {
-        const preview = chooser.querySelector('.image-chooser__preview');
+        // No <img> while nothing is chosen: one without an address is invalid HTML.
+        let preview = chooser.querySelector('.image-chooser__preview');
         const title = chooser.querySelector('.image-chooser__title');
         const clear = chooser.querySelector('.image-chooser__clear');
         if (!info) {
-            preview.hidden = true;
-            preview.removeAttribute('src');
+            if (preview) {
+                preview.remove();
+            }
             title.textContent = 'No image chosen.';
             clear.hidden = true;
             return;
         }
+        if (!preview) {
+            preview = document.createElement('img');
+            preview.className = 'image-chooser__preview';
+            preview.alt = '';
+            chooser.prepend(preview);
+        }
         preview.src = info.thumbnail;
-        preview.hidden = false;
         title.textContent = info.decorative ? info.title + ' (decorative)' : info.title + ': “' + info.alt + '”';
         clear.hidden = false;
     }

@@ -170,3 +170,29 @@ def test_the_post_form_is_calm(editor_page):
 
     editor_page.goto(f"/admin/news/post/{Post.objects.get(slug=SEED_POST_SLUG).pk}/change/")
     expect(editor_page.get_by_text("This is a major change")).to_be_visible()
+
+
+_RING = """element => {
+    const style = getComputedStyle(element);
+    return [style.outlineStyle, parseFloat(style.outlineWidth), style.outlineColor];
+}"""
+
+
+def test_keyboard_focus_is_a_clear_ring_on_every_control(editor_page):
+    # Through a list by keyboard: search, filters, actions, rows, links.
+    editor_page.goto("/admin/news/post/")
+    editor_page.wait_for_load_state("load")
+    for _ in range(30):
+        editor_page.keyboard.press("Tab")
+        style, width, colour = editor_page.evaluate(f"({_RING})(document.activeElement)")
+        where = editor_page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+        # 2 px of black (#000) inside a white ring: at least 3:1 on any background.
+        assert style == "solid" and width >= 2 and colour == "rgb(0, 0, 0)", where
+    # The contacts picker (select2): its box shows the ring, not a 1 px border change.
+    editor_page.goto("/admin/news/post/add/")
+    editor_page.wait_for_load_state("load")
+    editor_page.keyboard.press("Tab")
+    editor_page.locator("#id_contacts + .select2 .select2-search__field").focus()
+    box = editor_page.locator("#id_contacts + .select2 .select2-selection")
+    style, width, colour = box.evaluate(_RING)
+    assert style == "solid" and width >= 2 and colour == "rgb(0, 0, 0)"
