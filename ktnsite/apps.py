@@ -12,6 +12,7 @@ class KtnsiteConfig(AppConfig):
             checks,  # noqa: F401 - registers the deployment checks
             pagecache,
             sitepages,
+            suggestions,
             surrogates,
         )
         from publishing import frontcache
@@ -22,3 +23,4 @@ class KtnsiteConfig(AppConfig):
         frontcache.connect_signals()
         pagecache.connect_signals()
         sitepages.connect_signals()
+        suggestions.connect_signals()

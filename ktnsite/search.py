@@ -55,6 +55,7 @@ class Kind:
     html_fields: tuple = ()  # stored as HTML: tags are stripped before quoting
     date_field: str | None = "publish_at"
     visible_to_readers: str = "live"  # the QuerySet method that says what readers may see
+    word_fields: tuple = ()  # plain text whose words "Did you mean …?" may suggest
 
     def visible(self):
         return getattr(self.model.objects, self.visible_to_readers)()
@@ -63,8 +64,23 @@ class Kind:
 KINDS = {
     kind.key: kind
     for kind in [
-        Kind("news", "News", Post, "title", ("standfirst", "body"), html_fields=("body",)),
-        Kind("reports", "Reports", Report, "title", ("summary", "extracted_text")),
+        Kind(
+            "news",
+            "News",
+            Post,
+            "title",
+            ("standfirst", "body"),
+            html_fields=("body",),
+            word_fields=("title", "standfirst"),
+        ),
+        Kind(
+            "reports",
+            "Reports",
+            Report,
+            "title",
+            ("summary", "extracted_text"),
+            word_fields=("title", "summary"),
+        ),
         # Never the email: it is neither searched nor shown.
         Kind(
             "contacts",
@@ -74,6 +90,7 @@ KINDS = {
             ("job_title", "team", "bio"),
             date_field=None,
             visible_to_readers="active",
+            word_fields=("name", "job_title", "team"),
         ),
     ]
 }
