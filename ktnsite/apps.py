@@ -14,6 +14,7 @@ class KtnsiteConfig(AppConfig):
             pagecache,
             security,
             sitepages,
+            suggestions,
             surrogates,
         )
         from publishing import frontcache
@@ -24,4 +25,5 @@ class KtnsiteConfig(AppConfig):
         frontcache.connect_signals()
         pagecache.connect_signals()
         sitepages.connect_signals()
+        suggestions.connect_signals()
         user_login_failed.connect(security.count_failed_login, dispatch_uid="login-address")

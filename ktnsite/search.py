@@ -55,6 +55,7 @@ class Kind:
     html_fields: tuple = ()  # stored as HTML: tags are stripped before quoting
     date_field: str | None = "publish_at"
     visible_to_readers: str = "live"  # the QuerySet method that says what readers may see
+    word_fields: tuple = ()  # plain text whose words "Did you mean …?" may suggest
 
     def visible(self):
         return getattr(self.model.objects, self.visible_to_readers)()
@@ -63,8 +64,23 @@ class Kind:
 KINDS = {
     kind.key: kind
     for kind in [
-        Kind("news", "News", Post, "title", ("standfirst", "body"), html_fields=("body",)),
-        Kind("reports", "Reports", Report, "title", ("summary", "extracted_text")),
+        Kind(
+            "news",
+            "News",
+            Post,
+            "title",
+            ("standfirst", "body"),
+            html_fields=("body",),
+            word_fields=("title", "standfirst"),
+        ),
+        Kind(
+            "reports",
+            "Reports",
+            Report,
+            "title",
+            ("summary", "extracted_text"),
+            word_fields=("title", "summary"),
+        ),
         # Never the email: it is neither searched nor shown.
         Kind(
             "contacts",
@@ -74,6 +90,7 @@ KINDS = {
             ("job_title", "team", "bio"),
             date_field=None,
             visible_to_readers="active",
+            word_fields=("name", "job_title", "team"),
         ),
     ]
 }
@@ -222,10 +239,17 @@ def _matching(kind, query, topic):
         # posts would take seconds. Rank only the newest CANDIDATES matches of each kind:
         # for a news site the best of recent matches is what readers want, and a search
         # broad enough to hit the cap is narrowed by adding a word.
-        if '"' in query:
-            candidates = _phrase_candidates(kind, queryset, query, _newest_first(kind))
-        else:
-            candidates = _newest_matches(kind, queryset, search_query)
+        if '"' not in query:
+            # Ranked in the scan that finds them: the rows it read are not looked up again
+            # by their keys (or, as the planner chose for reports, by reading every report,
+            # a cost that grew with their number).
+            return _ranked_values(
+                kind,
+                queryset.filter(search_vector=search_query)
+                .annotate(rank=SearchRank(F("search_vector"), search_query))
+                .order_by(_newest_first(kind)),
+            )[:CANDIDATES]
+        candidates = _phrase_candidates(kind, queryset, query, _newest_first(kind))
         queryset = kind.model.objects.filter(pk__in=candidates).annotate(
             rank=SearchRank(F("search_vector"), search_query)
         )
@@ -248,14 +272,14 @@ def _matching(kind, query, topic):
                 output_field=FloatField(),
             )
         )
+    return _ranked_values(kind, queryset.order_by())
+
+
+def _ranked_values(kind, queryset):
     date = F(kind.date_field) if kind.date_field else Value(None, output_field=DateTimeField())
-    return (
-        queryset.annotate(
-            kind=Value(kind.key, output_field=CharField()), item_id=F("pk"), item_date=date
-        )
-        .order_by()
-        .values("kind", "item_id", "rank", "item_date")
-    )
+    return queryset.annotate(
+        kind=Value(kind.key, output_field=CharField()), item_id=F("pk"), item_date=date
+    ).values("kind", "item_id", "rank", "item_date")
 
 
 def search(query, *, kind=None, topic=None):
@@ -269,10 +293,22 @@ def search(query, *, kind=None, topic=None):
         return []
     kinds = [KINDS[kind]] if kind else list(KINDS.values())
     querysets = [_matching(k, query, topic) for k in kinds]
+    if len(querysets) == 1 and querysets[0].query.is_sliced:
+        # One kind's CANDIDATES rows, already limited: put them in order here, as a sliced
+        # query cannot be ordered again.
+        with planned_for_its_terms():
+            rows = list(querysets[0])
+        return sorted(rows, key=_best_first)[:MAX_RESULTS]
     combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
     ordered = combined.order_by(F("rank").desc(), F("item_date").desc(nulls_last=True), "item_id")
     with planned_for_its_terms():
         return list(ordered[:MAX_RESULTS])
+
+
+def _best_first(row):
+    """The order search() returns: rank, then newest (undated last), then id."""
+    date = row["item_date"]
+    return (-row["rank"], date is None, -date.timestamp() if date else 0, row["item_id"])
 
 
 def is_capped(count):

@@ -16,13 +16,14 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from contacts.models import Contact
-from ktnsite import dbfaults, sitepages
+from ktnsite import dbfaults, sitepages, suggestions
 from ktnsite import search as site_search
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from publishing.addresses import fixed_url
@@ -116,12 +117,25 @@ class SearchForm(forms.Form):
 SEARCH_PAGE_SIZE = 10
 
 
+def _suggestion_link(form, suggested):
+    """(words, URL) of the same search with the suggested words, or None."""
+    if not suggested:
+        return None
+    params = {"q": suggested}
+    if form.cleaned_data["type"]:
+        params["type"] = form.cleaned_data["type"]
+    if form.cleaned_data["topic"]:
+        params["topic"] = form.cleaned_data["topic"].slug
+    return suggested, f"{reverse('search')}?{urlencode(params)}"
+
+
 @surrogate_keys("news", "reports", "contacts")
 def search(request):
     form = SearchForm(request.GET or None)
     page = None
     results = []
     phrase_window = None
+    suggestion = None
     status = 200
     if form.is_bound and not form.is_valid():
         status = 400
@@ -134,6 +148,8 @@ def search(request):
         if query:
             results = site_search.hits(list(page.object_list), query)
             phrase_window = site_search.phrase_window(query)
+            if not rows:
+                suggestion = _suggestion_link(form, suggestions.suggest(query))
     return render(
         request,
         "ktnsite/search.html",
@@ -144,6 +160,7 @@ def search(request):
             "results": results,
             "capped": page is not None and site_search.is_capped(page.paginator.count),
             "phrase_window": phrase_window,
+            "suggestion": suggestion,
         },
         status=status,
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ktnsite.demo.files import make_pdf
 from ktnsite.pagecache import page_cache_invalidate
+from ktnsite.suggestions import words_rebuild
 from news.models import Post
 from publishing.frontcache import SITE_KEY
 from publishing.models import Status
@@ -140,6 +141,8 @@ class Command(BaseCommand):
         self._posts(rng, tag, posts, batch_size, topics)
         self._reports(rng, tag, reports, topics)
         analyze(Post, Report)
+        # bulk_create sends no signal either: the words "Did you mean …?" offers are rebuilt.
+        words_rebuild()
         # bulk_create sends no signal: stored pages, here and in the front caches, must go.
         page_cache_invalidate()
         purge_enqueue({SITE_KEY})
