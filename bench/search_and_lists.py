@@ -38,6 +38,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils.http import urlencode  # noqa: E402
 
+from ktnsite.models import SearchWord  # noqa: E402
+from ktnsite.suggestions import words_rebuild  # noqa: E402
 from news.models import Post  # noqa: E402
 from publishing.pagination import item_key  # noqa: E402
 from reports.models import Report  # noqa: E402
@@ -116,6 +118,9 @@ def _build(posts):
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    if not SearchWord.objects.exists():
+        # A database built before search suggested words: the misspelling needs them.
+        words_rebuild()
 
 
 def main():

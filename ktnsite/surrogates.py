@@ -11,6 +11,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 
 from contacts.models import Contact
+from ktnsite.models import SearchWord
 from news.models import Post, PostChange
 from publishing.frontcache import declare_public
 from publishing.models import Image
@@ -40,5 +41,9 @@ def declare():
     # renditions arrive by a save after the upload): a change purges the whole site, which
     # is always right. Editors change library images far less often than they publish.
     declare_public(Image, private_links=["tags"])  # tags sort the library for editors
+    # Search suggests these words on the search page, which carries the keys of what it
+    # searches. They are written in bulk (no signal) and only follow changes to that
+    # content, whose own saves purge those keys.
+    declare_public(SearchWord, keys=lambda word: ["news", "reports", "contacts"])
     # Site pages (privacy, accessibility...): the footer on every page links them.
     declare_public(FlatPage)
