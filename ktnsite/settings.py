@@ -71,6 +71,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /health/live and /health/ready, answered before anything checks the Host header,
+    # redirects to HTTPS or consults the page cache (ktnsite.health).
+    "ktnsite.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy (strict for readers, relaxed for the admin's editor) and
@@ -397,6 +400,13 @@ TASKS = {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
     }
 }
+# Health probes (ktnsite.health, docs/operations.md "Health checks"): which check failed and
+# why is shown only to these addresses or networks, or to `Authorization: Bearer HEALTH_TOKEN`.
+HEALTH_DETAIL_ADDRESSES = env_list("HEALTH_DETAIL_ADDRESSES", "127.0.0.1,::1")
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
+# Readiness fails when more tasks than this wait, or the oldest has waited longer (seconds).
+HEALTH_TASK_BACKLOG_MAX = int(os.environ.get("HEALTH_TASK_BACKLOG_MAX", "1000"))
+HEALTH_TASK_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_TASK_MAX_AGE_SECONDS", "900"))
 # How many processes serve the site (gunicorn reads WEB_CONCURRENCY for its worker count):
 # `check --deploy` warns when more than one would each keep a cache of their own.
 SERVER_PROCESSES = int(os.environ.get("WEB_CONCURRENCY", "1"))

@@ -49,8 +49,9 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Editors, previews and the health check always reach an app server.
-    if (req.url ~ "^/(admin|preview)(/|$)" || req.url ~ "^/healthz") {
+    # Editors, previews and the health checks (/healthz, /health/live, /health/ready) always
+    # reach an app server, never a stored copy.
+    if (req.url ~ "^/(admin|preview)(/|$)" || req.url ~ "^/health(z|/|$)") {
         return (pass);
     }
     # Someone signed in (or with a message waiting for them) sees their own page. A session
