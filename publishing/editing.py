@@ -178,6 +178,15 @@ def editor_name(user):
 # lock: two editors opening at the same instant may each miss the other until the next beat.
 
 
+def _cached(call, *args, default=None, **kwargs):
+    """A cache call that never fails the page: presence is a signal, and with the cache away
+    (a Redis outage or hang) the form and the list work without it."""
+    try:
+        return call(*args, **kwargs)
+    except Exception:
+        return default
+
+
 def _presence_key(model, pk):
     return f"publishing:presence:{model._meta.label_lower}:{pk}"
 
@@ -195,19 +204,19 @@ def presence_beat(*, user, item, opening=False):
     """Note that `user` has `item`'s form open (`opening`: they have just opened it)."""
     key = _presence_key(type(item), item.pk)
     now = timezone.now().timestamp()
-    entries = _fresh(cache.get(key), now)
+    entries = _fresh(_cached(cache.get, key), now)
     mine = entries.get(str(user.pk))
     opened = mine[1] if mine and not opening else now
     entries[str(user.pk)] = [editor_name(user), opened, now]
-    cache.set(key, entries, timeout=_presence_seconds())
+    _cached(cache.set, key, entries, timeout=_presence_seconds())
 
 
 def presence_leave(*, user, item):
     """`user` closed `item`'s form (or saved it and is reopening it)."""
     key = _presence_key(type(item), item.pk)
-    entries = _fresh(cache.get(key), timezone.now().timestamp())
+    entries = _fresh(_cached(cache.get, key), timezone.now().timestamp())
     if entries.pop(str(user.pk), None) is not None:
-        cache.set(key, entries, timeout=_presence_seconds())
+        _cached(cache.set, key, entries, timeout=_presence_seconds())
 
 
 def _sentences(entries, user, noun, now):
@@ -225,7 +234,7 @@ def _sentences(entries, user, noun, now):
 def presence_others(*, user, item):
     """Sentences naming the others who have `item`'s form open now, earliest first."""
     now = timezone.now()
-    entries = _fresh(cache.get(_presence_key(type(item), item.pk)), now.timestamp())
+    entries = _fresh(_cached(cache.get, _presence_key(type(item), item.pk)), now.timestamp())
     return _sentences(entries, user, item._meta.verbose_name, now)
 
 
@@ -233,7 +242,7 @@ def presence_for_list(*, user, model, pks):
     """{pk: sentences} for the rows of a list, in one cache read."""
     now = timezone.now()
     keys = {_presence_key(model, pk): pk for pk in pks}
-    found = cache.get_many(list(keys))
+    found = _cached(cache.get_many, list(keys), default={})
     noun = model._meta.verbose_name
     return {
         keys[key]: sentences
