@@ -10,9 +10,9 @@ from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from news.seo import post_json_ld, post_share_image
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
-from publishing.pagination import PageFieldsForm, keyset_page, years_spanned
-from publishing.sharing import breadcrumbs, list_page_json_ld, list_path
-from publishing.views import PublishableDetailMixin
+from publishing.pagination import PageFieldsForm, years_spanned
+from publishing.sharing import breadcrumbs
+from publishing.views import KeysetListMixin, PublishableDetailMixin
 from publishing.widgets import PlainSelect
 from topics.forms import TopicFilterField
 from topics.models import Topic
@@ -56,10 +56,9 @@ class PostFilterForm(PageFieldsForm):
         self.fields["year"].choices = [("", "All years")] + [(str(y), str(y)) for y in years]
 
 
-class PostListView(ListView):
+class PostListView(KeysetListMixin, ListView):
     """/news/?topic=<slug>&year=<yyyy>, and /news/archive/<year>/ for one year."""
 
-    page_size = 10
     context_object_name = "post_list"
 
     def get(self, request, *args, **kwargs):
@@ -99,27 +98,17 @@ class PostListView(ListView):
 
     def get_context_data(self, **kwargs):
         cleaned = self.filters.cleaned_data if self.filters_valid else {}
-        before, after, last = self.filters.page_request()
-        page = keyset_page(
-            self.object_list, size=self.page_size, before=before, after=after, last=last
-        )
         topic, year = cleaned.get("topic"), cleaned.get("year")
         meta_title, description = _list_words(topic, year, self.archive_year)
-        context = super().get_context_data(
-            object_list=page.object_list,
-            page_obj=page,
-            filters=self.filters,
+        return self.keyset_context(
+            meta_title=meta_title,
+            description=description,
             topic=topic,
             year=year,
             archive_year=self.archive_year,
             years=self.years,
-            meta_title=meta_title,
-            description=description,
-            canonical_path=list_path(self.request),
             **kwargs,
         )
-        context["json_ld"] = list_page_json_ld(context, meta_title, description)
-        return context
 
 
 def _list_words(topic, year, archive_year):

@@ -11,7 +11,34 @@ from django.utils.cache import add_never_cache_headers
 from publishing.crossorigin import has_session
 from publishing.links import LINK_KINDS
 from publishing.models import PREVIEW_MAX_AGE, PREVIEW_SALT, PreviewLink, WorkingCopy
+from publishing.pagination import keyset_page
 from publishing.services import working_copy_find, working_copy_load
+from publishing.sharing import list_page_json_ld, list_path
+
+
+class KeysetListMixin:
+    """For a ListView whose `filters` form carries the page fields (PageFieldsForm): its page
+    read by key, never counted (keyset_page), and the page described to machines (canonical
+    address and a CollectionPage of what it shows)."""
+
+    page_size = 10
+
+    def keyset_context(self, *, meta_title, description, **kwargs):
+        before, after, last = self.filters.page_request()
+        page = keyset_page(
+            self.object_list, size=self.page_size, before=before, after=after, last=last
+        )
+        context = super().get_context_data(
+            object_list=page.object_list,
+            page_obj=page,
+            filters=self.filters,
+            meta_title=meta_title,
+            description=description,
+            canonical_path=list_path(self.request),
+            **kwargs,
+        )
+        context["json_ld"] = list_page_json_ld(context, meta_title, description)
+        return context
 
 
 class PublishableDetailMixin:

@@ -13,9 +13,9 @@ from django.views.generic import DetailView, ListView
 from publishing.addresses import fixed_url
 from publishing.backlinks import backlinks
 from publishing.frontcache import add_surrogate_keys
-from publishing.pagination import keyset_page, years_with_items
-from publishing.sharing import breadcrumbs, list_page_json_ld, list_path, share_image
-from publishing.views import PublishableDetailMixin
+from publishing.pagination import years_with_items
+from publishing.sharing import breadcrumbs, share_image
+from publishing.views import KeysetListMixin, PublishableDetailMixin
 from reports.forms import ReportFilterForm
 from reports.models import Report
 from reports.seo import report_json_ld
@@ -28,8 +28,7 @@ CHUNK_SIZE = 64 * 1024
 SINGLE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-class ReportListView(ListView):
-    page_size = 10
+class ReportListView(KeysetListMixin, ListView):
     context_object_name = "report_list"
 
     def get(self, request, *args, **kwargs):
@@ -66,10 +65,6 @@ class ReportListView(ListView):
         return queryset
 
     def get_context_data(self, **kwargs):
-        before, after, last = self.filters.page_request()
-        page = keyset_page(
-            self.object_list, size=self.page_size, before=before, after=after, last=last
-        )
         cleaned = self.filters.cleaned_data if self.filters.is_valid() else {}
         topic, year = cleaned.get("topic"), cleaned.get("year")
         meta_title = "Reports" + (f": {topic.name}" if topic else "") + (f" {year}" if year else "")
@@ -79,17 +74,7 @@ class ReportListView(ListView):
             + (f" from {year}" if year else "")
             + ", to read online or download."
         )
-        context = super().get_context_data(
-            object_list=page.object_list,
-            page_obj=page,
-            filters=self.filters,
-            meta_title=meta_title,
-            description=description,
-            canonical_path=list_path(self.request),
-            **kwargs,
-        )
-        context["json_ld"] = list_page_json_ld(context, meta_title, description)
-        return context
+        return self.keyset_context(meta_title=meta_title, description=description, **kwargs)
 
 
 class ReportDetailView(PublishableDetailMixin, DetailView):
