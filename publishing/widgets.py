@@ -42,6 +42,11 @@ class ImageChooserWidget(ForeignKeyRawIdWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
+        # A hidden input may carry no aria-* attribute (Nu checker): Django gives the field's
+        # help text an aria-describedby, as the widget as a whole is not hidden.
+        widget_attrs = context["widget"]["attrs"]
+        for attr in [attr for attr in widget_attrs if attr.startswith("aria-")]:
+            del widget_attrs[attr]
         opts = self.rel.model._meta
         site = self.admin_site.name
         image = None
