@@ -32,6 +32,10 @@ def click_and_wait_for_close(popup, target):
     raises "Target page ... has been closed" (seen in CI). The close event, not the click's
     return, is what proves the choice was handed over, so that is what is waited for.
     """
+    # The admin's popup script hands the choice over from a handler it attaches on load: a
+    # click before then follows the link inside the popup, which never closes (seen once in
+    # CI, on a loaded machine).
+    popup.wait_for_load_state("load")
     with popup.expect_event("close"):
         try:
             target.click(no_wait_after=True)
