@@ -253,6 +253,15 @@ def make_staff(username="staff", *, groups=(), perms=()):
     return user
 
 
+def signed_in(username, *, groups=(), perms=()):
+    """A test client signed in as a new staff user (make_staff) with these groups and rights."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_staff(username, groups=groups, perms=perms))
+    return client
+
+
 def admin_post_data(post=None, **overrides):
     """The fields the post admin form sends, filled from `post` (or a fresh draft, which has
     no publish time: publishing it stamps the moment it went live)."""

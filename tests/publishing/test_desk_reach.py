@@ -7,22 +7,19 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision
 
 from reports.models import Report
-from tests.factories import admin_post_data, form_values, make_post, make_staff
+from tests.factories import admin_post_data, form_values, make_post, make_staff, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ed():
-    client = Client()
-    client.force_login(make_staff("ed", groups=["Editors"]))
-    return client
+    return signed_in("ed", groups=["Editors"])
 
 
 def change_url(post):

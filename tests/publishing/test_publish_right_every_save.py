@@ -16,7 +16,7 @@ from news.models import Post
 from publishing.models import Publishable, Status
 from publishing.services import working_copy_discard, working_copy_find
 from reports.models import Report
-from tests.factories import form_values, make_post, make_report, make_staff
+from tests.factories import form_values, make_post, make_report, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -46,16 +46,12 @@ def writer():
         for model in PUBLISHABLE
         for action in ("add", "change", "view", "delete")
     ]
-    client = Client()
-    client.force_login(make_staff("writer", perms=codenames))
-    return client
+    return signed_in("writer", perms=codenames)
 
 
 @pytest.fixture
 def publisher():
-    client = Client()
-    client.force_login(make_staff("publisher", groups=["Editors"]))
-    return client
+    return signed_in("publisher", groups=["Editors"])
 
 
 def admin_url(item, view="change"):
