@@ -213,6 +213,16 @@ def for_list_key(list_key) -> ContentType | None:
     return next((ct for ct in _types.values() if ct.list_key == list_key), None)
 
 
+def list_key(model) -> str:
+    """The list key of `model`'s declared type (`news` for posts): the one way a view or
+    decorator names the lists of a type. An undeclared model, or one with no list, is an
+    error at once rather than a page that is never purged."""
+    content_type = for_model(model)
+    if content_type is None or not content_type.list_key:
+        raise LookupError(f"{model._meta.label} is not a content type with a list key.")
+    return content_type.list_key
+
+
 def searchable() -> tuple[ContentType, ...]:
     """The types site search covers, in order."""
     return tuple(ct for ct in content_types() if ct.search is not None)
@@ -241,6 +251,7 @@ __all__ = [
     "for_model",
     "item_key",
     "item_key_for",
+    "list_key",
     "list_keys",
     "searchable",
     "topic_key",
