@@ -5,7 +5,7 @@ import re
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property, reduce
+from functools import reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -78,11 +78,17 @@ class Kind:
 
 class _Kinds(Mapping):
     """The searchable kinds by key, read from the registry of content types when first used
-    (after every app's ready() has declared its own)."""
+    (after every app's ready() has declared its own), and again if the registry changed."""
 
-    @cached_property
+    _built = (None, {})
+
+    @property
     def _kinds(self):
-        return {kind.key: kind for kind in map(Kind.of, registry.searchable())}
+        generation, kinds = self._built
+        if generation != registry.generation:
+            kinds = {kind.key: kind for kind in map(Kind.of, registry.searchable())}
+            self._built = (registry.generation, kinds)
+        return kinds
 
     def __getitem__(self, key):
         return self._kinds[key]

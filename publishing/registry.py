@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from publishing import frontcache
-from publishing.links import register_link_kind
+from publishing.links import LINK_KINDS, register_link_kind
 
 # The key of a topic's hub and feeds, and of every list filtered by that topic.
 TOPIC_KEY_PREFIX = "topic-"
@@ -132,6 +132,9 @@ class ContentType:
 
 
 _types: dict[type, ContentType] = {}
+# Moves on every declaration, so that readers that build from the registry (search's kinds)
+# know when to build again.
+generation = 0
 
 
 def declare_content_type(
@@ -179,7 +182,9 @@ def declare_content_type(
     clash = for_kind(kind)
     if clash is not None and clash.model is not concrete:
         raise ValueError(f"Link kind {kind!r} is already declared by {clash.model._meta.label}.")
+    global generation  # noqa: PLW0603 - a counter, moved only when the registry changes
     _types[concrete] = content_type
+    generation += 1
     register_link_kind(
         kind,
         label=label,
@@ -191,6 +196,21 @@ def declare_content_type(
     keys = None if content_type.purges_site else content_type.change_keys
     frontcache.declare_public(model, keys=keys)
     return content_type
+
+
+def forget_content_type(model):
+    """Undo `declare_content_type(model)`: for tests that declare a type for a while only.
+
+    The site never forgets a type; a test that declares one in a fixture calls this after,
+    so that other tests see the site's own types only.
+    """
+    global generation  # noqa: PLW0603
+    content_type = _types.pop(model._meta.concrete_model, None)
+    if content_type is None:
+        return
+    generation += 1
+    LINK_KINDS.pop(content_type.kind, None)
+    frontcache.forget_public(model)
 
 
 def content_types() -> tuple[ContentType, ...]:
@@ -247,6 +267,7 @@ __all__ = [
     "content_types",
     "declare_content_type",
     "for_kind",
+    "forget_content_type",
     "for_list_key",
     "for_model",
     "item_key",
