@@ -21,7 +21,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -356,7 +356,7 @@ def hits(rows, query):
         if _uses_full_text():
             queryset = queryset.annotate(
                 headline=SearchHeadline(
-                    Concat(*_spaced(kind.text_fields), output_field=CharField()),
+                    _text_of(kind.text_fields),
                     _search_query(query),
                     config=SEARCH_CONFIG,
                     start_sel=START,
@@ -381,6 +381,13 @@ def hits(rows, query):
             snippet = highlight(_item_text(kind, item), [_stem(w) for w in query_words(query)])
         results.append(Hit(kind=kind, item=item, snippet=snippet))
     return results
+
+
+def _text_of(fields):
+    """The quoted fields as one text: Concat wants two at least, a type may have one."""
+    if len(fields) == 1:
+        return Coalesce(F(fields[0]), Value(""), output_field=CharField())
+    return Concat(*_spaced(fields), output_field=CharField())
 
 
 def _spaced(fields):

@@ -5,9 +5,7 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +14,6 @@ from mailinglist.alerts import alerts_fan_out
 from mailinglist.models import Alert, Delivery
 from publishing import registry
 from publishing.models import Status
-from publishing.search import search_trigger_operation
 from tests.factories import make_subscriber, make_topic, signed_in
 from tests.gadgets import declaration
 from tests.gadgets.models import Gadget
@@ -37,11 +34,6 @@ def front_cache(settings):
 @pytest.fixture
 def gadgets():
     """Gadgets declared, as their app's ready() would, for this test only."""
-    if connection.vendor == "postgresql":
-        # What a real type's migration installs: the trigger that fills its search vector.
-        trigger = search_trigger_operation("gadgets_gadget", [("title", "A"), ("summary", "B")])
-        with connection.schema_editor() as editor:
-            trigger.code(apps, editor)
     content_type = declaration.declare()
     yield content_type
     registry.forget_content_type(Gadget)
