@@ -156,7 +156,7 @@ class Environment(BaseSettings):
     REPORTS_ACCESSIBLE_FORMAT_URL: str = "/contacts/"
 
     # Mailing list
-    MAILINGLIST_ALERT_MODELS: CommaList = ["news.Post"]
+    MAILINGLIST_ALERT_MODELS: CommaList = []  # unset: the content types declared to alert
     MAILINGLIST_ALERT_MAX_AGE_HOURS: int = 48
     MAILINGLIST_CONFIRM_DAYS: int = 7
     MAILINGLIST_SIGNUP_RATE_IP: str = "20/h"
