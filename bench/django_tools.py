@@ -1,15 +1,16 @@
 """Benchmark: each speed tweak of the uncached article against Django's own tool, side by side.
 
-The article page replaces four of Django's tools with quicker ones of its own:
+The article page replaces two of Django's tools with quicker ones of its own:
 
 - `filters`: `|dmy`, `|iso_datetime`, `|trim_chars`, `|trim_words` (publishing/templatetags)
   instead of `|date:"d/m/Y"`, `|date:"c"`, `|truncatechars`, `|truncatewords`;
 - `links`: the header and footer addresses reversed once per process
-  (ktnsite.context_processors, publishing.addresses.fixed_url) instead of `reverse()` per page;
-- `assets`: the four static addresses looked up once per process instead of `static()` per page;
-- `columns`: the article's hand-written `.only(*ARTICLE_COLUMNS)` instead of every column.
+  (ktnsite.context_processors, publishing.addresses.fixed_url) instead of `reverse()` per page.
 
-A tweak stays only where it is worth at least 10 % of the uncached article. Each variant runs in
+A tweak stays only where it is worth at least 10 % of the uncached article. Two others did not
+pass and were replaced by Django's own tools: the static addresses looked up once per process
+(-3 %: `{% static %}` again) and a hand list of the article's columns (6 %: `.defer()` of the
+large ones); bench/README.md has the run. Each variant runs in
 a process of its own (templates compile their filters once), which puts back Django's tool for
 one tweak and renders the article through Django's test client; rounds are interleaved, so a
 busy machine slows every variant alike. Prints the median CPU time per render (the process's
@@ -35,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "/news/ktn-and-ukri-release-medicines-manufacturing-impact-report/"
-VARIANTS = ["tuned", "filters", "links", "assets", "columns", "all plain"]
+VARIANTS = ["tuned", "filters", "links", "all plain"]
 
 
 def plain_filters():
@@ -57,30 +58,10 @@ def plain_links():
     context_processors.fixed_url = reverse
 
 
-def plain_assets():
-    from django.templatetags.static import static
-
-    from ktnsite import context_processors
-
-    def every_time(script_prefix):
-        return {name: static(path) for name, path in context_processors.SITE_ASSETS.items()}
-
-    context_processors._site_assets = every_time
-
-
-def plain_columns():
-    from news import views
-    from news.models import Post
-
-    views.ARTICLE_COLUMNS[:] = [field.attname for field in Post._meta.concrete_fields]
-
-
 PLAIN = {
     "filters": [plain_filters],
     "links": [plain_links],
-    "assets": [plain_assets],
-    "columns": [plain_columns],
-    "all plain": [plain_filters, plain_links, plain_assets, plain_columns],
+    "all plain": [plain_filters, plain_links],
 }
 
 
