@@ -594,7 +594,9 @@ CKEDITOR_CONFIGS = {
         "removePlugins": "exportpdf,scayt,wsc",
         "disableNativeSpellChecker": False,
         "allowedContent": (
-            "p h2 h3 h4 strong em b i u blockquote ul ol li br hr sub sup figure figcaption;"
+            "p h2 h3 h4 strong em b i u blockquote ul ol li br hr sub sup figcaption;"
+            # A gallery's classes (publishing.richtext.ALLOWED_CLASSES), kept on re-saving.
+            "figure(gallery,columns-1,columns-2,columns-3,columns-4);"
             "a[!href,title];table thead tbody tfoot tr caption;th td[colspan,rowspan,scope];"
             # Images only as library references (publishing.richtext); src is for display.
             "img[!data-image,alt,src](full,half)"

@@ -2,10 +2,14 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.urls import path, reverse
 
 from news.models import Post, PostChange
 from news.services import post_mark_major_change
 from publishing.admin import ListInputMixin, PublishableAdmin, PublishableAdminForm, StateFilter
+from reports.models import Report
 
 
 class PostAdminForm(PublishableAdminForm):
@@ -58,8 +62,34 @@ class PostAdmin(PublishableAdmin):
         ),
     ]
 
+    class Media:
+        js = ["js/admin_post_topics.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
+
+    # Picking a post's report ticks the report's topics when none is ticked yet (a post about
+    # a report is nearly always in its topics): static/js/admin_post_topics.js asks here.
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.report_topics_view)
+        return [
+            path("report-topics/<int:pk>/", view, name="news_post_report_topics"),
+            *super().get_urls(),
+        ]
+
+    def report_topics_view(self, request, pk):
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        report = Report.objects.filter(pk=pk).first()
+        topics = list(report.topics.values_list("pk", flat=True)) if report else []
+        return JsonResponse({"topics": topics})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "report" and formfield is not None:
+            url = reverse("admin:news_post_report_topics", args=[0])
+            getattr(formfield.widget, "widget", formfield.widget).attrs["data-topics-url"] = url
+        return formfield
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

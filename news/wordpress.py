@@ -28,7 +28,13 @@ from django.utils.text import Truncator, slugify
 
 from news.models import Post, WordPressItem
 from news.wordpress_fetch import Fetcher, FetchRefused
-from news.wordpress_html import UPLOADS, body_prepare, uploads_path
+from news.wordpress_html import (
+    UPLOADS,
+    body_prepare,
+    galleries_mark,
+    gallery_classes,
+    uploads_path,
+)
 from news.wxr import Channel, read_export
 from publishing.images import validate_image
 from publishing.models import Image, Status
@@ -420,7 +426,9 @@ class WordPressImport:
                 )
             if not figures:
                 problems.append("a gallery with no images in the export was left out")
-            return "".join(figures)
+                return ""
+            classes = " ".join(gallery_classes(attributes.get("columns")))
+            return f'<figure class="{classes}">' + "".join(figures) + "</figure>"
 
         return expand
 
@@ -727,6 +735,7 @@ class WordPressImport:
 
     def _rewrite_body(self, soup, problems):
         """Point images and links at what was imported; returns the reports the body links."""
+        galleries_mark(soup)
         for frame in soup.find_all("iframe", src=re.compile(r"^(https?:)?//")):
             # An embed (a video, a map) cannot be carried over; a link to it keeps the content.
             src = frame["src"] if not frame["src"].startswith("//") else "https:" + frame["src"]

@@ -52,6 +52,9 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The same over TLS: the certificate is checked against the host's name and the
+    machine's trusted authorities (the system's, or the file SSL_CERT_FILE names)."""
+
     def __init__(self, host, port, address, timeout):
         super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
         self.address = address
@@ -122,6 +125,14 @@ class Fetcher:
                 "GET", path, headers={"User-Agent": "ktnsite import_wordpress", "Accept": "*/*"}
             )
             return connection.getresponse(), connection
+        except ssl.SSLCertVerificationError as exc:
+            connection.close()
+            raise FetchRefused(
+                f"{host}'s certificate is not trusted ({exc.verify_message}): not fetched. If "
+                "the old site's certificate is right but from an authority this machine does "
+                "not know, add that authority to the trusted ones (or name a file of them in "
+                "SSL_CERT_FILE)"
+            ) from exc
         except (OSError, http.client.HTTPException) as exc:
             connection.close()
             raise FetchRefused(f"{host} could not be reached ({exc})") from exc

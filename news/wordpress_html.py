@@ -233,3 +233,39 @@ def body_prepare(html, found_shortcodes, expand=None):
     html = shortcodes_replace(html, found_shortcodes, expand)
     # Block-editor posts are stored with their paragraphs; classic ones get them on display.
     return html if is_blocks else autop(html)
+
+
+# A gallery here is <figure class="gallery columns-N"> around its pictures' figures, N from 1
+# to GALLERY_COLUMNS_MAX (publishing.richtext allows just these classes; site.css lays them
+# out as a grid that narrows on small screens). WordPress allows 1 to 9 columns; past four,
+# pictures in a news column would be thumbnails, so more become four.
+GALLERY_COLUMNS_DEFAULT = 3  # WordPress's, for [gallery] and the Gallery block alike
+GALLERY_COLUMNS_MAX = 4
+_WP_GALLERY = re.compile(r"^(?:wp-block-gallery|gallery)$")
+_WP_COLUMNS = re.compile(r"^(?:gallery-)?columns-(\d{1,2})$")
+
+
+def gallery_classes(columns):
+    """The classes of a gallery with `columns` columns as WordPress gave them (any text)."""
+    try:
+        n = int(columns)
+    except (TypeError, ValueError):
+        n = GALLERY_COLUMNS_DEFAULT
+    return ["gallery", f"columns-{min(max(n, 1), GALLERY_COLUMNS_MAX)}"]
+
+
+def galleries_mark(soup):
+    """Give each gallery of a parsed body (the Gallery block, old and new markup, and what
+    [gallery] became) the gallery classes, with its pictures' figures as direct children:
+    the <ul class="blocks-gallery-grid"><li> of the Gallery block of WordPress 5 are unwrapped."""
+    for wrapper in soup.find_all(["figure", "ul", "div"], class_=_WP_GALLERY):
+        columns = next(
+            (m.group(1) for name in wrapper.get("class", []) if (m := _WP_COLUMNS.match(name))),
+            None,
+        )
+        # The list around the pictures (blocks-gallery-grid and its items): a gallery holds
+        # nothing else that is a list.
+        for holder in wrapper.find_all(["ul", "li"]):
+            holder.unwrap()
+        wrapper.name = "figure"
+        wrapper.attrs = {"class": gallery_classes(columns)}

@@ -44,6 +44,7 @@ from publishing.editing import (
     presence_for_list,
     presence_leave,
     presence_others,
+    stored_values,
 )
 from publishing.models import BodyImage, Image, Phase, PreviewLink, PublishState, Status, Tag
 from publishing.richtext import RichTextField
@@ -178,6 +179,8 @@ class EditorialAdminForm(forms.ModelForm):
     # Set per request by EditorialAdmin.get_form when History put an old version in the form:
     # the item's token from before (its row was rewritten with the old version since).
     edit_token_stored = None
+    # ...and its fields as stored then (publishing.editing.stored_values), for the compare.
+    edit_values_stored = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,19 +197,31 @@ class EditorialAdminForm(forms.ModelForm):
         cleaned = super().clean()
         name = self.add_prefix("edit_base")
         opened = self.data.get(name)
-        # A form posted without the token (a script, an old test) is not checked.
-        if self.instance.pk is None or opened is None:
+        if self.instance.pk is None:
             return cleaned
         now = self._token_now(lock=True)
-        if opened == now:
+        # A form posted without the token (a tab opened before forms carried it, a hand-made
+        # request) cannot say what its author saw: it is refused like a stale one unless
+        # nothing is stored to overwrite (a recover of a deleted item).
+        if (opened or "") == now:
             return cleaned
-        conflict = edit_conflict(form=self, item=self.instance, token=opened)
+        conflict = edit_conflict(
+            form=self, item=self.instance, token=opened, stored=self.edit_values_stored
+        )
         self.edit_conflict = conflict
         # The form comes back at the current version: saving it again, after merging by hand,
         # is a save over a change its author has now seen.
         self.data = self.data.copy()
         self.data[name] = now
-        if conflict["deleted"]:
+        if conflict["unknown_base"] and not conflict["deleted"]:
+            text = (
+                f"This form did not say which version of the {conflict['verbose_name']} you "
+                "opened (a page opened before an update of the desk, or a form not sent by "
+                "it), so it could overwrite someone else's changes. Nothing was saved: what "
+                "you typed and chose is still in the form. Compare it with what is saved now "
+                "(above the form), merge by hand, then save again."
+            )
+        elif conflict["deleted"]:
             text = (
                 f"Someone deleted this {conflict['verbose_name']} after you opened it. Nothing "
                 "was saved; what you typed is still in the form: copy it before leaving."
@@ -400,6 +415,7 @@ class EditorialAdmin(ListInputMixin, ImageChooserMixin, CompareVersionAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.edit_token_stored = getattr(request, "edit_token_stored", None)
+        form.edit_values_stored = getattr(request, "edit_values_stored", None)
         return form
 
     # History's restore and recover write the old version to the row before the form is
@@ -407,6 +423,7 @@ class EditorialAdmin(ListInputMixin, ImageChooserMixin, CompareVersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         item = self.model._default_manager.filter(pk=unquote(object_id)).first()
         request.edit_token_stored = edit_token(item)
+        request.edit_values_stored = stored_values(item)
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -687,7 +704,8 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         if request.method == "POST":
             with transaction.atomic():
                 opened = request.POST.get("edit_base")
-                if opened is not None and opened != edit_token(item, lock=True):
+                # Without the token (a hand-made post) it is refused like a stale one.
+                if opened != edit_token(item, lock=True):
                     conflict = edit_conflict(
                         form=self.get_form(request, item, change=True)(instance=item),
                         item=item,

@@ -65,6 +65,8 @@ def _has_field(model, name):
 
 def _opened_version(token):
     """The version of the history the form was opened at (None if unknown)."""
+    if token is None:
+        return None
     try:
         pk = int(token.split("|", 1)[0])
     except ValueError:
@@ -97,10 +99,21 @@ def _serialised(item, names):
     return values
 
 
-def edit_conflict(*, form, item, token):
+def stored_values(item):
+    """Every editable field of `item` as stored now, serialised: taken before History writes
+    an old version to the row, so a refused restore compares with what is really stored."""
+    if item is None:
+        return None
+    names = [f.name for f in item._meta.get_fields() if getattr(f, "editable", False)]
+    names = [n for n in names if _has_field(type(item), n) and item._meta.get_field(n).concrete]
+    return _serialised(item, names)
+
+
+def edit_conflict(*, form, item, token, stored=None):
     """What to show an editor whose save was refused: who saved since they opened the form,
     and for each field that now differs from what they typed, its value when they opened
-    the form (where the history knows it), now, and theirs. Nothing is written."""
+    the form (where the history knows it), now, and theirs. Nothing is written. `stored`
+    (from stored_values) stands for the row when it has been rewritten since (History)."""
     model = type(item)
     opts = model._meta
     current = model._default_manager.filter(pk=item.pk).first()
@@ -114,7 +127,10 @@ def edit_conflict(*, form, item, token):
         copy = WorkingCopy.objects.filter(
             content_type=ContentType.objects.get_for_model(model), object_id=item.pk
         ).first()
-        now_values = _serialised(current, names)
+        if stored is not None:
+            now_values = {name: stored.get(name) for name in names}
+        else:
+            now_values = _serialised(current, names)
         if copy is not None:
             now_values.update({k: v for k, v in copy.fields.items() if k in now_values})
         opened = _opened_version(token)
@@ -149,7 +165,11 @@ def edit_conflict(*, form, item, token):
         since = Version.objects.get_for_object(current).select_related("revision__user")
         if opened is not None:
             since = since.filter(pk__gt=opened.pk)
-        changed_by = [(v.revision.user, v.revision.date_created) for v in since.order_by("pk")]
+        since = since.order_by("pk")
+        if token is None:
+            # The form did not say what its author saw: name only the last save.
+            since = since.reverse()[:1]
+        changed_by = [(v.revision.user, v.revision.date_created) for v in since]
         if copy is not None:
             changed_by.append((copy.saved_by, copy.saved_at))
     names_seen = []
@@ -163,6 +183,8 @@ def edit_conflict(*, form, item, token):
         if changed_by
         else "",
         "deleted": current is None,
+        # No token came with the form: what they opened is unknown, not known to be older.
+        "unknown_base": token is None,
         "rows": rows,
         "verbose_name": opts.verbose_name,
     }

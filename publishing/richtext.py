@@ -24,7 +24,11 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "img": {"data-image", "alt"},  # never src: the library gives the addresses
 }
-ALLOWED_CLASSES = {"img": {"full", "half"}}
+ALLOWED_CLASSES = {
+    "img": {"full", "half"},
+    # A gallery: its pictures' figures in a grid of up to four columns (news.wordpress_html).
+    "figure": {"gallery", "columns-1", "columns-2", "columns-3", "columns-4"},
+}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 # nh3 writes every attribute double-quoted with <, > and " escaped, so on its output an
@@ -33,6 +37,7 @@ IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMAGE_ID = re.compile(r'\sdata-image="(\d{1,18})"')
 IMAGE_ALT = re.compile(r'\salt="([^"]*)"')
 IMAGE_HALF = re.compile(r'\sclass="[^"]*\bhalf\b')
+EMPTY_CLASS = re.compile(r'\sclass=""')  # what nh3 leaves of a class with nothing allowed
 
 
 def _keep_attribute(tag, attribute, value):
@@ -60,7 +65,7 @@ def sanitise_html(html):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return IMG_TAG.sub(_library_images_only, cleaned).strip()
+    return EMPTY_CLASS.sub("", IMG_TAG.sub(_library_images_only, cleaned)).strip()
 
 
 def body_image_refs(html):

@@ -282,6 +282,12 @@ def admin_post_data(post=None, **overrides):
     if post and post.expire_at:
         expire = timezone.localtime(post.expire_at)
         data["expire_at_0"], data["expire_at_1"] = f"{expire:%d/%m/%Y}", f"{expire:%H:%M:%S}"
+    if post is not None:
+        # The version the form was opened at, as the change form sends it: a change posted
+        # without it is refused (publishing.admin.EditorialAdminForm).
+        from publishing.editing import edit_token
+
+        data["edit_base"] = edit_token(post)
     data.update(overrides)
     return data
 

@@ -1,6 +1,7 @@
 // Admin change form of a publishable item: the publish button says "Schedule for dd/mm/yyyy
 // HH:MM" while the publish time typed is in the future, and "Publish" otherwise. The server
 // decides what happens either way; this only keeps the button's name honest as one types.
+// Beside the publish time, a "Tomorrow, 09:00" shortcut fills it.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var button = document.querySelector("button[data-publish-label]");
@@ -37,6 +38,26 @@ document.addEventListener("DOMContentLoaded", function () {
     input.addEventListener("input", update);
     input.addEventListener("change", update);
   });
+  // "Tomorrow, 09:00": the usual time for a story held overnight, filled into both boxes in
+  // one click (where the editor sees it and may change it) instead of two clicks and two
+  // typed values. Tomorrow in the server's time zone, as the boxes are.
+  var tomorrow = document.createElement("button");
+  tomorrow.type = "button";
+  tomorrow.className = "button publishing-tomorrow";
+  tomorrow.textContent = "Tomorrow, 09:00";
+  tomorrow.addEventListener("click", function () {
+    var offset = +(document.body.dataset.adminUtcOffset || 0);
+    var there = new Date(Date.now() + offset * 1000 + 86400000);
+    date.value = pad(there.getUTCDate()) + "/" + pad(there.getUTCMonth() + 1) + "/" +
+      there.getUTCFullYear();
+    time.value = "09:00";
+    [date, time].forEach(function (input) {
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    time.focus();
+  });
+  (time.closest(".datetime") || time.parentNode).after(tomorrow);
   // The admin's "Today" / "Now" shortcuts and calendar set the value without an event.
   document.addEventListener("click", function () {
     window.setTimeout(update, 0);

@@ -7,7 +7,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.admin_helpers import click_and_wait_for_close, editor_signs_in
-from tests.factories import add_hero_image, make_contact, make_image, make_post, make_report
+from tests.factories import (
+    add_hero_image,
+    make_contact,
+    make_image,
+    make_post,
+    make_report,
+    make_topic,
+)
 
 
 @pytest.fixture
@@ -125,3 +132,26 @@ def test_every_picker_comes_back_on_restore_with_its_name_and_thumbnail(page, fa
     post = Post.objects.get(title="Offshore wind")
     assert post.hero_image_id == image.pk and post.report_id == report.pk
     assert list(post.contacts.all()) == [contact]
+
+
+def test_choosing_the_report_ticks_its_topics_when_none_is_ticked(page):
+    report = make_report(title="Hydrogen futures")
+    topic = make_topic(name="Net Zero")
+    report.topics.set([topic])
+    editor_signs_in(page, "/admin/news/post/add/")
+    _pick(page, "report", "hydrogen", "Hydrogen futures")
+    expect(page.get_by_role("checkbox", name=topic.name)).to_be_checked()
+    expect(page.locator("#topics-from-report")).to_have_text(
+        f"Ticked the report's topics: {topic.name}. Untick any that do not fit."
+    )
+
+
+def test_choosing_the_report_leaves_topics_already_ticked_as_they_are(page):
+    first, second = make_topic(name="Net Zero"), make_topic(name="Space")
+    make_report(title="Hydrogen futures").topics.set([first])
+    editor_signs_in(page, "/admin/news/post/add/")
+    page.get_by_role("checkbox", name=second.name).check()
+    _pick(page, "report", "hydrogen", "Hydrogen futures")
+    page.wait_for_timeout(500)  # the report's topics would have been asked for by now
+    expect(page.get_by_role("checkbox", name=first.name)).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name=second.name)).to_be_checked()

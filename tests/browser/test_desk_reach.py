@@ -57,3 +57,18 @@ def test_a_report_added_in_the_popup_says_so_beside_its_field(page, tmp_path):
     other = page.context.new_page()
     other.goto("/admin/news/post/add/")
     expect(other.locator(".messagelist")).to_have_count(0)
+
+
+def test_tomorrow_at_nine_is_one_click_beside_the_publish_time(page):
+    # One click (or Enter on it by keyboard) fills both boxes, in sight, and the publish
+    # button then names the time it schedules for.
+    editor_signs_in(page, "/admin/news/post/add/")
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    shortcut = page.get_by_role("button", name="Tomorrow, 09:00")
+    shortcut.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_publish_at_0")).to_have_value(f"{tomorrow:%d/%m/%Y}")
+    expect(page.locator("#id_publish_at_1")).to_have_value("09:00")
+    schedule = page.get_by_role("button", name=f"Schedule for {tomorrow:%d/%m/%Y} 09:00")
+    expect(schedule).to_be_visible()
+    assert shortcut.bounding_box()["height"] >= 24

@@ -59,3 +59,24 @@ def test_imported_theme_unit_test_pages_have_no_axe_violations(page, imported):
         if results.violations_count:
             failures.append(f"{post.title}: {results.generate_report()}")
     assert not failures, "\n".join(failures)
+
+
+def test_imported_galleries_are_grids_that_fit_a_phone(page, imported):
+    # The Gallery block and [gallery] with 1 to 9 columns in WordPress: on a wide screen the
+    # columns they asked for (at most 4), on a 360 px phone at most two, never wider than it.
+    columns = """g => [g.className.match(/columns-(\\d)/)[1] * 1,
+                       getComputedStyle(g).gridTemplateColumns.split(' ').length]"""
+    for title in ("Block: Gallery", "Post Format: Gallery"):
+        post = Post.objects.live().get(title=title)
+        for width in (1280, 360):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(post.get_absolute_url())
+            galleries = page.locator(".rich-text .gallery")
+            assert galleries.count() >= 1, title
+            for asked, shown in galleries.evaluate_all(f"all => all.map({columns})"):
+                assert shown == (asked if width > 360 else min(asked, 2)), (title, width, asked)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, (title, width)
+            assert Axe().run(page, options=WCAG_22).violations_count == 0, (title, width)

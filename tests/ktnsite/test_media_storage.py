@@ -14,6 +14,7 @@ from PIL import Image
 from contacts.models import Contact
 from ktnsite.demo.files import make_pdf
 from news.models import Post
+from publishing.editing import edit_token
 from publishing.models import Image as LibraryImage
 from reports.models import Report
 from tests.factories import (
@@ -175,6 +176,7 @@ def test_a_contact_photo_upload_is_stored_and_shown(
             "email": contact.email,
             "photo": image.pk,
             "is_active": "on",
+            "edit_base": edit_token(contact),  # the version the form was opened at
         },
     )
     contact = Contact.objects.get(pk=contact.pk)

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from publishing.editing import edit_token
 from publishing.models import Status
 from tests.factories import admin_post_data, make_contact, make_post, make_staff
 
@@ -58,6 +59,11 @@ def test_a_renamed_contact_keeps_its_old_address(editors_client, client):
     contact = make_contact(slug="k-wilkinson")
     editors_client.post(
         reverse("admin:contacts_contact_change", args=[contact.pk]),
-        {"name": contact.name, "slug": "karen-wilkinson", "email": contact.email},
+        {
+            "name": contact.name,
+            "slug": "karen-wilkinson",
+            "email": contact.email,
+            "edit_base": edit_token(contact),  # as the form opened now sends it
+        },
     )
     assert client.get("/contacts/k-wilkinson/")["Location"] == "/contacts/karen-wilkinson/"

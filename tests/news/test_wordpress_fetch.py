@@ -1,8 +1,11 @@
 """import_wordpress --fetch-from: missing uploads downloaded from the old site's own hosts only."""
 
 import io
+import ssl
 import threading
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from ipaddress import IPv4Address
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +20,7 @@ from tests.factories import write_wxr, wxr_attachment, wxr_post
 class OldSite:
     """A local HTTP server standing in for the old WordPress site: files, redirects, a count."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.files = {}  # path -> (content type, bytes), or ("redirect", location)
         self.requests = []
         site = self
@@ -46,6 +49,11 @@ class OldSite:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
+        if tls is not None:  # (certificate file, key file): the old site over HTTPS
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.url = f"https://127.0.0.1:{self.port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def stop(self):
@@ -199,3 +207,102 @@ def test_a_wordpress_com_blog_s_files_host_is_one_of_its_hosts():
         "wpthemetestdata.files.wordpress.com",
         "old.example.org",
     }
+
+
+def _certificates(folder):
+    """A certificate authority of our own and, signed by it, a certificate for 127.0.0.1:
+    (authority's certificate file, server's certificate file, server's key file)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+
+    def make(subject, key, issuer, issuer_key, *, authority):
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=2))
+            .add_extension(x509.BasicConstraints(ca=authority, path_length=None), critical=True)
+        )
+        if authority:
+            builder = builder.add_extension(
+                x509.KeyUsage(True, False, False, False, False, True, True, False, False), True
+            )
+        else:
+            names = [x509.IPAddress(IPv4Address("127.0.0.1"))]
+            builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+        return builder.sign(issuer_key, hashes.SHA256())
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = make("Old site test authority", ca_key, "Old site test authority", ca_key, authority=True)
+    cert = make("127.0.0.1", key, "Old site test authority", ca_key, authority=False)
+    paths = folder / "ca.pem", folder / "cert.pem", folder / "key.pem"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return paths
+
+
+@pytest.fixture
+def https_setup(tmp_path, settings):
+    """The old site over HTTPS, with a certificate from an authority of the test's own."""
+    settings.WORDPRESS_FETCH_PRIVATE_NETWORKS = True
+    authority, cert, key = _certificates(tmp_path)
+    site = OldSite(tls=(cert, key))
+    files = "/wp-content/uploads/2021/10/"
+    for name in ("hero.jpg", "chart.jpg", "moved.jpg"):
+        site.files[files + name] = ("image/jpeg", make_hero_image())
+    site.files[files + "report.pdf"] = ("application/pdf", make_pdf([["Report"]]))
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    yield _export(tmp_path, site), uploads, site, authority
+    site.stop()
+
+
+@pytest.mark.django_db
+def test_uploads_are_fetched_over_https_from_a_site_whose_authority_is_trusted(
+    https_setup, monkeypatch
+):
+    export, uploads, site, authority = https_setup
+    # The authority is trusted the way an operator trusts one: the file SSL_CERT_FILE names.
+    monkeypatch.setenv("SSL_CERT_FILE", str(authority))
+
+    output = _run(export, uploads, "--fetch-from", "127.0.0.1")
+
+    assert "Fetched from the old site: 4 files" in output
+    assert Post.objects.get().hero_image.alt == "The hero"
+    assert (uploads / "2021/10/chart.jpg").is_file()
+
+
+@pytest.mark.django_db
+def test_an_https_site_whose_certificate_is_not_trusted_is_refused_clearly(
+    https_setup, monkeypatch, tmp_path
+):
+    export, uploads, site, _authority = https_setup
+    # Trusted: only an authority that did not sign the old site's certificate.
+    other = tmp_path / "other"
+    other.mkdir()
+    stranger, _cert, _key = _certificates(other)
+    monkeypatch.setenv("SSL_CERT_FILE", str(stranger))
+
+    output = _run(export, uploads, "--fetch-from", "127.0.0.1")
+
+    assert (
+        "featured image wp-content/uploads/2021/10/hero.jpg: the file is not in the --media "
+        "folder and was not fetched: 127.0.0.1's certificate is not trusted ("
+    ) in output
+    assert "Fetched from the old site: 0 files" in output
+    assert site.requests == []  # nothing was asked of a server that could not be trusted
+    assert not any(uploads.rglob("*.jpg"))

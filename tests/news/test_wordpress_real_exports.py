@@ -1,6 +1,7 @@
 """WordPress's own test exports (tests/news/wxr/, from WordPress/wordpress-importer) imported whole."""
 
 import io
+import re
 import time
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from django.contrib.redirects.models import Redirect
 from django.core.management import CommandError, call_command
 
 from news.models import Post
-from news.wordpress_html import body_prepare
+from news.wordpress_html import body_prepare, galleries_mark, gallery_classes
 from news.wxr import read_export
 from tests.factories import write_wxr, wxr_post
 from topics.models import Topic
@@ -225,6 +226,47 @@ def test_a_gallery_becomes_its_library_images_in_wordpress_s_order(media_export)
     assert "<figcaption>Block caption</figcaption>" in block.body
     assert _counts(output, "images") == {"created": 2, "updated": 0, "skipped": 0}
     assert "[gallery]" not in output
+
+
+@pytest.mark.django_db
+def test_a_gallery_keeps_its_columns_as_a_gallery_figure_around_its_pictures(media_export):
+    _run(*media_export)
+
+    # [gallery] with and without columns, and the block's list of figures: one gallery figure
+    # with the pictures' figures as its children (site.css lays them out as a grid).
+    for slug in ("by-ids", "attached", "block"):
+        body = Post.objects.get(slug=slug).body
+        assert len(re.findall(r'<figure class="gallery columns-3">\s*<figure><img ', body)) == 1
+        assert "<ul>" not in body and "<li>" not in body
+    assert [gallery_classes(n) for n in ("1", "2", "9", "default", None)] == [
+        ["gallery", f"columns-{n}"] for n in (1, 2, 4, 3, 3)
+    ]
+
+
+def test_a_gallery_block_with_columns_becomes_a_gallery_of_at_most_four():
+
+    soup = BeautifulSoup(
+        '<figure class="wp-block-gallery columns-8 is-cropped alignwide"><ul class="blocks-'
+        'gallery-grid"><li class="blocks-gallery-item"><figure><img src="a.jpg" alt="A">'
+        '<figcaption class="blocks-gallery-item__caption">A</figcaption></figure></li></ul>'
+        '<figcaption class="blocks-gallery-caption">All</figcaption></figure>',
+        "html.parser",
+    )
+    galleries_mark(soup)
+    assert str(soup) == (
+        '<figure class="gallery columns-4"><figure><img alt="A" src="a.jpg"/>'
+        '<figcaption class="blocks-gallery-item__caption">A</figcaption></figure>'
+        '<figcaption class="blocks-gallery-caption">All</figcaption></figure>'
+    )
+
+
+def test_the_sanitiser_keeps_only_the_gallery_vocabulary_on_figures():
+    from publishing.richtext import sanitise_html
+
+    html = '<figure class="gallery columns-2 evil alignleft" style="x"><figure class="columns-9">'
+    assert sanitise_html(html + "</figure></figure>") == (
+        '<figure class="gallery columns-2"><figure></figure></figure>'
+    )
 
 
 @pytest.mark.django_db

@@ -161,9 +161,71 @@ def test_restoring_a_draft_from_history_over_a_newer_save_is_refused(kind, me, e
 
     response = me.post(restore_url, restore_form)
 
+    page = response.content.decode()
     assert response.status_code == 200
-    assert REFUSED in response.content.decode()
+    assert REFUSED in page
     assert stored(item, field) == "Erin's version."
+    # The same compare as the change form's refusal: theirs now beside the restored version.
+    compare = page[page.index("Changed since you opened it") :]
+    assert "Erin&#x27;s version." in compare and "Version one." in compare
+
+
+NO_TOKEN = "did not say which version"
+
+
+@pytest.mark.parametrize("kind", MODELS)
+@pytest.mark.parametrize(
+    ("state", "mine"),
+    [("draft", "draft"), ("draft", "publish"), ("live", "keep"), ("live", "changes_draft")],
+)
+def test_a_save_without_the_opened_version_is_refused_with_the_compare(kind, state, mine, me, erin):
+    # A tab opened before forms carried the token, or a hand-made post: it cannot say what
+    # its author saw, so it may not overwrite what a colleague saved.
+    extra = {"status": "draft", "publish_at": None} if state == "draft" else {}
+    item, field = make(kind, title="Shared title", **extra)
+    colleague = client_for(erin)
+    press(
+        colleague,
+        item,
+        opened(colleague, item),
+        "keep" if state == "live" else "draft",
+        **{field: "Erin's sentence."},
+    )
+    old_tab = {k: v for k, v in opened(me, item).items() if k != "edit_base"}
+    before = Version.objects.get_for_object(item).count()
+
+    response = press(me, item, old_tab, mine, title="My new title", **{field: "My words."})
+
+    page = response.content.decode()
+    assert response.status_code == 200 and NO_TOKEN in page and "Nothing was saved" in page
+    assert stored(item, "title") == "Shared title" and stored(item, field) == "Erin's sentence."
+    assert Version.objects.get_for_object(item).count() == before
+    compare = page[page.index("Saved now, and yours") :]
+    assert "Erin&#x27;s sentence." in compare and "My words." in compare
+    # The form came back carrying the version now stored: saved again, it goes through.
+    form = response.context["adminform"].form
+    assert form["title"].value() == "My new title"
+    again = {**old_tab, "edit_base": form["edit_base"].value()}
+    page = press(me, item, again, mine, **{field: "Merged words."}).content.decode()
+    assert NO_TOKEN not in page and REFUSED not in page
+    copy = working_copy_find(item=item)
+    kept = copy.fields[field] if mine == "changes_draft" else stored(item, field)
+    assert kept == "Merged words."
+
+
+@pytest.mark.parametrize("kind", MODELS)
+def test_a_history_restore_without_the_opened_version_is_refused(kind, me):
+    item, field = make(kind)
+    press(me, item, opened(me, item), "keep", **{field: "Version one."})
+    press(me, item, opened(me, item), "keep", **{field: "Version two."})
+    first = Version.objects.get_for_object(item).order_by("pk").first()
+    restore_url = url(item, "revision", first.pk)
+
+    page = me.post(restore_url, {}).content.decode()
+
+    assert "Nothing was restored: the request did not say which version" in page
+    assert "Saved now, and yours" in page
+    assert working_copy_find(item=item) is None
 
 
 @pytest.mark.parametrize("kind", MODELS)

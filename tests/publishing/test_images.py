@@ -12,6 +12,7 @@ from django.urls import reverse
 from PIL import Image as PILImage
 
 from news.models import Post
+from publishing.editing import edit_token
 from publishing.images import share_crop_box
 from publishing.models import Image
 from publishing.services import image_create, image_renditions_make, image_replace
@@ -345,6 +346,7 @@ def test_the_post_contact_and_report_forms_take_a_library_image(editors_client):
             "email": contact.email,
             "photo": image.pk,
             "is_active": "on",
+            "edit_base": edit_token(contact),  # as the form opened now sends it
         },
     )
     assert response.status_code == 302

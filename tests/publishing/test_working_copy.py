@@ -11,6 +11,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from news.models import Post, PostChange
+from publishing.editing import edit_token
 from publishing.models import WorkingCopy
 from publishing.services import (
     PublishRefused,
@@ -220,6 +221,11 @@ def _live_post_with_two_versions(publisher, **fields):
     return Post.objects.get(pk=post.pk), first
 
 
+def opened_at(item):
+    """The version token a form opened now carries (a post without one is refused)."""
+    return {"edit_base": edit_token(item)}
+
+
 def revision_url(post, version):
     return reverse("admin:news_post_revision", args=[post.pk, version.pk])
 
@@ -227,7 +233,7 @@ def revision_url(post, version):
 def test_a_writer_restores_a_live_posts_old_version_as_unpublished_changes(publisher, writer):
     post, first = _live_post_with_two_versions(publisher)
     versions = Version.objects.get_for_object(post).count()
-    response = writer.post(revision_url(post, first), follow=True)
+    response = writer.post(revision_url(post, first), opened_at(post), follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == change_url(post)
     assert "as unpublished changes: readers still see the live version, unchanged." in page
@@ -251,7 +257,7 @@ def test_a_writer_restores_a_live_posts_old_version_as_unpublished_changes(publi
 
 def test_a_publisher_restores_then_publishes_changes(publisher):
     post, first = _live_post_with_two_versions(publisher)
-    response = publisher.post(revision_url(post, first), follow=True)
+    response = publisher.post(revision_url(post, first), opened_at(post), follow=True)
     assert "press Publish changes to publish it" in response.content.decode()
     assert reader_sees(post, "The second standfirst.")
     data = form_values(response)
@@ -302,7 +308,7 @@ def test_restoring_a_version_that_names_deleted_things_leaves_them_out(publisher
     ]
     page = publisher.get(revision_url(post, first)).content.decode()
     assert all(text in page for text in said)
-    response = publisher.post(revision_url(post, first), follow=True)
+    response = publisher.post(revision_url(post, first), opened_at(post), follow=True)
     assert response.status_code == 200
     assert all(text in response.content.decode() for text in said)
     copy = working_copy_find(item=post)
@@ -368,6 +374,7 @@ def test_a_report_keeps_its_changes_as_a_draft_too(publisher):
         "title": report.title,
         "slug": report.slug,
         "summary": "Draft summary.",
+        **opened_at(report),
         "publish_at_0": f"{report.publish_at.astimezone():%d/%m/%Y}",
         "publish_at_1": f"{report.publish_at.astimezone():%H:%M:%S}",
         "_publishing": "changes_draft",
@@ -414,13 +421,17 @@ def test_a_new_report_file_waits_with_the_changes_and_is_read_when_published(pub
     pdf = make_pdf([["Fresh findings"], ["Two"], ["Three"]])
     upload = SimpleUploadedFile("fresh.pdf", pdf, content_type="application/pdf")
     publisher.post(
-        change_url(report), {**data, "file": upload, "_publishing": "changes_draft"}, follow=True
+        change_url(report),
+        {**data, **opened_at(report), "file": upload, "_publishing": "changes_draft"},
+        follow=True,
     )
     report.refresh_from_db()
     assert (report.file.name, report.page_count) == (live_file, live_pages)
     copy_file = working_copy_find(item=report).fields["file"]
     assert copy_file != live_file and report.file.storage.exists(copy_file)
-    response = publisher.post(change_url(report), {**data, "_publishing": "keep"}, follow=True)
+    response = publisher.post(
+        change_url(report), {**data, **opened_at(report), "_publishing": "keep"}, follow=True
+    )
     assert "Changes published" in response.content.decode()
     report.refresh_from_db()
     assert report.file.name == copy_file

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 
 from ktnsite.demo.files import make_pdf
+from publishing.editing import edit_token
 from reports.models import Report
 from tests.factories import make_contact, make_encrypted_pdf, make_report, make_staff
 
@@ -20,6 +21,7 @@ def published_report_form(report, **changes):
         "status": "published",
         "publish_at_0": "14/10/2021",
         "publish_at_1": "09:00:00",
+        "edit_base": edit_token(report),  # the version the form was opened at
         **changes,
     }
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ktnsite.demo.files import make_pdf
+from publishing.editing import edit_token
 from reports.models import Report
 from tests.factories import make_odf, make_ooxml, make_zip
 
@@ -146,6 +147,7 @@ def test_saving_without_a_new_file_keeps_the_file_and_its_facts(admin_client):
             "status": "published",
             "publish_at_0": "14/10/2021",
             "publish_at_1": "09:00:00",
+            "edit_base": edit_token(report),  # the version the form was opened at
         },
     )
     assert response.status_code == 302
