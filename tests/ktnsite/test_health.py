@@ -34,7 +34,9 @@ def test_readiness_is_200_with_every_check_up_even_for_a_foreign_host(
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok" and body["failed"] == []
-    assert set(body["checks"]) == {"database", "cache", "media_storage", "task_queue", "outbox"}
+    assert set(body["checks"]) == {
+        "database", "cache", "media_storage", "task_queue", "outbox", "scheduled_jobs"
+    }  # fmt: skip
 
 
 def test_readiness_is_503_naming_the_cache_when_redis_is_unreachable(client, settings):

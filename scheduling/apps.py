@@ -1,0 +1,22 @@
+"""App configuration for the scheduler."""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _jobs_sync(sender, using="default", **kwargs):
+    # After every migrate each declared job has its row, so a job never run since a deploy
+    # is overdue two intervals later even if no scheduler was ever started.
+    from scheduling.runner import jobs_sync
+
+    if using == "default":
+        jobs_sync()
+
+
+class SchedulingConfig(AppConfig):
+    name = "scheduling"
+    verbose_name = "Scheduled jobs"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        post_migrate.connect(_jobs_sync, sender=self, dispatch_uid="scheduling.jobs_sync")
