@@ -58,9 +58,7 @@ def _demo_archive(env, tmp_path):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_demo_site_restored_into_a_fresh_database_and_media_folder_is_the_same(
-    kind, tmp_path
-):
+def test_a_demo_site_restored_into_a_fresh_database_and_media_folder_is_the_same(kind, tmp_path):
     with fresh_database(kind, tmp_path) as source, fresh_database(kind, tmp_path) as target:
         env = site_env(source, tmp_path / "media")
         archive = _demo_archive(env, tmp_path)
