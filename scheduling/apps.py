@@ -7,9 +7,13 @@ from django.db.models.signals import post_migrate
 def _jobs_sync(sender, using="default", **kwargs):
     # After every migrate each declared job has its row, so a job never run since a deploy
     # is overdue two intervals later even if no scheduler was ever started.
+    from django.db import connections
+
+    from scheduling.models import Job
     from scheduling.runner import jobs_sync
 
-    if using == "default":
+    # A migrate of one app only may leave the scheduler's own table for later.
+    if using == "default" and Job._meta.db_table in connections[using].introspection.table_names():
         jobs_sync()
 
 

@@ -15,7 +15,7 @@ from scheduling import register_job, registered_jobs
 from scheduling.models import Job, JobRun
 from scheduling.registry import _JOBS
 from scheduling.runner import job_claim, jobs_sync, run_due
-from tests.factories import make_enquiry, signed_in
+from tests.factories import jobs_fresh, make_enquiry, signed_in
 from tests.site_processes import KINDS, fresh_database, manage, site_env
 
 
@@ -142,7 +142,7 @@ def test_two_schedulers_started_by_mistake_never_run_a_job_twice(kind, tmp_path)
 
 @pytest.mark.django_db
 def test_a_job_without_success_for_twice_its_interval_fails_readiness(client):
-    jobs_sync()
+    jobs_fresh()
     assert client.get("/health/ready").status_code == 200
     Job.objects.filter(name="send_outbox").update(
         last_success_at=timezone.now() - timedelta(minutes=11)
@@ -169,7 +169,7 @@ def test_the_old_cron_commands_still_work_and_count_as_runs():
 
 @pytest.mark.django_db
 def test_staff_see_overdue_jobs_on_the_admin_home():
-    jobs_sync()
+    jobs_fresh()
     client = signed_in("ops", perms=["view_jobrun"])
     assert "Scheduled jobs overdue" not in client.get("/admin/").text
     Job.objects.filter(name="send_digest").update(created_at=timezone.now() - timedelta(days=15))
