@@ -35,13 +35,20 @@ def register_job(name, run, *, every, at=timedelta(0), description="", timeout=N
     """Declare a periodic job once, in code: `run()` every `every`, `at` into each interval.
 
     Call it from the declaring app's AppConfig.ready(). `run` returns what it did as a dict
-    of counts ({"sent": 3}) or a number, which each run's record keeps. A second declaration
-    of one name replaces the first (ready() may run twice in tests).
+    of counts ({"sent": 3}) or a number, which each run's record keeps. Declaring the same
+    function again under its name changes nothing; another function under a taken name is
+    refused.
     """
     if not isinstance(every, timedelta) or every <= timedelta(0):
         raise ValueError(f"Job {name!r}: every= must be a positive timedelta.")
     if not timedelta(0) <= at < every:
         raise ValueError(f"Job {name!r}: at= must be at least 0 and less than every=.")
+    known = _JOBS.get(name)
+    if known is not None and known.run is not run:
+        # Two apps picking one name would share one row, one lock and one record.
+        raise ValueError(
+            f"Job {name!r} is already declared by {known.run.__module__}; choose another name."
+        )
     job = ScheduledJob(
         name=name,
         run=run,

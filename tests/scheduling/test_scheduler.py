@@ -57,6 +57,11 @@ def test_declaring_a_job_with_no_interval_is_refused_with_a_clear_message(extra_
         extra_job("reminders", lambda: None, every=timedelta(0))
 
 
+def test_a_second_app_taking_a_jobs_name_is_refused_naming_the_first():
+    with pytest.raises(ValueError, match="'send_outbox' is already declared by publishing.apps"):
+        register_job("send_outbox", lambda: None, every=timedelta(minutes=5))
+
+
 @pytest.mark.django_db
 def test_a_due_job_runs_once_and_its_run_records_start_end_outcome_and_counts():
     old = make_enquiry(state="sent")
