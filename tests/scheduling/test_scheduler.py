@@ -181,6 +181,10 @@ def test_staff_see_overdue_jobs_on_the_admin_home():
     page = client.get("/admin/").text
     assert "Scheduled jobs overdue" in page
     assert "send_digest</a>: every 7 days, 0:00:00, last success never" in page
+    # An editor is told too, without a link to runs they may not open.
+    editor_page = signed_in("eve").get("/admin/").text
+    assert "Scheduled jobs overdue" in editor_page
+    assert "send_digest: every 7 days" in editor_page
 
 
 @pytest.mark.django_db
