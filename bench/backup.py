@@ -7,10 +7,12 @@ Usage: .venv/bin/python bench/backup.py [--pg postgres://postgres@127.0.0.1:5432
 """
 
 import argparse
+import json
 import os
 import re
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import uuid
@@ -64,9 +66,15 @@ def measure(kind, source, target, work, args):
     dst = env_for(target, work / f"{kind}-restored")
     restore = manage(dst, "restore", str(archive))
     size = archive.stat().st_size
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    tables = manifest["database"]["tables"]
+    database = manifest["members"][manifest["database"]["member"]]["size"]
     print(
-        f"| {kind} | {backup[1]:.1f} s ({backup[0]:.1f} s) | {restore[1]:.1f} s "
-        f"({restore[0]:.1f} s) | {size / 1024:,.0f} KiB |",
+        f"| {kind} | {tables['news_post']:,} | {tables['reports_report']:,} | "
+        f"{sum(tables.values()):,} | {len(manifest['media']['files']):,} | "
+        f"{database / 2**20:,.1f} MiB | {backup[1]:.1f} s ({backup[0]:.1f} s) | "
+        f"{restore[1]:.1f} s ({restore[0]:.1f} s) | {size / 2**20:,.1f} MiB |",
         flush=True,
     )
 
@@ -78,8 +86,11 @@ def main():
     parser.add_argument("--reports", type=int, default=0)
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
-    print("| database | backup (whole command) | restore (whole command) | archive |")
-    print("|---|---:|---:|---:|")
+    print(
+        "| database | posts | reports | rows | media files | dump | backup (whole command) "
+        "| restore (whole command) | archive |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if not args.skip_sqlite:

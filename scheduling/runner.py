@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 # A failed run is tried again this soon (or at its next slot, if that comes first), so a
 # weekly digest that met a database hiccup does not wait a week.
 RETRY_AFTER = timedelta(minutes=5)
+# How long the record of a run is kept (the admin's list of runs, not the jobs' own state).
+RUNS_KEPT = timedelta(days=30)
 
 
 def runner_name():
@@ -165,3 +167,10 @@ def overdue_jobs(now=None):
         if since < now - job.overdue_after:
             overdue.append((row.name, row.last_success_at, job.every))
     return overdue
+
+
+def job_runs_prune(now=None):
+    """Delete the records of runs older than RUNS_KEPT; returns how many."""
+    now = now or timezone.now()
+    deleted, _ = JobRun.objects.filter(started_at__lt=now - RUNS_KEPT).delete()
+    return deleted

@@ -47,6 +47,7 @@ def test_every_periodic_job_is_declared_once_with_its_interval():
         "purge_unconfirmed": timedelta(days=1),
         "purge_enquiries": timedelta(days=1),
         "search_words": timedelta(days=1),
+        "prune_job_runs": timedelta(days=1),
     }
     # The weekly digest goes out on Mondays at 08:00 UTC, whenever the site started.
     assert jobs["send_digest"].slot_after(timezone.now()).strftime("%a %H:%M") == "Mon 08:00"
@@ -199,3 +200,14 @@ def test_the_runs_list_is_read_only():
     assert detail.status_code == 200 and 'name="_save"' not in detail.text
     assert client.post(f"/admin/scheduling/jobrun/{run.pk}/delete/").status_code == 403
     assert client.get("/admin/scheduling/job/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_records_of_runs_older_than_30_days_are_forgotten_by_their_own_job():
+    old = JobRun.objects.create(job="send_outbox", outcome="succeeded")
+    JobRun.objects.filter(pk=old.pk).update(started_at=timezone.now() - timedelta(days=31))
+    recent = JobRun.objects.create(job="send_outbox", outcome="succeeded")
+    _make_due("prune_job_runs")
+    (run,) = run_due()
+    assert run.counts == {"deleted": 1}
+    assert set(JobRun.objects.values_list("pk", flat=True)) == {recent.pk, run.pk}
