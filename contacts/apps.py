@@ -1,12 +1,29 @@
 """App configuration for contacts."""
 
+from datetime import timedelta
+
 from django.apps import AppConfig
+
+
+def purge_enquiries_job():
+    from contacts.services import enquiries_purge_old
+
+    return {"deleted": enquiries_purge_old()}
 
 
 class ContactsConfig(AppConfig):
     name = "contacts"
 
     def ready(self):
+        from scheduling import register_job
+
+        register_job(
+            "purge_enquiries",
+            purge_enquiries_job,
+            every=timedelta(days=1),
+            at=timedelta(hours=3, minutes=15),
+            description="Deletes delivered enquiries past CONTACTS_ENQUIRY_RETENTION_DAYS.",
+        )
         from contacts.models import Contact
         from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
 

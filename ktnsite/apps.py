@@ -1,7 +1,17 @@
 """App configuration for the site-wide pages and commands."""
 
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_login_failed
+
+
+def search_words_job():
+    from ktnsite.models import SearchWord
+    from ktnsite.suggestions import words_rebuild
+
+    words_rebuild()
+    return {"words": SearchWord.objects.count()}
 
 
 class KtnsiteConfig(AppConfig):
@@ -18,9 +28,17 @@ class KtnsiteConfig(AppConfig):
             surrogates,
         )
         from publishing import frontcache
+        from scheduling import register_job
 
         # Which models readers see (the allow-list), then: a change to one of them empties
         # the in-app page cache and purges its keys from the front caches after the commit.
+        register_job(
+            "search_words",
+            search_words_job,
+            every=timedelta(days=1),
+            at=timedelta(hours=3, minutes=30),
+            description="Rebuilds the words 'Did you mean …?' suggests from what is live now.",
+        )
         surrogates.declare()
         frontcache.connect_signals()
         pagecache.connect_signals()

@@ -80,12 +80,25 @@ def check_outbox():
     return not dead, {"dead_letters": dead}
 
 
+def check_scheduled_jobs():
+    # A job with no success within twice its interval: the scheduler is down, or the job
+    # keeps failing (its runs in the admin say which).
+    from scheduling.runner import overdue_jobs
+
+    late = {
+        name: {"last_success": when.isoformat() if when else None, "every": str(every)}
+        for name, when, every in overdue_jobs()
+    }
+    return not late, {"overdue": late}
+
+
 READINESS_CHECKS = {
     "database": check_database,
     "cache": check_cache,
     "media_storage": check_media_storage,
     "task_queue": check_task_queue,
     "outbox": check_outbox,
+    "scheduled_jobs": check_scheduled_jobs,
 }
 
 

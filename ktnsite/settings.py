@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "news",
     "mailinglist",
     "ktnsite",
+    # The one scheduler of periodic jobs (manage.py run_scheduler); below the kernel.
+    "scheduling",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,16 @@
 """App configuration for the publishing kernel."""
 
+from datetime import timedelta
+
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_delete, post_save
+
+
+def send_outbox_job():
+    """The scheduled safety net behind the worker: every email still owed and due."""
+    from publishing.outbox import outbox_drain
+
+    return {str(outcome): count for outcome, count in outbox_drain().items()}
 
 
 class PublishingConfig(AppConfig):
@@ -9,6 +18,14 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
+        from scheduling import register_job
+
+        register_job(
+            "send_outbox",
+            send_outbox_job,
+            every=timedelta(minutes=5),
+            description="Every email still owed and due: enquiries, sign-up emails, alerts.",
+        )
         from publishing.models import Publishable
         from publishing.richtext import RichTextField
         from publishing.signals import (

@@ -445,3 +445,14 @@ def form_values(response):
         else:
             data[name] = value
     return data
+
+
+def jobs_fresh():
+    """Every scheduled job's row as a migrate makes it now: not run yet, and not overdue."""
+    from django.utils import timezone
+
+    from scheduling.models import Job
+    from scheduling.runner import jobs_sync
+
+    jobs_sync()
+    Job.objects.update(created_at=timezone.now(), last_success_at=None, locked_until=None)

@@ -112,6 +112,18 @@ def _tagged_image(ctx):
     return tag
 
 
+def _scheduled_job():
+    from scheduling.models import Job
+
+    return Job.objects.create(name="reminders", next_run_at=timezone.now())
+
+
+def _job_run():
+    from scheduling.models import JobRun
+
+    return JobRun.objects.create(job="reminders", outcome="succeeded", counts={"sent": 1})
+
+
 def _contact():
     return make_contact(name="Not Changed")
 
@@ -161,6 +173,9 @@ PRIVATE_ROWS = {
     # Which library images a body uses, and the library's tags: for editors only.
     "publishing.BodyImage": _body_image,
     "publishing.Tag": _tagged_image,
+    # The scheduler's jobs and the record of their runs: for operators only.
+    "scheduling.Job": lambda ctx: _scheduled_job(),
+    "scheduling.JobRun": lambda ctx: _job_run(),
 }
 
 

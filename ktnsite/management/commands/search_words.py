@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from ktnsite.models import SearchWord
 from ktnsite.suggestions import words_rebuild
+from scheduling.runner import job_recorded
 
 
 class Command(BaseCommand):
@@ -14,5 +15,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        words_rebuild()
+        with job_recorded("search_words") as counts:
+            words_rebuild()
+            counts["words"] = SearchWord.objects.count()
         self.stdout.write(f"{SearchWord.objects.count()} words.")

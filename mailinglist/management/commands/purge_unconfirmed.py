@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from mailinglist import services
+from scheduling.runner import job_recorded
 
 
 class Command(BaseCommand):
@@ -13,7 +14,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        count = services.subscribers_purge_unconfirmed()
+        with job_recorded("purge_unconfirmed") as counts:
+            count = counts["deleted"] = services.subscribers_purge_unconfirmed()
         self.stdout.write(
             f"Purged {count} sign-up(s) unconfirmed after {settings.MAILINGLIST_CONFIRM_DAYS} days."
         )

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from mailinglist import services
+from scheduling.runner import job_recorded
 
 
 class Command(BaseCommand):
@@ -13,7 +14,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        tally = services.alerts_send()
+        with job_recorded("send_alerts") as counts:
+            tally = services.alerts_send()
+            counts.update(tally)
         if tally["mail_server_down"]:
             self.stderr.write("The mail server could not be reached: nothing was sent.")
         self.stdout.write(

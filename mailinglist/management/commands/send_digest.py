@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from mailinglist import services
+from scheduling.runner import job_recorded
 
 
 class Command(BaseCommand):
@@ -13,8 +14,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Fan out first, so an item that went live moments ago is in this digest.
-        services.alerts_fan_out()
-        tally = services.digests_send()
+        with job_recorded("send_digest") as counts:
+            services.alerts_fan_out()
+            tally = services.digests_send()
+            counts.update(tally)
         self.stdout.write(
             "Digests: {sent} sent, {skipped} items skipped, {failed} to retry.".format(**tally)
         )

@@ -1,0 +1,213 @@
+"""The one scheduler: jobs declared in code, each run claimed in the database and recorded."""
+
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from scheduling import register_job, registered_jobs
+from scheduling.models import Job, JobRun
+from scheduling.registry import _JOBS
+from scheduling.runner import job_claim, jobs_sync, run_due
+from tests.factories import jobs_fresh, make_enquiry, signed_in
+from tests.site_processes import KINDS, fresh_database, manage, site_env
+
+
+@pytest.fixture
+def extra_job():
+    """Declare a job for one test, as an app would, and forget it after."""
+    names = []
+
+    def declare(name, run, **options):
+        names.append(name)
+        return register_job(name, run, **options)
+
+    yield declare
+    for name in names:
+        _JOBS.pop(name, None)
+
+
+def _make_due(*names):
+    jobs_sync()
+    Job.objects.filter(name__in=names).update(next_run_at=timezone.now() - timedelta(seconds=1))
+
+
+def test_every_periodic_job_is_declared_once_with_its_interval():
+    jobs = registered_jobs()
+    assert {name: job.every for name, job in jobs.items()} == {
+        "send_outbox": timedelta(minutes=5),
+        "send_alerts": timedelta(minutes=5),
+        "send_digest": timedelta(weeks=1),
+        "purge_unconfirmed": timedelta(days=1),
+        "purge_enquiries": timedelta(days=1),
+        "search_words": timedelta(days=1),
+        "prune_job_runs": timedelta(days=1),
+    }
+    # The weekly digest goes out on Mondays at 08:00 UTC, whenever the site started.
+    assert jobs["send_digest"].slot_after(timezone.now()).strftime("%a %H:%M") == "Mon 08:00"
+
+
+def test_declaring_a_job_with_no_interval_is_refused_with_a_clear_message(extra_job):
+    with pytest.raises(ValueError, match="every= must be a positive timedelta"):
+        extra_job("reminders", lambda: None, every=timedelta(0))
+
+
+def test_a_second_app_taking_a_jobs_name_is_refused_naming_the_first():
+    with pytest.raises(ValueError, match="'send_outbox' is already declared by publishing.apps"):
+        register_job("send_outbox", lambda: None, every=timedelta(minutes=5))
+
+
+@pytest.mark.django_db
+def test_a_due_job_runs_once_and_its_run_records_start_end_outcome_and_counts():
+    old = make_enquiry(state="sent")
+    type(old).objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
+    _make_due("purge_enquiries")
+    runs = run_due()
+    assert [run.job for run in runs] == ["purge_enquiries"]
+    run = JobRun.objects.get()
+    assert run.outcome == "succeeded" and run.counts == {"deleted": 1}
+    assert run.started_at <= run.finished_at
+    job = Job.objects.get(name="purge_enquiries")
+    assert job.last_success_at == run.finished_at and job.locked_until is None
+    assert job.next_run_at > timezone.now()
+    assert run_due() == []  # not due again until its next slot
+
+
+@pytest.mark.django_db
+def test_a_failing_job_is_recorded_failed_and_tried_again_within_minutes(extra_job):
+    def broken():
+        raise RuntimeError("the reminder template is missing")
+
+    extra_job("reminders", broken, every=timedelta(days=1))
+    _make_due("reminders")
+    (run,) = run_due()
+    assert run.outcome == "failed" and "the reminder template is missing" in run.error
+    job = Job.objects.get(name="reminders")
+    assert job.last_success_at is None
+    assert job.next_run_at <= timezone.now() + timedelta(minutes=5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_threads_claiming_one_due_job_get_it_once():
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:"):
+        pytest.skip("SQLite's shared in-memory test database: see the two-process test")
+    _make_due("purge_enquiries")
+    job = registered_jobs()["purge_enquiries"]
+    barrier = threading.Barrier(8)
+    claims = []
+
+    def claim():
+        from django.db import connection as own
+
+        barrier.wait()
+        try:
+            claims.append(job_claim(job))
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(claims) == [False] * 7 + [True]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_two_schedulers_started_by_mistake_never_run_a_job_twice(kind, tmp_path):
+    with fresh_database(kind, tmp_path) as url:
+        env = site_env(url, tmp_path / "media")
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(
+            env, "shell", "-c",
+            "from datetime import timedelta; from django.utils import timezone; "
+            "from scheduling.models import Job; "
+            "Job.objects.update(next_run_at=timezone.now() - timedelta(seconds=1))",
+        )  # fmt: skip
+        command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_scheduler"]
+        schedulers = [
+            subprocess.Popen([*command, "--once"], env=env, stdout=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        outputs = [scheduler.communicate(timeout=300)[0] for scheduler in schedulers]
+        assert all(scheduler.returncode == 0 for scheduler in schedulers)
+        counted = manage(
+            env, "shell", "-c",
+            "from django.db.models import Count; from scheduling.models import JobRun; "
+            "print(sorted(JobRun.objects.values_list('job').annotate(n=Count('id'))))",
+        ).stdout  # fmt: skip
+        expected = sorted((name, 1) for name in registered_jobs())
+        assert counted.strip().splitlines()[-1] == str(expected), outputs
+
+
+@pytest.mark.django_db
+def test_a_job_without_success_for_twice_its_interval_fails_readiness(client):
+    jobs_fresh()
+    assert client.get("/health/ready").status_code == 200
+    Job.objects.filter(name="send_outbox").update(
+        last_success_at=timezone.now() - timedelta(minutes=11)
+    )
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failed"] == ["scheduled_jobs"]
+    assert set(body["checks"]["scheduled_jobs"]["overdue"]) == {"send_outbox"}
+    # Once it runs again, readiness is back.
+    call_command("send_outbox", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert client.get("/health/ready").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_old_cron_commands_still_work_and_count_as_runs():
+    call_command("purge_unconfirmed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    run = JobRun.objects.get()
+    assert (run.job, run.outcome, run.runner, run.counts) == (
+        "purge_unconfirmed", "succeeded", "command", {"deleted": 0}
+    )  # fmt: skip
+    assert Job.objects.get(name="purge_unconfirmed").last_success_at == run.finished_at
+
+
+@pytest.mark.django_db
+def test_staff_see_overdue_jobs_on_the_admin_home():
+    jobs_fresh()
+    client = signed_in("ops", perms=["view_jobrun"])
+    assert "Scheduled jobs overdue" not in client.get("/admin/").text
+    Job.objects.filter(name="send_digest").update(created_at=timezone.now() - timedelta(days=15))
+    page = client.get("/admin/").text
+    assert "Scheduled jobs overdue" in page
+    assert "send_digest</a>: every 7 days, 0:00:00, last success never" in page
+    # An editor is told too, without a link to runs they may not open.
+    editor_page = signed_in("eve").get("/admin/").text
+    assert "Scheduled jobs overdue" in editor_page
+    assert "send_digest: every 7 days" in editor_page
+
+
+@pytest.mark.django_db
+def test_the_runs_list_is_read_only():
+    _make_due("purge_enquiries")
+    (run,) = run_due()
+    client = signed_in("ops", perms=["view_jobrun", "view_job"])
+    listing = client.get("/admin/scheduling/jobrun/")
+    assert listing.status_code == 200 and "purge_enquiries" in listing.text
+    assert client.get("/admin/scheduling/jobrun/add/").status_code == 403
+    detail = client.get(f"/admin/scheduling/jobrun/{run.pk}/change/")
+    assert detail.status_code == 200 and 'name="_save"' not in detail.text
+    assert client.post(f"/admin/scheduling/jobrun/{run.pk}/delete/").status_code == 403
+    assert client.get("/admin/scheduling/job/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_records_of_runs_older_than_30_days_are_forgotten_by_their_own_job():
+    old = JobRun.objects.create(job="send_outbox", outcome="succeeded")
+    JobRun.objects.filter(pk=old.pk).update(started_at=timezone.now() - timedelta(days=31))
+    recent = JobRun.objects.create(job="send_outbox", outcome="succeeded")
+    _make_due("prune_job_runs")
+    (run,) = run_due()
+    assert run.counts == {"deleted": 1}
+    assert set(JobRun.objects.values_list("pk", flat=True)) == {recent.pk, run.pk}
