@@ -53,15 +53,16 @@ INSTALLED_APPS = [
     "reversion_compare",
     "csp",
     "axes",
+    # The one scheduler of periodic jobs (manage.py run_scheduler); below the kernel.
+    "scheduling",
     "publishing",
     "topics",
     "reports",
     "contacts",
     "news",
     "mailinglist",
+    # Last: the site layer gathers every app (tests/settings.py inserts a test app before it).
     "ktnsite",
-    # The one scheduler of periodic jobs (manage.py run_scheduler); below the kernel.
-    "scheduling",
 ]
 
 MIDDLEWARE = [
