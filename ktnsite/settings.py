@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "publishing",
+    "review",
     "topics",
     "reports",
     "contacts",

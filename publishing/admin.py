@@ -46,6 +46,7 @@ from publishing.editing import (
     presence_others,
 )
 from publishing.models import BodyImage, Image, Phase, PreviewLink, PublishState, Status, Tag
+from publishing.review_hook import review_hook
 from publishing.richtext import RichTextField
 from publishing.services import (
     Effect,
@@ -555,6 +556,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                 self.admin_site.admin_view(self.presence_view),
                 name=f"{opts.app_label}_{opts.model_name}_presence",
             ),
+            *review_hook().urls(self),
             *super().get_urls(),
         ]
 
@@ -598,6 +600,23 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "editing_now"]
+
+    # The review app, if installed, labels rows and freezes items in review (review_hook).
+    def get_queryset(self, request):
+        return review_hook().list_annotate(super().get_queryset(request))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not (obj is not None and review_hook().frozen(request, obj))
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.model._default_manager.filter(pk=unquote(object_id)).first()
+        if obj is not None:
+            extra_context = {
+                **(extra_context or {}),
+                **review_hook().history_context(request, self, obj),
+            }
+        return super().history_view(request, object_id, extra_context)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -866,6 +885,9 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                     presence_beat(user=request.user, item=obj, opening=True)
                 context["presence_others"] = presence_others(user=request.user, item=obj)
             context.update(content_checks_context(self.model, request, context, obj))
+            if obj is not None and not self.has_change_permission(request, obj):
+                context["publishing_actions"], context["preview_url"] = [], None
+            context.update(review_hook().form_context(request, self, obj))
         adminform = context.get("adminform")
         context["edit_conflict"] = getattr(adminform and adminform.form, "edit_conflict", None)
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -946,10 +968,13 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
     def state(self, obj):
         phase = obj.publish_phase
         if phase == Phase.PUBLISHED and getattr(obj, "has_working_copy", False):
-            return "Live + unpublished changes"
-        if phase == Phase.SCHEDULED and getattr(obj, "has_working_copy", False):
-            return "Scheduled + unpublished changes"
-        return phase.label
+            text = "Live + unpublished changes"
+        elif phase == Phase.SCHEDULED and getattr(obj, "has_working_copy", False):
+            text = "Scheduled + unpublished changes"
+        else:
+            text = phase.label
+        label = review_hook().list_label(obj)
+        return f"{text} · {label}" if label else text
 
     # Deleting a live or scheduled item takes it from readers, like unpublishing: the publish
     # rule's publishable_delete_check decides, on the delete page and the bulk action alike.

@@ -1,0 +1,115 @@
+"""The reviews list: what waits for my review, what was sent back to me, what went out
+without review and what is overdue; each row leads to the item's form, where it is decided."""
+
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from publishing.services import may_publish
+from review.models import Review, ReviewMail, ReviewState
+
+
+def reviewable_types(user):
+    """The content types of the items `user` may review (those they may publish)."""
+    ids = []
+    for content_type in ContentType.objects.filter(
+        pk__in=Review.objects.values("content_type").distinct()
+    ):
+        model = content_type.model_class()
+        if model is not None and may_publish(user=user, model=model):
+            ids.append(content_type.pk)
+    return ids
+
+
+def waiting_for(user):
+    """Reviews `user` may decide now: in review, of a type they may publish, asked of them or
+    of anyone, and not their own work."""
+    return Review.objects.filter(
+        Q(reviewer=None) | Q(reviewer=user),
+        state=ReviewState.IN_REVIEW,
+        content_type__in=reviewable_types(user),
+    ).exclude(Q(submitted_by=user) | Q(last_changed_by=user))
+
+
+class WhichFilter(admin.SimpleListFilter):
+    title = "which"
+    parameter_name = "which"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", "Waiting for my review"),
+            ("sent_back", "Sent back to me"),
+            ("unreviewed", "Published without review"),
+            ("overdue", "Overdue reviews"),
+        ]
+
+    def queryset(self, request, queryset):
+        user = request.user
+        value = self.value()
+        if value == "mine":
+            return queryset.filter(pk__in=waiting_for(user).values("pk"))
+        if value == "sent_back":
+            return queryset.filter(state=ReviewState.SENT_BACK, submitted_by=user)
+        if value == "unreviewed":
+            return queryset.filter(state=ReviewState.UNREVIEWED)
+        if value == "overdue":
+            return queryset.filter(state=ReviewState.IN_REVIEW, due_on__lt=timezone.localdate())
+        return queryset
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Read-only: reviews are made and decided from the item's own form."""
+
+    list_display = [
+        "item_link", "content_type", "state", "submitted_by", "submitted_at", "reviewer",
+        "due_on", "decided_by", "decided_at",
+    ]  # fmt: skip
+    list_display_links = None
+    list_filter = [WhichFilter, "state", "content_type"]
+    list_select_related = ["content_type", "submitted_by", "reviewer", "decided_by"]
+    search_fields = ["item_title", "message", "comment"]
+    date_hierarchy = None
+
+    def get_queryset(self, request):
+        # Only reviews of what the user may review, and their own submissions.
+        queryset = super().get_queryset(request)
+        return queryset.filter(
+            Q(content_type__in=reviewable_types(request.user)) | Q(submitted_by=request.user)
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="item", ordering="item_title")
+    def item_link(self, obj):
+        model = obj.content_type.model_class()
+        try:
+            opts = model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.object_id])
+        except (AttributeError, NoReverseMatch):
+            return obj.item_title
+        return format_html('<a href="{}">{}</a>', url, obj.item_title)
+
+
+@admin.register(ReviewMail)
+class ReviewMailAdmin(admin.ModelAdmin):
+    """Review emails as the outbox holds them (a failed one says why)."""
+
+    list_display = ["subject", "to", "state", "created_at", "sent_at"]
+    list_filter = ["state"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

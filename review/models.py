@@ -1,0 +1,120 @@
+"""A review of one publishable item: who submitted what, who checked it, when and what they said."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.mail import EmailMessage
+from django.db import models
+
+from publishing.outbox import Outbox
+
+
+class ReviewState(models.TextChoices):
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    SENT_BACK = "sent_back", "Sent back"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    # Published by someone with "Can publish without review", with a reason: flagged until
+    # another person checks it afterwards.
+    UNREVIEWED = "unreviewed", "Published without review"
+    CHECKED_AFTER = "checked_after", "Published without review, checked since"
+
+
+# The states that still ask something of someone (shown in lists and on the form).
+OPEN_STATES = (ReviewState.IN_REVIEW, ReviewState.UNREVIEWED)
+
+
+class Review(models.Model):
+    """One round of review of an item (or one publication without review): the record.
+
+    `token` is the item's edit token (publishing.editing.edit_token) when it was submitted,
+    so an approval of a version that changed since is refused; `version_id` names the
+    django-reversion version it was submitted at (None if the item had none yet).
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    item_title = models.CharField("item", max_length=200, help_text="Its title when submitted.")
+    state = models.CharField(
+        max_length=15, choices=ReviewState.choices, default=ReviewState.IN_REVIEW, db_index=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The reviewer asked for; empty: anyone who may publish it.",
+    )
+    due_on = models.DateField("due", null=True, blank=True)
+    message = models.TextField(blank=True, help_text="The writer's note, or the reason given.")
+    of_changes = models.BooleanField(
+        default=False, help_text="What was submitted is the unpublished changes to a live item."
+    )
+    last_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version_id = models.PositiveBigIntegerField("version", null=True, blank=True)
+    token = models.CharField(max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="reviewed by",
+    )  # fmt: skip
+    decided_at = models.DateTimeField("reviewed at", null=True, blank=True)
+    comment = models.TextField(blank=True, help_text="The reviewer's comment or reason.")
+    published = models.BooleanField(default=False, help_text="The review published it.")
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "state"])]
+        constraints = [
+            # One open round per item: a double click on Submit cannot open two.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=models.Q(state="in_review"),
+                name="review_one_open_review_per_item",
+            )
+        ]
+        permissions = [("publish_without_review", "Can publish without review")]
+
+    def __str__(self):
+        return f"{self.get_state_display()}: {self.item_title}"
+
+
+class ReviewMail(Outbox):
+    """An email about a review (to the reviewers on submission, to the writer on a decision),
+    delivered by the outbox: written with the review, sent after the commit, retried."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="mails")
+    to = models.EmailField()
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    outbox_sent_field = "sent_at"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "review email"
+
+    def __str__(self):
+        return f"{self.subject} (to {self.to})"
+
+    def outbox_send(self, *, connection=None):
+        EmailMessage(
+            subject=self.subject,
+            body=self.body,
+            to=[self.to],
+            connection=connection,
+            # Stable per row: a copy re-sent after a crash is recognised (at least once).
+            headers={"Message-ID": f"<review-mail-{self.pk}@{_domain()}>"},
+        ).send()
+
+
+def _domain():
+    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
