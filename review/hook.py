@@ -21,6 +21,7 @@ from review.models import OPEN_STATES, Review, ReviewState
 from review.services import (
     FORCE_PERMISSION,
     ReviewRefused,
+    in_review,
     open_review,
     review_approve,
     review_check_after,
@@ -210,7 +211,9 @@ def _the_review(obj, post, states):
 def _act(model_admin, request, obj, action, post):
     user = request.user
     if action == "submit":
-        # The writer's right to change it: the admin's own (frozen items excepted).
+        if in_review(obj):
+            raise ReviewRefused(f"This {obj._meta.verbose_name} is already in review.", 409)
+        # The writer's right to change it: the admin's own.
         if not model_admin.has_change_permission(request, obj):
             raise ReviewRefused("You cannot change this item, so you cannot submit it.", 403)
         review_submit(

@@ -81,7 +81,9 @@ def reviewers_for(model, *, exclude=()):
     """Active users who may review items of `model` (its publish right), by name."""
     opts = model._meta.concrete_model._meta
     users = get_user_model().objects.with_perm(
-        f"{opts.app_label}.publish_{opts.model_name}", include_superusers=True
+        f"{opts.app_label}.publish_{opts.model_name}",
+        include_superusers=True,
+        backend="django.contrib.auth.backends.ModelBackend",
     )
     return [
         user
