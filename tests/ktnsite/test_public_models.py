@@ -112,6 +112,19 @@ def _tagged_image(ctx):
     return tag
 
 
+def _review(ctx):
+    from django.contrib.contenttypes.models import ContentType
+
+    from review.models import Review
+
+    return Review.objects.create(
+        content_type=ContentType.objects.get_for_model(ctx["post"]),
+        object_id=ctx["post"].pk,
+        item_title=str(ctx["post"]),
+        submitted_by=ctx["user"],
+    )
+
+
 def _contact():
     return make_contact(name="Not Changed")
 
@@ -159,6 +172,8 @@ PRIVATE_ROWS = {
     # The record of a WordPress import: the post it made is saved (and purged) on its own.
     "news.WordPressItem": lambda ctx: _wordpress_item(),
     # Which library images a body uses, and the library's tags: for editors only.
+    "review.Review": lambda ctx: _review(ctx),
+    "review.ReviewMail": lambda ctx: _review(ctx).mails.create(to="a@example.org", subject="s", body="b"),
     "publishing.BodyImage": _body_image,
     "publishing.Tag": _tagged_image,
 }
