@@ -1,0 +1,91 @@
+"""In Chromium, two people: a writer submits a post for review, the reviewer sends it back with
+a reason, the writer fixes it and resubmits, the reviewer approves and publishes it. Every
+review screen passes axe (WCAG 2.2 AA), and the panel works by keyboard."""
+
+from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission, User
+from playwright.sync_api import expect
+
+from ktnsite.roles import editors_group_sync
+from tests.browser.admin_helpers import EDITOR_PASSWORD
+from tests.browser.test_admin_accessibility import WCAG22_AA
+
+
+def _signs_in(page, username, next_url):
+    page.goto(f"/admin/login/?next={next_url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/admin/login/" not in url, wait_until="load")
+
+
+def _no_axe_violations(page):
+    results = Axe().run(page, options=WCAG22_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_submit_send_back_resubmit_approve_by_two_people(browser, page, live_server, transactional_db):
+    from news.models import Post
+    from publishing.models import Status
+    from tests.factories import make_post
+
+    editors_group_sync(apps)  # the live-server database is flushed between tests
+    wendy = User.objects.create_user("wendy", "wendy@example.org", EDITOR_PASSWORD, is_staff=True)
+    wendy.user_permissions.set(
+        Permission.objects.filter(codename__in=["add_post", "change_post", "view_post"])
+    )
+    rita = User.objects.create_user("rita", "rita@example.org", EDITOR_PASSWORD, is_staff=True)
+    rita.groups.add(Group.objects.get(name="Editors"))
+    post = make_post(status=Status.DRAFT, publish_at=None, title="Funding round opens")
+    form_url = f"/admin/news/post/{post.pk}/change/"
+
+    # The writer submits it, by keyboard: the disclosure opens with Enter.
+    _signs_in(page, "wendy", form_url)
+    summary = page.locator("summary", has_text="Submit for review")
+    summary.focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Message to the reviewer (optional)").fill("Please check the amounts.")
+    page.get_by_label("Reviewer", exact=True).select_option(label="rita")
+    _no_axe_violations(page)
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("Submitted for review")).to_be_visible()
+    expect(page.locator("#review-status")).to_contain_text("In review")
+    expect(page.get_by_role("button", name="Save draft")).to_have_count(0)  # frozen
+    _no_axe_violations(page)
+
+    # The reviewer finds it waiting and sends it back with a reason.
+    reviewer_context = browser.new_context(base_url=live_server.url)
+    reviewer = reviewer_context.new_page()
+    reviewer.set_default_timeout(10_000)
+    _signs_in(reviewer, "rita", "/admin/review/review/?which=mine")
+    _no_axe_violations(reviewer)
+    reviewer.get_by_role("link", name="Funding round opens").click()
+    expect(reviewer.get_by_text("Their note: Please check the amounts.")).to_be_visible()
+    _no_axe_violations(reviewer)
+    reviewer.get_by_label("Your comment").fill("The deadline is the 14th, not the 4th.")
+    reviewer.get_by_role("button", name="Send back").click()
+    expect(reviewer.get_by_text("Sent back to the writer")).to_be_visible()
+
+    # The writer sees why, fixes it and submits again.
+    page.reload()
+    expect(page.get_by_text("The deadline is the 14th, not the 4th.")).to_be_visible()
+    _no_axe_violations(page)
+    page.get_by_label("Title").fill("Funding round opens: deadline 14 March")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved")).to_be_visible()
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("Submitted for review")).to_be_visible()
+
+    # The reviewer approves and publishes it in one step.
+    reviewer.reload()
+    expect(reviewer.get_by_text("Funding round opens: deadline 14 March").first).to_be_visible()
+    reviewer.get_by_role("button", name="Approve and publish").click()
+    expect(reviewer.get_by_text("Approved and published.")).to_be_visible()
+    assert Post.objects.get(pk=post.pk).is_live
+
+    # The record, on the item's history.
+    reviewer.goto(f"/admin/news/post/{post.pk}/history/")
+    expect(reviewer.get_by_role("heading", name="Review record")).to_be_visible()
+    _no_axe_violations(reviewer)
+    reviewer_context.close()
