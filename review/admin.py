@@ -3,7 +3,7 @@ without review and what is overdue; each row leads to the item's form, where it 
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -34,6 +34,23 @@ def waiting_for(user):
     ).exclude(Q(submitted_by=user) | Q(last_changed_by=user))
 
 
+def sent_back_to(user):
+    """Items sent back to `user` and not submitted again since (their latest review)."""
+    latest = Review.objects.filter(
+        content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
+    ).order_by("-pk").values("pk")[:1]
+    return Review.objects.filter(
+        state=ReviewState.SENT_BACK, submitted_by=user, pk=Subquery(latest)
+    )
+
+
+def visible_reviews(user):
+    """The reviews `user` may see listed: of what they may review, and their own."""
+    return Review.objects.filter(
+        Q(content_type__in=reviewable_types(user)) | Q(submitted_by=user)
+    )
+
+
 class WhichFilter(admin.SimpleListFilter):
     title = "which"
     parameter_name = "which"
@@ -52,7 +69,7 @@ class WhichFilter(admin.SimpleListFilter):
         if value == "mine":
             return queryset.filter(pk__in=waiting_for(user).values("pk"))
         if value == "sent_back":
-            return queryset.filter(state=ReviewState.SENT_BACK, submitted_by=user)
+            return queryset.filter(pk__in=sent_back_to(user).values("pk"))
         if value == "unreviewed":
             return queryset.filter(state=ReviewState.UNREVIEWED)
         if value == "overdue":
@@ -76,10 +93,8 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Only reviews of what the user may review, and their own submissions.
-        queryset = super().get_queryset(request)
-        return queryset.filter(
-            Q(content_type__in=reviewable_types(request.user)) | Q(submitted_by=request.user)
-        )
+        visible = visible_reviews(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
 
     def has_add_permission(self, request):
         return False

@@ -172,3 +172,24 @@ def test_a_forced_publication_closes_the_open_review(reviewer, draft):
     boss.post(review_url(draft), {"_review": "force", "reason": "Urgent"})
     states = sorted(Review.objects.values_list("state", flat=True))
     assert states == [ReviewState.UNREVIEWED, ReviewState.WITHDRAWN]
+
+
+def test_the_admin_home_counts_what_waits_each_a_link_to_its_list(writer, reviewer, draft):
+    submit(writer, draft)
+    home = reviewer.get("/admin/").content.decode()
+    assert '<a href="/admin/review/review/?which=mine">Waiting for my review: 1</a>' in home
+    assert "Sent back to me: 0" in home and "Overdue reviews: 0" in home
+    decide(reviewer, draft, "send_back", comment="No.")
+    pat_home = reviewer.get("/admin/").content.decode()
+    assert "Waiting for my review: 0" in pat_home
+    # The writer, not an editor, has no reviews list and so no counts.
+    assert "Waiting for my review" not in writer.get("/admin/").content.decode()
+
+
+def test_sent_back_counts_only_until_it_is_submitted_again(reviewer, draft):
+    pat = signed_in("pat", groups=["Editors"])
+    submit(pat, draft)
+    decide(reviewer, draft, "send_back", comment="No.")
+    assert "Sent back to me: 1" in pat.get("/admin/").content.decode()
+    submit(pat, draft)
+    assert "Sent back to me: 0" in pat.get("/admin/").content.decode()
