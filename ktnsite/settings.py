@@ -670,3 +670,10 @@ MAILINGLIST_SIGNUP_RATE_ADDRESS = os.environ.get("MAILINGLIST_SIGNUP_RATE_ADDRES
 # A domain such as gmail.com is shared by many honest readers: keep its rate generous.
 MAILINGLIST_SIGNUP_RATE_MAILBOX = os.environ.get("MAILINGLIST_SIGNUP_RATE_MAILBOX", "3/h")
 MAILINGLIST_SIGNUP_RATE_DOMAIN = os.environ.get("MAILINGLIST_SIGNUP_RATE_DOMAIN", "50/h")
+
+# Reviews (the review app): the content types whose items need a second person's approval
+# before they go live, as model labels ("news.post,reports.report"). Off by default, so a
+# one-person site works as before; imports and commands run as the system and are exempt.
+REVIEW_REQUIRED = [
+    label.strip() for label in os.environ.get("REVIEW_REQUIRED", "").split(",") if label.strip()
+]

@@ -93,6 +93,8 @@ ACTION_STATUS = {
 }
 # Publishes dated now, whatever time the form holds (a scheduled item's one-click button).
 PUBLISH_NOW = "publish_now"
+# A save changing only these (and the form's machinery) changes no content.
+PUBLICATION_FIELDS = {"status", "publish_at", "expire_at", "edit_base", "confirm_backdate"}
 
 
 class ChangeList(AdminChangeList):
@@ -327,6 +329,8 @@ class PublishableAdminForm(EditorialAdminForm):
             # since (a live item's restore is a working copy: PublishableAdmin.revision_view).
             publishes_changes=self.data.get(ACTION_FIELD) in ("keep", "publish", PUBLISH_NOW)
             or self.publishing_restore == "restore",
+            item=self.instance if self.instance.pk else None,
+            content_changed=bool(set(self.changed_data) - PUBLICATION_FIELDS),
         )
         if not change.allowed:
             self.add_error(None, change.message)

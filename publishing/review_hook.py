@@ -28,6 +28,12 @@ class ReviewHook:
         """Extra context for the item's history page (`review_history_template` is shown)."""
         return {}
 
+    def publish_refusal(self, *, model, item, user, content_changed):
+        """Why `user` may not put `item`'s content before readers now (a sentence), or "".
+        Asked by the publish rule (publishing.services.publishable_change_check) on every
+        path; `item` is None for a new item, `content_changed` when the same save edits it."""
+        return ""
+
     def urls(self, model_admin):
         """More admin addresses under each publishable model's (the review's own views)."""
         return []

@@ -32,6 +32,7 @@ from review.services import (
     review_withdraw,
     reviewers_for,
     reviews_of,
+    two_person_refusal,
 )
 
 # What a row's open review adds to its status in admin lists.
@@ -117,6 +118,11 @@ class AdminReviewHook(ReviewHook):
             )
             context["review_sent_back_when"] = when_text(latest.decided_at)
         return context
+
+    def publish_refusal(self, *, model, item, user, content_changed):
+        return two_person_refusal(
+            model=model, item=item, user=user, content_changed=content_changed
+        )
 
     def history_context(self, request, model_admin, obj):
         return {

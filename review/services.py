@@ -5,6 +5,7 @@ Every rule is enforced here, not only in the admin's templates: a post to a revi
 by someone without the right is refused the same way as a button they were never shown.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -105,6 +106,53 @@ def review_refusal(*, review, user):
         return (
             "You are not the second set of eyes: you submitted or last changed this "
             f"{model._meta.verbose_name}. Another editor who can publish must review it."
+        )
+    return ""
+
+
+def review_required(model):
+    """Whether the REVIEW_REQUIRED setting (model labels, "news.post") names `model`."""
+    return model._meta.concrete_model._meta.label_lower in {
+        label.lower() for label in getattr(settings, "REVIEW_REQUIRED", ())
+    }
+
+
+def two_person_refusal(*, model, item, user, content_changed=False):
+    """The two-person rule, asked by the publish rule when `user` would put `item`'s content
+    before readers: with REVIEW_REQUIRED naming the model, it takes an approval of the item
+    as it is now by someone else, and never the author of its last change; or a
+    publication without review, with its reason, under way. "" when allowed."""
+    if not review_required(model):
+        return ""
+    name = model._meta.verbose_name
+    ask = (
+        f"Every {name} needs a second person's approval before it goes live on this site. "
+        "Nothing was published: save it as a draft (or your changes as a draft) and submit it "
+        "for review."
+    )
+    if item is None or item.pk is None:
+        return ask
+    if content_changed:
+        return (
+            f"Your edits to this {name} need a second person's approval too. Nothing was "
+            "published: save them as a draft and submit them for review."
+        )
+    current = reviews_of(item).filter(token=edit_token(item))
+    if current.filter(state=ReviewState.UNREVIEWED, submitted_by=user).exists():
+        return ""  # publishing without review, with a reason (review_publish_without_review)
+    approval = current.filter(state=ReviewState.APPROVED).first()
+    if approval is None:
+        if reviews_of(item).filter(state=ReviewState.APPROVED).exists():
+            return (
+                f"This {name} changed after it was approved, so it needs approving again. "
+                "Nothing was published: submit it for review."
+            )
+        return ask
+    author = last_changed_by(item)
+    if user.pk in {approval.submitted_by_id, getattr(author, "pk", None)}:
+        return (
+            "You are not the second set of eyes: you submitted or last changed this "
+            f"{name}, so someone else must publish it."
         )
     return ""
 
@@ -231,6 +279,12 @@ def review_approve(*, review, user, token, comment="", publish=False):
                 "is now, before approving.",
                 status=409,
             )
+        # Recorded first, as of the version approved: the publish rule's two-person check
+        # (two_person_refusal) then finds the approval.
+        review.state, review.token = ReviewState.APPROVED, token
+        review.decided_by, review.decided_at = user, timezone.now()
+        review.comment, review.published = comment.strip(), publish
+        review.save()
         outcome = "Approved"
         if publish:
             change = _publish(
@@ -241,10 +295,6 @@ def review_approve(*, review, user, token, comment="", publish=False):
                 outcome = f"Approved and scheduled for {when_text(when)}"
             else:
                 outcome = "Approved and published"
-        review.state = ReviewState.APPROVED
-        review.decided_by, review.decided_at = user, timezone.now()
-        review.comment, review.published = comment.strip(), publish
-        review.save()
         lines = [
             f"{editor_name(user)}: {outcome.lower()} — “{review.item_title}”.",
             *([f"Their comment: {review.comment}"] if review.comment else []),
