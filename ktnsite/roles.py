@@ -34,6 +34,8 @@ EDITOR_PERMISSIONS = {
     # Reviews: the list of what waits (deciding is done on the item, by its publish right).
     "review.review": ["view"],
     "review.reviewmail": ["view"],
+    # Links sent to outside experts: see and revoke them.
+    "review.expertlink": ["view", "change"],
 }
 
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from publishing.services import may_publish
-from review.models import Review, ReviewMail, ReviewState
+from review.expert import expert_links_revoke
+from review.models import ExpertLink, Review, ReviewMail, ReviewState
 
 
 def reviewable_types(user):
@@ -128,3 +129,29 @@ class ReviewMailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExpertLink)
+class ExpertLinkAdmin(admin.ModelAdmin):
+    """Links sent to outside experts: who, for what, until when; revoke them here."""
+
+    list_display = ["email", "content_type", "object_id", "created_by", "created_at",
+                    "expires_at", "answered_at", "works"]  # fmt: skip
+    list_filter = ["content_type", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["content_type", "created_by"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # made with "Ask an expert" on an item's form
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    @admin.display(description="works", boolean=True)
+    def works(self, obj):
+        return obj.is_usable and obj.answered_at is None
+
+    @admin.action(description="Revoke selected links now", permissions=["view"])
+    def revoke(self, request, queryset):
+        revoked = expert_links_revoke(links=queryset)
+        self.message_user(request, f"Revoked {revoked} link(s).")

@@ -17,6 +17,7 @@ from publishing.editing import edit_token, editor_name
 from publishing.models import PublishState
 from publishing.review_hook import ReviewHook
 from publishing.services import may_publish, readers_see, when_text
+from review.expert import expert_link_create
 from review.models import OPEN_STATES, Review, ReviewState
 from review.services import (
     FORCE_PERMISSION,
@@ -42,7 +43,7 @@ LIST_LABELS = {
 }
 # The panel's buttons post _review=<action> to the item's review address.
 ACTIONS = {"submit", "withdraw", "approve", "approve_publish", "send_back", "force",
-           "check_after", "check_unpublish"}  # fmt: skip
+           "check_after", "check_unpublish", "expert"}  # fmt: skip
 
 
 class AdminReviewHook(ReviewHook):
@@ -230,6 +231,16 @@ def _act(model_admin, request, obj, action, post):
             message=post.get("message", ""),
         )
         return "Submitted for review: its content is frozen until it is approved or sent back."
+    if action == "expert":
+        if not model_admin.has_view_permission(request, obj) or not user.has_perm(
+            f"{obj._meta.app_label}.change_{obj._meta.model_name}"
+        ):
+            raise ReviewRefused("You cannot change this item, so you cannot ask an expert.", 403)
+        link = expert_link_create(item=obj, user=user, email=post.get("email", ""))
+        return (
+            f"Asked {link.email} for their view: they were emailed a link that works until "
+            f"{when_text(link.expires_at)} (revoke it under Expert links)."
+        )
     if action == "force":
         review_publish_without_review(item=obj, user=user, reason=post.get("reason", ""))
         return "Published without review: it is flagged until someone else checks it."

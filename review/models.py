@@ -1,9 +1,14 @@
 """A review of one publishable item: who submitted what, who checked it, when and what they said."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core import signing
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.mail import EmailMessage
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 
 from publishing.outbox import Outbox
 
@@ -17,6 +22,10 @@ class ReviewState(models.TextChoices):
     # another person checks it afterwards.
     UNREVIEWED = "unreviewed", "Published without review"
     CHECKED_AFTER = "checked_after", "Published without review, checked since"
+    # An outside expert's answer through a signed link (ExpertLink): never publishes.
+    EXPERT_ASKED = "expert_asked", "Expert asked"
+    EXPERT_AGREES = "expert_agrees", "Expert: looks right"
+    EXPERT_CHANGES = "expert_changes", "Expert: needs changes"
 
 
 # The states that still ask something of someone (shown in lists and on the form).
@@ -84,6 +93,60 @@ class Review(models.Model):
     def __str__(self):
         return f"{self.get_state_display()}: {self.item_title}"
 
+    # Names for pages and the export ("—" for nobody, e.g. a deleted account or an expert).
+    @property
+    def submitted_by_name(self):
+        return _name(self.submitted_by)
+
+    @property
+    def decided_by_name(self):
+        return _name(self.decided_by)
+
+    @property
+    def reviewer_name(self):
+        return _name(self.reviewer)
+
+
+EXPERT_SALT = "review.expert"
+EXPERT_MAX_AGE = timedelta(days=7)
+
+
+class ExpertLink(models.Model):
+    """"Ask an expert": a signed, expiring, revocable link for someone without an account, to
+    read the item and answer *Looks right* or *Needs changes* once. It never publishes."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    email = models.EmailField("expert's email")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # The item's edit token when the link was made: a later answer says it saw a newer one.
+    item_token = models.CharField(max_length=200, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "expert link"
+
+    def __str__(self):
+        return f"Expert link for {self.email}"
+
+    def get_absolute_url(self):
+        return reverse("review:expert", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.dumps(self.pk, salt=EXPERT_SALT)
+
+    @property
+    def is_usable(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
 
 class ReviewMail(Outbox):
     """An email about a review (to the reviewers on submission, to the writer on a decision),
@@ -118,3 +181,7 @@ class ReviewMail(Outbox):
 
 def _domain():
     return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+
+
+def _name(user):
+    return (user.get_full_name() or user.get_username()) if user is not None else "—"

@@ -125,6 +125,12 @@ def _review(ctx):
     )
 
 
+def _expert_link(ctx):
+    from review.expert import expert_link_create
+
+    return expert_link_create(item=ctx["post"], user=ctx["user"], email="x@example.org")
+
+
 def _contact():
     return make_contact(name="Not Changed")
 
@@ -173,6 +179,7 @@ PRIVATE_ROWS = {
     "news.WordPressItem": lambda ctx: _wordpress_item(),
     # Which library images a body uses, and the library's tags: for editors only.
     "review.Review": lambda ctx: _review(ctx),
+    "review.ExpertLink": lambda ctx: _expert_link(ctx),
     "review.ReviewMail": lambda ctx: _review(ctx).mails.create(to="a@example.org", subject="s", body="b"),
     "publishing.BodyImage": _body_image,
     "publishing.Tag": _tagged_image,
