@@ -1,13 +1,18 @@
 """The reviews list: what waits for my review, what was sent back to me, what went out
 without review and what is overdue; each row leads to the item's form, where it is decided."""
 
+import csv
+
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, Subquery
+from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from publishing.admin import ListInputMixin
+from publishing.csvexport import csv_cell
 from publishing.services import may_publish
 from review.expert import expert_links_revoke
 from review.models import ExpertLink, Review, ReviewMail, ReviewState
@@ -79,7 +84,7 @@ class WhichFilter(admin.SimpleListFilter):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ListInputMixin, admin.ModelAdmin):
     """Read-only: reviews are made and decided from the item's own form."""
 
     list_display = [
@@ -87,10 +92,40 @@ class ReviewAdmin(admin.ModelAdmin):
         "due_on", "decided_by", "decided_at",
     ]  # fmt: skip
     list_display_links = None
-    list_filter = [WhichFilter, "state", "content_type"]
+    # The audit log's filters: by person, action (state), model and date.
+    list_filter = [
+        WhichFilter, "state", "content_type",
+        ("submitted_by", admin.RelatedOnlyFieldListFilter),
+        ("decided_by", admin.RelatedOnlyFieldListFilter),
+    ]  # fmt: skip
     list_select_related = ["content_type", "submitted_by", "reviewer", "decided_by"]
     search_fields = ["item_title", "message", "comment"]
-    date_hierarchy = None
+    date_hierarchy = "submitted_at"
+    actions = ["export_csv"]
+
+    @admin.action(description="Export selected reviews as CSV", permissions=["export"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="reviews.csv"'
+        writer = csv.writer(response)
+        writer.writerow([
+            "submitted at", "type", "item", "item id", "action", "submitted by", "reviewer",
+            "due", "version", "reviewed by", "reviewed at", "note or reason", "comment",
+            "published",
+        ])  # fmt: skip
+        for r in queryset.order_by("submitted_at", "pk"):
+            row = [
+                r.submitted_at.isoformat(), r.content_type.name, r.item_title, r.object_id,
+                r.get_state_display(), r.submitted_by_name, r.reviewer_name,
+                r.due_on or "", r.version_id or "", r.decided_by_name,
+                r.decided_at.isoformat() if r.decided_at else "", r.message, r.comment,
+                "yes" if r.published else "no",
+            ]  # fmt: skip
+            writer.writerow([csv_cell(value) for value in row])
+        return response
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("review.export_review")
 
     def get_queryset(self, request):
         # Only reviews of what the user may review, and their own submissions.

@@ -88,7 +88,10 @@ class Review(models.Model):
                 name="review_one_open_review_per_item",
             )
         ]
-        permissions = [("publish_without_review", "Can publish without review")]
+        permissions = [
+            ("publish_without_review", "Can publish without review"),
+            ("export_review", "Can export the review log"),
+        ]
 
     def __str__(self):
         return f"{self.get_state_display()}: {self.item_title}"
