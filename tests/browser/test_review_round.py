@@ -89,3 +89,60 @@ def test_submit_send_back_resubmit_approve_by_two_people(browser, page, live_ser
     expect(reviewer.get_by_role("heading", name="Review record")).to_be_visible()
     _no_axe_violations(reviewer)
     reviewer_context.close()
+
+
+def test_an_expert_answers_from_the_emailed_link_in_one_click(browser, page, live_server, transactional_db):
+    from publishing.models import Status
+    from review.expert import expert_link_create
+    from review.models import Review, ReviewState
+    from tests.factories import make_post
+
+    editors_group_sync(apps)
+    pat = User.objects.create_user("pat", "pat@example.org", EDITOR_PASSWORD, is_staff=True)
+    pat.groups.add(Group.objects.get(name="Editors"))
+    post = make_post(status=Status.DRAFT, publish_at=None, title="Funding round opens")
+    link = expert_link_create(item=post, user=pat, email="prof@university.example")
+
+    page.goto(link.get_absolute_url())  # the link in their email
+    expect(page.get_by_role("heading", name="Your view, please")).to_be_visible()
+    _no_axe_violations(page)
+    page.get_by_role("button", name="Looks right").click()  # click 1
+    expect(page.get_by_text("your answer was sent to the editor")).to_be_visible()
+    assert Review.objects.filter(state=ReviewState.EXPERT_AGREES).count() == 1
+
+
+def test_the_review_lists_and_a_flagged_items_panel_pass_axe(page, live_server, transactional_db):
+    from publishing.models import Status
+    from review.expert import expert_link_create
+    from review.services import review_publish_without_review
+    from tests.factories import make_post
+
+    editors_group_sync(apps)
+    bea = User.objects.create_user("bea", "bea@example.org", EDITOR_PASSWORD, is_staff=True)
+    bea.groups.add(Group.objects.get(name="Editors"))
+    bea.user_permissions.add(Permission.objects.get(codename="publish_without_review"))
+    rita = User.objects.create_user("rita", "rita@example.org", EDITOR_PASSWORD, is_staff=True)
+    rita.groups.add(Group.objects.get(name="Editors"))
+    post = make_post(status=Status.DRAFT, publish_at=None, title="Funding round opens")
+    review_publish_without_review(item=post, user=bea, reason="Ministerial deadline")
+    expert_link_create(item=post, user=bea, email="prof@university.example")
+    draft = make_post(status=Status.DRAFT, publish_at=None, title="Next round")
+
+    _signs_in(page, "rita", "/admin/")
+    expect(page.get_by_role("link", name="Published without review: 1")).to_be_visible()
+    _no_axe_violations(page)
+    page.get_by_role("link", name="Published without review: 1").click()
+    expect(page.get_by_role("link", name="Funding round opens")).to_be_visible()
+    _no_axe_violations(page)
+    page.get_by_role("link", name="Funding round opens").click()
+    expect(page.locator("#review-status")).to_contain_text("Published without review")
+    _no_axe_violations(page)
+    page.get_by_role("button", name="Checked: looks right").click()
+    expect(page.get_by_text("Checked: the flag is removed.")).to_be_visible()
+    page.goto("/admin/review/expertlink/")
+    _no_axe_violations(page)
+    # Every disclosure of the panel open at once, on an item not yet submitted.
+    page.goto(f"/admin/news/post/{draft.pk}/change/")
+    for summary in page.locator("#review-panel summary").all():
+        summary.click()
+    _no_axe_violations(page)
