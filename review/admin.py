@@ -42,9 +42,13 @@ def waiting_for(user):
 
 def sent_back_to(user):
     """Items sent back to `user` and not submitted again since (their latest review)."""
-    latest = Review.objects.filter(
-        content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
-    ).order_by("-pk").values("pk")[:1]
+    latest = (
+        Review.objects.filter(
+            content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
+        )
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
     return Review.objects.filter(
         state=ReviewState.SENT_BACK, submitted_by=user, pk=Subquery(latest)
     )
@@ -52,9 +56,7 @@ def sent_back_to(user):
 
 def visible_reviews(user):
     """The reviews `user` may see listed: of what they may review, and their own."""
-    return Review.objects.filter(
-        Q(content_type__in=reviewable_types(user)) | Q(submitted_by=user)
-    )
+    return Review.objects.filter(Q(content_type__in=reviewable_types(user)) | Q(submitted_by=user))
 
 
 class WhichFilter(admin.SimpleListFilter):

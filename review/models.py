@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import models
 from django.urls import reverse
@@ -115,7 +115,7 @@ EXPERT_MAX_AGE = timedelta(days=7)
 
 
 class ExpertLink(models.Model):
-    """"Ask an expert": a signed, expiring, revocable link for someone without an account, to
+    """ "Ask an expert": a signed, expiring, revocable link for someone without an account, to
     read the item and answer *Looks right* or *Needs changes* once. It never publishes."""
 
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)

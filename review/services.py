@@ -190,7 +190,9 @@ def review_submit(*, item, user, reviewer=None, due_on=None, message=""):
         )
     if reviewer is not None:
         if reviewer == user:
-            raise ReviewRefused("Name someone else as the reviewer: you cannot review your own work.")
+            raise ReviewRefused(
+                "Name someone else as the reviewer: you cannot review your own work."
+            )
         if not may_publish(user=reviewer, model=model):
             raise ReviewRefused(
                 f"{editor_name(reviewer)} cannot publish {model._meta.verbose_name_plural}, so "

@@ -25,7 +25,9 @@ def _no_axe_violations(page):
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_submit_send_back_resubmit_approve_by_two_people(browser, page, live_server, transactional_db):
+def test_submit_send_back_resubmit_approve_by_two_people(
+    browser, page, live_server, transactional_db
+):
     from news.models import Post
     from publishing.models import Status
     from tests.factories import make_post
@@ -91,7 +93,9 @@ def test_submit_send_back_resubmit_approve_by_two_people(browser, page, live_ser
     reviewer_context.close()
 
 
-def test_an_expert_answers_from_the_emailed_link_in_one_click(browser, page, live_server, transactional_db):
+def test_an_expert_answers_from_the_emailed_link_in_one_click(
+    browser, page, live_server, transactional_db
+):
     from publishing.models import Status
     from review.expert import expert_link_create
     from review.models import Review, ReviewState

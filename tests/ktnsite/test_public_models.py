@@ -180,7 +180,9 @@ PRIVATE_ROWS = {
     # Which library images a body uses, and the library's tags: for editors only.
     "review.Review": lambda ctx: _review(ctx),
     "review.ExpertLink": lambda ctx: _expert_link(ctx),
-    "review.ReviewMail": lambda ctx: _review(ctx).mails.create(to="a@example.org", subject="s", body="b"),
+    "review.ReviewMail": lambda ctx: _review(ctx).mails.create(
+        to="a@example.org", subject="s", body="b"
+    ),
     "publishing.BodyImage": _body_image,
     "publishing.Tag": _tagged_image,
 }

@@ -60,9 +60,10 @@ def test_the_expert_is_emailed_a_link_and_answers_looks_right_which_reaches_the_
     record = Review.objects.get(state=ReviewState.EXPERT_AGREES)
     assert record.comment == "Figures match."
     assert smtp_server.envelopes[-1][1] == ["pat@example.org"]
-    assert "Their comment: Figures match." in smtp_server.messages[-1].get_body(
-        ("plain",)
-    ).get_content()
+    assert (
+        "Their comment: Figures match."
+        in smtp_server.messages[-1].get_body(("plain",)).get_content()
+    )
     assert Post.objects.get(pk=draft.pk).status == Status.DRAFT  # never publishes
 
     again = expert.post(path, {"verdict": "changes", "comment": "Wait"})
@@ -93,9 +94,7 @@ def test_a_tampered_expired_or_revoked_link_says_so_with_a_404(editor, draft):
     ExpertLink.objects.update(expires_at=timezone.now() + timedelta(days=1))
     assert Client().get(path).status_code == 200
 
-    editor.post(
-        "/admin/review/expertlink/", {"action": "revoke", "_selected_action": [link.pk]}
-    )
+    editor.post("/admin/review/expertlink/", {"action": "revoke", "_selected_action": [link.pk]})
     assert Client().get(path).status_code == 404
     assert Client().post(path, {"verdict": "agrees"}).status_code == 404
 

@@ -71,14 +71,20 @@ def test_content_in_review_is_frozen_for_the_writer_until_withdrawn(writer, draf
     submit(writer, draft)
     form = writer.get(change_url(draft)).content.decode()
     assert 'name="_publishing"' not in form  # no save buttons: the form is read-only
-    refused = writer.post(change_url(draft), admin_post_data(draft, title="Changed", _publishing="draft"))
+    refused = writer.post(
+        change_url(draft), admin_post_data(draft, title="Changed", _publishing="draft")
+    )
     assert refused.status_code == 403
     assert Post.objects.get(pk=draft.pk).title == "Funding round opens"
 
-    response = writer.post(review_url(draft), {"_review": "withdraw", "review": the_review(draft).pk}, follow=True)
+    response = writer.post(
+        review_url(draft), {"_review": "withdraw", "review": the_review(draft).pk}, follow=True
+    )
     assert "Withdrawn from review" in response.content.decode()
     assert the_review(draft).state == ReviewState.WITHDRAWN
-    saved = writer.post(change_url(draft), admin_post_data(draft, title="Changed", _publishing="draft"))
+    saved = writer.post(
+        change_url(draft), admin_post_data(draft, title="Changed", _publishing="draft")
+    )
     assert saved.status_code == 302
     assert Post.objects.get(pk=draft.pk).title == "Changed"
 
@@ -156,7 +162,9 @@ def test_approving_a_version_that_changed_after_it_was_opened_is_refused(writer,
     assert Post.objects.get(pk=draft.pk).status == Status.DRAFT
 
 
-def test_sending_back_needs_a_reason_and_the_reason_reaches_the_writers_form(writer, reviewer, draft):
+def test_sending_back_needs_a_reason_and_the_reason_reaches_the_writers_form(
+    writer, reviewer, draft
+):
     submit(writer, draft)
     refused = decide(reviewer, draft, "send_back", comment="  ")
     assert refused.status_code == 400
@@ -174,11 +182,16 @@ def test_a_live_items_unpublished_changes_are_what_is_submitted_and_published(wr
     assert nothing.status_code == 400
     assert "nothing new to review" in nothing.content.decode()
 
-    writer.post(change_url(post), admin_post_data(post, title="Better title", _publishing="changes_draft"))
+    writer.post(
+        change_url(post), admin_post_data(post, title="Better title", _publishing="changes_draft")
+    )
     submit(writer, post)
     assert the_review(post).of_changes
     assert Post.objects.get(pk=post.pk).title == "Live title"  # readers keep the live page
-    assert "Live + unpublished changes · In review" in reviewer.get("/admin/news/post/").content.decode()
+    assert (
+        "Live + unpublished changes · In review"
+        in reviewer.get("/admin/news/post/").content.decode()
+    )
     decide(reviewer, post, "approve_publish")
     assert Post.objects.get(pk=post.pk).title == "Better title"
     assert working_copy_find(item=post) is None

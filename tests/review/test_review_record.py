@@ -40,9 +40,10 @@ def test_submitting_emails_the_named_reviewer_and_a_send_back_emails_the_writer(
         submit(writer, draft, reviewer=rita.pk, due_on="2030-01-14", message="Amounts, please.")
     assert [rcpt for _, rcpt in smtp_server.envelopes] == [["rita@example.org"]]
     assert smtp_server.messages[0]["Subject"] == "Please review: Funding round opens"
-    assert "wendy asks you to review the post “Funding round opens” by 14/01/2030" in bodies(
-        smtp_server
-    )[0]
+    assert (
+        "wendy asks you to review the post “Funding round opens” by 14/01/2030"
+        in bodies(smtp_server)[0]
+    )
     assert "Their note: Amounts, please." in bodies(smtp_server)[0]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,9 +79,7 @@ def test_approval_emails_the_writer(
     assert "Their comment: Good to go." in bodies(smtp_server)[-1]
 
 
-def test_the_history_shows_who_submitted_and_who_reviewed_with_their_words(
-    writer, reviewer, draft
-):
+def test_the_history_shows_who_submitted_and_who_reviewed_with_their_words(writer, reviewer, draft):
     submit(writer, draft, message="First go.")
     decide(reviewer, draft, "send_back", comment="Check the amounts.")
     submit(writer, draft, message="Fixed.")
@@ -110,10 +109,13 @@ def test_sent_back_to_me_lists_the_writers_returned_items(reviewer, draft):
     pat = signed_in("pat", groups=["Editors"])
     submit(pat, draft)
     decide(reviewer, draft, "send_back", comment="No.")
-    assert "Funding round opens" in pat.get("/admin/review/review/?which=sent_back").content.decode()
-    assert "Funding round opens" not in reviewer.get(
-        "/admin/review/review/?which=sent_back"
-    ).content.decode()
+    assert (
+        "Funding round opens" in pat.get("/admin/review/review/?which=sent_back").content.decode()
+    )
+    assert (
+        "Funding round opens"
+        not in reviewer.get("/admin/review/review/?which=sent_back").content.decode()
+    )
 
 
 def test_publishing_without_review_needs_the_permission_and_a_reason(draft):

@@ -108,7 +108,9 @@ def test_editing_and_publishing_in_one_save_after_approval_is_refused(required, 
     submit(pat, draft)
     decide(rita, draft, "approve")
     response = publish_by_form(rita, draft, title="Rita's own edit")
-    assert "Your edits to this post need a second person&#x27;s approval" in response.content.decode()
+    assert (
+        "Your edits to this post need a second person&#x27;s approval" in response.content.decode()
+    )
     assert Post.objects.get(pk=draft.pk).status == Status.DRAFT
 
 
