@@ -121,3 +121,11 @@ def test_a_cross_site_post_is_refused(editor, draft):
     response = Client().post(path, {"verdict": "agrees"}, headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 403
     assert not Review.objects.filter(state=ReviewState.EXPERT_AGREES).exists()
+
+
+def test_the_expert_page_has_a_query_budget(editor, draft, django_assert_max_num_queries):
+    ask(editor, draft)
+    path = ExpertLink.objects.get().get_absolute_url()
+    expert = Client()
+    with django_assert_max_num_queries(12):
+        assert expert.get(path).status_code == 200
