@@ -17,6 +17,7 @@ from publishing.editing import edit_token, editor_name
 from publishing.models import PublishState
 from publishing.review_hook import ReviewHook
 from publishing.services import may_publish, readers_see, when_text
+from review.comments import comment_add, comment_fields, comment_resolve, comments_of
 from review.expert import expert_link_create
 from review.models import OPEN_STATES, Review, ReviewState
 from review.services import (
@@ -43,7 +44,7 @@ LIST_LABELS = {
 }
 # The panel's buttons post _review=<action> to the item's review address.
 ACTIONS = {"submit", "withdraw", "approve", "approve_publish", "send_back", "force",
-           "check_after", "check_unpublish", "expert"}  # fmt: skip
+           "check_after", "check_unpublish", "expert", "comment", "resolve"}  # fmt: skip
 
 
 class AdminReviewHook(ReviewHook):
@@ -113,6 +114,13 @@ class AdminReviewHook(ReviewHook):
                 if future
                 else "Approve and publish"
             )
+        labels = dict(comment_fields(model_admin.model))
+        comments = list(comments_of(obj))
+        for comment in comments:
+            comment.field_label = labels.get(comment.field, "")
+        context["review_comments"] = [c for c in comments if c.resolved_at is None]
+        context["review_resolved_count"] = len(comments) - len(context["review_comments"])
+        context["review_comment_fields"] = list(labels.items())
         if latest is not None and latest.state == ReviewState.SENT_BACK:
             context["review_sent_back_by"] = (
                 editor_name(latest.decided_by) if latest.decided_by else "someone"
@@ -126,9 +134,14 @@ class AdminReviewHook(ReviewHook):
         )
 
     def history_context(self, request, model_admin, obj):
+        labels = dict(comment_fields(model_admin.model))
+        comments = list(comments_of(obj))
+        for comment in comments:
+            comment.field_label = labels.get(comment.field, "")
         return {
             "review_history_template": "review/admin/history.html",
             "review_record": list(reviews_of(obj)),
+            "review_comments": comments,
         }
 
     def urls(self, model_admin):
@@ -231,6 +244,12 @@ def _act(model_admin, request, obj, action, post):
             message=post.get("message", ""),
         )
         return "Submitted for review: its content is frozen until it is approved or sent back."
+    if action == "comment":
+        comment_add(item=obj, user=user, text=post.get("text", ""), field=post.get("field", ""))
+        return "Comment added."
+    if action == "resolve":
+        comment_resolve(item=obj, user=user, comment_id=post.get("comment_id", ""))
+        return "Comment resolved."
     if action == "expert":
         if not model_admin.has_view_permission(request, obj) or not user.has_perm(
             f"{obj._meta.app_label}.change_{obj._meta.model_name}"

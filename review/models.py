@@ -151,6 +151,42 @@ class ExpertLink(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class ReviewComment(models.Model):
+    """A comment by a writer or reviewer on an item, optionally about one of its fields; shown
+    beside the form until someone resolves it, and kept with the item's history after."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(max_length=100, blank=True, help_text="The field it is about.")
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = "review comment"
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def author_name(self):
+        return _name(self.author)
+
+    @property
+    def resolved_by_name(self):
+        return _name(self.resolved_by)
+
+
 class ReviewMail(Outbox):
     """An email about a review (to the reviewers on submission, to the writer on a decision),
     delivered by the outbox: written with the review, sent after the commit, retried."""

@@ -20,13 +20,17 @@ def _signs_in(page, username, next_url):
     page.wait_for_url(lambda url: "/admin/login/" not in url, wait_until="load")
 
 
+# Each test asks for the database first, so it is emptied only after the browser is closed:
+# an open admin form's presence beat would otherwise find its tables locked (SQLite).
+
+
 def _no_axe_violations(page):
     results = Axe().run(page, options=WCAG22_AA)
     assert results.violations_count == 0, results.generate_report()
 
 
 def test_submit_send_back_resubmit_approve_by_two_people(
-    browser, page, live_server, transactional_db
+    transactional_db, browser, page, live_server
 ):
     from news.models import Post
     from publishing.models import Status
@@ -94,7 +98,7 @@ def test_submit_send_back_resubmit_approve_by_two_people(
 
 
 def test_an_expert_answers_from_the_emailed_link_in_one_click(
-    browser, page, live_server, transactional_db
+    transactional_db, browser, page, live_server
 ):
     from publishing.models import Status
     from review.expert import expert_link_create
@@ -115,7 +119,7 @@ def test_an_expert_answers_from_the_emailed_link_in_one_click(
     assert Review.objects.filter(state=ReviewState.EXPERT_AGREES).count() == 1
 
 
-def test_the_review_lists_and_a_flagged_items_panel_pass_axe(page, live_server, transactional_db):
+def test_the_review_lists_and_a_flagged_items_panel_pass_axe(transactional_db, page, live_server):
     from publishing.models import Status
     from review.expert import expert_link_create
     from review.services import review_publish_without_review
@@ -131,6 +135,9 @@ def test_the_review_lists_and_a_flagged_items_panel_pass_axe(page, live_server, 
     review_publish_without_review(item=post, user=bea, reason="Ministerial deadline")
     expert_link_create(item=post, user=bea, email="prof@university.example")
     draft = make_post(status=Status.DRAFT, publish_at=None, title="Next round")
+    from review.comments import comment_add
+
+    comment_add(item=draft, user=bea, text="Is it the 14th?", field="standfirst")
 
     _signs_in(page, "rita", "/admin/")
     expect(page.get_by_role("link", name="Published without review: 1")).to_be_visible()
@@ -150,3 +157,5 @@ def test_the_review_lists_and_a_flagged_items_panel_pass_axe(page, live_server, 
     for summary in page.locator("#review-panel summary").all():
         summary.click()
     _no_axe_violations(page)
+    page.get_by_role("button", name="Resolve the comment by bea").click()
+    expect(page.get_by_text("Comment resolved.")).to_be_visible()

@@ -131,6 +131,18 @@ def _expert_link(ctx):
     return expert_link_create(item=ctx["post"], user=ctx["user"], email="x@example.org")
 
 
+def _review_comment(ctx):
+    from review.comments import comment_add
+
+    return comment_add(item=ctx["post"], user=_superuser(), text="The date is wrong.")
+
+
+def _superuser():
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser("critic", "critic@example.org", None)
+
+
 def _contact():
     return make_contact(name="Not Changed")
 
@@ -180,6 +192,7 @@ PRIVATE_ROWS = {
     # Which library images a body uses, and the library's tags: for editors only.
     "review.Review": lambda ctx: _review(ctx),
     "review.ExpertLink": lambda ctx: _expert_link(ctx),
+    "review.ReviewComment": lambda ctx: _review_comment(ctx),
     "review.ReviewMail": lambda ctx: _review(ctx).mails.create(
         to="a@example.org", subject="s", body="b"
     ),
