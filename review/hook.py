@@ -36,6 +36,7 @@ from review.services import (
     reviews_of,
     two_person_refusal,
 )
+from review.views import render_as_submitted
 
 # What a row's open review adds to its status in admin lists.
 LIST_LABELS = {
@@ -88,6 +89,9 @@ class AdminReviewHook(ReviewHook):
                 f"admin:{opts.app_label}_{opts.model_name}_review", args=[obj.pk]
             ),
             "review_token": edit_token(obj),
+            "review_preview_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_review_preview", args=[obj.pk]
+            ),
             "review_may_force": user.has_perm(FORCE_PERMISSION)
             and may_publish(user=user, model=model_admin.model),
             "review_verbose_name": opts.verbose_name,
@@ -150,12 +154,25 @@ class AdminReviewHook(ReviewHook):
         def view(request, object_id):
             return review_view(model_admin, request, object_id)
 
+        def preview(request, object_id):
+            obj = model_admin.model._default_manager.filter(pk=unquote(object_id)).first()
+            if obj is None:
+                raise Http404("No such item.")
+            if not model_admin.has_view_permission(request, obj):
+                raise PermissionDenied
+            return render_as_submitted(request, obj, {"review_preview": True})
+
         return [
+            path(
+                "<path:object_id>/review/reading/",
+                model_admin.admin_site.admin_view(preview),
+                name=f"{opts.app_label}_{opts.model_name}_review_preview",
+            ),
             path(
                 "<path:object_id>/review/",
                 model_admin.admin_site.admin_view(view),
                 name=f"{opts.app_label}_{opts.model_name}_review",
-            )
+            ),
         ]
 
 

@@ -33,15 +33,6 @@ def expert(request, token):
             return _plain(request, "Thank you: your answer was sent to the editor.", 200)
     except ReviewRefused as refused:
         return _plain(request, str(refused), refused.status)
-    item = link.item
-    copy = working_copy_find(item=item)
-    if copy is not None:
-        ids = working_copy_load(item=item, copy=copy)
-    else:
-        ids = {
-            field.name: list(getattr(item, field.name).values_list("pk", flat=True))
-            for field in item._meta.many_to_many
-        }
     expert_context = {
         "answered": link.answered_at is not None,
         "changed": expert_link_changed(link),
@@ -50,9 +41,19 @@ def expert(request, token):
         if link.created_by
         else "An editor",
     }
-    return render_unsaved(
-        request,
-        item,
-        relation_ids=ids,
-        context={"preview_changes": copy is not None, "expert": expert_context},
-    )
+    return render_as_submitted(request, link.item, {"expert": expert_context})
+
+
+def render_as_submitted(request, item, context):
+    """The item's page as readers would see it with what is under review: its unpublished
+    changes if it has some, else it as stored. Never cached, never indexed."""
+    copy = working_copy_find(item=item)
+    if copy is not None:
+        ids = working_copy_load(item=item, copy=copy)
+    else:
+        ids = {
+            field.name: list(getattr(item, field.name).values_list("pk", flat=True))
+            for field in item._meta.many_to_many
+        }
+    flags = {"preview_changes": True} if copy is not None else {"preview_unsaved": False}
+    return render_unsaved(request, item, relation_ids=ids, context={**flags, **context})

@@ -222,3 +222,19 @@ def test_reports_are_reviewed_the_same_way(reviewer):
 
 def test_a_get_of_the_review_address_is_not_allowed(reviewer, draft):
     assert reviewer.get(review_url(draft)).status_code == 405
+
+
+def test_the_reviewer_sees_what_was_submitted_as_readers_will(writer, reviewer):
+    post = make_post(title="Live title")
+    writer.post(
+        change_url(post), admin_post_data(post, title="Better title", _publishing="changes_draft")
+    )
+    submit(writer, post)
+    form = reviewer.get(change_url(post)).content.decode()
+    assert "See it as readers will" in form
+    page = reviewer.get(review_url(post) + "reading/")
+    assert page.status_code == 200
+    assert "Better title" in page.content.decode()
+    assert "no-store" in page["Cache-Control"] and page["X-Robots-Tag"] == "noindex, nofollow"
+    stranger = signed_in("sam")
+    assert stranger.get(review_url(post) + "reading/").status_code == 403
