@@ -119,12 +119,20 @@ def review_required(model):
 
 def two_person_refusal(*, model, item, user, content_changed=False):
     """The two-person rule, asked by the publish rule when `user` would put `item`'s content
-    before readers: with REVIEW_REQUIRED naming the model, it takes an approval of the item
+    before readers. An item in review is never published but by its approval. With
+    REVIEW_REQUIRED naming the model, going live takes an approval of the item
     as it is now by someone else, and never the author of its last change; or a
     publication without review, with its reason, under way. "" when allowed."""
+    name = model._meta.verbose_name
+    if item is not None and item.pk is not None and in_review(item):
+        # Frozen on every path, not only its form: a bulk action or code publishing it
+        # would bypass the reviewer (approving publishes through here once it is decided).
+        return (
+            f"This {name} is in review. Nothing was published: a reviewer approves it on its "
+            "form (Approve and publish), or it is withdrawn from review first."
+        )
     if not review_required(model):
         return ""
-    name = model._meta.verbose_name
     ask = (
         f"Every {name} needs a second person's approval before it goes live on this site. "
         "Nothing was published: save it as a draft (or your changes as a draft) and submit it "

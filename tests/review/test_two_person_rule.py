@@ -134,3 +134,11 @@ def test_code_publishing_as_a_user_follows_the_rule(required, draft):
     draft.status = Status.PUBLISHED
     with pytest.raises(PublishRefused, match="second person"):
         publishable_save(item=draft, user=pat)
+
+
+def test_an_item_in_review_is_not_published_by_a_bulk_action_even_with_the_rule_off(pat, draft):
+    writer = signed_in("wendy", perms=["add_post", "change_post", "view_post"])
+    submit(writer, draft)
+    response = bulk_publish(pat, draft)
+    assert "is in review. Nothing was published" in response.content.decode()
+    assert Post.objects.get(pk=draft.pk).status == Status.DRAFT
