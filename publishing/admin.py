@@ -890,7 +890,9 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                 context["presence_others"] = presence_others(user=request.user, item=obj)
             context.update(content_checks_context(self.model, request, context, obj))
             if obj is not None and not self.has_change_permission(request, obj):
+                # Read-only (no right, or frozen in review): nothing to save, autosave or beat.
                 context["publishing_actions"], context["preview_url"] = [], None
+                context["autosave_url"] = context["presence_url"] = None
             context.update(review_hook().form_context(request, self, obj))
         adminform = context.get("adminform")
         context["edit_conflict"] = getattr(adminform and adminform.form, "edit_conflict", None)

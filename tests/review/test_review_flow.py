@@ -71,6 +71,8 @@ def test_content_in_review_is_frozen_for_the_writer_until_withdrawn(writer, draf
     submit(writer, draft)
     form = writer.get(change_url(draft)).content.decode()
     assert 'name="_publishing"' not in form  # no save buttons: the form is read-only
+    # Nor the scripts that would post to it (autosave, who has it open): they would be refused.
+    assert 'id="publishing-autosave"' not in form and 'id="publishing-presence"' not in form
     refused = writer.post(
         change_url(draft), admin_post_data(draft, title="Changed", _publishing="draft")
     )
