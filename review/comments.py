@@ -1,12 +1,20 @@
 """Comments on an item by its writers and reviewers, optionally about one field; resolved by
 a click, kept with the item's history."""
 
+import re
+
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from publishing.services import may_publish, working_copy_fields
 from review.models import ReviewComment
 from review.services import ReviewRefused
+
+
+def row_id(text):
+    """A posted row id as a number the database takes (0, naming nothing, for anything else)."""
+    text = str(text or "")
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else 0
 
 
 def comment_fields(model):
@@ -53,7 +61,7 @@ def comment_add(*, item, user, text, field=""):
 def comment_resolve(*, item, user, comment_id):
     if not may_comment(user=user, model=type(item)):
         raise ReviewRefused("You cannot change or publish this item, so you cannot resolve.", 403)
-    found = comments_of(item).filter(pk=comment_id if str(comment_id).isdigit() else 0)
+    found = comments_of(item).filter(pk=row_id(comment_id))
     if not found.filter(resolved_at__isnull=True).update(
         resolved_by=user, resolved_at=timezone.now()
     ):

@@ -10,8 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from publishing.editing import edit_token, editor_name
+from publishing.outbox import outbox_enqueue
 from publishing.sharing import absolute_url
-from review.models import EXPERT_MAX_AGE, EXPERT_SALT, ExpertLink, Review, ReviewState
+from review.models import (
+    EXPERT_MAX_AGE,
+    EXPERT_SALT,
+    ExpertLink,
+    Review,
+    ReviewMail,
+    ReviewState,
+)
 from review.services import ReviewRefused, _change_url, _mail, last_changed_by
 
 VERDICTS = {"agrees": ReviewState.EXPERT_AGREES, "changes": ReviewState.EXPERT_CHANGES}
@@ -57,9 +65,6 @@ def expert_link_create(*, item, user, email):
 
 
 def _mail_to(review, address, subject, lines):
-    from publishing.outbox import outbox_enqueue
-    from review.models import ReviewMail
-
     mail = ReviewMail.objects.create(
         review=review, to=address, subject=subject, body="\n\n".join(lines) + "\n"
     )

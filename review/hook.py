@@ -5,6 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
@@ -17,7 +18,7 @@ from publishing.editing import edit_token, editor_name
 from publishing.models import PublishState
 from publishing.review_hook import ReviewHook
 from publishing.services import may_publish, readers_see, when_text
-from review.comments import comment_add, comment_fields, comment_resolve, comments_of
+from review.comments import comment_add, comment_fields, comment_resolve, comments_of, row_id
 from review.expert import expert_link_create
 from review.models import OPEN_STATES, Review, ReviewState
 from review.services import (
@@ -205,9 +206,7 @@ def _due(text):
 def _reviewer(model_admin, text):
     if not text:
         return None
-    from django.contrib.auth import get_user_model
-
-    found = get_user_model().objects.filter(pk=text).first() if text.isdigit() else None
+    found = get_user_model().objects.filter(pk=row_id(text)).first()
     if found is None:
         raise ReviewRefused("There is no such reviewer: choose one from the list.")
     return found
@@ -239,7 +238,7 @@ def review_view(model_admin, request, object_id):
 
 
 def _the_review(obj, post, states):
-    review = reviews_of(obj).filter(pk=post.get("review") or 0, state__in=states).first()
+    review = reviews_of(obj).filter(pk=row_id(post.get("review")), state__in=states).first()
     if review is None:
         raise ReviewRefused("This review is no longer open: reload the page.", status=409)
     return review

@@ -240,3 +240,20 @@ def test_the_reviewer_sees_what_was_submitted_as_readers_will(writer, reviewer):
     assert "no-store" in page["Cache-Control"] and page["X-Robots-Tag"] == "noindex, nofollow"
     stranger = signed_in("sam")
     assert stranger.get(review_url(post) + "reading/").status_code == 403
+
+
+@pytest.mark.parametrize("value", ["abc", "", "99999999", "1e3", "9" * 40])
+def test_a_tampered_review_number_gets_a_clear_4xx(writer, reviewer, draft, value):
+    submit(writer, draft)
+    data = {"_review": "approve_publish", "review": value, "token": edit_token(draft)}
+    response = reviewer.post(review_url(draft), data)
+    assert response.status_code == 409
+    assert "no longer open" in response.content.decode()
+    assert reviewer.post(review_url(draft), {"_review": "explode"}).status_code == 400
+
+
+def test_a_tampered_reviewer_number_gets_a_clear_4xx(writer, draft):
+    for value in ("abc", "9" * 40, "-1"):
+        response = writer.post(review_url(draft), {"_review": "submit", "reviewer": value})
+        assert response.status_code == 400
+        assert "no such reviewer" in response.content.decode()
