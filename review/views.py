@@ -2,6 +2,7 @@
 *Needs changes*. Never cached, never indexed; the signed link is its only authority."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from publishing.crossorigin import has_session, public_form
@@ -55,5 +56,8 @@ def render_as_submitted(request, item, context):
             field.name: list(getattr(item, field.name).values_list("pk", flat=True))
             for field in item._meta.many_to_many
         }
+    # "Posted on" shows the date it would get if published now, as the admin's preview does
+    # (in memory only: nothing here is saved).
+    item.publish_at = item.publish_at or timezone.now().replace(microsecond=0)
     flags = {"preview_changes": True} if copy is not None else {"preview_unsaved": False}
     return render_unsaved(request, item, relation_ids=ids, context={**flags, **context})
