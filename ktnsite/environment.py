@@ -164,6 +164,9 @@ class Environment(BaseSettings):
     MAILINGLIST_SIGNUP_RATE_MAILBOX: str = "3/h"
     MAILINGLIST_SIGNUP_RATE_DOMAIN: str = "50/h"
 
+    # Review
+    REVIEW_REQUIRED: CommaList = []  # model labels ("news.post"); empty: no review required
+
     # Publishing
     PUBLISHING_AUTOSAVE_SECONDS: int = 30
     PUBLISHING_PRESENCE_SECONDS: int = 90

@@ -31,6 +31,11 @@ EDITOR_PERMISSIONS = {
     "mailinglist.delivery": ["view", "change"],
     "mailinglist.signupemail": ["view", "change"],
     "mailinglist.topicaudience": ["view"],
+    # Reviews: the list of what waits (deciding is done on the item, by its publish right).
+    "review.review": ["view"],
+    "review.reviewmail": ["view"],
+    # Links sent to outside experts: see and revoke them.
+    "review.expertlink": ["view", "change"],
 }
 
 

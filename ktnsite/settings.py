@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     # The one scheduler of periodic jobs (manage.py run_scheduler); below the kernel.
     "scheduling",
     "publishing",
+    "review",
     "topics",
     "reports",
     "contacts",
@@ -661,3 +662,8 @@ MAILINGLIST_SIGNUP_RATE_ADDRESS = env.MAILINGLIST_SIGNUP_RATE_ADDRESS
 # A domain such as gmail.com is shared by many honest readers: keep its rate generous.
 MAILINGLIST_SIGNUP_RATE_MAILBOX = env.MAILINGLIST_SIGNUP_RATE_MAILBOX
 MAILINGLIST_SIGNUP_RATE_DOMAIN = env.MAILINGLIST_SIGNUP_RATE_DOMAIN
+
+# Reviews (the review app): the content types whose items need a second person's approval
+# before they go live, as model labels ("news.post,reports.report"). Off by default, so a
+# one-person site works as before; imports and commands run as the system and are exempt.
+REVIEW_REQUIRED = env.REVIEW_REQUIRED

@@ -52,6 +52,8 @@ urlpatterns = [
     ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("preview/", include("publishing.urls")),
+    # Reviewers without an account: the signed "Ask an expert" link (review.views).
+    path("review/", include("review.urls")),
     # Stable internal links that survive slug changes (publishing.links).
     path("go/<slug:kind>/<int:pk>/", go, name="go"),
     # The body editor's "Link to our content" search (staff only, like the admin itself).

@@ -47,6 +47,7 @@ from publishing.editing import (
     stored_values,
 )
 from publishing.models import BodyImage, Image, Phase, PreviewLink, PublishState, Status, Tag
+from publishing.review_hook import review_hook
 from publishing.richtext import RichTextField
 from publishing.services import (
     Effect,
@@ -93,6 +94,8 @@ ACTION_STATUS = {
 }
 # Publishes dated now, whatever time the form holds (a scheduled item's one-click button).
 PUBLISH_NOW = "publish_now"
+# A save changing only these (and the form's machinery) changes no content.
+PUBLICATION_FIELDS = {"status", "publish_at", "expire_at", "edit_base", "confirm_backdate"}
 
 
 class ChangeList(AdminChangeList):
@@ -341,6 +344,8 @@ class PublishableAdminForm(EditorialAdminForm):
             # since (a live item's restore is a working copy: PublishableAdmin.revision_view).
             publishes_changes=self.data.get(ACTION_FIELD) in ("keep", "publish", PUBLISH_NOW)
             or self.publishing_restore == "restore",
+            item=self.instance if self.instance.pk else None,
+            content_changed=bool(set(self.changed_data) - PUBLICATION_FIELDS),
         )
         if not change.allowed:
             self.add_error(None, change.message)
@@ -572,6 +577,7 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                 self.admin_site.admin_view(self.presence_view),
                 name=f"{opts.app_label}_{opts.model_name}_presence",
             ),
+            *review_hook().urls(self),
             *super().get_urls(),
         ]
 
@@ -615,6 +621,23 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "editing_now"]
+
+    # The review app, if installed, labels rows and freezes items in review (review_hook).
+    def get_queryset(self, request):
+        return review_hook().list_annotate(super().get_queryset(request))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not (obj is not None and review_hook().frozen(request, obj))
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.model._default_manager.filter(pk=unquote(object_id)).first()
+        if obj is not None:
+            extra_context = {
+                **(extra_context or {}),
+                **review_hook().history_context(request, self, obj),
+            }
+        return super().history_view(request, object_id, extra_context)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -884,6 +907,11 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                     presence_beat(user=request.user, item=obj, opening=True)
                 context["presence_others"] = presence_others(user=request.user, item=obj)
             context.update(content_checks_context(self.model, request, context, obj))
+            if obj is not None and not self.has_change_permission(request, obj):
+                # Read-only (no right, or frozen in review): nothing to save, autosave or beat.
+                context["publishing_actions"], context["preview_url"] = [], None
+                context["autosave_url"] = context["presence_url"] = None
+            context.update(review_hook().form_context(request, self, obj))
         adminform = context.get("adminform")
         context["edit_conflict"] = getattr(adminform and adminform.form, "edit_conflict", None)
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -964,10 +992,13 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
     def state(self, obj):
         phase = obj.publish_phase
         if phase == Phase.PUBLISHED and getattr(obj, "has_working_copy", False):
-            return "Live + unpublished changes"
-        if phase == Phase.SCHEDULED and getattr(obj, "has_working_copy", False):
-            return "Scheduled + unpublished changes"
-        return phase.label
+            text = "Live + unpublished changes"
+        elif phase == Phase.SCHEDULED and getattr(obj, "has_working_copy", False):
+            text = "Scheduled + unpublished changes"
+        else:
+            text = phase.label
+        label = review_hook().list_label(obj)
+        return f"{text} · {label}" if label else text
 
     # Deleting a live or scheduled item takes it from readers, like unpublishing: the publish
     # rule's publishable_delete_check decides, on the delete page and the bulk action alike.

@@ -34,6 +34,7 @@ from publishing.models import (
     WorkingCopy,
 )
 from publishing.queueing import task_enqueue
+from publishing.review_hook import review_hook
 from publishing.richtext import RichTextField, body_image_ids
 from publishing.signals import going_live_notes
 
@@ -102,7 +103,10 @@ def may_publish(*, user, model):
     return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
 
-def publishable_change_check(*, model, before, after, user, now=None, publishes_changes=False):
+def publishable_change_check(
+    *, model, before, after, user, now=None, publishes_changes=False, item=None,
+    content_changed=False,
+):  # fmt: skip
     """The publish rule: what going from `before` to `after` (PublishStates) does, and
     whether `user` may do it. Every path that writes status, publish_at or expire_at calls
     this: the admin's add and change forms, bulk actions, history restore and recover,
@@ -117,6 +121,10 @@ def publishable_change_check(*, model, before, after, user, now=None, publishes_
     exist yet (an add, a recover). `publishes_changes`: the save puts edited content in
     front of readers (*Publish changes* on a live item, applying its working copy), which
     also takes the publish right.
+
+    `item` (the stored item, None for a new one) and `content_changed` (the same save edits
+    its content) are for the review app's two-person rule (publishing.review_hook), asked
+    whenever a user's change puts content before readers.
     """
     now = now or timezone.now()
     before = before or PublishState()
@@ -175,7 +183,13 @@ def publishable_change_check(*, model, before, after, user, now=None, publishes_
     may = may_publish(user=user, model=model)
     allowed = not effects or may
     message = ""
-    if not allowed:
+    goes_live = not b_live and (a_live or after.is_scheduled(now)) and before != after
+    if allowed and user is not None and (goes_live or Effect.PUBLISH_CHANGES in effects):
+        message = review_hook().publish_refusal(
+            model=model, item=item, user=user, content_changed=content_changed
+        )
+        allowed = not message
+    if not allowed and not message:
         opts = model._meta
         words = [
             f"{effect} {when_text(after.publish_at)}" if effect is Effect.SCHEDULE else effect
@@ -193,7 +207,7 @@ def publishable_change_check(*, model, before, after, user, now=None, publishes_
         allowed=allowed,
         message=message,
         comment=comment,
-        goes_live=not b_live and (a_live or after.is_scheduled(now)) and before != after,
+        goes_live=goes_live,
         backdated=backdated,
         held_back=allowed and not may and readers_see(before, now),
     )
@@ -265,6 +279,7 @@ def publishable_save(
         user=user,
         now=now,
         publishes_changes=publishes_changes,
+        item=item,
     )
     if not change.allowed:
         raise PublishRefused(change.message)
@@ -290,7 +305,7 @@ def publishable_check_new(*, model, items, user=None, now=None):
     stamps publish times as the rule says and raises PublishRefused if any is refused."""
     for item in items:
         change = publishable_change_check(
-            model=model, before=None, after=PublishState.of(item), user=user, now=now
+            model=model, before=None, after=PublishState.of(item), user=user, now=now, item=None
         )
         if not change.allowed:
             raise PublishRefused(change.message)
@@ -304,7 +319,7 @@ def _bulk(items, *, user, status, how, now):
         before = PublishState.of(item)
         after = PublishState(status, item.publish_at, item.expire_at)
         change = publishable_change_check(
-            model=type(item), before=before, after=after, user=user, now=now
+            model=type(item), before=before, after=after, user=user, now=now, item=item
         )
         if not change.allowed:
             raise PublishRefused(change.message)

@@ -124,6 +124,37 @@ def _job_run():
     return JobRun.objects.create(job="reminders", outcome="succeeded", counts={"sent": 1})
 
 
+def _review(ctx):
+    from django.contrib.contenttypes.models import ContentType
+
+    from review.models import Review
+
+    return Review.objects.create(
+        content_type=ContentType.objects.get_for_model(ctx["post"]),
+        object_id=ctx["post"].pk,
+        item_title=str(ctx["post"]),
+        submitted_by=ctx["user"],
+    )
+
+
+def _expert_link(ctx):
+    from review.expert import expert_link_create
+
+    return expert_link_create(item=ctx["post"], user=ctx["user"], email="x@example.org")
+
+
+def _review_comment(ctx):
+    from review.comments import comment_add
+
+    return comment_add(item=ctx["post"], user=_superuser(), text="The date is wrong.")
+
+
+def _superuser():
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser("critic", "critic@example.org", None)
+
+
 def _contact():
     return make_contact(name="Not Changed")
 
@@ -171,6 +202,12 @@ PRIVATE_ROWS = {
     # The record of a WordPress import: the post it made is saved (and purged) on its own.
     "news.WordPressItem": lambda ctx: _wordpress_item(),
     # Which library images a body uses, and the library's tags: for editors only.
+    "review.Review": lambda ctx: _review(ctx),
+    "review.ExpertLink": lambda ctx: _expert_link(ctx),
+    "review.ReviewComment": lambda ctx: _review_comment(ctx),
+    "review.ReviewMail": lambda ctx: _review(ctx).mails.create(
+        to="a@example.org", subject="s", body="b"
+    ),
     "publishing.BodyImage": _body_image,
     "publishing.Tag": _tagged_image,
     # The scheduler's jobs and the record of their runs: for operators only.

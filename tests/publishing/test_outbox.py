@@ -13,6 +13,7 @@ from contacts.models import Enquiry
 from mailinglist.models import Delivery, EmailKind, SignupEmail, State
 from publishing.outbox import OutboxState, outbox_deliver, outbox_drain, outbox_models
 from publishing.tasks import drain_outbox
+from review.models import ReviewMail
 from tests.factories import make_enquiry, make_post, make_staff, make_subscriber, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +38,27 @@ def _delivery():
     )
 
 
-MAKERS = {"enquiry": _enquiry, "signup email": _signup_email, "delivery": _delivery}
+def _review_mail():
+    from review.models import Review
+
+    post = make_post()
+    review = Review.objects.create(
+        content_type=ContentType.objects.get_for_model(post), object_id=post.pk,
+        item_title=post.title, submitted_by=make_staff(f"writer{post.pk}"),
+    )  # fmt: skip
+    return ReviewMail.objects.create(
+        review=review, to="rita@example.org", subject="Please review", body="Please."
+    )
+
+
+MAKERS = {
+    "enquiry": _enquiry, "signup email": _signup_email, "delivery": _delivery,
+    "review email": _review_mail,
+}  # fmt: skip
 
 
 def test_every_mail_the_site_sends_is_an_outbox_row():
-    assert set(outbox_models()) == {Enquiry, SignupEmail, Delivery}
+    assert set(outbox_models()) == {Enquiry, SignupEmail, Delivery, ReviewMail}
 
 
 @pytest.mark.parametrize("kind", MAKERS)
@@ -122,7 +139,7 @@ def test_a_message_no_longer_wanted_is_skipped_not_retried(smtp_server):
 def test_the_drain_task_sends_what_is_owed(smtp_server):
     rows = [maker() for maker in MAKERS.values()]
     result = drain_outbox.enqueue()  # the tests' immediate backend runs it now
-    assert result.return_value[OutboxState.SENT] == 3
+    assert result.return_value[OutboxState.SENT] == len(MAKERS)
     assert all(type(r).objects.get(pk=r.pk).state == OutboxState.SENT for r in rows)
 
 
