@@ -143,9 +143,11 @@ def task_finished(sender, task_result, **kwargs):
 
 
 def connect_signals():
+    from django.core import signals as core_signals
     from django_tasks.signals import task_finished as finished
     from django_tasks.signals import task_started as started
 
+    core_signals.request_finished.connect(request_finished, dispatch_uid="ktnsite-log-request")
     started.connect(task_started, dispatch_uid="ktnsite-log-task-started")
     finished.connect(task_finished, dispatch_uid="ktnsite-log-task-finished")
 
@@ -192,26 +194,29 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         rid = valid_request_id(request.headers.get(REQUEST_ID_HEADER)) or uuid.uuid4().hex
-        token = request_id.set(rid)
+        # Kept until the response is closed (request_finished), not just until this returns:
+        # Django logs "Not Found" and server errors after the middleware has finished.
+        request_id.set(rid)
         start = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[REQUEST_ID_HEADER] = rid
-            duration = time.perf_counter() - start
-            path = _loggable_path(request)
-            request_logger.info(
-                "%s %s %s",
-                request.method,
-                path,
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "path": path,
-                    "status": response.status_code,
-                    "duration_ms": round(duration * 1000, 2),
-                    "user_id": _user_id(request),
-                },
-            )
-            return response
-        finally:
-            request_id.reset(token)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = rid
+        duration = time.perf_counter() - start
+        path = _loggable_path(request)
+        request_logger.info(
+            "%s %s %s",
+            request.method,
+            path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": path,
+                "status": response.status_code,
+                "duration_ms": round(duration * 1000, 2),
+                "user_id": _user_id(request),
+            },
+        )
+        return response
+
+
+def request_finished(sender, **kwargs):
+    request_id.set(None)
