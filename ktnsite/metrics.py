@@ -6,7 +6,7 @@ failed (publishing.purge). Under gunicorn's several workers (and with the task w
 them) every process writes its figures to files in PROMETHEUS_MULTIPROC_DIR and a scrape adds
 them up; without it (`scripts/run`, tests) the one process's own figures are shown.
 
-Read from the database at scrape time: outbox messages by kind and state (dead letters are
+Read from the database at scrape time: each readiness check's outcome, outbox messages by kind and state (dead letters are
 `failed`), alerts sent, tasks queued and the oldest one's age, enquiries waiting, subscribers
 by state. A part that cannot be read (the database away) is left out and counted in
 `ktnsite_metrics_collect_errors` rather than failing the scrape.
@@ -181,7 +181,21 @@ def _subscribers(families):
     families.append(family)
 
 
+def _readiness(families):
+    from ktnsite.health import readiness
+
+    family = GaugeMetricFamily(
+        "ktnsite_ready_check",
+        "Each check of /health/ready: 1 passing, 0 failing (its details: /health/ready)",
+        labels=["check"],
+    )
+    for name, result in readiness().items():
+        family.add_metric([name], 1 if result["ok"] else 0)
+    families.append(family)
+
+
 SITE_PARTS = {
+    "readiness": _readiness,
     "outbox": _outbox,
     "tasks": _tasks,
     "enquiries": _enquiries,

@@ -1,8 +1,12 @@
 """The Prometheus endpoint /metrics (ktnsite.metrics): who may read it, and what it counts."""
 
 import http.server
+import os
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,6 +19,7 @@ from tests.factories import make_enquiry, make_subscriber
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"REMOTE_ADDR": "203.0.113.7"}
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def scrape(client, **extra):
@@ -35,7 +40,7 @@ def value(samples, name, **labels):
 def test_an_operator_on_a_configured_address_reads_metrics_whatever_the_host_header(
     client, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(14):
         samples = scrape(client, HTTP_HOST="10.0.0.12:9100")
     assert value(samples, "ktnsite_subscribers", state="confirmed") == 0
     assert ("ktnsite_outbox_messages", (("kind", "contacts.Enquiry"), ("state", "failed"))) in (
@@ -125,6 +130,9 @@ def test_outbox_enquiries_and_subscribers_are_read_at_scrape_time(client):
     assert value(samples, "ktnsite_subscribers", state="confirmed") == 1
     assert value(samples, "ktnsite_subscribers", state="pending") == 1
     assert value(samples, "ktnsite_alert_deliveries_sent") == 0
+    # The dead letter fails readiness, which the scrape shows check by check.
+    assert value(samples, "ktnsite_ready_check", check="outbox") == 0
+    assert value(samples, "ktnsite_ready_check", check="database") == 1
 
 
 def test_the_task_queue_and_its_oldest_task_age_are_shown(client, settings):
@@ -178,3 +186,25 @@ def test_front_cache_purges_sent_and_failed_are_counted(client, settings, purge_
 def test_metrics_off_means_no_endpoint(client, settings):
     settings.METRICS_ENABLED = False  # before the client's first request loads the middleware
     assert client.get("/metrics").status_code == 404
+
+
+def _shell(code, **env):
+    environment = {**os.environ, "DJANGO_SECRET_KEY": "x", **env}
+    return subprocess.run(  # noqa: S603 - our own arguments
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout  # fmt: skip
+
+
+def test_with_a_multiprocess_folder_a_scrape_adds_up_every_process(tmp_path):
+    # As under gunicorn beside db_worker: the worker counts purges, a web worker is scraped.
+    env = {
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    (tmp_path / "metrics").mkdir()
+    count = "from publishing.purge import PURGES_FAILED as c; c.inc(2)"
+    _shell(count, **env)
+    _shell(count, **env)
+    text = _shell("from ktnsite.metrics import exposition; print(exposition().decode())", **env)
+    assert 'ktnsite_front_cache_purges_total{outcome="failed"} 4.0' in text
