@@ -7,7 +7,8 @@ its log file, /metrics on with PROMETHEUS_MULTIPROC_DIR, every query and Redis c
 wrk runs against each in turn, round after round (interleaved, the order swapped each round,
 so a busy machine slows both alike); the figures are medians of the rounds. Besides req/s it
 reads the workers' CPU time from /proc: CPU per request moves far less than throughput
-when other work shares the machine.
+when other work shares the machine. Last, the Python calls per request of each set-up
+(cProfile, the test client in one process): the one figure the machine's load cannot move.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ktnsite REDIS_URL=redis://127.0.0.1:6379/1 \\
         DJANGO_SECRET_KEY=x .venv/bin/python bench/observability.py [--rounds 7] [--seconds 5]
@@ -26,7 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from front_cache import ARTICLE, free_port, gunicorn, wait_for
+from front_cache import ARTICLE, ROOT, free_port, gunicorn, wait_for
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -62,13 +63,53 @@ def wrk(url, seconds, connections, master):
     return rate, p99, non_2xx and int(non_2xx.group(1)) or 0, 1000 * cpu / max(made, 1)
 
 
+def count_calls(path, requests):
+    """In this process (run as a child with one configuration's environment): the Python
+    calls per request of `requests` renders of `path` through Django's test client, a figure
+    that, unlike time, other work on the machine cannot move."""
+    import cProfile
+    import pstats
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ktnsite.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client()
+    for _ in range(20):  # warm: templates compiled, connections open
+        assert client.get(path).status_code == 200
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(requests):
+        client.get(path)
+    profile.disable()
+    print(pstats.Stats(profile).total_calls / requests)
+
+
+def calls_per_request(env, path, workdir):
+    env = {**env, "DJANGO_ALLOWED_HOSTS": "testserver"}
+    if "PROMETHEUS_MULTIPROC_DIR" in env:
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(workdir / "prometheus-calls")
+        (workdir / "prometheus-calls").mkdir(exist_ok=True)
+    out = subprocess.run(  # noqa: S603 - our own arguments
+        [sys.executable, __file__, "--count-calls", "--path", path],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return float(out.strip().splitlines()[-1])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count-calls", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--path", default=ARTICLE)
     args = parser.parse_args()
+    if args.count_calls:
+        return count_calls(args.path, 200)
     for name in ("DATABASE_URL", "REDIS_URL"):
         if not os.environ.get(name):
             sys.exit(f"Set {name}: the benchmark runs the site as production does.")
@@ -138,6 +179,13 @@ def main():
         cpu_on = statistics.median(r[3] for r in results["on"])
         print(
             f"CPU per request: {cpu_on - cpu_off:+.2f} ms ({100 * (cpu_on / cpu_off - 1):+.1f} %)"
+        )
+        calls = {
+            name: calls_per_request(e, args.path, workdir) for name, (e, _p) in servers.items()
+        }
+        print(
+            f"Python calls per request (test client, in-process): off {calls['off']:.0f}, "
+            f"on {calls['on']:.0f} ({100 * (calls['on'] / calls['off'] - 1):+.1f} %)"
         )
         lines = (workdir / "on.log").read_text().count('"logger": "ktnsite.request"')
         print(f"request log lines written by 'on': {lines}")
