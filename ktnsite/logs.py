@@ -193,7 +193,8 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        rid = valid_request_id(request.headers.get(REQUEST_ID_HEADER)) or uuid.uuid4().hex
+        # META, not request.headers: building the latter parses every header, on each request.
+        rid = valid_request_id(request.META.get("HTTP_X_REQUEST_ID")) or uuid.uuid4().hex
         # Kept until the response is closed (request_finished), not just until this returns:
         # Django logs "Not Found" and server errors after the middleware has finished.
         request_id.set(rid)
