@@ -8,7 +8,8 @@ wrk runs against each in turn, round after round (interleaved, the order swapped
 so a busy machine slows both alike); the figures are medians of the rounds. Besides req/s it
 reads the workers' CPU time from /proc: CPU per request moves far less than throughput
 when other work shares the machine. Last, the Python calls per request of each set-up
-(cProfile, the test client in one process): the one figure the machine's load cannot move.
+(cProfile, the test client in one process): the one figure the machine's load cannot move;
+and the microseconds of the middlewares' and the query timer's own work (timeit, best of 5).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ktnsite REDIS_URL=redis://127.0.0.1:6379/1 \\
         DJANGO_SECRET_KEY=x .venv/bin/python bench/observability.py [--rounds 7] [--seconds 5]
@@ -88,21 +89,66 @@ def count_calls(path, requests):
     print(pstats.Stats(profile).total_calls / requests)
 
 
-def calls_per_request(env, path, workdir):
+def time_own_work(path):
+    """In this process: microseconds of the two middlewares around a view that does nothing,
+    and of timing one query, each the best of five runs (the least disturbed by the load)."""
+    import timeit
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ktnsite.settings")
+    import django
+
+    django.setup()
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from ktnsite.logs import RequestLogMiddleware
+    from ktnsite.metrics import MetricsMiddleware, _time_query
+
+    match, factory = resolve(path), RequestFactory()
+
+    def view(request):
+        request.resolver_match = match
+        return HttpResponse("x")
+
+    chain = RequestLogMiddleware(MetricsMiddleware(view))
+    context = {"connection": type("Connection", (), {"alias": "default"})}
+
+    def execute(sql, params, many, context):
+        return None
+
+    def best(function, n=20000):
+        return min(timeit.repeat(function, number=n, repeat=5)) / n * 1e6
+
+    own = best(lambda: chain(factory.get(path))) - best(lambda: view(factory.get(path)))
+    query = best(lambda: _time_query(execute, "SELECT 1", (), False, context)) - best(
+        lambda: execute("SELECT 1", (), False, context)
+    )
+    print(f"{own} {query}")
+
+
+def child(mode, env, path, workdir):
+    """Run this file as a child in `mode` with one set-up's environment; its last line."""
     env = {**env, "DJANGO_ALLOWED_HOSTS": "testserver"}
     if "PROMETHEUS_MULTIPROC_DIR" in env:
-        env["PROMETHEUS_MULTIPROC_DIR"] = str(workdir / "prometheus-calls")
-        (workdir / "prometheus-calls").mkdir(exist_ok=True)
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(workdir / "prometheus-child")
+        (workdir / "prometheus-child").mkdir(exist_ok=True)
     out = subprocess.run(  # noqa: S603 - our own arguments
-        [sys.executable, __file__, "--count-calls", "--path", path],
+        [sys.executable, __file__, mode, "--path", path],
         env=env, cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    return float(out.strip().splitlines()[-1])
+    return out.strip().splitlines()[-1]
+
+
+def calls_per_request(env, path, workdir):
+    return float(child("--count-calls", env, path, workdir))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count-calls", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--time-own-work", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
@@ -110,6 +156,8 @@ def main():
     args = parser.parse_args()
     if args.count_calls:
         return count_calls(args.path, 200)
+    if args.time_own_work:
+        return time_own_work(args.path)
     for name in ("DATABASE_URL", "REDIS_URL"):
         if not os.environ.get(name):
             sys.exit(f"Set {name}: the benchmark runs the site as production does.")
@@ -186,6 +234,14 @@ def main():
         print(
             f"Python calls per request (test client, in-process): off {calls['off']:.0f}, "
             f"on {calls['on']:.0f} ({100 * (calls['on'] / calls['off'] - 1):+.1f} %)"
+        )
+        own, query = map(
+            float, child("--time-own-work", servers["on"][0], args.path, workdir).split()
+        )
+        print(
+            f"own work (best of 5): {own:.0f} us per request in the two middlewares, "
+            f"{query:.1f} us per query timed; against {cpu_off:.1f} ms of CPU per article: "
+            f"{100 * own / 1000 / cpu_off:.1f} % + the queries"
         )
         lines = (workdir / "on.log").read_text().count('"logger": "ktnsite.request"')
         print(f"request log lines written by 'on': {lines}")
