@@ -27,6 +27,8 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # Loose on purpose: anything that looks like an address is hidden, even in a traceback.
 _EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 request_id = contextvars.ContextVar("request_id", default=None)
 task = contextvars.ContextVar("task", default=None)
 _task_tokens = {}
@@ -158,8 +160,11 @@ request_logger = logging.getLogger("ktnsite.request")
 
 
 def _loggable_path(request):
-    # The path without its query string; a URL argument that is a secret is replaced.
+    # The path without its query string; a URL argument that is a secret is replaced, and a
+    # control character (a %0A in the address) is escaped, so no path can forge a log line.
     path = request.path
+    if _CONTROL.search(path):
+        path = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", path)
     match = getattr(request, "resolver_match", None)
     if match is not None:
         for name, value in match.kwargs.items():

@@ -84,6 +84,22 @@ def test_a_signed_in_users_lines_carry_their_id_and_a_views_own_lines_the_reques
     assert not_found["request_id"] == "req-8" and not_found["level"] == "WARNING"
 
 
+def test_a_newline_in_the_address_cannot_forge_a_plain_log_line(client):
+    logging.config.dictConfig(logging_config("plain", "INFO"))
+    try:
+        [console] = logging.getLogger().handlers
+        buffer = io.StringIO()
+        console.setStream(buffer)
+        client.get("/news/x%0A2026-12-06 INFO ktnsite.request GET /admin/ 200/")
+    finally:
+        logging.config.dictConfig(django_settings.LOGGING)
+    # Two lines, ours and Django's "Not Found", each with the newline escaped: none forged.
+    ours, django_s = buffer.getvalue().splitlines()
+    assert " INFO ktnsite.request [request " in ours and ours.endswith(" 404")
+    assert "GET /news/x\\x0a2026-12-06 INFO" in ours
+    assert " WARNING django.request [request " in django_s
+
+
 def test_a_preview_links_token_never_reaches_the_log(client, json_log):
     link = preview_link_create(item=make_post(status="draft"), user=None)
     assert client.get(link.get_absolute_url()).status_code == 200
