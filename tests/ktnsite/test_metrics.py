@@ -208,3 +208,15 @@ def test_with_a_multiprocess_folder_a_scrape_adds_up_every_process(tmp_path):
     _shell(count, **env)
     text = _shell("from ktnsite.metrics import exposition; print(exposition().decode())", **env)
     assert 'ktnsite_front_cache_purges_total{outcome="failed"} 4.0' in text
+
+
+def test_redis_commands_of_the_shared_cache_are_timed(client, settings):
+    if "RedisCache" not in settings.CACHES["default"]["BACKEND"]:
+        pytest.skip("the shared cache is Redis only with REDIS_URL (the PostgreSQL pass sets it)")
+    from django.core.cache import cache
+
+    name = "ktnsite_cache_command_duration_seconds_count"
+    before = value(scrape(client), name, command="SET")
+    cache.set("metrics-test", "1", 30)
+    # Ours, and the readiness check's write during the first scrape (read after the counts).
+    assert value(scrape(client), name, command="SET") == before + 2
