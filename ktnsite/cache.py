@@ -4,8 +4,8 @@ Django's `RedisCacheClient.get_client()` builds a new `redis.Redis` object for e
 operation, and redis-py fills each new client's table of ~170 response callbacks: on this
 machine that was half the CPU time of a page served from the page cache (three cache reads
 per page). A client is only a handle on its pool and is safe to share between threads, so one
-per pool is kept. Every command the client sends is timed for /metrics (ktnsite.metrics). Everything else is
-Django's own.
+per pool is kept. Every command the client sends is timed for /metrics (ktnsite.metrics).
+Everything else is Django's own.
 """
 
 import time

@@ -1,6 +1,5 @@
 """Settings for ktnsite, read from environment variables with safe defaults for local use."""
 
-import os
 import sys
 import warnings
 from datetime import timedelta
@@ -9,25 +8,17 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
+from ktnsite.environment import read_environment
 from ktnsite.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Every variable, parsed and checked in one place (ktnsite.environment says the rules).
+env = read_environment()
 
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+DEBUG = env.DJANGO_DEBUG
 
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DJANGO_DEBUG")
-
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env.DJANGO_SECRET_KEY
 if not SECRET_KEY:
     if not DEBUG:
         # One clear line instead of Django's longer traceback; manage.py and gunicorn
@@ -37,12 +28,12 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key"  # noqa: S105 - only ever used with DEBUG on
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env.DJANGO_ALLOWED_HOSTS
+CSRF_TRUSTED_ORIGINS = env.DJANGO_CSRF_TRUSTED_ORIGINS
 
 # The absolute address of the public site, for share links, feeds and canonical URLs.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-SITE_NAME = os.environ.get("SITE_NAME", "Innovate UK Business Connect")
+SITE_URL = env.SITE_URL.rstrip("/")
+SITE_NAME = env.SITE_NAME
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -143,9 +134,9 @@ WSGI_APPLICATION = "ktnsite.wsgi.application"
 
 # Unset DATABASE_URL means an SQLite file beside manage.py, so a newcomer needs nothing.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    "default": dj_database_url.parse(
+        env.DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env.DATABASE_CONN_MAX_AGE,
         conn_health_checks=True,
     )
 }
@@ -157,13 +148,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # instead of failing with "database is locked" when a read turns into a write.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "timeout": env.SQLITE_BUSY_TIMEOUT,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         **DATABASES["default"].get("OPTIONS", {}),
     }
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", True
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and env.DATABASE_PREPARED_STATEMENTS
 ):
     # psycopg 3 sends the values apart from the SQL (server-side binding), so the SQL of a
     # query is the same text every time; once one has run `prepare_threshold` times on a
@@ -174,7 +166,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # 1.21, or without max_prepared_statements).
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": True,
-        "prepare_threshold": int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")),
+        "prepare_threshold": env.DATABASE_PREPARE_THRESHOLD,
         **DATABASES["default"].get("OPTIONS", {}),
     }
 
@@ -207,7 +199,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env.STATIC_ROOT or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Apps' static files as usual, but of django-ckeditor's only what its editor loads: none of
 # its HTML test and sample pages, which would run from our origin (ktnsite.staticfiles).
@@ -215,21 +207,19 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "ktnsite.staticfiles.AppDirectoriesFinder",
 ]
-MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = env.MEDIA_URL
+MEDIA_ROOT = Path(env.MEDIA_ROOT or BASE_DIR / "media")
 # Django serves uploads itself only for local runs and tests; production serves them from
 # the storage backend (a CDN or S3-compatible bucket) or the web server in front.
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
+SERVE_MEDIA = DEBUG if env.DJANGO_SERVE_MEDIA is None else env.DJANGO_SERVE_MEDIA
 # Uploaded images (hero images, contact photos, report covers): size and pixel caps. The pixel
 # cap stops decompression bombs: a small file that would take gigabytes to open.
-IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_MB", "10")) * 1024 * 1024
-IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
+IMAGE_MAX_BYTES = env.IMAGE_MAX_MB * 1024 * 1024
+IMAGE_MAX_PIXELS = env.IMAGE_MAX_MEGAPIXELS * 1_000_000
 # An animation (GIF, WebP, PNG) costs its frames times its canvas to decode: at most
 # IMAGE_MAX_FRAMES frames and IMAGE_MAX_ANIMATION_MEGAPIXELS across them.
-IMAGE_MAX_FRAMES = int(os.environ.get("IMAGE_MAX_FRAMES", "200"))
-IMAGE_MAX_ANIMATION_PIXELS = (
-    int(os.environ.get("IMAGE_MAX_ANIMATION_MEGAPIXELS", "100")) * 1_000_000
-)
+IMAGE_MAX_FRAMES = env.IMAGE_MAX_FRAMES
+IMAGE_MAX_ANIMATION_PIXELS = env.IMAGE_MAX_ANIMATION_MEGAPIXELS * 1_000_000
 
 
 def media_storage():
@@ -238,19 +228,20 @@ def media_storage():
     `s3` (or django-storages' class path) stores uploads in an S3-compatible bucket, so any
     number of app servers share them; any other class path is used as it is, without options.
     """
-    backend = os.environ.get("DJANGO_MEDIA_STORAGE", "").strip()
+    env = read_environment()  # read again: tests change the environment and call this
+    backend = env.DJANGO_MEDIA_STORAGE.strip()
     if backend in ("", "filesystem"):
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     if backend not in ("s3", "storages.backends.s3.S3Storage"):
         return {"BACKEND": backend}
-    if not os.environ.get("MEDIA_S3_BUCKET"):
+    if not env.MEDIA_S3_BUCKET:
         sys.exit("DJANGO_MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET, the bucket's name.")
     options = {
-        "bucket_name": os.environ["MEDIA_S3_BUCKET"],
+        "bucket_name": env.MEDIA_S3_BUCKET,
         # Public links by default: pages (and cached copies of them) carry image addresses,
         # and a signed address would stop working in a cached page once it expired.
-        "querystring_auth": env_bool("MEDIA_S3_QUERYSTRING_AUTH"),
-        "querystring_expire": int(os.environ.get("MEDIA_S3_QUERYSTRING_EXPIRE", "3600")),
+        "querystring_auth": env.MEDIA_S3_QUERYSTRING_AUTH,
+        "querystring_expire": env.MEDIA_S3_QUERYSTRING_EXPIRE,
         # Signature version 4: the one every AWS region and S3-compatible service accepts
         # (botocore would otherwise sign some addresses with the retired version 2).
         "signature_version": "s3v4",
@@ -258,21 +249,19 @@ def media_storage():
         "file_overwrite": False,
         # Files read back (report downloads, renditions) spill to a temporary file past this
         # size instead of being held whole in memory.
-        "max_memory_size": int(os.environ.get("MEDIA_S3_MAX_MEMORY_MB", "8")) * 1024 * 1024,
+        "max_memory_size": env.MEDIA_S3_MAX_MEMORY_MB * 1024 * 1024,
     }
     optional = {
-        "endpoint_url": "MEDIA_S3_ENDPOINT_URL",  # MinIO, Ceph, R2... unset: AWS
-        "region_name": "MEDIA_S3_REGION",
-        "access_key": "MEDIA_S3_ACCESS_KEY_ID",  # unset: boto3's own chain (role, AWS_*)
-        "secret_key": "MEDIA_S3_SECRET_ACCESS_KEY",
-        "custom_domain": "MEDIA_S3_CUSTOM_DOMAIN",  # a CDN in front of the bucket
-        "default_acl": "MEDIA_S3_DEFAULT_ACL",  # unset: the bucket's policy decides
-        "location": "MEDIA_S3_PREFIX",  # a folder inside the bucket
-        "addressing_style": "MEDIA_S3_ADDRESSING_STYLE",  # "path" for most MinIO setups
+        "endpoint_url": env.MEDIA_S3_ENDPOINT_URL,  # MinIO, Ceph, R2... unset: AWS
+        "region_name": env.MEDIA_S3_REGION,
+        "access_key": env.MEDIA_S3_ACCESS_KEY_ID,  # unset: boto3's own chain (role, AWS_*)
+        "secret_key": env.MEDIA_S3_SECRET_ACCESS_KEY,
+        "custom_domain": env.MEDIA_S3_CUSTOM_DOMAIN,  # a CDN in front of the bucket
+        "default_acl": env.MEDIA_S3_DEFAULT_ACL,  # unset: the bucket's policy decides
+        "location": env.MEDIA_S3_PREFIX,  # a folder inside the bucket
+        "addressing_style": env.MEDIA_S3_ADDRESSING_STYLE,  # "path" for most MinIO setups
     }
-    options.update(
-        {key: os.environ[name] for key, name in optional.items() if os.environ.get(name)}
-    )
+    options.update({key: value for key, value in optional.items() if value})
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
@@ -281,11 +270,11 @@ STORAGES = {
     "staticfiles": {
         # Hashed, compressed files in production (after collectstatic); the plain backend
         # when debugging or testing, where no collectstatic has run.
-        "BACKEND": os.environ.get(
-            "DJANGO_STATIC_STORAGE",
+        "BACKEND": env.DJANGO_STATIC_STORAGE
+        or (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
@@ -295,11 +284,11 @@ STORAGES = {
 # Rate-limit counters have a cache of their own ("ratelimit"): in Redis too, but they fall
 # back to this process's memory while Redis is away (ktnsite.ratelimit), so a Redis outage
 # never turns an enquiry or a sign-up into a 500.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.REDIS_URL
 if REDIS_URL:
     # A few hundred milliseconds: Redis on the local network answers in one, and a Redis that
     # hangs must cost a reader's request no more than this (then the page cache is skipped).
-    _redis_timeout = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.25"))
+    _redis_timeout = env.REDIS_TIMEOUT_SECONDS
     _redis_options = {"socket_connect_timeout": _redis_timeout, "socket_timeout": _redis_timeout}
     CACHES = {
         "default": {
@@ -326,8 +315,8 @@ RATELIMIT_USE_CACHE = "ratelimit"
 
 # The page cache (ktnsite.pagecache): how long the server keeps an anonymous reader's page
 # (0 turns it off), and how long a browser may keep it. Saving any content empties it at once.
-CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
-PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_BROWSER_SECONDS", "60"))
+CACHE_MIDDLEWARE_SECONDS = env.DJANGO_PAGE_CACHE_SECONDS
+PAGE_CACHE_BROWSER_SECONDS = env.DJANGO_PAGE_CACHE_BROWSER_SECONDS
 CACHE_MIDDLEWARE_ALIAS = "default"
 CACHE_MIDDLEWARE_KEY_PREFIX = ""
 
@@ -335,65 +324,63 @@ CACHE_MIDDLEWARE_KEY_PREFIX = ""
 # `Cache-Control: public, s-maxage=FRONT_CACHE_SECONDS` (never past the next scheduled
 # go-live) and name what they show in Surrogate-Key / xkey; 0 marks no page public. With
 # purging configured below, a change is purged at once, so this may be long (a day).
-FRONT_CACHE_SECONDS = int(os.environ.get("DJANGO_FRONT_CACHE_SECONDS", "600"))
+FRONT_CACHE_SECONDS = env.DJANGO_FRONT_CACHE_SECONDS
 # Where a change is purged, after its commit, by a background task (publishing.purge).
 FRONT_CACHE_PURGERS = []
-if env_list("DJANGO_FRONT_CACHE_VARNISH"):
+if env.DJANGO_FRONT_CACHE_VARNISH:
     # Each Varnish's address as the app servers reach it, e.g. http://10.0.0.5:6081
     FRONT_CACHE_PURGERS.append(
         {
             "BACKEND": "publishing.purge.VarnishPurger",
-            "OPTIONS": {"urls": env_list("DJANGO_FRONT_CACHE_VARNISH")},
+            "OPTIONS": {"urls": env.DJANGO_FRONT_CACHE_VARNISH},
         }
     )
-if os.environ.get("DJANGO_FRONT_CACHE_PURGE_URL"):
+if env.DJANGO_FRONT_CACHE_PURGE_URL:
     # Any cache that purges by key over HTTP: PURGE with the keys in Surrogate-Key.
     FRONT_CACHE_PURGERS.append(
         {
             "BACKEND": "publishing.purge.HTTPPurger",
             "OPTIONS": {
-                "url": os.environ["DJANGO_FRONT_CACHE_PURGE_URL"],
-                "method": os.environ.get("DJANGO_FRONT_CACHE_PURGE_METHOD", "PURGE"),
-                "key_header": os.environ.get(
-                    "DJANGO_FRONT_CACHE_PURGE_KEY_HEADER", "Surrogate-Key"
-                ),
+                "url": env.DJANGO_FRONT_CACHE_PURGE_URL,
+                "method": env.DJANGO_FRONT_CACHE_PURGE_METHOD,
+                "key_header": env.DJANGO_FRONT_CACHE_PURGE_KEY_HEADER,
                 "headers": (
-                    {"Authorization": os.environ["DJANGO_FRONT_CACHE_PURGE_AUTHORIZATION"]}
-                    if os.environ.get("DJANGO_FRONT_CACHE_PURGE_AUTHORIZATION")
+                    {"Authorization": env.DJANGO_FRONT_CACHE_PURGE_AUTHORIZATION}
+                    if env.DJANGO_FRONT_CACHE_PURGE_AUTHORIZATION
                     else {}
                 ),
             },
         }
     )
-if os.environ.get("CLOUDFLARE_ZONE_ID"):
+if env.CLOUDFLARE_ZONE_ID:
     FRONT_CACHE_PURGERS.append(
         {
             "BACKEND": "publishing.purge.CloudflarePurger",
             "OPTIONS": {
-                "zone_id": os.environ["CLOUDFLARE_ZONE_ID"],
-                "api_token": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
-                "api_url": os.environ.get(
-                    "CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"
-                ),
+                "zone_id": env.CLOUDFLARE_ZONE_ID,
+                "api_token": env.CLOUDFLARE_API_TOKEN,
+                "api_url": env.CLOUDFLARE_API_URL,
             },
         }
     )
-if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
+if env.CLOUDFRONT_DISTRIBUTION_ID:
     FRONT_CACHE_PURGERS.append(
         {
             "BACKEND": "publishing.purge.CloudFrontPurger",
             "OPTIONS": {
-                "distribution_id": os.environ["CLOUDFRONT_DISTRIBUTION_ID"],
-                "endpoint_url": os.environ.get("CLOUDFRONT_ENDPOINT_URL") or None,
+                "distribution_id": env.CLOUDFRONT_DISTRIBUTION_ID,
+                "endpoint_url": env.CLOUDFRONT_ENDPOINT_URL or None,
             },
         }
     )
 # Cloudflare reads a page's keys from Cache-Tag (comma-separated), not Surrogate-Key.
-FRONT_CACHE_TAG_HEADER = env_bool(
-    "DJANGO_FRONT_CACHE_TAG_HEADER", bool(os.environ.get("CLOUDFLARE_ZONE_ID"))
+FRONT_CACHE_TAG_HEADER = (
+    bool(env.CLOUDFLARE_ZONE_ID)
+    if env.DJANGO_FRONT_CACHE_TAG_HEADER is None
+    else env.DJANGO_FRONT_CACHE_TAG_HEADER
 )
-FRONT_CACHE_PURGE_ATTEMPTS = int(os.environ.get("DJANGO_FRONT_CACHE_PURGE_ATTEMPTS", "8"))
-FRONT_CACHE_PURGE_TIMEOUT = float(os.environ.get("DJANGO_FRONT_CACHE_PURGE_TIMEOUT", "5"))
+FRONT_CACHE_PURGE_ATTEMPTS = env.DJANGO_FRONT_CACHE_PURGE_ATTEMPTS
+FRONT_CACHE_PURGE_TIMEOUT = env.DJANGO_FRONT_CACHE_PURGE_TIMEOUT
 
 # Background work (email delivery, alerts) goes through Django's tasks API (django-tasks), on
 # the database queue: a request only records a task, and `manage.py db_worker` (started by
@@ -401,37 +388,32 @@ FRONT_CACHE_PURGE_TIMEOUT = float(os.environ.get("DJANGO_FRONT_CACHE_PURGE_TIMEO
 # sent inside a reader's request, and a slow mail server holds only the worker. The test
 # suite uses the immediate backend (pyproject.toml), which runs a task at once, in-process;
 # `check --deploy` warns if a deployment uses it with a real mail server (ktnsite.checks).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
-    }
-}
+TASKS = {"default": {"BACKEND": env.DJANGO_TASKS_BACKEND}}
 # Health probes (ktnsite.health, docs/operations.md "Health checks"): which check failed and
 # why is shown only to these addresses or networks, or to `Authorization: Bearer HEALTH_TOKEN`.
-HEALTH_DETAIL_ADDRESSES = env_list("HEALTH_DETAIL_ADDRESSES", "127.0.0.1,::1")
-HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
+HEALTH_DETAIL_ADDRESSES = env.HEALTH_DETAIL_ADDRESSES
+HEALTH_TOKEN = env.HEALTH_TOKEN
 # Readiness fails when more tasks than this wait, or the oldest has waited longer (seconds).
-HEALTH_TASK_BACKLOG_MAX = int(os.environ.get("HEALTH_TASK_BACKLOG_MAX", "1000"))
-HEALTH_TASK_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_TASK_MAX_AGE_SECONDS", "900"))
+HEALTH_TASK_BACKLOG_MAX = env.HEALTH_TASK_BACKLOG_MAX
+HEALTH_TASK_MAX_AGE_SECONDS = env.HEALTH_TASK_MAX_AGE_SECONDS
 # How many processes serve the site (gunicorn reads WEB_CONCURRENCY for its worker count):
 # `check --deploy` warns when more than one would each keep a cache of their own.
-SERVER_PROCESSES = int(os.environ.get("WEB_CONCURRENCY", "1"))
+SERVER_PROCESSES = env.WEB_CONCURRENCY
 
 # Email: printed to the console when debugging, SMTP otherwise (configure below).
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
+EMAIL_BACKEND = env.DJANGO_EMAIL_BACKEND or (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "django.core.mail.backends.smtp.EmailBackend"
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+EMAIL_HOST = env.EMAIL_HOST
+EMAIL_PORT = env.EMAIL_PORT
+EMAIL_HOST_USER = env.EMAIL_HOST_USER
+EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
+EMAIL_USE_TLS = env.EMAIL_USE_TLS
+EMAIL_USE_SSL = env.EMAIL_USE_SSL
+EMAIL_TIMEOUT = env.EMAIL_TIMEOUT
+DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The outbox for all mail (publishing.outbox): enquiries, sign-up emails, alerts, digests.
@@ -445,35 +427,35 @@ for _old, _new in [
     ("CONTACTS_ENQUIRY_MAX_ATTEMPTS", "OUTBOX_MAX_ATTEMPTS"),
     ("CONTACTS_ENQUIRY_RETRY_SECONDS", "OUTBOX_RETRY_SECONDS"),
 ]:
-    if os.environ.get(_old) and _new not in os.environ:
+    if getattr(env, _old) is not None and getattr(env, _new) is None:
         warnings.warn(
             f"{_old} is deprecated and will stop being read: set {_new} instead.",
             FutureWarning,
             stacklevel=1,
         )
-OUTBOX_MAX_ATTEMPTS = int(
-    os.environ.get("OUTBOX_MAX_ATTEMPTS", os.environ.get("CONTACTS_ENQUIRY_MAX_ATTEMPTS", "10"))
+OUTBOX_MAX_ATTEMPTS = next(
+    v for v in [env.OUTBOX_MAX_ATTEMPTS, env.CONTACTS_ENQUIRY_MAX_ATTEMPTS, 10] if v is not None
 )
-OUTBOX_RETRY_SECONDS = int(
-    os.environ.get("OUTBOX_RETRY_SECONDS", os.environ.get("CONTACTS_ENQUIRY_RETRY_SECONDS", "60"))
+OUTBOX_RETRY_SECONDS = next(
+    v for v in [env.OUTBOX_RETRY_SECONDS, env.CONTACTS_ENQUIRY_RETRY_SECONDS, 60] if v is not None
 )
-OUTBOX_MAX_RETRY_SECONDS = int(os.environ.get("OUTBOX_MAX_RETRY_SECONDS", str(6 * 3600)))
-OUTBOX_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("OUTBOX_CLAIM_TIMEOUT_SECONDS", "600"))
+OUTBOX_MAX_RETRY_SECONDS = env.OUTBOX_MAX_RETRY_SECONDS
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env.OUTBOX_CLAIM_TIMEOUT_SECONDS
 
 # Enquiries to contacts (contacts app). The rate is per client IP, counted in the shared cache.
-CONTACTS_ENQUIRY_RATE = os.environ.get("CONTACTS_ENQUIRY_RATE", "5/h")
+CONTACTS_ENQUIRY_RATE = env.CONTACTS_ENQUIRY_RATE
 # Delivered enquiries older than this are deleted by `manage.py purge_enquiries` (0: never).
-CONTACTS_ENQUIRY_RETENTION_DAYS = int(os.environ.get("CONTACTS_ENQUIRY_RETENTION_DAYS", "365"))
+CONTACTS_ENQUIRY_RETENTION_DAYS = env.CONTACTS_ENQUIRY_RETENTION_DAYS
 # The slug of the contact an inactive person's page points to when their topics have no
 # other active contact; empty means the page points to the directory.
-CONTACTS_GENERAL_ENQUIRIES = os.environ.get("CONTACTS_GENERAL_ENQUIRIES", "")
+CONTACTS_GENERAL_ENQUIRIES = env.CONTACTS_GENERAL_ENQUIRIES
 # The client's address, for every per-address limit (enquiries, sign-ups, login throttling):
 # one function, ktnsite.security.client_ip, that django-ratelimit and django-axes both call.
 # Behind N proxies that each append to X-Forwarded-For, set DJANGO_TRUSTED_PROXY_COUNT=N; the
 # client is then the Nth address from the right. 0 (the default) believes no header at all.
 # RATELIMIT_IP_META_KEY (the older setting) still names a one-proxy header such as
 # HTTP_X_REAL_IP, with a warning.
-_legacy_ip_header = os.environ.get("RATELIMIT_IP_META_KEY", "").strip()
+_legacy_ip_header = env.RATELIMIT_IP_META_KEY.strip()
 if _legacy_ip_header:
     warnings.warn(
         "RATELIMIT_IP_META_KEY is deprecated and will stop being read: set "
@@ -481,30 +463,32 @@ if _legacy_ip_header:
         FutureWarning,
         stacklevel=1,
     )
-CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip() or (
+CLIENT_IP_HEADER = (env.DJANGO_CLIENT_IP_HEADER or "").strip() or (
     _legacy_ip_header or "HTTP_X_FORWARDED_FOR"
 )
-CLIENT_IP_PROXY_COUNT = int(
-    os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1" if _legacy_ip_header else "0")
+CLIENT_IP_PROXY_COUNT = (
+    (1 if _legacy_ip_header else 0)
+    if env.DJANGO_TRUSTED_PROXY_COUNT is None
+    else env.DJANGO_TRUSTED_PROXY_COUNT
 )
 RATELIMIT_IP_META_KEY = "ktnsite.security.client_ip"
 # Behind a TLS-terminating proxy in production.
-if env_bool("DJANGO_SECURE_PROXY_SSL"):
+if env.DJANGO_SECURE_PROXY_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = (
+    not DEBUG if env.DJANGO_SECURE_COOKIES is None else env.DJANGO_SECURE_COOKIES
+)
 # HTTPS only: off by default so a local run over plain HTTP works. HSTS is hard to take back
 # (browsers remember it for its whole max-age), so production turns it on deliberately.
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
+SECURE_SSL_REDIRECT = env.DJANGO_SECURE_SSL_REDIRECT
 # A load balancer's health check usually speaks plain HTTP to the app server.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
+SECURE_HSTS_SECONDS = env.DJANGO_SECURE_HSTS_SECONDS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
+SECURE_HSTS_PRELOAD = env.DJANGO_SECURE_HSTS_PRELOAD
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = os.environ.get("DJANGO_REFERRER_POLICY", "strict-origin-when-cross-origin")
-SECURE_CROSS_ORIGIN_OPENER_POLICY = os.environ.get(
-    "DJANGO_CROSS_ORIGIN_OPENER_POLICY", "same-origin"
-)
+SECURE_REFERRER_POLICY = env.DJANGO_REFERRER_POLICY
+SECURE_CROSS_ORIGIN_OPENER_POLICY = env.DJANGO_CROSS_ORIGIN_OPENER_POLICY
 X_FRAME_OPTIONS = "DENY"
 
 
@@ -532,12 +516,12 @@ _csp_policy = {
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
-        "report-uri": env_list("DJANGO_CSP_REPORT_URI") or None,
+        "report-uri": env.DJANGO_CSP_REPORT_URI or None,
     }
 }
 # Report-only sends the same policy as Content-Security-Policy-Report-Only: browsers then
 # report what it would block without blocking it (to try a change on a live site first).
-if env_bool("DJANGO_CSP_REPORT_ONLY"):
+if env.DJANGO_CSP_REPORT_ONLY:
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy
 else:
     CONTENT_SECURITY_POLICY = _csp_policy
@@ -570,12 +554,12 @@ PERMISSIONS_POLICY = {
 # one office behind a shared address from locking everyone out; counting the pair, not the
 # username alone, stops a stranger from locking an editor out. Attempts are rows in the
 # database (axes' default handler), so every app server sees the same count.
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "60")))
+AXES_FAILURE_LIMIT = env.LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=env.LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # ...and an address that fails LOGIN_ADDRESS_FAILURE_LIMIT times across any usernames
 # (password spraying) is paused too, for the same time (ktnsite.security).
-LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_ADDRESS_FAILURE_LIMIT = env.LOGIN_ADDRESS_FAILURE_LIMIT
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ktnsite.security.login_locked_out"
 # The client's address: the same function the per-IP rate limits use (see CLIENT_IP_*).
@@ -626,51 +610,53 @@ CKEDITOR_CONFIGS = {
 
 # Metrics and logs (issue 29; ktnsite.metrics, ktnsite.logs, docs/operations.md).
 # /metrics for Prometheus, shown to whom the health details are; off: no /metrics, no timing.
-METRICS_ENABLED = env_bool("METRICS_ENABLED", True)
+METRICS_ENABLED = env.METRICS_ENABLED
 # Where gunicorn's workers and the task worker each write their counters, to be added up at
 # a scrape (prometheus_client's multi-process mode); unset: each process shows its own.
-METRICS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+METRICS_MULTIPROC_DIR = env.PROMETHEUS_MULTIPROC_DIR
 # "plain" (readable lines, the default) or "json" (one JSON object per line, for collectors).
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+LOG_FORMAT = env.LOG_FORMAT
 # A line per request (method, path, status, duration, user id) and an X-Request-ID on each.
-LOG_REQUESTS = env_bool("LOG_REQUESTS", True)
-LOGGING = logging_config(LOG_FORMAT, os.environ.get("DJANGO_LOG_LEVEL", "INFO"))
+LOG_REQUESTS = env.LOG_REQUESTS
+LOGGING = logging_config(LOG_FORMAT, env.DJANGO_LOG_LEVEL)
 
 # Reports (issue 4): the largest upload accepted, and the bounds on reading a file's pages
 # and text on upload (done in a child process that is killed on the timeout).
-REPORTS_MAX_UPLOAD_BYTES = int(os.environ.get("REPORTS_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
-REPORTS_EXTRACT_TIMEOUT = float(os.environ.get("REPORTS_EXTRACT_TIMEOUT", "30"))
-REPORTS_EXTRACT_MEMORY_MB = int(os.environ.get("REPORTS_EXTRACT_MEMORY_MB", "768"))
-REPORTS_EXTRACT_MAX_PAGES = int(os.environ.get("REPORTS_EXTRACT_MAX_PAGES", "1000"))
-REPORTS_EXTRACT_MAX_CHARS = int(os.environ.get("REPORTS_EXTRACT_MAX_CHARS", "1000000"))
+REPORTS_MAX_UPLOAD_BYTES = env.REPORTS_MAX_UPLOAD_BYTES
+REPORTS_EXTRACT_TIMEOUT = env.REPORTS_EXTRACT_TIMEOUT
+REPORTS_EXTRACT_MEMORY_MB = env.REPORTS_EXTRACT_MEMORY_MB
+REPORTS_EXTRACT_MAX_PAGES = env.REPORTS_EXTRACT_MAX_PAGES
+REPORTS_EXTRACT_MAX_CHARS = env.REPORTS_EXTRACT_MAX_CHARS
 # Who "Request an accessible format" names when a report has no contact of its own: the
 # slug of the site-wide accessibility contact. Without one (or if they are inactive) the
 # link leads to REPORTS_ACCESSIBLE_FORMAT_URL: a contact's page or a mailto: address for
 # the team that produces alternative formats.
-REPORTS_ACCESSIBLE_FORMAT_CONTACT = os.environ.get("REPORTS_ACCESSIBLE_FORMAT_CONTACT", "")
-REPORTS_ACCESSIBLE_FORMAT_URL = os.environ.get("REPORTS_ACCESSIBLE_FORMAT_URL", "/contacts/")
+REPORTS_ACCESSIBLE_FORMAT_CONTACT = env.REPORTS_ACCESSIBLE_FORMAT_CONTACT
+REPORTS_ACCESSIBLE_FORMAT_URL = env.REPORTS_ACCESSIBLE_FORMAT_URL
 
-# The mailing list (mailinglist/). Alerts go out for these publishable models only; the
-# mailing list learns of them through publishing's signal and never imports them.
-MAILINGLIST_ALERT_MODELS = env_list("MAILINGLIST_ALERT_MODELS", "news.Post")
+# The mailing list (mailinglist/). Alerts go out for the content types declared with
+# `alerts=True` (publishing.registry); the mailing list learns of them through publishing's
+# signal and never imports them. Set (comma-separated "app.Model" labels) only to override
+# the declarations; unset or empty: the declarations decide.
+MAILINGLIST_ALERT_MODELS = env.MAILINGLIST_ALERT_MODELS or None
 # An item saved as published with a publish time further back than this (an old article
 # imported or edited) is not news: it alerts nobody.
-MAILINGLIST_ALERT_MAX_AGE_HOURS = int(os.environ.get("MAILINGLIST_ALERT_MAX_AGE_HOURS", "48"))
+MAILINGLIST_ALERT_MAX_AGE_HOURS = env.MAILINGLIST_ALERT_MAX_AGE_HOURS
 
 # How often a change form with unsaved changes keeps them on the server (publishing.Autosave).
-PUBLISHING_AUTOSAVE_SECONDS = int(os.environ.get("PUBLISHING_AUTOSAVE_SECONDS", "30"))
+PUBLISHING_AUTOSAVE_SECONDS = env.PUBLISHING_AUTOSAVE_SECONDS
 # "Erin is editing this post": an open change form says so every third of this (in the
 # shared cache); one not heard from for this long has been closed (publishing.editing).
-PUBLISHING_PRESENCE_SECONDS = int(os.environ.get("PUBLISHING_PRESENCE_SECONDS", "90"))
+PUBLISHING_PRESENCE_SECONDS = env.PUBLISHING_PRESENCE_SECONDS
 # How long a file chosen in a form that failed validation is kept for the next submit
 # (publishing.uploads); older ones are deleted when another is kept.
-PUBLISHING_PENDING_UPLOAD_HOURS = int(os.environ.get("PUBLISHING_PENDING_UPLOAD_HOURS", "24"))
-MAILINGLIST_CONFIRM_DAYS = int(os.environ.get("MAILINGLIST_CONFIRM_DAYS", "7"))
+PUBLISHING_PENDING_UPLOAD_HOURS = env.PUBLISHING_PENDING_UPLOAD_HOURS
+MAILINGLIST_CONFIRM_DAYS = env.MAILINGLIST_CONFIRM_DAYS
 # django-ratelimit rates ("count/period") for sign-ups, kept in the shared cache.
-MAILINGLIST_SIGNUP_RATE_IP = os.environ.get("MAILINGLIST_SIGNUP_RATE_IP", "20/h")
-MAILINGLIST_SIGNUP_RATE_ADDRESS = os.environ.get("MAILINGLIST_SIGNUP_RATE_ADDRESS", "3/h")
+MAILINGLIST_SIGNUP_RATE_IP = env.MAILINGLIST_SIGNUP_RATE_IP
+MAILINGLIST_SIGNUP_RATE_ADDRESS = env.MAILINGLIST_SIGNUP_RATE_ADDRESS
 # ...and per mailbox (the address without its +tag, case-folded) and per recipient domain,
 # so +tags or a run of addresses at one employer cannot flood an inbox or a mail server.
 # A domain such as gmail.com is shared by many honest readers: keep its rate generous.
-MAILINGLIST_SIGNUP_RATE_MAILBOX = os.environ.get("MAILINGLIST_SIGNUP_RATE_MAILBOX", "3/h")
-MAILINGLIST_SIGNUP_RATE_DOMAIN = os.environ.get("MAILINGLIST_SIGNUP_RATE_DOMAIN", "50/h")
+MAILINGLIST_SIGNUP_RATE_MAILBOX = env.MAILINGLIST_SIGNUP_RATE_MAILBOX
+MAILINGLIST_SIGNUP_RATE_DOMAIN = env.MAILINGLIST_SIGNUP_RATE_DOMAIN

@@ -11,6 +11,7 @@ from news.seo import post_json_ld, post_share_image
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
 from publishing.pagination import PageFieldsForm, years_spanned
+from publishing.registry import list_key
 from publishing.sharing import breadcrumbs
 from publishing.views import KeysetListMixin, PublishableDetailMixin
 from publishing.widgets import PlainSelect
@@ -62,7 +63,7 @@ class PostListView(KeysetListMixin, ListView):
     context_object_name = "post_list"
 
     def get(self, request, *args, **kwargs):
-        add_surrogate_keys(request, "news")
+        add_surrogate_keys(request, list_key(Post))
         self.years = years_spanned(Post.objects.live())
         data = request.GET.copy()
         self.archive_year = kwargs.get("year")
@@ -128,32 +129,6 @@ def _list_words(topic, year, archive_year):
     return title, f"{lead}: funding, events, reports and collaborations, newest first."
 
 
-# What an article page reads of the post, its report (the attachment card, and who to ask
-# for an accessible format) and its hero picture.
-ARTICLE_COLUMNS = [
-    *("title", "slug", "status", "publish_at", "expire_at", "created_at", "updated_at"),
-    *("standfirst", "body", "hero_image", "report", "major_change_at", "change_note"),
-    *(
-        f"report__{name}"
-        for name in (
-            *("title", "slug", "status", "publish_at", "expire_at"),
-            *("file", "file_type", "file_size", "page_count", "accessible_format_contact"),
-        )
-    ),
-    *(
-        f"report__accessible_format_contact__{name}"
-        for name in ("name", "slug", "job_title", "is_active")
-    ),
-    *(
-        f"hero_image__{name}"
-        for name in (
-            *("file", "width", "height", "alt", "decorative", "caption", "credit"),
-            "renditions",
-        )
-    ),
-]
-
-
 def _shown(post, name):
     """The post's contacts (or topics), with only the name and slug the article shows.
 
@@ -185,14 +160,15 @@ class PostDetailView(PublishableDetailMixin, DetailView):
     model = Post
 
     def get_queryset(self):
-        # Only the columns the page shows: the joined report's extracted text, search vector
-        # and the rest would be read and turned into Python for nothing, and fewer columns
-        # make each query cheaper to build (about 10% of an uncached article's calls).
+        # Not the columns that can be large and the page never shows: a report's text read
+        # from its file (up to REPORTS_EXTRACT_MAX_CHARS) and the search vectors. A hand list
+        # of every column shown saved under 10 % of an uncached article's CPU time
+        # (bench/django_tools.py), too little for a list to keep in step with the template.
         return (
             super()
             .get_queryset()
             .select_related("report__accessible_format_contact", "hero_image")
-            .only(*ARTICLE_COLUMNS)
+            .defer("search_vector", "report__extracted_text", "report__search_vector")
         )
 
     def get_context_data(self, **kwargs):

@@ -125,19 +125,60 @@ def test_postgresql_prepares_statements_unless_a_pooler_needs_them_off():
     assert _database_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0") == "[]"
 
 
+def _example_lines():
+    example = (PROJECT / "deploy" / ".env.example").read_text()
+    return dict(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=(.*)$", example, re.MULTILINE))
+
+
 def test_deploy_env_example_lists_every_variable_the_settings_read():
     # An operator reads deploy/.env.example to learn what can be set: a variable added to
     # the settings but not there would be one nobody knows about.
-    source = (PROJECT / "ktnsite" / "settings.py").read_text()
-    read = set(
-        re.findall(r'(?:env_bool|env_list|environ\.get|environ\[)\(?\s*"([A-Z][A-Z0-9_]+)"', source)
-    )
-    read |= set(re.findall(r'"(MEDIA_S3_[A-Z_]+)"', source)) | {"DATABASE_URL"}
-    example = (PROJECT / "deploy" / ".env.example").read_text()
-    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE))
+    from ktnsite.environment import Environment
+
+    read = set(Environment.model_fields)
+    listed = set(_example_lines())
     assert len(read) > 80
     assert read - listed == set()
     assert listed - read == set()
+
+
+def test_deploy_env_example_shows_each_variable_with_its_real_default(monkeypatch):
+    # A commented line shows the default: reading that value must give what the settings
+    # use when the variable is unset, or the example would mislead.
+    from ktnsite.environment import Environment
+
+    for name in Environment.model_fields:
+        monkeypatch.delenv(name, raising=False)
+    defaults = Environment()
+    for name, shown in _example_lines().items():
+        default = getattr(defaults, name)
+        if default is None:
+            continue  # depends on other variables: the comment above the line says how
+        monkeypatch.setenv(name, shown)
+        assert getattr(Environment(), name) == default, name
+        monkeypatch.delenv(name)
+
+
+def test_a_wrong_value_stops_startup_with_one_line_naming_the_variable():
+    result = _check(DJANGO_SECRET_KEY="a-real-secret", DJANGO_DEBUG="maybe", EMAIL_PORT="smtp")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("DJANGO_DEBUG: Input should be a valid boolean")
+    assert lines[1].startswith("EMAIL_PORT: Input should be a valid integer")
+
+
+def test_an_empty_value_means_the_default_and_a_dollar_is_taken_as_it_is(monkeypatch):
+    from ktnsite.environment import Environment
+
+    monkeypatch.setenv("EMAIL_PORT", "")
+    monkeypatch.setenv("DJANGO_DEBUG", "")
+    monkeypatch.setenv("EMAIL_HOST_PASSWORD", "$ecret$HOME")
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", " example.org, ,www.example.org ")
+    env = Environment()
+    assert (env.EMAIL_PORT, env.DJANGO_DEBUG) == (25, False)
+    assert env.EMAIL_HOST_PASSWORD == "$ecret$HOME"
+    assert env.DJANGO_ALLOWED_HOSTS == ["example.org", "www.example.org"]
 
 
 def _setting(name, **env_overrides):
