@@ -21,6 +21,8 @@ class KtnsiteConfig(AppConfig):
     def ready(self):
         from ktnsite import (
             checks,  # noqa: F401 - registers the deployment checks
+            logs,
+            metrics,
             pagecache,
             security,
             sitepages,
@@ -44,4 +46,6 @@ class KtnsiteConfig(AppConfig):
         pagecache.connect_signals()
         sitepages.connect_signals()
         suggestions.connect_signals()
+        logs.connect_signals()
+        metrics.connect_signals()
         user_login_failed.connect(security.count_failed_login, dispatch_uid="login-address")

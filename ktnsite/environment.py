@@ -15,7 +15,7 @@ names the ecosystem already uses for services (`DATABASE_URL`, `REDIS_URL`, `EMA
 fields too, and settings.py warns when one is set (docs/operations.md, "Deprecated names").
 """
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, ValidationError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -51,6 +51,12 @@ class Environment(BaseSettings):
     HEALTH_TOKEN: str = ""
     HEALTH_TASK_BACKLOG_MAX: int = 1000
     HEALTH_TASK_MAX_AGE_SECONDS: int = 900
+
+    # Metrics and logs
+    METRICS_ENABLED: bool = True
+    PROMETHEUS_MULTIPROC_DIR: str = ""
+    LOG_FORMAT: Literal["plain", "json"] = "plain"
+    LOG_REQUESTS: bool = True
 
     # Database
     DATABASE_URL: str | None = None  # unset: an SQLite file beside manage.py

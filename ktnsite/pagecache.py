@@ -40,6 +40,7 @@ from django.utils.cache import (
 )
 from django_tasks import task
 
+from ktnsite.metrics import PAGE_CACHE_HIT, PAGE_CACHE_MISS
 from publishing import frontcache
 from publishing.frontcache import SITE_KEY, content_changed
 from publishing.purge import purge_enqueue
@@ -344,7 +345,9 @@ class PageCacheMiddleware(CacheMiddleware):
         entry = found.get(key)
         if entry is None or entry["generation"] != gen:
             request._cache_update_cache = True
+            PAGE_CACHE_MISS.inc()
             return None
+        PAGE_CACHE_HIT.inc()
         request._page_cache_entry = entry
         response = HttpResponse(entry["content"], status=entry["status"])
         for header, value in entry["headers"]:

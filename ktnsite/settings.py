@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from ktnsite.environment import read_environment
+from ktnsite.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -70,6 +71,10 @@ MIDDLEWARE = [
     # /health/live and /health/ready, answered before anything checks the Host header,
     # redirects to HTTPS or consults the page cache (ktnsite.health).
     "ktnsite.health.HealthMiddleware",
+    # X-Request-ID and a log line per request, then /metrics and the per-view timings
+    # (ktnsite.logs, ktnsite.metrics): outside the page cache, so they see its hits too.
+    "ktnsite.logs.RequestLogMiddleware",
+    "ktnsite.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy (strict for readers, relaxed for the admin's editor) and
@@ -609,18 +614,17 @@ CKEDITOR_CONFIGS = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.DJANGO_LOG_LEVEL},
-    "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # Failed logins and lockouts are warnings; axes' per-start and per-login info lines
-        # would fill every cron job's output.
-        "axes": {"level": "WARNING"},
-    },
-}
+# Metrics and logs (issue 29; ktnsite.metrics, ktnsite.logs, docs/operations.md).
+# /metrics for Prometheus, shown to whom the health details are; off: no /metrics, no timing.
+METRICS_ENABLED = env.METRICS_ENABLED
+# Where gunicorn's workers and the task worker each write their counters, to be added up at
+# a scrape (prometheus_client's multi-process mode); unset: each process shows its own.
+METRICS_MULTIPROC_DIR = env.PROMETHEUS_MULTIPROC_DIR
+# "plain" (readable lines, the default) or "json" (one JSON object per line, for collectors).
+LOG_FORMAT = env.LOG_FORMAT
+# A line per request (method, path, status, duration, user id) and an X-Request-ID on each.
+LOG_REQUESTS = env.LOG_REQUESTS
+LOGGING = logging_config(LOG_FORMAT, env.DJANGO_LOG_LEVEL)
 
 # Reports (issue 4): the largest upload accepted, and the bounds on reading a file's pages
 # and text on upload (done in a child process that is killed on the timeout).

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
+from prometheus_client import Counter
 
 from publishing.queueing import backoff, task_enqueue
 
@@ -153,6 +154,12 @@ class CloudFrontPurger(Purger):
             raise PurgeError(f"CloudFront: {exc}") from exc
 
 
+# Per backend call, for /metrics (the site's page adds up every process's counts).
+PURGES = Counter("ktnsite_front_cache_purges", "Front-cache purges sent, by outcome", ["outcome"])
+PURGES_SENT = PURGES.labels("sent")
+PURGES_FAILED = PURGES.labels("failed")
+
+
 def purgers():
     """The configured backends, in settings order."""
     return [
@@ -172,7 +179,10 @@ def purge_now(keys, only=None):
             purger.purge(keys)
         except Exception as exc:
             logger.warning("Purge of %s by %s failed: %s", sorted(keys), type(purger).__name__, exc)
+            PURGES_FAILED.inc()
             failed.append(index)
+        else:
+            PURGES_SENT.inc()
     return failed
 
 

@@ -12,6 +12,7 @@
 vcl 4.1;
 
 import directors;
+import std;
 import xkey;
 
 # Each app server is asked for /healthz every few seconds; a sick one gets no readers.
@@ -27,6 +28,13 @@ include "app_servers.vcl";
 
 sub vcl_recv {
     set req.backend_hint = app.backend();
+    # Every request reaches the app with an id its log lines carry (ktnsite.logs): the one the
+    # client sent if it is a sane one (as the app checks it), else one made here from the
+    # time, this transaction's number and a random part, unique across restarts and caches.
+    if (req.http.X-Request-ID !~ "^[A-Za-z0-9._:-]{1,128}$") {
+        set req.http.X-Request-ID = "v" + std.integer(time=now) + "-" + req.xid + "-"
+            + std.integer(real=std.random(0, 999999999));
+    }
     # varnishd itself appends the client's address to X-Forwarded-For before this runs, so
     # the app trusts that header's last entry: run it with DJANGO_TRUSTED_PROXY_COUNT=1
     # behind this Varnish alone (one more per proxy in front of it), or every reader shares
@@ -49,9 +57,9 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Editors, previews and the health checks (/healthz, /health/live, /health/ready) always
-    # reach an app server, never a stored copy.
-    if (req.url ~ "^/(admin|preview)(/|$)" || req.url ~ "^/health(z|/|$)") {
+    # Editors, previews, the health checks (/healthz, /health/live, /health/ready) and the
+    # metrics always reach an app server, never a stored copy.
+    if (req.url ~ "^/(admin|preview|metrics)(/|\?|$)" || req.url ~ "^/health(z|/|$)") {
         return (pass);
     }
     # Someone signed in (or with a message waiting for them) sees their own page. A session
@@ -94,6 +102,8 @@ sub vcl_deliver {
     unset resp.http.xkey;
     unset resp.http.Surrogate-Key;
     unset resp.http.Cache-Tag;
+    # A stored page carries the id of the request that fetched it: say this request's.
+    set resp.http.X-Request-ID = req.http.X-Request-ID;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {
