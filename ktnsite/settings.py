@@ -614,7 +614,7 @@ CKEDITOR_CONFIGS = {
     }
 }
 
-# Metrics and logs (issue 29; ktnsite.metrics, ktnsite.logs, docs/operations.md).
+# Metrics and logs (ktnsite.metrics, ktnsite.logs, docs/operations.md).
 # /metrics for Prometheus, shown to whom the health details are; off: no /metrics, no timing.
 METRICS_ENABLED = env.METRICS_ENABLED
 # Where gunicorn's workers and the task worker each write their counters, to be added up at
