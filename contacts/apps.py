@@ -7,6 +7,7 @@ class ContactsConfig(AppConfig):
     name = "contacts"
 
     def ready(self):
+        from contacts import dashboard
         from contacts.models import Contact
         from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
 
@@ -33,3 +34,5 @@ class ContactsConfig(AppConfig):
             ),
             order=30,
         )
+        # Enquiries waiting too long, per lead, on the admin home.
+        dashboard.register()

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "publishing",
+    "dashboard",
     "topics",
     "reports",
     "contacts",

@@ -161,7 +161,21 @@ PRIVATE_ROWS = {
     # Which library images a body uses, and the library's tags: for editors only.
     "publishing.BodyImage": _body_image,
     "publishing.Tag": _tagged_image,
+    # The dashboard's note of what the checks find in a live item: for editors only.
+    "dashboard.LiveFinding": lambda ctx: _live_finding(ctx["post"]),
 }
+
+
+def _live_finding(post):
+    from dashboard.models import LiveFinding
+
+    return LiveFinding.objects.create(
+        content_type=ContentType.objects.get_for_model(post),
+        object_id=post.pk,
+        title=post.title,
+        count=1,
+        summary="Title: too long.",
+    )
 
 
 def test_every_installed_model_is_either_public_or_known_to_be_private():
