@@ -177,3 +177,59 @@ def test_the_admin_home_costs_the_same_queries_however_much_there_is(
     fill(20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         home(client)
+
+
+@pytest.fixture
+def gadgets_that_close():
+    """Gadgets declared with a date of their own, as an opportunity declares its closing."""
+    from publishing import registry
+    from tests.gadgets.models import Gadget
+
+    registry.declare_content_type(
+        Gadget,
+        kind="gadget",
+        label="Gadget",
+        plural_label="Gadgets",
+        view_name="gadgets:detail",
+        list_key="gadgets",
+        calendar=[registry.CalendarDate("created_at", "was made")],
+    )
+    yield Gadget
+    registry.forget_content_type(Gadget)
+
+
+def test_a_type_declares_its_own_date_for_the_strip_in_one_line(gadgets_that_close):
+    from dashboard.calendar import calendar_entries
+    from tests.factories import make_staff
+
+    gadget = gadgets_that_close.objects.create(
+        title="Barometer",
+        slug="barometer",
+        status=Status.PUBLISHED,
+        publish_at=timezone.now() - timedelta(days=1),
+    )
+    superuser = make_staff("root")
+    superuser.is_superuser = True
+    entries = calendar_entries(superuser, now=gadget.created_at - timedelta(minutes=1))
+    assert [(e.title, e.label, e.type_label) for e in entries] == [
+        ("Barometer", "was made", "Gadget")
+    ]
+
+
+def test_a_misspelt_calendar_field_fails_when_the_type_is_declared():
+    from django.core.exceptions import FieldDoesNotExist
+
+    from publishing import registry
+    from tests.gadgets.models import Gadget
+
+    with pytest.raises(FieldDoesNotExist):
+        registry.declare_content_type(
+            Gadget,
+            kind="gadget",
+            label="Gadget",
+            plural_label="Gadgets",
+            view_name="gadgets:detail",
+            list_key="gadgets",
+            calendar=[registry.CalendarDate("closes_on", "closes")],
+        )
+    assert registry.for_model(Gadget) is None
