@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from dashboard.calendar import calendar_context
 from dashboard.models import LiveFinding
 from dashboard.panels import register_panel
+from dashboard.readers import readers_context
 from publishing.models import Publishable
 from publishing.outbox import OutboxState, outbox_models
 from publishing.registry import content_types
@@ -93,4 +94,12 @@ def register():
         template="dashboard/dead_letters.html",
         context=dead_letters_context,
         order=70,
+    )
+    register_panel(
+        "readers",
+        title="What readers did",
+        template="dashboard/readers.html",
+        context=readers_context,
+        order=200,
+        permission="dashboard.view_dailycount",
     )

@@ -29,3 +29,26 @@ class LiveFinding(models.Model):
 
     def __str__(self):
         return f"{self.title}: {self.count}"
+
+
+class DailyCount(models.Model):
+    """How many times something readers did happened on one day: nothing about who.
+
+    No address, user agent, cookie or session is stored or read to make these rows; each is
+    a total per day (in the site's time zone), kept up by one upsert (`dashboard.counts`).
+    """
+
+    day = models.DateField()
+    kind = models.CharField(max_length=20)  # "download", "search", "search-none"
+    # What was counted: an item's key ("report-3") or a search's words; "" for a total.
+    key = models.CharField(max_length=200, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "day", "key"], name="dashboard_dailycount_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} {self.key}: {self.count}"

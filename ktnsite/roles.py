@@ -31,6 +31,8 @@ EDITOR_PERMISSIONS = {
     "mailinglist.delivery": ["view", "change"],
     "mailinglist.signupemail": ["view", "change"],
     "mailinglist.topicaudience": ["view"],
+    # The dashboard's "What readers did": daily totals, nothing about any reader.
+    "dashboard.dailycount": ["view"],
 }
 
 

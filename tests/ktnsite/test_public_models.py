@@ -163,6 +163,8 @@ PRIVATE_ROWS = {
     "publishing.Tag": _tagged_image,
     # The dashboard's note of what the checks find in a live item: for editors only.
     "dashboard.LiveFinding": lambda ctx: _live_finding(ctx["post"]),
+    # What readers did, as daily totals: shown to editors only.
+    "dashboard.DailyCount": lambda ctx: _daily_count(),
 }
 
 
@@ -176,6 +178,12 @@ def _live_finding(post):
         count=1,
         summary="Title: too long.",
     )
+
+
+def _daily_count():
+    from dashboard.models import DailyCount
+
+    return DailyCount.objects.create(day=timezone.localdate(), kind="search", count=1)
 
 
 def test_every_installed_model_is_either_public_or_known_to_be_private():
