@@ -38,9 +38,13 @@ def enabled():
 
 
 def is_reader(request):
-    """Not staff, not a robot: a request whose doing is counted."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+    """Not staff, not a robot: a request whose doing is counted.
+
+    Anyone with a session cookie (staff signed in) is left out by the cookie alone: reading
+    `request.user` would touch the session, and a page that did so varies by cookie and is
+    never cached (`ktnsite.pagecache`).
+    """
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
     return not ROBOT.search(request.headers.get("User-Agent", "") or "robot")
 
