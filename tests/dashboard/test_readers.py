@@ -168,3 +168,12 @@ def test_the_readers_panel_costs_the_same_queries_with_a_year_of_counts(
     DailyCount.objects.bulk_create(rows, ignore_conflicts=True)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/admin/")
+
+
+def test_a_search_the_page_cache_serves_again_is_counted_once(settings):
+    settings.CACHE_MIDDLEWARE_SECONDS = 600
+    settings.PAGE_CACHE_BROWSER_SECONDS = 60
+    first = reader().get("/search/", {"q": "quantum widgets"})
+    second = reader().get("/search/", {"q": "quantum widgets"})
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert DailyCount.objects.get(kind="search").count == 1
