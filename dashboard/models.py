@@ -49,6 +49,8 @@ class DailyCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "day", "key"], name="dashboard_dailycount_one"),
         ]
+        # One item's days (the past of an item that climbs today), a total's days (searches).
+        indexes = [models.Index(fields=["kind", "key", "day"], name="dashboard_dailycount_key")]
 
     def __str__(self):
         return f"{self.day} {self.kind} {self.key}: {self.count}"

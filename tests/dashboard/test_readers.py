@@ -177,3 +177,23 @@ def test_a_search_the_page_cache_serves_again_is_counted_once(settings):
     second = reader().get("/search/", {"q": "quantum widgets"})
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert DailyCount.objects.get(kind="search").count == 1
+
+
+def test_todays_downloads_join_the_closed_days_ranking_kept_since_the_first_visit():
+    first = make_report(title="Winter outlook")
+    second = make_report(title="Spring review")
+    yesterday = timezone.now() - timedelta(days=1)
+    counts.add("download", f"report-{first.pk}", n=10, when=yesterday)
+    counts.add("download", f"report-{second.pk}", n=3, when=yesterday)
+    client = signed_in("eve", groups=["Editors"])
+    client.get("/admin/")  # the closed days are summed and kept
+    counts.add("download", f"report-{second.pk}", n=12)
+    table = re.findall(
+        r'<a href="[^"]+">([^<]+)</a></th><td>(\d+)</td>', client.get("/admin/").content.decode()
+    )
+    assert table == [("Spring review", "15"), ("Winter outlook", "10")]
+    counts.add("download", f"report-{first.pk}", n=6)
+    table = re.findall(
+        r'<a href="[^"]+">([^<]+)</a></th><td>(\d+)</td>', client.get("/admin/").content.decode()
+    )
+    assert table == [("Winter outlook", "16"), ("Spring review", "15")]
