@@ -42,7 +42,9 @@ def dead_letters_context(request):
         count = model.objects.dead().count()
         if count:
             url = _admin_url(model, query={"state__exact": OutboxState.FAILED})
-            rows.append({"label": model._meta.verbose_name_plural, "count": count, "url": url})
+            opts = model._meta
+            label = opts.verbose_name if count == 1 else opts.verbose_name_plural
+            rows.append({"label": label, "count": count, "url": url})
     if not rows and not any(_may_view(request.user, model) for model in outbox_models()):
         return None
     return {"rows": rows}

@@ -111,7 +111,7 @@ def test_dead_letters_are_counted_and_link_to_the_failed_ones():
     make_enquiry()
     client = signed_in("eve", groups=["Editors"])
     panel = home(client).split('id="dashboard-dead-letters"')[1].split("</section>")[0]
-    assert "1 enquiries</a> gave up" in panel
+    assert "1 enquiry</a> gave up" in panel
     link = panel.split('href="')[1].split('"')[0].replace("&amp;", "&")
     assert [e.pk for e in client.get(link).context["cl"].result_list] == [failed.pk]
 
