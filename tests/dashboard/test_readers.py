@@ -197,3 +197,44 @@ def test_todays_downloads_join_the_closed_days_ranking_kept_since_the_first_visi
         r'<a href="[^"]+">([^<]+)</a></th><td>(\d+)</td>', client.get("/admin/").content.decode()
     )
     assert table == [("Winter outlook", "16"), ("Spring review", "15")]
+
+
+def test_each_figure_downloads_as_csv_with_the_same_numbers_for_staff_with_the_right():
+    import csv
+    import io
+
+    report = make_report(title="=HYPERLINK(evil)")
+    counts.add("download", f"report-{report.pk}", n=4)
+    counts.add("search", n=2)
+    counts.add("search-none", "heat pumps", n=2)
+    client = signed_in("eve", groups=["Editors"])
+    page = client.get("/admin/").content.decode()
+    for figure in ("downloads", "searches", "nothing-found"):
+        assert f'href="/admin/dashboard/readers/{figure}.csv"' in page
+
+    def rows(figure):
+        response = client.get(f"/admin/dashboard/readers/{figure}.csv")
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment;")
+        return list(csv.reader(io.StringIO(response.content.decode())))
+
+    # A title that looks like a formula is quoted so a spreadsheet does not run it.
+    assert rows("downloads") == [
+        ["item type", "item", "downloads"],
+        ["Report", "'=HYPERLINK(evil)", "4"],
+    ]
+    searches = rows("searches")
+    assert len(searches) == 31 and searches[-1] == [timezone.localdate().isoformat(), "2"]
+    assert rows("nothing-found") == [["words", "times"], ["heat pumps", "2"]]
+
+
+def test_the_csv_is_refused_without_the_right_and_an_unknown_figure_is_404():
+    assert (
+        signed_in("pat", perms=["view_post"])
+        .get("/admin/dashboard/readers/searches.csv")
+        .status_code
+        == 403
+    )
+    client = signed_in("eve", groups=["Editors"])
+    assert client.get("/admin/dashboard/readers/secrets.csv").status_code == 404
+    assert Client().get("/admin/dashboard/readers/searches.csv").status_code == 302  # to log in
