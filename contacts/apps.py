@@ -15,6 +15,9 @@ class ContactsConfig(AppConfig):
     name = "contacts"
 
     def ready(self):
+        from contacts import dashboard
+        from contacts.models import Contact
+        from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
         from scheduling import register_job
 
         register_job(
@@ -24,9 +27,6 @@ class ContactsConfig(AppConfig):
             at=timedelta(hours=3, minutes=15),
             description="Deletes delivered enquiries past CONTACTS_ENQUIRY_RETENTION_DAYS.",
         )
-        from contacts.models import Contact
-        from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
-
         # What a contact is to the site, said once; a contact who left is not "active".
         declare_content_type(
             Contact,
@@ -50,3 +50,5 @@ class ContactsConfig(AppConfig):
             ),
             order=30,
         )
+        # Enquiries waiting too long, per lead, on the admin home.
+        dashboard.register()

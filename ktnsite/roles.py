@@ -36,6 +36,8 @@ EDITOR_PERMISSIONS = {
     "review.reviewmail": ["view"],
     # Links sent to outside experts: see and revoke them.
     "review.expertlink": ["view", "change"],
+    # The dashboard's "What readers did": daily totals, nothing about any reader.
+    "dashboard.dailycount": ["view"],
 }
 
 

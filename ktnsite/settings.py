@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "scheduling",
     "publishing",
     "review",
+    "dashboard",
     "topics",
     "reports",
     "contacts",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from dashboard.views import readers_csv
 from ktnsite import sitepages, views
 from ktnsite.sitemaps import sitemap_view
 from news import feeds
@@ -58,6 +59,12 @@ urlpatterns = [
     path("go/<slug:kind>/<int:pk>/", go, name="go"),
     # The body editor's "Link to our content" search (staff only, like the admin itself).
     path("admin/link-search/", admin.site.admin_view(link_search), name="admin-link-search"),
+    # The dashboard's readers' figures as CSV (staff with the right to see them).
+    path(
+        "admin/dashboard/readers/<slug:figure>.csv",
+        admin.site.admin_view(readers_csv),
+        name="dashboard-readers-csv",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from contacts.models import Contact
+from dashboard import counts as reader_counts
 from ktnsite import dbfaults, sitepages, suggestions
 from ktnsite import search as site_search
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
@@ -158,6 +159,9 @@ def search(request):
             phrase_window = site_search.phrase_window(query)
             if not rows:
                 suggestion = _suggestion_link(form, suggestions.suggest(query))
+            if page.number == 1:  # a search, not its further pages
+                # Counted only when the page is made: a cached copy is not (dashboard.counts).
+                reader_counts.count_search(request, query, found=page.paginator.count > 0)
     return render(
         request,
         "ktnsite/search.html",

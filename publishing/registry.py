@@ -10,7 +10,9 @@ registry instead of naming apps:
 - what readers may see (a QuerySet method, `live` or `active`);
 - its surrogate keys: the item key (`post-12`) and its list key (`news`), plus its topics'
   keys, produced by functions here and never typed as strings at call sites;
-- its search fields, its sitemap, and whether its going live alerts subscribers.
+- its search fields, its sitemap, and whether its going live alerts subscribers;
+- its own dates editors plan by (an opportunity closes, an event starts): `CalendarDate`,
+  shown on the editors' dashboard beside going live and taken down.
 
 The kernel imports no app: the registry holds only what the apps hand it.
 """
@@ -73,6 +75,20 @@ class SitemapSpec:
 
 
 @dataclass(frozen=True)
+class CalendarDate:
+    """A date of the type's own that editors plan by, for the dashboard's calendar strip.
+
+    Going live (`publish_at`) and taken down (`expire_at`) are known for every Publishable;
+    a type declares only its further dates, e.g. `CalendarDate("closes_at", "closes")`.
+    The strip lists items readers may see (`visible_to_readers`) whose `field` falls in the
+    coming days, each as "<title> <label>", linked to its change form.
+    """
+
+    field: str  # a DateTimeField or DateField of the model
+    label: str  # what happens then, as a verb: "closes", "starts"
+
+
+@dataclass(frozen=True)
 class ContentType:
     """One declared content type. Made by `declare_content_type`; read through the lookups."""
 
@@ -92,6 +108,7 @@ class ContentType:
     # (instance) -> further keys a change purges, besides its own, its list and its topics'.
     extra_keys: Callable | None = None
     order: int = 100  # where it comes among types: search filter, sitemap (lower first)
+    calendar: tuple = ()  # CalendarDate: its own dates on the editors' dashboard
 
     # Keys ----------------------------------------------------------------------------------
 
@@ -154,6 +171,7 @@ def declare_content_type(
     alerts: bool = False,
     extra_keys: Callable | None = None,
     order: int = 100,
+    calendar: Iterable[CalendarDate] = (),
 ) -> ContentType:
     """Declare `model` a content type; call once, from its app's `AppConfig.ready()`.
 
@@ -177,7 +195,10 @@ def declare_content_type(
         alerts=alerts,
         extra_keys=extra_keys,
         order=order,
+        calendar=tuple(calendar),
     )
+    for date in content_type.calendar:
+        model._meta.get_field(date.field)  # a misspelt field fails at start-up, not on a page
     concrete = model._meta.concrete_model
     clash = for_kind(kind)
     if clash is not None and clash.model is not concrete:
@@ -260,6 +281,7 @@ def alerting() -> tuple[ContentType, ...]:
 
 
 __all__ = [
+    "CalendarDate",
     "ContentType",
     "SearchSpec",
     "SitemapSpec",

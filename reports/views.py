@@ -10,11 +10,12 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.generic import DetailView, ListView
 
+from dashboard.counts import count_download
 from publishing.addresses import fixed_url
 from publishing.backlinks import backlink_keys, backlinks
 from publishing.frontcache import add_surrogate_keys
 from publishing.pagination import years_with_items
-from publishing.registry import list_key
+from publishing.registry import item_key, list_key
 from publishing.sharing import breadcrumbs, share_image
 from publishing.views import KeysetListMixin, PublishableDetailMixin
 from reports.forms import ReportFilterForm
@@ -150,6 +151,8 @@ class ReportDownloadView(PublishableDetailMixin, DetailView):
         else:
             if start == 0 and report.is_live:  # an editor's preview is not a download
                 report_download_record(report=report)
+                # And by day, for the dashboard: no cookie, nothing about the reader.
+                count_download(request, item_key(report))
             if status == 200:
                 # FileResponse lets a WSGI server send the file with sendfile().
                 response = FileResponse(handle, content_type=report.content_type)

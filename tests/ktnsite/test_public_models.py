@@ -213,7 +213,29 @@ PRIVATE_ROWS = {
     # The scheduler's jobs and the record of their runs: for operators only.
     "scheduling.Job": lambda ctx: _scheduled_job(),
     "scheduling.JobRun": lambda ctx: _job_run(),
+    # The dashboard's note of what the checks find in a live item: for editors only.
+    "dashboard.LiveFinding": lambda ctx: _live_finding(ctx["post"]),
+    # What readers did, as daily totals: shown to editors only.
+    "dashboard.DailyCount": lambda ctx: _daily_count(),
 }
+
+
+def _live_finding(post):
+    from dashboard.models import LiveFinding
+
+    return LiveFinding.objects.create(
+        content_type=ContentType.objects.get_for_model(post),
+        object_id=post.pk,
+        title=post.title,
+        count=1,
+        summary="Title: too long.",
+    )
+
+
+def _daily_count():
+    from dashboard.models import DailyCount
+
+    return DailyCount.objects.create(day=timezone.localdate(), kind="search", count=1)
 
 
 def test_every_installed_model_is_either_public_or_known_to_be_private():

@@ -1,0 +1,1 @@
+"""The editors' dashboard on the admin home: what needs doing today, in panels apps contribute."""

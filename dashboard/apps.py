@@ -1,0 +1,35 @@
+"""App configuration for the editors' dashboard: the kernel's own panels, and keeping findings."""
+
+from datetime import timedelta
+
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+
+def check_live_content_job():
+    from dashboard.findings import refresh_all
+
+    return {"items_with_findings": refresh_all()}
+
+
+class DashboardConfig(AppConfig):
+    name = "dashboard"
+    verbose_name = "Dashboard"
+
+    def ready(self):
+        from dashboard import kernel_panels
+        from dashboard.findings import item_deleted, item_saved
+        from scheduling import register_job
+
+        kernel_panels.register()
+        # Nightly: a link breaks when the page it points at is taken down, which saves
+        # nothing of the item that links.
+        register_job(
+            "check_live_content",
+            check_live_content_job,
+            every=timedelta(days=1),
+            at=timedelta(hours=4),
+            description="Runs the checks before publishing on every live item again.",
+        )
+        post_save.connect(item_saved, dispatch_uid="dashboard.findings.item_saved")
+        post_delete.connect(item_deleted, dispatch_uid="dashboard.findings.item_deleted")

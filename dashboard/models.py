@@ -1,0 +1,56 @@
+"""What the dashboard keeps: the checks' findings on live items, refreshed as items change."""
+
+from django.db import models
+
+
+class LiveFinding(models.Model):
+    """One live item the checks before publishing still find problems in.
+
+    Checking every live item on each visit to the admin home would read every body; the
+    findings are kept here instead, refreshed after each save of a content item
+    (`dashboard.findings`) and by `manage.py check_live_content` (a link breaks when the
+    page it points at goes, which saves nothing of the item itself).
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=200)
+    count = models.PositiveIntegerField(help_text="How many findings.")
+    summary = models.TextField(help_text="The findings, one a line, as the checks say them.")
+    checked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-count", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="dashboard_livefinding_one_per_item"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}: {self.count}"
+
+
+class DailyCount(models.Model):
+    """How many times something readers did happened on one day: nothing about who.
+
+    No address, user agent, cookie or session is stored or read to make these rows; each is
+    a total per day (in the site's time zone), kept up by one upsert (`dashboard.counts`).
+    """
+
+    day = models.DateField()
+    kind = models.CharField(max_length=20)  # "download", "search", "search-none"
+    # What was counted: an item's key ("report-3") or a search's words; "" for a total.
+    key = models.CharField(max_length=200, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "day", "key"], name="dashboard_dailycount_one"),
+        ]
+        # One item's days (the past of an item that climbs today), a total's days (searches).
+        indexes = [models.Index(fields=["kind", "key", "day"], name="dashboard_dailycount_key")]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} {self.key}: {self.count}"

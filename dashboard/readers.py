@@ -1,0 +1,159 @@
+"""The "What readers did" panel: the daily counts of the last 30 days, as charts and tables.
+
+Reads only the per-day totals (`DailyCount`), never a row per reader: a year of counts for
+many items stays a few grouped queries. Charts are SVG drawn here on the server (no script,
+no outside library), each with its numbers in a table beside it.
+"""
+
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db.models import Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from dashboard.counts import DOWNLOAD, SEARCH, SEARCH_NONE
+from dashboard.models import DailyCount
+from publishing.registry import content_types
+
+DAYS = 30
+TOP = 10
+# Items kept from the closed days' ranking and from today's: far more than TOP, so that one
+# an editor may not view, or one that climbs today, still leaves TOP to show.
+CANDIDATES = 200
+# The bar chart's geometry, in SVG user units (it scales to the panel's width).
+BAR_HEIGHT, BAR_GAP, CHART_WIDTH = 12, 18, 300
+COLUMN_WIDTH, COLUMNS_HEIGHT = 10, 80
+
+
+def _items_by_key(user, keys):
+    """{"report-3": (type label, title, change url)} for the keys of types `user` may view."""
+    wanted = {}
+    for key in keys:
+        model_name, _, pk = key.rpartition("-")
+        if pk.isdigit():
+            wanted.setdefault(model_name, set()).add(int(pk))
+    found = {}
+    for content_type in content_types():
+        opts = content_type.model._meta
+        pks = wanted.get(opts.model_name)
+        if not pks or not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            continue
+        rows = content_type.model.objects.filter(pk__in=pks).values_list(
+            "pk", content_type.title_field
+        )
+        for pk, title in rows:
+            try:
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+            except NoReverseMatch:
+                url = ""
+            found[f"{opts.model_name}-{pk}"] = (content_type.label, title, url)
+    return found
+
+
+def top_downloads(since, today):
+    """[(key, total)] of the most downloaded items from `since` to `today`, most first.
+
+    The closed days' ranking (`since` to yesterday: every row of those days, hundreds of
+    thousands with many items) is summed once per day and cached until the day ends; only
+    today's rows, and the past of items that climb today, are read on each visit.
+    """
+    downloads = DailyCount.objects.filter(kind=DOWNLOAD)
+    yesterday = today - timedelta(days=1)
+    closed = downloads.filter(day__gte=since, day__lte=yesterday)
+    cache_key = f"dashboard:downloads:{since.isoformat()}:{yesterday.isoformat()}"
+    past = cache.get(cache_key)
+    if past is None:
+        past = dict(
+            closed.values("key")
+            .annotate(total=Sum("count"))
+            .order_by("-total", "key")
+            .values_list("key", "total")[:CANDIDATES]
+        )
+        cache.set(cache_key, past, 60 * 60 * 25)
+    todays = downloads.filter(day=today)
+    now = dict(todays.order_by("-count", "key").values_list("key", "count")[:CANDIDATES])
+    if set(past) - set(now):
+        now.update(todays.filter(key__in=set(past) - set(now)).values_list("key", "count"))
+    climbing = set(now) - set(past)
+    if climbing:
+        past = {
+            **past,
+            **dict(
+                closed.filter(key__in=climbing)
+                .values("key")
+                .annotate(total=Sum("count"))
+                .values_list("key", "total")
+            ),
+        }
+    totals = {key: past.get(key, 0) + now.get(key, 0) for key in set(past) | set(now)}
+    return sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:CANDIDATES]
+
+
+def bars(rows):
+    """Horizontal bars for [{"value": n, ...}]: each with its y and width."""
+    top = max((row["value"] for row in rows), default=0) or 1
+    return [
+        {
+            **row,
+            "y": i * (BAR_HEIGHT + BAR_GAP),
+            "width": max(round(row["value"] * CHART_WIDTH / top), 1),
+        }
+        for i, row in enumerate(rows)
+    ]
+
+
+def columns(days):
+    """Vertical columns for [(day, value)], oldest first: each with its x, y and height."""
+    top = max((value for _, value in days), default=0) or 1
+    shown = []
+    for i, (day, value) in enumerate(days):
+        height = round(value * COLUMNS_HEIGHT / top)
+        shown.append(
+            {
+                "day": day,
+                "value": value,
+                "x": i * COLUMN_WIDTH,
+                "y": COLUMNS_HEIGHT - height,
+                "height": height,
+            }
+        )
+    return shown
+
+
+def readers_context(request, *, today=None):
+    today = today or timezone.localdate()
+    since = today - timedelta(days=DAYS - 1)
+    recent = DailyCount.objects.filter(day__gte=since, day__lte=today)
+    ranked = top_downloads(since, today)
+    items = _items_by_key(request.user, [key for key, _total in ranked])
+    downloads = [
+        {"label": items[key][1], "type": items[key][0], "url": items[key][2], "value": total}
+        for key, total in ranked
+        if key in items
+    ][:TOP]
+    per_day = dict(recent.filter(kind=SEARCH, key="").values_list("day", "count"))
+    searches = [(since + timedelta(days=n), per_day.get(since + timedelta(days=n), 0))
+                for n in range(DAYS)]  # fmt: skip
+    nothing_found = list(
+        recent.filter(kind=SEARCH_NONE)
+        .exclude(key="")
+        .values("key")
+        .annotate(total=Sum("count"))
+        .order_by("-total", "key")[:TOP]
+    )
+    downloads_bars = bars(downloads)
+    return {
+        "days": DAYS,
+        "since": since,
+        "downloads": downloads_bars,
+        "downloads_height": len(downloads_bars) * (BAR_HEIGHT + BAR_GAP),
+        "bar_height": BAR_HEIGHT,
+        "chart_width": CHART_WIDTH,
+        "searches": columns(searches),
+        "searches_total": sum(value for _, value in searches),
+        "columns_width": DAYS * COLUMN_WIDTH,
+        "columns_height": COLUMNS_HEIGHT,
+        "column_width": COLUMN_WIDTH - 2,
+        "nothing_found": nothing_found,
+    }

@@ -1,0 +1,86 @@
+"""The editors' dashboard in Chromium: no axe violations, and reached by keyboard alone."""
+
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.browser.admin_helpers import editor_signs_in
+from tests.browser.test_admin_accessibility import WCAG22_AA
+
+
+@pytest.fixture
+def busy_day(transactional_db):
+    """Something in every panel: a post tomorrow, a report leaving, a late enquiry, a dead
+    letter, a live post whose title is too long (checked after its commit), downloads and
+    searches counted."""
+    from contacts.models import Enquiry
+    from dashboard import counts
+    from publishing.outbox import OutboxState
+    from tests.factories import make_contact, make_enquiry, make_post, make_report
+
+    now = timezone.now()
+    make_post(title="Budget day briefing", publish_at=now + timedelta(days=1))
+    report = make_report(
+        title="Winter outlook",
+        publish_at=now - timedelta(days=9),
+        expire_at=now + timedelta(days=3),
+    )
+    counts.add("download", f"report-{report.pk}", n=12)
+    counts.add("download", f"report-{report.pk}", n=5, when=now - timedelta(days=2))
+    counts.add("search", n=9)
+    counts.add("search-none", "heat pumps", n=3)
+    make_post(title="A title far too long for search results and share cards to show in full")
+    karen = make_contact(name="Karen Wilkinson")
+    make_enquiry(contact=karen)
+    make_enquiry(contact=karen)
+    Enquiry.objects.update(created_at=now - timedelta(days=6))
+    Enquiry.objects.filter(pk=Enquiry.objects.first().pk).update(state=OutboxState.FAILED)
+
+
+def test_the_dashboard_has_no_wcag22_axe_violations(page, busy_day):
+    editor_signs_in(page, "/admin/")
+    expect(page.get_by_role("heading", name="What needs doing")).to_be_visible()
+    expect(page.get_by_role("link", name="Budget day briefing")).to_be_visible()
+    expect(page.get_by_role("link", name="2 enquiries waiting for Karen Wilkinson")).to_be_visible()
+    results = Axe().run(page, options=WCAG22_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_dashboard_on_a_phone_has_no_axe_violations(page, busy_day):
+    page.set_viewport_size({"width": 375, "height": 740})
+    editor_signs_in(page, "/admin/")
+    expect(page.get_by_role("link", name="Budget day briefing")).to_be_visible()
+    results = Axe().run(page, options=WCAG22_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_an_editor_reaches_tomorrows_post_by_keyboard(page, busy_day):
+    editor_signs_in(page, "/admin/")
+    target = page.get_by_role("link", name="Budget day briefing")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if target.evaluate("link => link === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the calendar's link")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/news/post/*/change/")
+    expect(page.get_by_label("Title")).to_have_value("Budget day briefing")
+
+
+def test_an_editor_sees_the_searches_that_found_nothing_and_opens_the_downloads_numbers(
+    page, busy_day
+):
+    editor_signs_in(page, "/admin/")
+    nothing = page.get_by_role("table", name="Searches that found nothing")
+    expect(nothing.get_by_role("row", name="heat pumps 3")).to_be_visible()
+    downloads = page.get_by_role("img", name="Most downloaded")
+    expect(downloads).to_be_visible()
+    numbers = page.get_by_role("group").filter(has_text="downloads per item")
+    numbers.get_by_text("The numbers").click()
+    expect(numbers.get_by_role("row", name="Report Winter outlook 17")).to_be_visible()
+    results = Axe().run(page, options=WCAG22_AA)
+    assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,32 @@
+"""Readers counted behind a real Varnish: every download reaches the app and counts; a search
+served from Varnish does not reach it (counted once per cached copy); no cookie either way."""
+
+import pytest
+
+from dashboard.models import DailyCount
+from tests.factories import make_report
+from tests.varnish.conftest import request
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36"}
+
+
+def test_each_download_through_varnish_counts_and_sets_no_cookie(through_varnish):
+    report = make_report()
+    for _ in range(3):
+        status, headers, _body = request(
+            through_varnish.url, report.get_download_url(), headers=BROWSER
+        )
+        assert status == 200
+        assert "set-cookie" not in headers
+    assert DailyCount.objects.get(kind="download").count == 3
+
+
+def test_a_search_varnish_serves_again_is_counted_once(through_varnish):
+    path = "/search/?q=quantum+widgets"
+    answers = [request(through_varnish.url, path, headers=BROWSER) for _ in range(3)]
+    assert [headers["x-cache"] for _status, headers, _body in answers] == ["MISS", "HIT", "HIT"]
+    assert not any("set-cookie" in headers for _status, headers, _body in answers)
+    counted = dict(DailyCount.objects.values_list("kind", "count"))
+    assert counted == {"search": 1, "search-none": 1}
