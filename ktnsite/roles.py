@@ -11,6 +11,7 @@ CONTENT = ["add", "change", "delete", "view"]
 EDITOR_PERMISSIONS = {
     "news.post": [*CONTENT, "publish"],
     "reports.report": [*CONTENT, "publish"],
+    "events.event": [*CONTENT, "publish"],
     "contacts.contact": CONTENT,
     "topics.topic": CONTENT,
     "publishing.previewlink": ["change", "delete", "view"],

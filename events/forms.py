@@ -1,0 +1,57 @@
+"""The event's admin form: its times make sense, and a rescheduled event keeps its old date."""
+
+from django import forms
+
+from events.models import Event, EventFormat, EventStatus
+from events.timing import day
+from publishing.admin import PublishableAdminForm
+
+
+class EventAdminForm(PublishableAdminForm):
+    # Links typed without a scheme are taken as https (Django 6's default, chosen now).
+    registration_url = forms.URLField(
+        label="Registration link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=Event._meta.get_field("registration_url").help_text,
+    )
+    recording_url = forms.URLField(
+        label="Recording",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=Event._meta.get_field("recording_url").help_text,
+    )
+
+    class Meta:
+        model = Event
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_at"), cleaned.get("end_at")
+        if start and end and end <= start:
+            self.add_error("end_at", "The end must be after the start.")
+        status = cleaned.get("event_status")
+        stored_start = self.initial.get("start_at") if self.instance.pk else None
+        if status == EventStatus.RESCHEDULED and start and not cleaned.get("previous_start_at"):
+            if stored_start and stored_start != start:
+                # The date readers were first given, kept so the page can say "Moved from".
+                cleaned["previous_start_at"] = stored_start
+                self.instance.previous_start_at = stored_start
+            else:
+                self.add_error(
+                    "previous_start_at",
+                    "Say which date it was moved from, or change its start to the new date.",
+                )
+        previous = cleaned.get("previous_start_at")
+        if status == EventStatus.RESCHEDULED and previous and start and previous == start:
+            self.add_error(
+                "start_at",
+                f"A rescheduled event needs a new start: it still starts on {day(previous)}.",
+            )
+        fmt = cleaned.get("format")
+        if fmt in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not cleaned.get("venue_name"):
+            self.add_error("venue_name", "Name the venue: readers need to know where to go.")
+        return cleaned

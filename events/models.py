@@ -1,0 +1,237 @@
+"""Event: a webinar, briefing or workshop, with its time in UK time, place, speakers and status."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.utils import timezone
+
+from contacts.models import Contact
+from events import timing
+from news.models import Post
+from publishing.addresses import slug_url
+from publishing.models import Publishable, PublishableQuerySet
+from publishing.richtext import RichTextField
+
+# What a calendar shows of an event: a change to any of these raises its SEQUENCE, so
+# subscribed calendars (Google, Outlook, Apple) replace their copy instead of keeping it.
+CALENDAR_FIELDS = (
+    "title", "standfirst", "start_at", "end_at", "event_status", "previous_start_at",
+    "format", "venue_name", "venue_address", "registration_url", "slug",
+)  # fmt: skip
+
+# What includes/event_card.html shows, for lists to read no other column.
+CARD_FIELDS = (
+    "title", "slug", "publish_at", "standfirst", "start_at", "end_at", "event_status",
+    "previous_start_at", "format", "venue_name",
+)  # fmt: skip
+
+UK_TIME_HELP = "UK time (Europe/London: GMT in winter, BST in summer)."
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+    POSTPONED = "postponed", "Postponed (no new date yet)"
+    RESCHEDULED = "rescheduled", "Rescheduled (moved to a new date)"
+
+
+class EventFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "Hybrid (in person and online)"
+
+
+class EventQuerySet(PublishableQuerySet):
+    """Publishable's live() and friends, plus upcoming and past by the event's own time."""
+
+    def upcoming(self, now=None):
+        """Not yet ended: an event under way is still upcoming (readers may join it)."""
+        return self.filter(end_at__gt=now or timezone.now())
+
+    def past(self, now=None):
+        return self.filter(end_at__lte=now or timezone.now())
+
+
+class Event(Publishable):
+    standfirst = models.TextField(
+        max_length=600,
+        help_text="One or two sentences on what the event is and who it is for, shown in lists.",
+    )
+    body = RichTextField(blank=True, help_text="What happens, who should come, the agenda.")
+    image = models.ForeignKey(
+        "publishing.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="used_by_events",
+        help_text="Choose a picture from the library or upload one; its alt text is kept there.",
+    )
+    start_at = models.DateTimeField("starts", db_index=True, help_text=UK_TIME_HELP)
+    end_at = models.DateTimeField("ends", help_text=UK_TIME_HELP)
+    event_status = models.CharField(
+        "event status",
+        max_length=12,
+        choices=EventStatus.choices,
+        default=EventStatus.SCHEDULED,
+        help_text="Shown on the page, in lists and in calendars. To move an event, choose "
+        "Rescheduled and change its times: the old date is kept and shown as “Moved from …”.",
+    )
+    previous_start_at = models.DateTimeField(
+        "moved from",
+        null=True,
+        blank=True,
+        help_text="The date it was first announced for; filled in by itself when a "
+        "rescheduled event's start changes. " + UK_TIME_HELP,
+    )
+    format = models.CharField(
+        max_length=10, choices=EventFormat.choices, default=EventFormat.IN_PERSON
+    )
+    venue_name = models.CharField("venue", max_length=200, blank=True)
+    venue_address = models.TextField(
+        "venue address", max_length=500, blank=True, help_text="One line per line of the address."
+    )
+    joining_details = models.TextField(
+        "online joining details",
+        max_length=2000,
+        blank=True,
+        help_text="The meeting link and any code. Never shown on the public page: it is for "
+        "people who register.",
+    )
+    registration_url = models.URLField(
+        "registration link",
+        max_length=500,
+        blank=True,
+        help_text="Where readers register (an outside booking page), if registration is needed.",
+    )
+    organiser = models.CharField(
+        max_length=200, blank=True, help_text="Who runs it; leave empty for this site's name."
+    )
+    speakers = models.ManyToManyField(
+        Contact, blank=True, related_name="events", help_text="Speakers from the contacts."
+    )
+    other_speakers = models.TextField(
+        "other speakers",
+        max_length=2000,
+        blank=True,
+        help_text="Speakers who are not contacts, one per line: “Name, role, organisation”.",
+    )
+    topics = models.ManyToManyField("topics.Topic", blank=True, related_name="events")
+    related_posts = models.ManyToManyField(
+        Post, blank=True, related_name="+", verbose_name="related posts"
+    )
+    recording_url = models.URLField(
+        "recording",
+        max_length=500,
+        blank=True,
+        help_text="A link to the recording (YouTube, Vimeo...), shown once the event is over.",
+    )
+    # Raised whenever what a calendar shows changes (CALENDAR_FIELDS): iCalendar's SEQUENCE.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    preview_links = GenericRelation("publishing.PreviewLink")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta(Publishable.Meta):
+        ordering = ["start_at", "pk"]
+        indexes = [
+            # The lists: live events by the time they end (upcoming or past), then start.
+            models.Index(fields=["status", "end_at", "start_at"], name="events_event_list_idx"),
+        ]
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(end_at__gt=models.F("start_at")),
+                name="events_event_ends_after_start",
+            ),
+        ]
+        permissions = [("publish_event", "Can publish events")]
+
+    def get_absolute_url(self):
+        return slug_url("events:detail", self.slug)
+
+    def get_ics_url(self):
+        return slug_url("events:ics", self.slug)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self._calendar_changed():
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+
+    def _calendar_changed(self):
+        stored = Event.objects.filter(pk=self.pk).values(*CALENDAR_FIELDS, "sequence").first()
+        if stored is None:
+            return False
+        # Never below what is stored: a restored old version must still count as newer.
+        self.sequence = max(self.sequence, stored["sequence"])
+        return any(stored[name] != getattr(self, name) for name in CALENDAR_FIELDS)
+
+    # What readers see of its time and status.
+
+    @property
+    def when(self):
+        return timing.when_text(self.start_at, self.end_at)
+
+    @property
+    def moved_from(self):
+        if self.event_status != EventStatus.RESCHEDULED:
+            return ""
+        return timing.moved_from_text(self.previous_start_at, self.start_at)
+
+    @property
+    def has_ended(self):
+        return self.end_at <= timezone.now()
+
+    @property
+    def is_under_way(self):
+        return self.start_at <= timezone.now() < self.end_at
+
+    @property
+    def is_cancelled(self):
+        return self.event_status == EventStatus.CANCELLED
+
+    @property
+    def is_postponed(self):
+        return self.event_status == EventStatus.POSTPONED
+
+    @property
+    def status_label(self):
+        """What the page and lists say, or "" for a plain scheduled event."""
+        if self.event_status == EventStatus.CANCELLED:
+            return "Cancelled"
+        if self.event_status == EventStatus.POSTPONED:
+            return "Postponed: new date to be announced"
+        if self.event_status == EventStatus.RESCHEDULED:
+            return f"Rescheduled. {self.moved_from}" if self.moved_from else "Rescheduled"
+        return ""
+
+    @property
+    def is_online(self):
+        return self.format in (EventFormat.ONLINE, EventFormat.HYBRID)
+
+    @property
+    def is_in_person(self):
+        return self.format in (EventFormat.IN_PERSON, EventFormat.HYBRID)
+
+    @property
+    def organiser_name(self):
+        return self.organiser or settings.SITE_NAME
+
+    @property
+    def address_lines(self):
+        return [line.strip() for line in self.venue_address.splitlines() if line.strip()]
+
+    @property
+    def other_speaker_lines(self):
+        return [line.strip() for line in self.other_speakers.splitlines() if line.strip()]
+
+    @property
+    def place_text(self):
+        """One line for calendars: the venue and address, and/or "Online"."""
+        parts = []
+        if self.is_in_person:
+            parts.extend(part for part in [self.venue_name, *self.address_lines] if part)
+        if self.is_online:
+            parts.append("Online")
+        return ", ".join(parts)
