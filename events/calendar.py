@@ -47,13 +47,26 @@ def _description(event):
     return "\n\n".join(part for part in parts if part)
 
 
+def _calendar_time(moment):
+    """`moment` in Europe/London, or in UTC when that UK time happens twice.
+
+    When the clocks go back, 01:30 comes twice (BST, then GMT). RFC 5545 says a TZID time
+    that occurs twice means the first, but calendar programs differ (vobject takes the
+    second); a time in UTC means one instant to every one of them.
+    """
+    local = moment.astimezone(LONDON)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return moment.astimezone(UTC)
+    return local
+
+
 def calendar_event(event):
     """One VEVENT for `event` (a live event)."""
     item = CalendarEvent.new(
         uid=event_uid(event),
         summary=("Cancelled: " if event.is_cancelled else "") + event.title,
-        start=event.start_at.astimezone(LONDON),
-        end=event.end_at.astimezone(LONDON),
+        start=_calendar_time(event.start_at),
+        end=_calendar_time(event.end_at),
         stamp=event.updated_at.astimezone(UTC),
         last_modified=event.updated_at.astimezone(UTC),
         sequence=event.sequence,

@@ -27,7 +27,7 @@ from events.models import CARD_FIELDS, Event, EventFormat
 from events.seo import event_json_ld
 from events.timing import LONDON, uk_time
 from news.models import Post
-from publishing.addresses import fixed_url
+from publishing.addresses import fixed_url, slug_url
 from publishing.frontcache import add_surrogate_keys
 from publishing.pagination import PageFieldsForm
 from publishing.sharing import breadcrumbs, share_image
@@ -155,8 +155,7 @@ class EventListView(KeysetListMixin, ListView):
             past=self.past,
             topic=topic,
             feed_url=webcal_url(fixed_url("events:calendar")),
-            topic_feed_url=topic
-            and webcal_url(fixed_url("events:topic-calendar", slug=topic.slug)),
+            topic_feed_url=topic and webcal_url(slug_url("events:topic-calendar", topic.slug)),
             list_url=fixed_url("events:past" if self.past else "events:index"),
             breadcrumbs=breadcrumbs(
                 [("Home", fixed_url("home"))],
