@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from contacts.models import Contact
+from events.models import Event
 from ktnsite.demo import content
+from ktnsite.demo.events import demo_events
 from ktnsite.demo.files import make_hero_image, make_pdf
 from ktnsite.demo.pages import site_pages
 from news.models import Post
@@ -102,6 +104,16 @@ class Command(BaseCommand):
             publishable_save(item=post, user=None, comment="Loaded by load_demo")
             post.topics.set(topics[slug] for slug in data["topics"])
             post.contacts.set(contacts[slug] for slug in data["contacts"])
+            created += 1
+
+        for data in demo_events():
+            if Event.objects.filter(slug=data["slug"]).exists():
+                continue
+            links = {name: data.pop(name, []) for name in ("topics", "speakers")}
+            event = Event(**data, status=Status.PUBLISHED, publish_at=_when((2021, 10, 1, 9)))
+            publishable_save(item=event, user=None, comment="Loaded by load_demo")
+            event.topics.set(topics[slug] for slug in links["topics"])
+            event.speakers.set(contacts[slug] for slug in links["speakers"])
             created += 1
 
         for url, (title, html) in site_pages().items():
