@@ -11,6 +11,7 @@ from news.models import Post
 from publishing.addresses import slug_url
 from publishing.models import Publishable, PublishableQuerySet
 from publishing.richtext import RichTextField
+from publishing.search import search_vector_field
 
 # What a calendar shows of an event: a change to any of these raises its SEQUENCE, so
 # subscribed calendars (Google, Outlook, Apple) replace their copy instead of keeping it.
@@ -125,6 +126,8 @@ class Event(Publishable):
         blank=True,
         help_text="A link to the recording (YouTube, Vimeo...), shown once the event is over.",
     )
+    # Filled by a database trigger on PostgreSQL (see publishing.search).
+    search_vector = search_vector_field()
     # Raised whenever what a calendar shows changes (CALENDAR_FIELDS): iCalendar's SEQUENCE.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     preview_links = GenericRelation("publishing.PreviewLink")

@@ -173,6 +173,7 @@ class EventDetailView(PublishableDetailMixin, DetailView):
             super()
             .get_queryset()
             .select_related("image")
+            .defer("search_vector", "joining_details")
             .prefetch_related(
                 Prefetch("topics", Topic.objects.only("name", "slug")),
                 Prefetch("speakers", queryset=_active_contacts()),
@@ -246,7 +247,9 @@ def calendar_feed(request, slug=None):
         events = events.filter(topics=topic)
         add_surrogate_keys(request, topic.surrogate_key)
     add_surrogate_keys(request, "events")
-    events = events.defer("body", "joining_details").order_by("start_at", "pk")[:FEED_MAX]
+    events = events.defer("body", "joining_details", "search_vector").order_by("start_at", "pk")[
+        :FEED_MAX
+    ]
     name = f"{settings.SITE_NAME} events" + (f": {topic.name}" if topic else "")
     host = urlsplit(settings.SITE_URL).hostname or "ktnsite"
     uid = f"events-{topic.slug if topic else 'all'}@{host}"
