@@ -11,8 +11,8 @@ from events.models import Event
 from ktnsite.roles import EDITORS, editors_group_sync
 from publishing.content_checks import check_item
 from publishing.links import stable_url
-from tests.factories import make_event, make_image, signed_in
 from tests.events.test_admin import event_form
+from tests.factories import make_event, make_image, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -82,9 +82,7 @@ def test_checks_before_publishing_look_at_events_too(editor):
     event = make_event(image=image, body='<p><a href="/go/post/999999/">gone</a></p>')
     problems = " ".join(finding.problem for finding in check_item(event))
     assert "no alt text" in problems
-    response = editor.post(
-        reverse("admin:events_event_checks", args=[event.pk]), event_form(event)
-    )
+    response = editor.post(reverse("admin:events_event_checks", args=[event.pk]), event_form(event))
     assert response.status_code == 200
 
 
