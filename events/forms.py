@@ -2,7 +2,7 @@
 
 from django import forms
 
-from events.models import Event, EventFormat, EventStatus
+from events.models import MAX_DURATION, Event, EventFormat, EventStatus
 from events.timing import day
 from publishing.admin import PublishableAdminForm
 
@@ -33,6 +33,12 @@ class EventAdminForm(PublishableAdminForm):
         start, end = cleaned.get("start_at"), cleaned.get("end_at")
         if start and end and end <= start:
             self.add_error("end_at", "The end must be after the start.")
+        elif start and end and end - start > MAX_DURATION:
+            self.add_error(
+                "end_at",
+                f"An event lasts at most {MAX_DURATION.days} days: add a series as one event "
+                "per session.",
+            )
         status = cleaned.get("event_status")
         stored_start = self.initial.get("start_at") if self.instance.pk else None
         if status == EventStatus.RESCHEDULED and start and not cleaned.get("previous_start_at"):

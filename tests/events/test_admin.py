@@ -62,6 +62,12 @@ def test_an_end_before_the_start_is_refused_with_a_clear_message(editor):
     assert not Event.objects.exists()
 
 
+def test_an_event_longer_than_a_month_is_refused_with_a_clear_message(editor):
+    response = editor.post(ADD, event_form(end_at_0="10/04/2026"))
+    assert "An event lasts at most 31 days" in response.content.decode()
+    assert not Event.objects.exists()
+
+
 def test_an_in_person_event_needs_its_venue(editor):
     response = editor.post(ADD, event_form(format="in_person"))
     assert "Name the venue" in response.content.decode()

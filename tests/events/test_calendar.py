@@ -140,5 +140,21 @@ def test_the_feed_costs_the_same_whatever_its_length(client, django_assert_max_n
     topic = make_topic()
     for n in range(12):
         make_event(topics=[topic], start=timezone.now() + timedelta(days=n + 1))
+    # The topic, the fingerprint of what the feed lists, the events.
+    with django_assert_max_num_queries(3):
+        client.get(f"/events/topics/{topic.slug}/calendar.ics")
+    # Built once: then the topic and the fingerprint only.
     with django_assert_max_num_queries(2):
         client.get(f"/events/topics/{topic.slug}/calendar.ics")
+
+
+def test_a_kept_feed_shows_each_change_at_once(client):
+    event = make_event(title="Before")
+    assert "Before" in client.get("/events/calendar.ics").content.decode()
+    event.title = "After"
+    event.save()
+    assert "After" in client.get("/events/calendar.ics").content.decode()
+    make_event(title="New one")
+    assert "New one" in client.get("/events/calendar.ics").content.decode()
+    event.delete()
+    assert "After" not in client.get("/events/calendar.ics").content.decode()

@@ -32,6 +32,12 @@ def test_upcoming_events_come_soonest_first_and_past_ones_apart(client):
     assert titles(client.get("/events/past/")) == ["Over"]
 
 
+def test_an_event_under_way_is_still_upcoming(client):
+    make_event(title="Three-day show", start=timezone.now() - timedelta(days=2), hours=72)
+    assert titles(client.get("/events/")) == ["Three-day show"]
+    assert titles(client.get("/events/past/")) == []
+
+
 def test_drafts_and_scheduled_events_are_not_listed(client):
     make_event(title="Draft", status="draft", publish_at=None)
     make_event(title="Not yet", publish_at=timezone.now() + timedelta(days=1))
