@@ -7,14 +7,42 @@ class EventsConfig(AppConfig):
     name = "events"
 
     def ready(self):
-        from events.models import Event
-        from publishing.links import register_link_kind
+        from django.db.models import Max
 
-        # Body links to events are found by the link chooser and checked before publishing.
-        register_link_kind(
-            "event",
+        from events.models import Event
+        from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
+
+        # What an event is to the site, said once: the link chooser (/go/event/<id>/), the
+        # front cache (events are on the events lists and feeds and on their topics' pages),
+        # search, the sitemap and topic alerts all read this.
+        declare_content_type(
+            Event,
+            kind="event",
             label="Event",
-            model=Event,
+            plural_label="Events",
             view_name="events:detail",
-            visible=Event.objects.live,
+            index_view_name="events:index",
+            list_key="events",
+            topics_field="topics",
+            search=SearchSpec(
+                text_fields=("standfirst", "body", "venue_name"),
+                html_fields=("body",),
+                word_fields=("title", "standfirst"),
+            ),
+            sitemap=SitemapSpec(
+                changefreq="weekly",
+                items=lambda: (
+                    Event.objects.live()
+                    .only("slug", "publish_at", "updated_at")
+                    .order_by("-start_at", "-pk")
+                ),
+                # Its page changes with its status and times (the row's save), not only its
+                # publication.
+                lastmod=lambda event: event.updated_at,
+                index_lastmod=lambda: Event.objects.live().aggregate(last=Max("updated_at"))[
+                    "last"
+                ],
+            ),
+            alerts=True,
+            order=25,
         )

@@ -32,6 +32,7 @@ from news.models import Post
 from publishing.addresses import fixed_url, slug_url
 from publishing.frontcache import add_surrogate_keys
 from publishing.pagination import PageFieldsForm
+from publishing.registry import list_key
 from publishing.sharing import breadcrumbs, share_image
 from publishing.views import KeysetListMixin, PublishableDetailMixin
 from publishing.widgets import PlainSelect
@@ -97,7 +98,7 @@ class EventListView(KeysetListMixin, ListView):
     past = False
 
     def get(self, request, *args, **kwargs):
-        add_surrogate_keys(request, "events")
+        add_surrogate_keys(request, list_key(Event))
         if any(value == "" for value in request.GET.values()):
             # "Any topic" is sent as topic=: drop empty filters so the address stays short.
             kept = request.GET.copy()
@@ -257,7 +258,7 @@ def calendar_feed(request, slug=None):
         topic = get_object_or_404(Topic.objects.only("name", "slug"), slug=slug)
         events = events.filter(topics=topic)
         add_surrogate_keys(request, topic.surrogate_key)
-    add_surrogate_keys(request, "events")
+    add_surrogate_keys(request, list_key(Event))
     name = f"{settings.SITE_NAME} events" + (f": {topic.name}" if topic else "")
     host = urlsplit(settings.SITE_URL).hostname or "ktnsite"
     uid = f"events-{topic.slug if topic else 'all'}@{host}"
