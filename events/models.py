@@ -28,6 +28,11 @@ CARD_FIELDS = (
     "previous_start_at", "format", "venue_name",
 )  # fmt: skip
 
+# What a short list of events shows (home page, topic hubs: includes/event_line.html).
+SHORT_FIELDS = (
+    "title", "slug", "publish_at", "start_at", "end_at", "event_status", "previous_start_at",
+)  # fmt: skip
+
 UK_TIME_HELP = "UK time (Europe/London: GMT in winter, BST in summer)."
 
 

@@ -23,6 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from contacts.models import Contact
+from events.models import SHORT_FIELDS as EVENT_SHORT_FIELDS
+from events.models import Event
 from ktnsite import dbfaults, sitepages, suggestions
 from ktnsite import search as site_search
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
@@ -42,7 +44,7 @@ TOPIC_LATEST = 10
 
 
 def home(request):
-    add_surrogate_keys(request, list_key(Post), list_key(Report))
+    add_surrogate_keys(request, list_key(Post), list_key(Report), list_key(Event))
     posts = Post.objects.live().only(*CARD_FIELDS)
     featured = list(posts.filter(is_featured=True)[:HOME_FEATURED])
     latest = list(posts.exclude(pk__in=[p.pk for p in featured])[:HOME_LATEST])
@@ -57,6 +59,7 @@ def home(request):
             "featured": featured,
             "latest_posts": latest,
             "latest_reports": Report.objects.live().only("title", "slug", "publish_at")[:3],
+            "next_events": Event.objects.live().upcoming().only(*EVENT_SHORT_FIELDS)[:3],
             "topics": Topic.objects.all(),
             "description": f"News, reports and expert contacts from {settings.SITE_NAME}",
             "json_ld": website_json_ld(reverse("search")),
@@ -81,11 +84,16 @@ class TopicDetailView(DetailView):
             Report.objects.live().filter(topics=topic).defer("extracted_text", "search_vector")[:5]
         )
         contacts = list(Contact.objects.active().filter(topics=topic))
+        # Its upcoming events: the hub carries the topic's key, which a change to one purges.
+        events = list(
+            Event.objects.live().upcoming().filter(topics=topic).only(*EVENT_SHORT_FIELDS)[:3]
+        )
         description = topic.description or f"News, reports and named contacts on {topic.name}"
         return super().get_context_data(
             posts=posts,
             reports=reports,
             contacts=contacts,
+            events=events,
             description=description,
             # Everything the hub lists, in the order shown.
             json_ld=collection_json_ld(

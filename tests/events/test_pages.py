@@ -180,3 +180,23 @@ def test_a_draft_event_is_not_found_by_readers(client):
     event = make_event(status="draft", publish_at=None)
     assert client.get(event.get_absolute_url()).status_code == 404
     assert client.get(event.get_ics_url()).status_code == 404
+
+
+def test_the_home_page_shows_the_next_three_events(client):
+    for n in range(4):
+        make_event(title=f"Next {n}", start=timezone.now() + timedelta(days=n + 1))
+    make_event(title="Gone by", start=timezone.now() - timedelta(days=1))
+    html = client.get("/").content.decode()
+    assert [f"Next {n}" in html for n in range(4)] == [True, True, True, False]
+    assert "Gone by" not in html
+
+
+def test_a_topic_hub_shows_its_upcoming_events(client):
+    topic = make_topic(name="Hydrogen", slug="hydrogen")
+    make_event(title="Hydrogen workshop", topics=[topic], event_status=EventStatus.POSTPONED)
+    make_event(title="Other workshop")
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert "Upcoming events" in html and "Hydrogen workshop" in html
+    assert "Postponed" in html
+    assert "Other workshop" not in html
+    assert "/events/?topic=hydrogen" in html
