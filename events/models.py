@@ -72,6 +72,18 @@ class EventQuerySet(PublishableQuerySet):
         now = now or timezone.now()
         return self.filter(end_at__lte=now, start_at__lt=now)
 
+    def coming_changes(self):
+        """When pages showing live events next change by the clock alone: an event starts
+        ("happening now") or ends (it moves to the past list, its page says it has
+        happened). The page cache keeps no page past the first of them
+        (ktnsite.pagecache), so no cron purges anything at those moments."""
+        now = timezone.now()
+        live = self.live()
+        return [
+            live.filter(start_at__gt=now).order_by().values_list("start_at", flat=True),
+            live.filter(end_at__gt=now).order_by().values_list("end_at", flat=True),
+        ]
+
 
 class Event(Publishable):
     standfirst = models.TextField(

@@ -1,6 +1,7 @@
 """Events declared once (publishing.registry): search, the sitemap, front-cache purges, the link
 chooser and topic alerts all find them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -69,3 +70,20 @@ def test_an_event_going_live_alerts_subscribers_of_its_topics(django_capture_on_
         )
     assert [m.to for m in mail.outbox] == [[reader.email]]
     assert mail.outbox[0].subject == "Quantum skills workshop"
+
+
+def test_no_cache_keeps_an_event_page_past_the_events_start(client, settings):
+    settings.FRONT_CACHE_SECONDS = 600
+    event = make_event(start=timezone.now() + timedelta(seconds=100))
+    response = client.get(event.get_absolute_url())
+    s_maxage = int(re.search(r"s-maxage=(\d+)", response["Cache-Control"]).group(1))
+    assert 95 <= s_maxage <= 100
+
+
+def test_nor_a_list_past_the_end_of_an_event_under_way(client, settings):
+    settings.FRONT_CACHE_SECONDS = 600
+    started = timezone.now() - timedelta(minutes=10)
+    make_event(start=started, end_at=started + timedelta(minutes=10, seconds=200))
+    response = client.get("/events/")
+    s_maxage = int(re.search(r"s-maxage=(\d+)", response["Cache-Control"]).group(1))
+    assert 190 <= s_maxage <= 200
