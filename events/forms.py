@@ -57,7 +57,53 @@ class EventAdminForm(PublishableAdminForm):
                 "start_at",
                 f"A rescheduled event needs a new start: it still starts on {day(previous)}.",
             )
+        capacity = cleaned.get("capacity")
+        if capacity is not None and self.instance.pk:
+            taken = self.instance.registrations.filter(state="place").count()
+            if capacity < taken:
+                self.add_error(
+                    "capacity",
+                    f"{taken} people already have a place: the capacity cannot be lower.",
+                )
+        if cleaned.get("registration_here") and cleaned.get("registration_url"):
+            self.add_error(
+                "registration_url",
+                "Choose one way to register: here on this site, or this outside link.",
+            )
         fmt = cleaned.get("format")
         if fmt in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not cleaned.get("venue_name"):
             self.add_error("venue_name", "Name the venue: readers need to know where to go.")
         return cleaned
+
+
+CONSENT_TEXT = (
+    "I agree that the organisers keep these details to run this event, and delete them after it."
+)
+
+
+class RegistrationForm(forms.Form):
+    """A reader registering for an event on this site."""
+
+    name = forms.CharField(max_length=200, error_messages={"required": "Enter your name."})
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+        help_text="We send your confirmation and the calendar file here.",
+    )
+    organisation = forms.CharField(max_length=200, required=False)
+    accessibility_needs = forms.CharField(
+        label="Accessibility needs (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Keep it under 1,000 characters (it has %(show_value)d)."},
+        help_text="Anything that would help you take part: step-free access, captions, a "
+        "hearing loop...",
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": "Tick the box to agree, or we cannot register you."},
+    )

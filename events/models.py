@@ -12,6 +12,7 @@ from events import timing
 from news.models import Post
 from publishing.addresses import slug_url
 from publishing.models import Publishable, PublishableQuerySet
+from publishing.outbox import Outbox
 from publishing.richtext import RichTextField
 from publishing.search import search_vector_field
 
@@ -158,6 +159,24 @@ class Event(Publishable):
         blank=True,
         help_text="A link to the recording (YouTube, Vimeo...), shown once the event is over.",
     )
+    registration_here = models.BooleanField(
+        "take registrations on this site",
+        default=False,
+        help_text="Readers register here (name, email, organisation, accessibility needs); "
+        "each gets a confirmation email with the calendar file and a link to cancel.",
+    )
+    capacity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Places, if limited. When they are taken, people join a waiting list, and a "
+        "place given up goes to the first on it (by email).",
+    )
+    registration_closes_at = models.DateTimeField(
+        "registration closes",
+        null=True,
+        blank=True,
+        help_text="Leave empty to close registration when the event starts. " + "UK time.",
+    )
     # Filled by a database trigger on PostgreSQL (see publishing.search).
     search_vector = search_vector_field()
     # Raised whenever what a calendar shows changes (CALENDAR_FIELDS): iCalendar's SEQUENCE.
@@ -270,3 +289,92 @@ class Event(Publishable):
         if self.is_online:
             parts.append("Online")
         return ", ".join(parts)
+
+    # Registration on this site.
+
+    @property
+    def registration_closes(self):
+        return self.registration_closes_at or self.start_at
+
+    @property
+    def registration_closes_text(self):
+        return f"{timing.day(self.registration_closes)}, {timing.clock(self.registration_closes)}"
+
+    def registration_closed_reason(self, now=None):
+        """Why readers cannot register now, or "" when they can."""
+        now = now or timezone.now()
+        if not self.registration_here:
+            return "Registration is not taken on this site."
+        if self.event_status in (EventStatus.CANCELLED, EventStatus.POSTPONED):
+            return f"This event is {self.get_event_status_display().split(' ')[0].lower()}."
+        if self.end_at <= now:
+            return "This event has happened."
+        if self.registration_closes <= now:
+            return "Registration has closed."
+        return ""
+
+
+class RegistrationState(models.TextChoices):
+    PLACE = "place", "Has a place"
+    WAITING = "waiting", "On the waiting list"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Registration(models.Model):
+    """One person registered for one event: a place, or a place on the waiting list."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(max_length=200)
+    # Stored lower-cased: the same address registering twice is one registration.
+    email = models.EmailField(max_length=254)
+    organisation = models.CharField(max_length=200, blank=True)
+    accessibility_needs = models.TextField(max_length=1000, blank=True)
+    consent_text = models.TextField(help_text="The consent wording the person agreed to.")
+    state = models.CharField(max_length=10, choices=RegistrationState.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "email"], name="events_registration_once")
+        ]
+        permissions = [("export_registration", "Can export registrations as CSV")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_state_display().lower()})"
+
+
+class RegistrationEmailKind(models.TextChoices):
+    PLACE = "place", "Place confirmed"
+    WAITING = "waiting", "On the waiting list"
+    PROMOTED = "promoted", "Place freed and given"
+    CANCELLED = "cancelled", "Cancellation confirmed"
+
+
+class RegistrationEmail(Outbox):
+    """An email a registration owes its person; sent through the outbox (stored first, sent
+    once, retried), like every other email."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=10, choices=RegistrationEmailKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    outbox_sent_field = "sent_at"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "registration email"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to registration {self.registration_id}"
+
+    def outbox_send(self, *, connection=None):
+        from events.mail import registration_email_send  # mail imports this module
+
+        registration_email_send(email=self, connection=connection)
+
+    @classmethod
+    def outbox_rows(cls, queryset):
+        return queryset.select_related("registration__event")

@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, ListView
 
 from contacts.models import Contact
+from events import services
 from events.calendar import (
     CONTENT_TYPE,
     calendar,
@@ -203,6 +204,8 @@ class EventDetailView(PublishableDetailMixin, DetailView):
             related_posts=related,
             share_image=picture,
             json_ld=event_json_ld(event, speakers, picture),
+            registration_closed=event.registration_here and event.registration_closed_reason(),
+            registration_full=event.registration_here and services.is_full(event),
             google_url=google_calendar_url(event),
             outlook_url=outlook_calendar_url(event),
             breadcrumbs=breadcrumbs(
