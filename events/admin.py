@@ -20,14 +20,8 @@ from publishing.outbox_admin import OutboxAdminMixin
 class EventAdmin(PublishableAdmin):
     form = EventAdminForm
     list_display = [
-        "title",
-        "starts",
-        "event_status",
-        "format",
-        "state",
-        "topic_names",
-        "thumbnail",
-    ]
+        "title", "starts", "event_status", "format", "state", "topic_names", "thumbnail",
+    ]  # fmt: skip
     list_filter = [StateFilter, "event_status", "format", "topics"]
     search_fields = ["title", "standfirst", "body", "venue_name"]
     prepopulated_fields = {"slug": ["title"]}
@@ -48,13 +42,21 @@ class EventAdmin(PublishableAdmin):
         (
             "Where",
             {
+                "fields": ["format", "venue_name", "venue_address", "joining_details"],
+            },
+        ),
+        (
+            "Registration",
+            {
                 "fields": [
-                    "format",
-                    "venue_name",
-                    "venue_address",
-                    "joining_details",
                     "registration_url",
+                    "registration_here",
+                    "capacity",
+                    "registration_closes_at",
+                    "registrations",
                 ],  # fmt: skip
+                "description": "Either a link to an outside booking page, or registration "
+                "here (with an optional capacity and a waiting list).",
             },
         ),
         ("People", {"fields": ["organiser", "speakers", "other_speakers"]}),

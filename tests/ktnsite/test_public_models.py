@@ -18,6 +18,7 @@ from publishing.services import autosave_store, preview_link_create, working_cop
 from tests.factories import (
     make_contact,
     make_enquiry,
+    make_event,
     make_image,
     make_post,
     make_staff,
@@ -112,6 +113,20 @@ def _tagged_image(ctx):
     return tag
 
 
+def _registration(ctx):
+    from events.models import Registration
+
+    return Registration.objects.create(
+        event=ctx["event"], name="Ada", email="ada@example.com", consent_text="yes", state="place"
+    )
+
+
+def _registration_email(ctx):
+    from events.models import RegistrationEmail
+
+    return RegistrationEmail.objects.create(registration=_registration(ctx), kind="place")
+
+
 def _contact():
     return make_contact(name="Not Changed")
 
@@ -161,6 +176,10 @@ PRIVATE_ROWS = {
     # Which library images a body uses, and the library's tags: for editors only.
     "publishing.BodyImage": _body_image,
     "publishing.Tag": _tagged_image,
+    # Who registered for an event, and the emails owed them: never on a page. (The event's
+    # row is saved, and purged, when it fills up or a place frees: events.services.)
+    "events.Registration": _registration,
+    "events.RegistrationEmail": _registration_email,
 }
 
 
@@ -181,6 +200,7 @@ def test_a_row_readers_never_see_leaves_the_content_generation_alone(label):
         "post": make_post(),
         "contact": _contact(),
         "image": make_image(),
+        "event": make_event(registration_here=True),
     }
     before = generation()
     row = PRIVATE_ROWS[label](ctx)
