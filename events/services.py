@@ -4,10 +4,13 @@ for the last ten places get exactly ten places (PostgreSQL: SELECT ... FOR UPDAT
 takes its write lock when the transaction begins, settings' transaction_mode IMMEDIATE)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import (
     Event,
@@ -130,3 +133,14 @@ def registration_cancel(*, registration):
         first.save(update_fields=["state", "changed_at"])
         _email(first, RegistrationEmailKind.PROMOTED)
         return first
+
+
+def registrations_purge(*, now=None):
+    """Delete the registrations (and the emails they were owed) of events that ended more
+    than EVENTS_REGISTRATION_RETENTION_DAYS ago; returns how many registrations went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.EVENTS_REGISTRATION_RETENTION_DAYS)
+    old = Registration.objects.filter(event__end_at__lte=cutoff)
+    count = old.count()
+    old.delete()
+    return count

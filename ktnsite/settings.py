@@ -663,6 +663,9 @@ PUBLISHING_PRESENCE_SECONDS = int(os.environ.get("PUBLISHING_PRESENCE_SECONDS", 
 # How long a file chosen in a form that failed validation is kept for the next submit
 # (publishing.uploads); older ones are deleted when another is kept.
 PUBLISHING_PENDING_UPLOAD_HOURS = int(os.environ.get("PUBLISHING_PENDING_UPLOAD_HOURS", "24"))
+# Registrations for an event (names, emails, accessibility needs) are deleted this many days
+# after it ends (manage.py purge_registrations, daily).
+EVENTS_REGISTRATION_RETENTION_DAYS = int(os.environ.get("EVENTS_REGISTRATION_RETENTION_DAYS", "90"))
 MAILINGLIST_CONFIRM_DAYS = int(os.environ.get("MAILINGLIST_CONFIRM_DAYS", "7"))
 # django-ratelimit rates ("count/period") for sign-ups, kept in the shared cache.
 MAILINGLIST_SIGNUP_RATE_IP = os.environ.get("MAILINGLIST_SIGNUP_RATE_IP", "20/h")

@@ -14,7 +14,8 @@ def _at(days, hour, minute=0):
 
 
 def demo_events():
-    """The events load_demo adds, as model fields plus topics, speakers and related post."""
+    """The events load_demo adds, as model fields plus topics, speakers and (places, waiting)
+    registrations by made-up people."""
     return [
         {
             "title": "Medicines Manufacturing Challenge: competition briefing",
@@ -42,7 +43,10 @@ def demo_events():
             "format": "hybrid",
             "venue_name": "Nexus, University of Leeds",
             "venue_address": "Discovery Way\nLeeds\nLS2 3AA",
-            "registration_url": "https://www.eventbrite.co.uk/",
+            "registration_here": True,
+            "capacity": 20,
+            "registrations": (17, 0),  # a few seats left
+            "joining_details": "Teams link: https://teams.example.com/l/meetup-join/demo",
             "other_speakers": "Priya Shah, process engineer, CPI",
             "topics": ["medicines-manufacturing"],
         },
@@ -55,6 +59,9 @@ def demo_events():
             "previous_start_at": _at(33, 14),
             "event_status": "rescheduled",
             "format": "online",
+            "registration_here": True,
+            "capacity": 12,
+            "registrations": (12, 3),  # full, three on the waiting list
             "topics": ["net-zero"],
         },
         {

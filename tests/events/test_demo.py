@@ -14,6 +14,11 @@ def test_the_demo_has_events_to_come_moved_cancelled_and_past(demo, client):
         assert client.get(event.get_absolute_url()).status_code == 200
     html = client.get("/events/").content.decode()
     assert "Cancelled" in html and "Moved from" in html
+    full = events.get(slug="net-zero-supply-chains-briefing")
+    assert "join the waiting list" in client.get(full.get_absolute_url()).content.decode()
+    assert full.registrations.filter(state="waiting").count() == 3
+    workshop = events.get(slug="continuous-manufacturing-workshop")
+    assert workshop.registrations.count() == 17 and workshop.capacity == 20
 
 
 @pytest.mark.django_db

@@ -80,3 +80,24 @@ def test_a_capacity_below_the_places_given_is_refused(editor, event):
     assert "3 people already have a place: the capacity cannot be lower." in (
         response.content.decode()
     )
+
+
+def test_registrations_are_deleted_a_set_number_of_days_after_the_event(settings):
+    import io
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.EVENTS_REGISTRATION_RETENTION_DAYS = 90
+    now = timezone.now()
+    old = make_event(start=now - timedelta(days=91), registration_here=True)
+    recent = make_event(start=now - timedelta(days=89), registration_here=True)
+    for event in (old, recent):
+        Registration.objects.create(
+            event=event, name="Ada", email="ada@example.com", consent_text="yes", state="place"
+        )
+    out = io.StringIO()
+    call_command("purge_registrations", stdout=out)
+    assert "Deleted 1 registration(s)" in out.getvalue()
+    assert list(Registration.objects.values_list("event_id", flat=True)) == [recent.pk]
