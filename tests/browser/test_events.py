@@ -34,7 +34,13 @@ def test_the_event_admin_screens_pass_axe(page, demo_live, screen):
 
 @pytest.mark.parametrize(
     "path",
-    ["/events/", "/events/past/", f"/events/{BRIEFING}/", "/events/?topic=no-such-topic"],
+    [
+        "/events/",
+        "/events/past/",
+        f"/events/{BRIEFING}/",
+        "/events/?topic=no-such-topic",
+        "/events/continuous-manufacturing-workshop/register/",
+    ],  # fmt: skip
 )
 def test_the_public_event_pages_pass_axe(page, demo_live, path):
     page.goto(path)
@@ -85,3 +91,38 @@ def test_an_editor_fills_in_an_event_by_keyboard(page, demo_live):
         page.get_by_label("Ends: time (hh:mm)").press("Enter")
     errors = page.locator(".errorlist, .errornote").all_inner_texts()
     assert Event.objects.filter(title="Keyboard briefing").exists(), (page.url, errors)
+
+
+def test_a_reader_registers_gets_the_email_adds_it_to_a_calendar_and_cancels(
+    page, demo_live, smtp_server
+):
+    """The hybrid workshop has seats left: register, read the email (a real SMTP server),
+    open its calendar file, follow its cancel link."""
+    import re
+
+    from events.models import Registration
+
+    page.goto("/events/continuous-manufacturing-workshop/")
+    page.get_by_role("link", name="Register for Continuous manufacturing workshop").click()
+    page.get_by_label("Name").fill("Ada Lovelace")
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("Accessibility needs (optional)").fill("Step-free access, please.")
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Register").click()
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    assert Registration.objects.get(email="ada@example.com").state == "place"
+
+    (message,) = smtp_server.messages
+    assert message["To"] == "ada@example.com"
+    attachment = next(part for part in message.iter_attachments())
+    assert attachment.get_filename() == "continuous-manufacturing-workshop.ics"
+    (item,) = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    assert str(item["SUMMARY"]) == "Continuous manufacturing workshop"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "teams.example.com" in text  # the joining details, to her only
+
+    cancel = re.search(r"https?://\S+/events/registrations/\S+/cancel/", text).group(0)
+    page.goto(cancel[cancel.index("/events/") :])
+    page.get_by_role("button", name="Cancel my registration").click()
+    assert page.get_by_role("heading", name="Your registration is cancelled").is_visible()
+    assert Registration.objects.get(email="ada@example.com").state == "cancelled"
