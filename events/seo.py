@@ -2,6 +2,7 @@
 
 from events.models import EventStatus
 from events.timing import iso_with_offset
+from publishing.addresses import slug_url
 from publishing.sharing import absolute_url, publisher
 
 SCHEMA_STATUS = {
@@ -35,7 +36,7 @@ def _locations(event, url):
     return places[0] if len(places) == 1 else places
 
 
-def event_json_ld(event, speakers=(), image=None):
+def event_json_ld(event, speakers=(), image=None, full=False):
     """schema.org Event for the event page (Google's event rich results read these fields)."""
     url = absolute_url(event.get_absolute_url())
     data = {
@@ -61,14 +62,18 @@ def event_json_ld(event, speakers=(), image=None):
     ] + [{"@type": "Person", "name": line.split(",")[0]} for line in event.other_speaker_lines]
     if performers:
         data["performer"] = performers
-    if event.registration_url:
-        # The agency's events are free; the offer says where to register.
+    register_url = event.registration_url or (
+        event.registration_here and absolute_url(slug_url("events:register", event.slug))
+    )
+    if register_url:
+        # The agency's events are free; the offer says where to register, and whether
+        # places are left (a full event takes names for its waiting list).
         data["offers"] = {
             "@type": "Offer",
             "price": "0",
             "priceCurrency": "GBP",
-            "url": event.registration_url,
-            "availability": "https://schema.org/InStock",
+            "url": register_url,
+            "availability": f"https://schema.org/{'SoldOut' if full else 'InStock'}",
         }
     if image is not None:
         data["image"] = [image.url]

@@ -198,14 +198,15 @@ class EventDetailView(PublishableDetailMixin, DetailView):
             self.request, event, speakers, related, [topic.surrogate_key for topic in topics]
         )
         picture = share_image(event.image)
+        full = event.registration_here and services.is_full(event)
         return super().get_context_data(
             topics=topics,
             speakers=speakers,
             related_posts=related,
             share_image=picture,
-            json_ld=event_json_ld(event, speakers, picture),
+            json_ld=event_json_ld(event, speakers, picture, full=full),
             registration_closed=event.registration_here and event.registration_closed_reason(),
-            registration_full=event.registration_here and services.is_full(event),
+            registration_full=full,
             google_url=google_calendar_url(event),
             outlook_url=outlook_calendar_url(event),
             breadcrumbs=breadcrumbs(

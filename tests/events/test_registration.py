@@ -201,3 +201,15 @@ def test_a_post_from_another_site_is_refused(client, event):
     )
     assert response.status_code == 403
     assert not Registration.objects.exists()
+
+
+def test_a_full_event_says_so_to_search_engines(client, event, register):
+    from tests.events.test_pages import json_ld_of
+
+    register(event, email="one@example.com")
+    offer = json_ld_of(client.get(event.get_absolute_url()).content.decode())["offers"]
+    assert offer["availability"] == "https://schema.org/InStock"
+    assert offer["url"].endswith(f"/events/{event.slug}/register/")
+    register(event, email="two@example.com")
+    offer = json_ld_of(client.get(event.get_absolute_url()).content.decode())["offers"]
+    assert offer["availability"] == "https://schema.org/SoldOut"
