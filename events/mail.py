@@ -14,6 +14,7 @@ SUBJECTS = {
     RegistrationEmailKind.WAITING: "You are on the waiting list: {title}",
     RegistrationEmailKind.PROMOTED: "A place has come up for you: {title}",
     RegistrationEmailKind.CANCELLED: "Registration cancelled: {title}",
+    RegistrationEmailKind.REMINDER: "Reminder: {title}, {when}",
 }
 
 
@@ -42,7 +43,7 @@ def registration_email_send(*, email, connection=None):
         context=context,
         message_id=f"registration-email-{email.pk}",
         connection=connection,
-        subject=SUBJECTS[email.kind].format(title=event.title),
+        subject=SUBJECTS[email.kind].format(title=event.title, when=event.when),
         to=[registration.email],
     )
     if context["has_place"]:

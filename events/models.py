@@ -350,6 +350,7 @@ class RegistrationEmailKind(models.TextChoices):
     WAITING = "waiting", "On the waiting list"
     PROMOTED = "promoted", "Place freed and given"
     CANCELLED = "cancelled", "Cancellation confirmed"
+    REMINDER = "reminder", "Reminder the day before"
 
 
 class RegistrationEmail(Outbox):
@@ -366,6 +367,14 @@ class RegistrationEmail(Outbox):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "registration email"
+        constraints = [
+            # The day-before reminder is owed once, however often send_event_reminders runs.
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(kind="reminder"),
+                name="events_registrationemail_one_reminder",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} to registration {self.registration_id}"

@@ -144,3 +144,29 @@ def registrations_purge(*, now=None):
     count = old.count()
     old.delete()
     return count
+
+
+# How long before an event its reminder goes: "the day before", whenever the command runs.
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def reminders_send(*, now=None):
+    """Owe each person with a place a reminder once their event is less than a day away
+    (scheduled or rescheduled, live); each is owed once (a unique row). Returns how many."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        state=RegistrationState.PLACE,
+        event__in=Event.objects.live()
+        .filter(event_status__in=["scheduled", "rescheduled"])
+        .filter(start_at__gt=now, start_at__lte=now + REMINDER_BEFORE),
+    ).exclude(emails__kind=RegistrationEmailKind.REMINDER)
+    count = 0
+    for registration in due:
+        with transaction.atomic():
+            email, created = RegistrationEmail.objects.get_or_create(
+                registration=registration, kind=RegistrationEmailKind.REMINDER
+            )
+            if created:
+                outbox_enqueue(email)
+                count += 1
+    return count

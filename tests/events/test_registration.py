@@ -213,3 +213,30 @@ def test_a_full_event_says_so_to_search_engines(client, event, register):
     register(event, email="two@example.com")
     offer = json_ld_of(client.get(event.get_absolute_url()).content.decode())["offers"]
     assert offer["availability"] == "https://schema.org/SoldOut"
+
+
+def test_the_day_before_reminder_goes_once_to_people_with_a_place(
+    django_capture_on_commit_callbacks,
+):
+    from django.core.management import call_command
+
+    soon = make_event(
+        title="Tomorrow's briefing",
+        registration_here=True,
+        capacity=1,
+        start=timezone.now() + timedelta(hours=20),
+        joining_details="https://meet.example.com/room-7",
+    )
+    later = make_event(registration_here=True, start=timezone.now() + timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_create(event=soon, name="A", email="a@example.com", consent_text="yes")
+        registration_create(event=soon, name="W", email="w@example.com", consent_text="yes")
+        registration_create(event=later, name="L", email="l@example.com", consent_text="yes")
+    mail.outbox.clear()
+    for _ in range(3):  # as cron runs it every five minutes
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_event_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    (reminder,) = mail.outbox
+    assert reminder.to == ["a@example.com"]  # not the waiting list, not the later event
+    assert reminder.subject.startswith("Reminder: Tomorrow's briefing, ")
+    assert "room-7" in reminder.body and reminder.attachments
