@@ -17,13 +17,17 @@ def _no_violations(page):
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("screen", ["list", "add", "change"])
+@pytest.mark.parametrize("screen", ["list", "add", "change", "registrations", "registration"])
 def test_the_event_admin_screens_pass_axe(page, demo_live, screen):
     from events.models import Event
 
     editor_signs_in(page, "/admin/")
     event = Event.objects.get(slug=BRIEFING)
+    from events.models import Registration
+
     url = {
+        "registrations": "/admin/events/registration/",
+        "registration": f"/admin/events/registration/{Registration.objects.first().pk}/change/",
         "list": "/admin/events/event/",
         "add": "/admin/events/event/add/",
         "change": f"/admin/events/event/{event.pk}/change/",
@@ -126,3 +130,22 @@ def test_a_reader_registers_gets_the_email_adds_it_to_a_calendar_and_cancels(
     page.get_by_role("button", name="Cancel my registration").click()
     assert page.get_by_role("heading", name="Your registration is cancelled").is_visible()
     assert Registration.objects.get(email="ada@example.com").state == "cancelled"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/events/", "/events/past/", f"/events/{BRIEFING}/",
+        "/events/continuous-manufacturing-workshop/",
+        "/events/continuous-manufacturing-workshop/register/",
+    ],
+)  # fmt: skip
+def test_no_event_page_scrolls_sideways_on_a_phone(page, demo_live, path):
+    from tests.browser.test_phones import PHONE
+
+    page.set_viewport_size(PHONE)
+    page.goto(path)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow == 0
