@@ -37,11 +37,32 @@ def _delivery():
     )
 
 
-MAKERS = {"enquiry": _enquiry, "signup email": _signup_email, "delivery": _delivery}
+def _registration_email():
+    from events.models import Registration, RegistrationEmail
+    from tests.factories import make_event
+
+    registration = Registration.objects.create(
+        event=make_event(registration_here=True),
+        name="Ada",
+        email=f"ada{Registration.objects.count()}@example.com",
+        consent_text="yes",
+        state="place",
+    )
+    return RegistrationEmail.objects.create(registration=registration, kind="place")
+
+
+MAKERS = {
+    "enquiry": _enquiry,
+    "signup email": _signup_email,
+    "delivery": _delivery,
+    "registration email": _registration_email,
+}
 
 
 def test_every_mail_the_site_sends_is_an_outbox_row():
-    assert set(outbox_models()) == {Enquiry, SignupEmail, Delivery}
+    from events.models import RegistrationEmail
+
+    assert set(outbox_models()) == {Enquiry, SignupEmail, Delivery, RegistrationEmail}
 
 
 @pytest.mark.parametrize("kind", MAKERS)
@@ -122,7 +143,7 @@ def test_a_message_no_longer_wanted_is_skipped_not_retried(smtp_server):
 def test_the_drain_task_sends_what_is_owed(smtp_server):
     rows = [maker() for maker in MAKERS.values()]
     result = drain_outbox.enqueue()  # the tests' immediate backend runs it now
-    assert result.return_value[OutboxState.SENT] == 3
+    assert result.return_value[OutboxState.SENT] == len(MAKERS)
     assert all(type(r).objects.get(pk=r.pk).state == OutboxState.SENT for r in rows)
 
 
@@ -132,6 +153,7 @@ def test_the_drain_task_sends_what_is_owed(smtp_server):
         ("signup email", "/admin/mailinglist/signupemail/"),
         ("delivery", "/admin/mailinglist/delivery/"),
         ("enquiry", "/admin/contacts/enquiry/"),
+        ("registration email", "/admin/events/registrationemail/"),
     ],
 )
 def test_editors_see_the_dead_letters_and_retry_them(
