@@ -76,13 +76,17 @@ class EventQuerySet(PublishableQuerySet):
     def coming_changes(self):
         """When pages showing live events next change by the clock alone: an event starts
         ("happening now") or ends (it moves to the past list, its page says it has
-        happened). The page cache keeps no page past the first of them
+        happened), or its registration closes. The page cache keeps no page past the first of them
         (ktnsite.pagecache), so no cron purges anything at those moments."""
         now = timezone.now()
         live = self.live()
         return [
             live.filter(start_at__gt=now).order_by().values_list("start_at", flat=True),
             live.filter(end_at__gt=now).order_by().values_list("end_at", flat=True),
+            # Registration closing takes the Register button away.
+            live.filter(registration_closes_at__gt=now)
+            .order_by()
+            .values_list("registration_closes_at", flat=True),
         ]
 
 

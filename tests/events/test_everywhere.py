@@ -87,3 +87,13 @@ def test_nor_a_list_past_the_end_of_an_event_under_way(client, settings):
     response = client.get("/events/")
     s_maxage = int(re.search(r"s-maxage=(\d+)", response["Cache-Control"]).group(1))
     assert 190 <= s_maxage <= 200
+
+
+def test_nor_past_the_moment_registration_closes(client, settings):
+    settings.FRONT_CACHE_SECONDS = 600
+    event = make_event(
+        registration_here=True, registration_closes_at=timezone.now() + timedelta(seconds=150)
+    )
+    response = client.get(event.get_absolute_url())
+    s_maxage = int(re.search(r"s-maxage=(\d+)", response["Cache-Control"]).group(1))
+    assert 140 <= s_maxage <= 150
