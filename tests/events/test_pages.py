@@ -83,6 +83,29 @@ def test_the_list_pages_by_key_without_gaps_or_repeats(client):
     assert ">Later</a>" in html
 
 
+def test_from_the_latest_page_the_sooner_links_walk_back_to_the_soonest(client):
+    start = timezone.now() + timedelta(days=1)
+    for n in range(23):
+        make_event(title=f"E{n:02d}", start=start + timedelta(hours=n))
+    response = client.get("/events/?page=last")
+    pages = [titles(response)]
+    page = response.context["page_obj"]
+    while page.has_newer:
+        response = client.get(f"/events/?after={page.newer_key}")
+        pages.append(titles(response))
+        page = response.context["page_obj"]
+    assert pages[0] == [f"E{n:02d}" for n in range(13, 23)]  # the latest ten, in start order
+    assert pages[-1] == [f"E{n:02d}" for n in range(10)]  # back to the first page
+    seen = [title for page_titles in pages for title in page_titles]
+    assert sorted(set(seen)) == [f"E{n:02d}" for n in range(23)]
+
+
+def test_past_events_come_newest_first(client):
+    for n in range(3):
+        make_event(title=f"P{n}", start=timezone.now() - timedelta(days=10 - n))
+    assert titles(client.get("/events/past/")) == ["P2", "P1", "P0"]
+
+
 def test_a_broken_page_key_is_a_400_not_a_500(client):
     assert client.get("/events/?before=yesterday").status_code == 400
 
