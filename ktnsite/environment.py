@@ -170,6 +170,9 @@ class Environment(BaseSettings):
     MAILINGLIST_SIGNUP_RATE_MAILBOX: str = "3/h"
     MAILINGLIST_SIGNUP_RATE_DOMAIN: str = "50/h"
 
+    # Events
+    EVENTS_REGISTRATION_RETENTION_DAYS: int = 90
+
     # Review
     REVIEW_REQUIRED: CommaList = []  # model labels ("news.post"); empty: no review required
 

@@ -218,7 +218,8 @@ class PageCacheWarningMiddleware:
 
 def _first_go_live():
     """The POSIX time at which the next scheduled item goes live or a live one is taken down
-    (its take-down time), or 0: one query, a UNION over every publishable model."""
+    (its take-down time), or another item's page changes by the clock (an event starts or
+    ends), or 0: one query, a UNION over every publishable model."""
     from publishing.models import Publishable
 
     models = [model for model in apps.get_models() if issubclass(model, Publishable)]
@@ -233,6 +234,12 @@ def _first_go_live():
         .values_list("expire_at", flat=True)
         for model in models
     ]
+    for model in models:
+        # Other moments a model's readers see change at, with no save (an event starting or
+        # ending): `coming_changes()` on its QuerySet gives them as querysets of datetimes.
+        coming = getattr(model.objects, "coming_changes", None)
+        if coming is not None:
+            moments += coming()
     first = list(moments[0].union(*moments[1:]).order_by("publish_at")[:1])
     return first[0].timestamp() if first else 0
 

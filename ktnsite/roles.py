@@ -11,6 +11,11 @@ CONTENT = ["add", "change", "delete", "view"]
 EDITOR_PERMISSIONS = {
     "news.post": [*CONTENT, "publish"],
     "reports.report": [*CONTENT, "publish"],
+    "events.event": [*CONTENT, "publish"],
+    # Who registered for an event, and the emails owed to them (retry failed ones). Exporting
+    # registrations as CSV ("export_registration") is given to no group by default.
+    "events.registration": ["view"],
+    "events.registrationemail": ["view", "change"],
     "contacts.contact": CONTENT,
     "topics.topic": CONTENT,
     "publishing.previewlink": ["change", "delete", "view"],

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reports",
     "contacts",
     "news",
+    "events",
     "mailinglist",
     # Last: the site layer gathers every app (tests/settings.py inserts a test app before it).
     "ktnsite",
@@ -658,6 +659,9 @@ PUBLISHING_PRESENCE_SECONDS = env.PUBLISHING_PRESENCE_SECONDS
 # How long a file chosen in a form that failed validation is kept for the next submit
 # (publishing.uploads); older ones are deleted when another is kept.
 PUBLISHING_PENDING_UPLOAD_HOURS = env.PUBLISHING_PENDING_UPLOAD_HOURS
+# Registrations for an event (names, emails, accessibility needs) are deleted this many days
+# after it ends (the purge_registrations job, daily).
+EVENTS_REGISTRATION_RETENTION_DAYS = env.EVENTS_REGISTRATION_RETENTION_DAYS
 MAILINGLIST_CONFIRM_DAYS = env.MAILINGLIST_CONFIRM_DAYS
 # django-ratelimit rates ("count/period") for sign-ups, kept in the shared cache.
 MAILINGLIST_SIGNUP_RATE_IP = env.MAILINGLIST_SIGNUP_RATE_IP

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include(site_page_patterns)),
     path("news/", include("news.urls")),
     path("reports/", include("reports.urls")),
+    path("events/", include("events.urls")),
     path("contacts/", include("contacts.urls")),
     path("topics/", include(topic_patterns)),
     path("mailing-list/", include("mailinglist.urls")),

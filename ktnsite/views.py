@@ -24,6 +24,8 @@ from django.views.generic import DetailView
 
 from contacts.models import Contact
 from dashboard import counts as reader_counts
+from events.models import SHORT_FIELDS as EVENT_SHORT_FIELDS
+from events.models import Event
 from ktnsite import dbfaults, sitepages, suggestions
 from ktnsite import search as site_search
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
@@ -43,7 +45,7 @@ TOPIC_LATEST = 10
 
 
 def home(request):
-    add_surrogate_keys(request, list_key(Post), list_key(Report))
+    add_surrogate_keys(request, list_key(Post), list_key(Report), list_key(Event))
     posts = Post.objects.live().only(*CARD_FIELDS)
     featured = list(posts.filter(is_featured=True)[:HOME_FEATURED])
     latest = list(posts.exclude(pk__in=[p.pk for p in featured])[:HOME_LATEST])
@@ -58,6 +60,7 @@ def home(request):
             "featured": featured,
             "latest_posts": latest,
             "latest_reports": Report.objects.live().only("title", "slug", "publish_at")[:3],
+            "next_events": Event.objects.live().upcoming().only(*EVENT_SHORT_FIELDS)[:3],
             "topics": Topic.objects.all(),
             "description": f"News, reports and expert contacts from {settings.SITE_NAME}",
             "json_ld": website_json_ld(reverse("search")),
@@ -82,11 +85,16 @@ class TopicDetailView(DetailView):
             Report.objects.live().filter(topics=topic).defer("extracted_text", "search_vector")[:5]
         )
         contacts = list(Contact.objects.active().filter(topics=topic))
+        # Its upcoming events: the hub carries the topic's key, which a change to one purges.
+        events = list(
+            Event.objects.live().upcoming().filter(topics=topic).only(*EVENT_SHORT_FIELDS)[:3]
+        )
         description = topic.description or f"News, reports and named contacts on {topic.name}"
         return super().get_context_data(
             posts=posts,
             reports=reports,
             contacts=contacts,
+            events=events,
             description=description,
             # Everything the hub lists, in the order shown.
             json_ld=collection_json_ld(

@@ -9,7 +9,8 @@ removed in between (a shared link shows the same items unless one of them goes).
 
 Addresses: no parameter is the newest page; ?before=<key> the items older than <key>;
 ?after=<key> the items newer than <key>; ?page=last the oldest items. <key> is the item's
-publish_at in UTC and its id: 2021-10-14T09:00:00.000000Z~123.
+publish_at in UTC and its id: 2021-10-14T09:00:00.000000Z~123. A list may be ordered by
+another date (events by their start) and soonest first (keyset_page's field and ascending).
 """
 
 from dataclasses import dataclass
@@ -25,9 +26,9 @@ KEY_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 BAD_KEY = "That page link is broken; start again from the newest."
 
 
-def item_key(item):
-    """The address of `item` in a newest-first list: its publish_at in UTC and its id."""
-    return f"{item.publish_at.astimezone(UTC).strftime(KEY_FORMAT)}~{item.pk}"
+def item_key(item, field="publish_at"):
+    """The address of `item` in a list ordered by `field`: that date in UTC and its id."""
+    return f"{getattr(item, field).astimezone(UTC).strftime(KEY_FORMAT)}~{item.pk}"
 
 
 class KeyField(forms.CharField):
@@ -84,36 +85,38 @@ class PageFieldsForm(forms.Form):
         return data.get("before"), data.get("after"), data.get("page") == "last"
 
 
-def _older(key):
+def _older(key, field="publish_at"):
     moment, pk = key
-    # The redundant publish_at <= moment bounds the index range; the OR settles ties.
-    return Q(publish_at__lte=moment) & (Q(publish_at__lt=moment) | Q(pk__lt=pk))
+    # The redundant field <= moment bounds the index range; the OR settles ties.
+    return Q(**{f"{field}__lte": moment}) & (Q(**{f"{field}__lt": moment}) | Q(pk__lt=pk))
 
 
-def _newer(key):
+def _newer(key, field="publish_at"):
     moment, pk = key
-    return Q(publish_at__gte=moment) & (Q(publish_at__gt=moment) | Q(pk__gt=pk))
-
-
-def _key(item):
-    return item.publish_at, item.pk
+    return Q(**{f"{field}__gte": moment}) & (Q(**{f"{field}__gt": moment}) | Q(pk__gt=pk))
 
 
 @dataclass
 class KeysetPage:
-    """One page of a newest-first list and what lies either side of it."""
+    """One page of a list and what lies either side of it.
+
+    "Newer" and "older" name the two directions of a newest-first list (the first page is
+    the newest); a list ordered soonest first (events to come) uses them the same way, the
+    first page being the soonest.
+    """
 
     object_list: list
     has_newer: bool
     has_older: bool
+    field: str = "publish_at"
 
     @property
     def newer_key(self):
-        return item_key(self.object_list[0]) if self.has_newer else None
+        return item_key(self.object_list[0], self.field) if self.has_newer else None
 
     @property
     def older_key(self):
-        return item_key(self.object_list[-1]) if self.has_older else None
+        return item_key(self.object_list[-1], self.field) if self.has_older else None
 
     def has_other_pages(self):
         return self.has_newer or self.has_older
@@ -125,34 +128,49 @@ class KeysetPage:
         return len(self.object_list)
 
 
-def keyset_page(queryset, *, size, before=None, after=None, last=False):
-    """The page of `queryset` (ordered newest first by publish_at, then pk) asked for.
+def keyset_page(
+    queryset, *, size, before=None, after=None, last=False, field="publish_at", ascending=False
+):
+    """The page of `queryset` asked for, in the order of `field` then pk: newest first, or
+    soonest first when `ascending` (then ?before= leads on to later items, ?page=last to the
+    latest ones).
 
     Two queries at most (the page, and whether anything lies beyond its other side), each
     reading size + 1 rows from the date index, whatever the list's length. A key past the
     end of the list (every item beyond it was removed, or it was made up) is a 404, as a
     page number past the last one is with Django's paginator.
     """
-    newest_first = queryset.order_by("-publish_at", "-pk")
-    oldest_first = queryset.order_by("publish_at", "pk")
+    first, other = ("", "-") if ascending else ("-", "")
+    shown_order = queryset.order_by(f"{first}{field}", f"{first}pk")
+    reverse_order = queryset.order_by(f"{other}{field}", f"{other}pk")
+    onward = _newer if ascending else _older  # further down the list as shown
+    backward = _older if ascending else _newer
+
+    def key(item):
+        return getattr(item, field), item.pk
+
     if after is not None or last:
-        rows = list((oldest_first.filter(_newer(after)) if after else oldest_first)[: size + 1])
+        rows = list(
+            (reverse_order.filter(backward(after, field)) if after else reverse_order)[: size + 1]
+        )
         has_newer = len(rows) > size
         rows = rows[:size][::-1]
         if after is not None and not has_newer and len(rows) < size:
-            # The top of the list: show the newest full page rather than a short one.
-            return keyset_page(queryset, size=size)
+            # The top of the list: show the first full page rather than a short one.
+            return keyset_page(queryset, size=size, field=field, ascending=ascending)
         if not rows and after is not None:
             raise Http404("Nothing newer than that page.")
-        has_older = bool(rows) and not last and newest_first.filter(_older(_key(rows[-1]))).exists()
-        return KeysetPage(rows, has_newer=has_newer, has_older=has_older)
-    rows = list((newest_first.filter(_older(before)) if before else newest_first)[: size + 1])
+        has_older = (
+            bool(rows) and not last and shown_order.filter(onward(key(rows[-1]), field)).exists()
+        )
+        return KeysetPage(rows, has_newer=has_newer, has_older=has_older, field=field)
+    rows = list((shown_order.filter(onward(before, field)) if before else shown_order)[: size + 1])
     if not rows and before is not None:
         raise Http404("Nothing older than that page.")
     has_older = len(rows) > size
     rows = rows[:size]
-    has_newer = before is not None and oldest_first.filter(_newer(_key(rows[0]))).exists()
-    return KeysetPage(rows, has_newer=has_newer, has_older=has_older)
+    has_newer = before is not None and reverse_order.filter(backward(key(rows[0]), field)).exists()
+    return KeysetPage(rows, has_newer=has_newer, has_older=has_older, field=field)
 
 
 def years_spanned(queryset):

@@ -22,11 +22,20 @@ class KeysetListMixin:
     address and a CollectionPage of what it shows)."""
 
     page_size = 10
+    # The date the list is ordered by, and whether soonest first (events to come).
+    keyset_field = "publish_at"
+    keyset_ascending = False
 
     def keyset_context(self, *, meta_title, description, **kwargs):
         before, after, last = self.filters.page_request()
         page = keyset_page(
-            self.object_list, size=self.page_size, before=before, after=after, last=last
+            self.object_list,
+            size=self.page_size,
+            before=before,
+            after=after,
+            last=last,
+            field=self.keyset_field,
+            ascending=self.keyset_ascending,
         )
         context = super().get_context_data(
             object_list=page.object_list,

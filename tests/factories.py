@@ -456,3 +456,22 @@ def jobs_fresh():
 
     jobs_sync()
     Job.objects.update(created_at=timezone.now(), last_success_at=None, locked_until=None)
+
+
+def make_event(*, topics=(), speakers=(), start=None, hours=2, **fields):
+    """A live event starting `start` (default: a week from now), lasting `hours`."""
+    from events.models import Event
+
+    n = next(_numbers)
+    start = start or timezone.now().replace(microsecond=0) + timedelta(days=7)
+    fields.setdefault("title", f"Event {n}")
+    fields.setdefault("slug", f"event-{n}")
+    fields.setdefault("standfirst", f"What event {n} is about.")
+    fields.setdefault("format", "online")
+    fields.setdefault("status", Status.PUBLISHED)
+    fields.setdefault("publish_at", timezone.now() - timedelta(days=1))
+    fields.setdefault("end_at", start + timedelta(hours=hours))
+    event = Event.objects.create(start_at=start, **fields)
+    event.topics.set(topics)
+    event.speakers.set(speakers)
+    return event

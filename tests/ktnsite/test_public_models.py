@@ -18,6 +18,7 @@ from publishing.services import autosave_store, preview_link_create, working_cop
 from tests.factories import (
     make_contact,
     make_enquiry,
+    make_event,
     make_image,
     make_post,
     make_staff,
@@ -155,6 +156,20 @@ def _superuser():
     return User.objects.create_superuser("critic", "critic@example.org", None)
 
 
+def _registration(ctx):
+    from events.models import Registration
+
+    return Registration.objects.create(
+        event=ctx["event"], name="Ada", email="ada@example.com", consent_text="yes", state="place"
+    )
+
+
+def _registration_email(ctx):
+    from events.models import RegistrationEmail
+
+    return RegistrationEmail.objects.create(registration=_registration(ctx), kind="place")
+
+
 def _contact():
     return make_contact(name="Not Changed")
 
@@ -217,6 +232,10 @@ PRIVATE_ROWS = {
     "dashboard.LiveFinding": lambda ctx: _live_finding(ctx["post"]),
     # What readers did, as daily totals: shown to editors only.
     "dashboard.DailyCount": lambda ctx: _daily_count(),
+    # Who registered for an event, and the emails owed them: never on a page. (The event's
+    # row is saved, and purged, when it fills up or a place frees: events.services.)
+    "events.Registration": _registration,
+    "events.RegistrationEmail": _registration_email,
 }
 
 
@@ -255,6 +274,7 @@ def test_a_row_readers_never_see_leaves_the_content_generation_alone(label):
         "post": make_post(),
         "contact": _contact(),
         "image": make_image(),
+        "event": make_event(registration_here=True),
     }
     before = generation()
     row = PRIVATE_ROWS[label](ctx)

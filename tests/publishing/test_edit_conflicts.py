@@ -16,7 +16,14 @@ from news.models import Post
 from publishing.models import Autosave
 from publishing.services import autosave_store, working_copy_find
 from reports.models import Report
-from tests.factories import form_values, make_contact, make_post, make_report, make_staff
+from tests.factories import (
+    form_values,
+    make_contact,
+    make_event,
+    make_post,
+    make_report,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +31,7 @@ pytestmark = pytest.mark.django_db
 MODELS = {
     "post": (make_post, "standfirst"),
     "report": (make_report, "summary"),
+    "event": (make_event, "standfirst"),
 }
 REFUSED = "after you opened it. Nothing was saved"
 

@@ -51,14 +51,30 @@ def _review_mail():
     )
 
 
+def _registration_email():
+    from events.models import Registration, RegistrationEmail
+    from tests.factories import make_event
+
+    registration = Registration.objects.create(
+        event=make_event(registration_here=True),
+        name="Ada",
+        email=f"ada{Registration.objects.count()}@example.com",
+        consent_text="yes",
+        state="place",
+    )
+    return RegistrationEmail.objects.create(registration=registration, kind="place")
+
+
 MAKERS = {
     "enquiry": _enquiry, "signup email": _signup_email, "delivery": _delivery,
-    "review email": _review_mail,
+    "review email": _review_mail, "registration email": _registration_email,
 }  # fmt: skip
 
 
 def test_every_mail_the_site_sends_is_an_outbox_row():
-    assert set(outbox_models()) == {Enquiry, SignupEmail, Delivery, ReviewMail}
+    from events.models import RegistrationEmail
+
+    assert set(outbox_models()) == {Enquiry, SignupEmail, Delivery, ReviewMail, RegistrationEmail}
 
 
 @pytest.mark.parametrize("kind", MAKERS)
@@ -149,6 +165,7 @@ def test_the_drain_task_sends_what_is_owed(smtp_server):
         ("signup email", "/admin/mailinglist/signupemail/"),
         ("delivery", "/admin/mailinglist/delivery/"),
         ("enquiry", "/admin/contacts/enquiry/"),
+        ("registration email", "/admin/events/registrationemail/"),
     ],
 )
 def test_editors_see_the_dead_letters_and_retry_them(

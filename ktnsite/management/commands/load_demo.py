@@ -10,7 +10,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from contacts.models import Contact
+from events.forms import CONSENT_TEXT
+from events.models import Event, Registration
 from ktnsite.demo import content
+from ktnsite.demo.events import demo_events
 from ktnsite.demo.files import make_hero_image, make_pdf
 from ktnsite.demo.pages import site_pages
 from news.models import Post
@@ -102,6 +105,28 @@ class Command(BaseCommand):
             publishable_save(item=post, user=None, comment="Loaded by load_demo")
             post.topics.set(topics[slug] for slug in data["topics"])
             post.contacts.set(contacts[slug] for slug in data["contacts"])
+            created += 1
+
+        for data in demo_events():
+            if Event.objects.filter(slug=data["slug"]).exists():
+                continue
+            links = {name: data.pop(name, []) for name in ("topics", "speakers")}
+            places, waiting = data.pop("registrations", (0, 0))
+            event = Event(**data, status=Status.PUBLISHED, publish_at=_when((2021, 10, 1, 9)))
+            publishable_save(item=event, user=None, comment="Loaded by load_demo")
+            event.topics.set(topics[slug] for slug in links["topics"])
+            event.speakers.set(contacts[slug] for slug in links["speakers"])
+            # Made-up people, written directly: the demo sends nobody an email.
+            Registration.objects.bulk_create(
+                Registration(
+                    event=event,
+                    name=f"Demo person {n + 1}",
+                    email=f"person{n + 1}@example.org",
+                    consent_text=CONSENT_TEXT,
+                    state="place" if n < places else "waiting",
+                )
+                for n in range(places + waiting)
+            )
             created += 1
 
         for url, (title, html) in site_pages().items():

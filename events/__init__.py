@@ -1,0 +1,1 @@
+"""Events: webinars, briefings and workshops, published like posts, with calendar files."""
