@@ -30,6 +30,11 @@ def event_form(event=None, **changes):
         "_publishing": "draft",
         "status": "draft",
     }
+    if event is not None:
+        # The version the form was opened at: a change posted without it is refused.
+        from publishing.editing import edit_token
+
+        data["edit_base"] = edit_token(event)
     data.update(changes)
     return data
 
