@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "publishing",
+    "outbox",
     "topics",
     "reports",
     "contacts",
@@ -428,7 +429,7 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# The outbox for all mail (publishing.outbox): enquiries, sign-up emails, alerts, digests.
+# The outbox for all mail (outbox.delivery): enquiries, sign-up emails, alerts, digests.
 # At least once: a failed attempt is retried after OUTBOX_RETRY_SECONDS, doubling each time
 # up to OUTBOX_MAX_RETRY_SECONDS; after OUTBOX_MAX_ATTEMPTS the message is "failed" (shown to
 # editors, who can retry it). A claim older than OUTBOX_CLAIM_TIMEOUT_SECONDS belonged to a

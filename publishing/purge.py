@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
-from publishing.queueing import backoff, task_enqueue
+from outbox.queueing import backoff, task_enqueue
 
 logger = logging.getLogger(__name__)
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
 
+from outbox.queueing import task_enqueue
 from publishing.images import image_clean, renditions_make, validate_image
 from publishing.models import (
     PREVIEW_MAX_AGE,
@@ -33,7 +34,6 @@ from publishing.models import (
     Tag,
     WorkingCopy,
 )
-from publishing.queueing import task_enqueue
 from publishing.richtext import RichTextField, body_image_ids
 from publishing.signals import going_live_notes
 

@@ -55,7 +55,7 @@ def _task_result():
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.create(
-        args_kwargs={"args": [], "kwargs": {}}, task_path="publishing.tasks.drain_outbox",
+        args_kwargs={"args": [], "kwargs": {}}, task_path="outbox.tasks.drain_outbox",
         backend_name="default", run_after=None,
     )  # fmt: skip
 

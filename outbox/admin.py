@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 
-from publishing.outbox import outbox_retry
+from outbox.delivery import outbox_retry
 
 
 class OutboxAdminMixin:

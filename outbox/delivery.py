@@ -38,7 +38,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from publishing.queueing import backoff, task_enqueue
+from outbox.queueing import backoff, task_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -420,7 +420,7 @@ def _server_away(error):
 
 def _enqueue(label, pk, run_after=None):
     # Imported here: the task module imports this one.
-    from publishing.tasks import deliver_outbox_message
+    from outbox.tasks import deliver_outbox_message
 
     # The row is the truth: a queue that is down (or cannot wait) loses nothing.
     task_enqueue(
@@ -433,7 +433,7 @@ def _enqueue(label, pk, run_after=None):
 
 
 def _enqueue_drain(run_after=None):
-    from publishing.tasks import drain_outbox
+    from outbox.tasks import drain_outbox
 
     # A drain that cannot be queued is made up for by send_outbox.
     task_enqueue(drain_outbox, run_after=run_after, failure="a drain; send_outbox sends it")

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from contacts.models import Enquiry
 from mailinglist.models import Delivery, EmailKind, SignupEmail, State
-from publishing.outbox import OutboxState, outbox_deliver, outbox_drain, outbox_models
-from publishing.tasks import drain_outbox
+from outbox.delivery import OutboxState, outbox_deliver, outbox_drain, outbox_models
+from outbox.tasks import drain_outbox
 from tests.factories import make_enquiry, make_post, make_staff, make_subscriber, make_topic
 
 pytestmark = pytest.mark.django_db

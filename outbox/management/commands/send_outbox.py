@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from publishing.outbox import OutboxState, outbox_drain, outbox_models
+from outbox.delivery import OutboxState, outbox_drain, outbox_models
 
 
 class Command(BaseCommand):
