@@ -23,7 +23,7 @@ class Contact(models.Model):
     )
     phone = models.CharField(max_length=40, blank=True)
     photo = models.ForeignKey(
-        "publishing.Image",
+        "library.Image",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "axes",
     "publishing",
     "outbox",
+    "library",
     "topics",
     "reports",
     "contacts",
@@ -659,7 +660,7 @@ PUBLISHING_AUTOSAVE_SECONDS = int(os.environ.get("PUBLISHING_AUTOSAVE_SECONDS", 
 # shared cache); one not heard from for this long has been closed (publishing.editing).
 PUBLISHING_PRESENCE_SECONDS = int(os.environ.get("PUBLISHING_PRESENCE_SECONDS", "90"))
 # How long a file chosen in a form that failed validation is kept for the next submit
-# (publishing.uploads); older ones are deleted when another is kept.
+# (library.uploads); older ones are deleted when another is kept.
 PUBLISHING_PENDING_UPLOAD_HOURS = int(os.environ.get("PUBLISHING_PENDING_UPLOAD_HOURS", "24"))
 MAILINGLIST_CONFIRM_DAYS = int(os.environ.get("MAILINGLIST_CONFIRM_DAYS", "7"))
 # django-ratelimit rates ("count/period") for sign-ups, kept in the shared cache.

@@ -12,9 +12,9 @@ from django.contrib.redirects.models import Redirect
 
 from contacts.models import Contact
 from ktnsite.models import SearchWord
+from library.models import Image
 from news.models import Post, PostChange
 from publishing.frontcache import declare_public
-from publishing.models import Image
 from reports.models import Report
 from topics.models import Topic
 

@@ -9,8 +9,10 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
+        from library.services import register_pending_uses, register_text_model
         from publishing.models import Publishable
         from publishing.richtext import RichTextField
+        from publishing.services import image_working_copy_uses
         from publishing.signals import (
             body_images_forget,
             body_images_record,
@@ -18,6 +20,8 @@ class PublishingConfig(AppConfig):
             working_copy_forget,
         )
 
+        # Unpublished changes hold images by id only: the library must not let those go.
+        register_pending_uses(image_working_copy_uses)
         for model in apps.get_models():
             # Every concrete Publishable, whichever app defines it, announces going live, so
             # listeners (the mailing list) never import the content apps.
@@ -34,6 +38,7 @@ class PublishingConfig(AppConfig):
                 )
             # Every model with rich text tells the library which images its text uses.
             if any(isinstance(field, RichTextField) for field in model._meta.concrete_fields):
+                register_text_model(model)
                 post_save.connect(
                     body_images_record,
                     sender=model,

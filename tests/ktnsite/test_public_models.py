@@ -95,7 +95,7 @@ def _wordpress_item():
 
 
 def _body_image(ctx):
-    from publishing.models import BodyImage
+    from library.models import BodyImage
 
     return BodyImage.objects.create(
         image=ctx["image"],
@@ -105,7 +105,7 @@ def _body_image(ctx):
 
 
 def _tagged_image(ctx):
-    from publishing.models import Tag
+    from library.models import Tag
 
     tag = Tag.objects.create(name="Laboratories")
     ctx["image"].tags.add(tag)  # sorting the library changes no page
@@ -159,8 +159,8 @@ PRIVATE_ROWS = {
     # The record of a WordPress import: the post it made is saved (and purged) on its own.
     "news.WordPressItem": lambda ctx: _wordpress_item(),
     # Which library images a body uses, and the library's tags: for editors only.
-    "publishing.BodyImage": _body_image,
-    "publishing.Tag": _tagged_image,
+    "library.BodyImage": _body_image,
+    "library.Tag": _tagged_image,
 }
 
 
@@ -203,7 +203,7 @@ def test_failed_admin_logins_leave_the_page_cache_alone(client):
 
 @pytest.mark.parametrize("label", ["news.Post", "news.PostChange", "reports.Report",
                                    "contacts.Contact", "topics.Topic", "redirects.Redirect",
-                                   "mailinglist.TopicAudience", "publishing.Image",
+                                   "mailinglist.TopicAudience", "library.Image",
                                    "flatpages.FlatPage"])  # fmt: skip
 def test_content_readers_see_is_public(label):
     assert is_public(apps.get_model(label))

@@ -43,7 +43,7 @@ def keep_upload(upload):
     sweep_pending_uploads()
     content, size = upload, upload.size
     if getattr(upload, "checked_image", False):
-        from publishing.images import image_clean
+        from library.images import image_clean
 
         upload.seek(0)
         content = ContentFile(image_clean(upload.read()).data)

@@ -8,13 +8,13 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageSequence, PngImagePlugin
 
-from publishing.models import Image
-from publishing.services import image_renditions_make
+from library.models import Image
+from library.services import image_renditions_make
 from tests.factories import make_staff, make_upload
 
 pytestmark = pytest.mark.django_db
 
-ADD = reverse("admin:publishing_image_add")
+ADD = reverse("admin:library_image_add")
 SECRET = "<script>alert(1)</script> 1 Secret Lane"
 XMP = (
     '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
@@ -133,7 +133,7 @@ def test_nothing_embedded_is_kept_in_the_stored_original_or_its_renditions(
 
 
 def test_a_photo_in_another_colour_space_keeps_its_colours_without_its_profile():
-    from publishing.images import image_clean
+    from library.images import image_clean
 
     wide = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB"))  # any profile but sRGB
     lab_red = PILImage.new("LAB", (8, 8), (138, 208, 195))
@@ -149,7 +149,7 @@ def test_a_photo_in_another_colour_space_keeps_its_colours_without_its_profile()
 
 
 def test_a_cleaned_gif_keeps_its_frames_timing_and_loop():
-    from publishing.images import image_clean
+    from library.images import image_clean
 
     original = _gif_with_everything()
     stored = image_clean(original).data

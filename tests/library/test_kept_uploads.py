@@ -14,15 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ktnsite.demo.files import make_pdf
-from publishing.models import Image
-from publishing.uploads import PREFIX, sweep_pending_uploads
+from library.models import Image
+from library.uploads import PREFIX, sweep_pending_uploads
 from reports.models import Report
 from tests.factories import make_image_bytes, make_staff, make_upload
 
 pytestmark = pytest.mark.django_db
 
 REPORT_ADD = reverse("admin:reports_report_add")
-IMAGE_ADD = reverse("admin:publishing_image_add")
+IMAGE_ADD = reverse("admin:library_image_add")
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from publishing.models import Image
-from publishing.services import image_renditions_make
+from library.models import Image
+from library.services import image_renditions_make
 
 
 class Command(BaseCommand):

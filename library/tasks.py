@@ -1,8 +1,8 @@
-"""Background tasks of the publishing kernel: cutting image renditions (django-tasks)."""
+"""Background tasks of the image library: cutting image renditions (django-tasks)."""
 
 from django_tasks import task
 
-from publishing import services
+from library import services
 
 
 @task()

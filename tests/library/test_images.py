@@ -11,10 +11,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image as PILImage
 
+from library.images import share_crop_box
+from library.models import Image
+from library.services import image_create, image_renditions_make, image_replace
 from news.models import Post
-from publishing.images import share_crop_box
-from publishing.models import Image
-from publishing.services import image_create, image_renditions_make, image_replace
 from tests.factories import (
     add_hero_image,
     admin_post_data,
@@ -29,7 +29,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ADD = reverse("admin:publishing_image_add")
+ADD = reverse("admin:library_image_add")
 # What the chooser's "Upload a new image" opens: the same form, in Django's popup.
 CHOOSER_UPLOAD = ADD + "?_to_field=id&_popup=1"
 
@@ -281,9 +281,7 @@ def test_changing_the_focal_point_remakes_the_share_card(
     before = image.current_renditions["share"]["path"]
     data = {"title": image.title, "alt": image.alt, "focal_x": "90", "focal_y": "50"}
     with django_capture_on_commit_callbacks(execute=True):
-        response = editors_client.post(
-            reverse("admin:publishing_image_change", args=[image.pk]), data
-        )
+        response = editors_client.post(reverse("admin:library_image_change", args=[image.pk]), data)
     assert response.status_code == 302
     image.refresh_from_db()
     assert image.current_renditions["focal"] == [0.9, 0.5]
@@ -371,12 +369,12 @@ def test_the_image_page_lists_where_it_is_used_and_deleting_it_is_refused(editor
     make_report(title="Impact report", cover_image=image)
     make_post(title="In the text", body=f'<p>Look:</p><p><img data-image="{image.pk}" alt="x"></p>')
 
-    page = editors_client.get(reverse("admin:publishing_image_change", args=[image.pk]))
+    page = editors_client.get(reverse("admin:library_image_change", args=[image.pk]))
     page = page.content.decode()
     for text in ["Hydrogen valleys", "Karen Wilkinson", "Impact report", "In the text"]:
         assert text in page.split("Used in:")[1]
 
-    delete = reverse("admin:publishing_image_delete", args=[image.pk])
+    delete = reverse("admin:library_image_delete", args=[image.pk])
     page = editors_client.get(delete).content.decode()
     assert "Hydrogen valleys" in page and "Karen Wilkinson" in page and "In the text" in page
     editors_client.post(delete, {"post": "yes"})
@@ -389,7 +387,7 @@ def test_an_unused_image_can_be_deleted(editors_client):
     post.body = "<p>No picture now.</p>"
     post.save()  # the text no longer uses it, so it no longer holds it
     response = editors_client.post(
-        reverse("admin:publishing_image_delete", args=[image.pk]), {"post": "yes"}
+        reverse("admin:library_image_delete", args=[image.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
     assert not Image.objects.exists()
@@ -398,7 +396,7 @@ def test_an_unused_image_can_be_deleted(editors_client):
 def test_the_library_list_shows_thumbnails_and_finds_by_title_alt_and_tag(editors_client):
     make_image(title="Vials", alt="Blue vials", tags=["lab"], size=(1000, 600), renditions=True)
     make_image(title="Turbine", alt="A wind turbine", tags=["energy"])
-    url = reverse("admin:publishing_image_changelist")
+    url = reverse("admin:library_image_changelist")
     page = editors_client.get(url).content.decode()
     assert page.count('class="image-thumb"') == 2
     assert "-480.jpg" in page  # the smallest rendition, not the original, once made
@@ -411,12 +409,10 @@ def test_the_library_list_shows_thumbnails_and_finds_by_title_alt_and_tag(editor
 
 def test_the_chooser_info_answers_editors_only(client, editors_client):
     image = make_image(alt="Blue vials")
-    url = reverse("admin:publishing_image_info", args=[image.pk])
+    url = reverse("admin:library_image_info", args=[image.pk])
     info = editors_client.get(url).json()
     assert info["alt"] == "Blue vials" and info["thumbnail"] == image.file.url
-    assert (
-        editors_client.get(reverse("admin:publishing_image_info", args=[99999])).status_code == 404
-    )
+    assert editors_client.get(reverse("admin:library_image_info", args=[99999])).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
 
@@ -451,8 +447,8 @@ def test_the_library_forms_keep_the_standard_save_buttons(editors_client):
     # Publishable items' forms have their own buttons (admin/publishable_submit_line.html),
     # named so that Django does not pick them for every model of the publishing app.
     image = make_image()
-    urls = [ADD, CHOOSER_UPLOAD, reverse("admin:publishing_image_change", args=[image.pk])]
-    for url in [*urls, reverse("admin:publishing_tag_add")]:
+    urls = [ADD, CHOOSER_UPLOAD, reverse("admin:library_image_change", args=[image.pk])]
+    for url in [*urls, reverse("admin:library_tag_add")]:
         page = editors_client.get(url).content.decode()
         assert 'name="_save"' in page and "publishing-actions" not in page
 
@@ -472,7 +468,7 @@ def test_with_production_s_queue_the_upload_only_queues_and_the_worker_makes_ren
     image = Image.objects.get()
     assert image.sources == []  # the response came back before any rendition was made
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "publishing.tasks.make_image_renditions"
+    assert queued.task_path == "library.tasks.make_image_renditions"
     call_command(
         "db_worker", "--batch", "--no-startup-delay", "--no-reload",
         stdout=open("/dev/null", "w"),  # noqa: SIM115
@@ -485,7 +481,7 @@ def test_deleting_used_images_from_the_list_is_refused_with_their_uses(editors_c
     used = make_image(title="Tanks")
     make_post(title="In the text", body=f'<p><img data-image="{used.pk}" alt="x"></p>')
     unused = make_image(title="Spare")
-    changelist = reverse("admin:publishing_image_changelist")
+    changelist = reverse("admin:library_image_changelist")
     selected = {"action": "delete_selected", "_selected_action": [used.pk, unused.pk]}
 
     page = editors_client.post(changelist, selected).content.decode()
@@ -509,7 +505,7 @@ def test_the_library_filters_by_the_topic_of_the_items_using_an_image(editors_cl
     make_post(topics=[pharma], slug="vials", hero_image=make_image(title="Vials"))
     make_image(title="Unused")
 
-    url = reverse("admin:publishing_image_changelist")
+    url = reverse("admin:library_image_changelist")
     listed = editors_client.get(url, {"topic": net_zero.pk}).context["cl"].result_list
     assert sorted(image.title for image in listed) == ["Blade", "Cover", "Karen", "Turbine"]
     listed = editors_client.get(url, {"topic": pharma.pk}).context["cl"].result_list
@@ -532,13 +528,13 @@ def test_an_image_chosen_only_in_unpublished_changes_is_listed_and_kept_from_del
     assert post.hero_image is None
 
     for image, use in [(hero, "Hero image of post"), (inline, "Text of post")]:
-        page = editors_client.get(reverse("admin:publishing_image_change", args=[image.pk]))
+        page = editors_client.get(reverse("admin:library_image_change", args=[image.pk]))
         assert f"{use} (unpublished changes): " in page.content.decode().split("Used in:")[1]
-        delete = reverse("admin:publishing_image_delete", args=[image.pk])
+        delete = reverse("admin:library_image_delete", args=[image.pk])
         assert "Live post" in editors_client.get(delete).content.decode()
         editors_client.post(delete, {"post": "yes"})
         assert Image.objects.filter(pk=image.pk).exists()
-    changelist = reverse("admin:publishing_image_changelist")
+    changelist = reverse("admin:library_image_changelist")
     selected = {"action": "delete_selected", "_selected_action": [hero.pk], "post": "yes"}
     editors_client.post(changelist, selected)
     assert Image.objects.filter(pk=hero.pk).exists()

@@ -4,8 +4,8 @@ their references, read from the image rows alone (no file is ever opened by a pa
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
-from publishing.models import Image
-from publishing.richtext import body_image_ids, body_image_refs
+from library.models import Image
+from library.references import body_image_ids, body_image_refs
 
 
 def picture_context(image, *, alt=None, sizes="100vw", lazy=True, css_class=""):

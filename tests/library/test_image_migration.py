@@ -90,8 +90,8 @@ def test_every_picture_moves_with_its_alt_text_decorative_flag_and_renditions(ol
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     from contacts.models import Contact
+    from library.models import Image
     from news.models import Post
-    from publishing.models import Image
     from reports.models import Report
 
     post = Post.objects.get(pk=with_hero.pk)
