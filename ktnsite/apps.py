@@ -9,15 +9,14 @@ class KtnsiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from caching import frontcache, pagecache
         from ktnsite import (
             checks,  # noqa: F401 - registers the deployment checks
-            pagecache,
             security,
             sitepages,
             suggestions,
             surrogates,
         )
-        from publishing import frontcache
 
         # Which models readers see (the allow-list), then: a change to one of them empties
         # the in-app page cache and purges its keys from the front caches after the commit.

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "publishing",
     "outbox",
     "library",
+    "caching",
     "topics",
     "reports",
     "contacts",
@@ -85,11 +86,11 @@ MIDDLEWARE = [
     # 405 for TRACE and other unused methods, OPTIONS answered with Allow, and a 400 page for
     # NUL characters or absurdly long query values, before any view or database sees them.
     "ktnsite.security.BadInputMiddleware",
-    # Pages any cache may share (ktnsite.pagecache): Cache-Control public and surrogate keys
+    # Pages any cache may share (caching.pagecache): Cache-Control public and surrogate keys
     # for anonymous readers' pages, and the in-app page cache. Outside the session, CSRF and
     # messages middleware on purpose: it sees whether they touched the response (a cookie,
     # Vary: Cookie), and a stored page is served without running them.
-    "ktnsite.pagecache.PageCacheMiddleware",
+    "caching.pagecache.PageCacheMiddleware",
     # HTML compressed: no per-reader secret is left in a page, so BREACH has nothing to
     # find. Inside the page cache, so stored pages are kept compressed. Files that offer
     # byte ranges (report downloads) are never compressed on the fly (ktnsite.compression).
@@ -101,7 +102,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside the messages middleware: tells an editor when a change could not reach the
     # page cache (Redis away), so readers may still see the old page for a short while.
-    "ktnsite.pagecache.PageCacheWarningMiddleware",
+    "caching.pagecache.PageCacheWarningMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # An old address (a published item's previous slug) answers 301 to the new one.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
@@ -320,7 +321,7 @@ else:
     }
 RATELIMIT_USE_CACHE = "ratelimit"
 
-# The page cache (ktnsite.pagecache): how long the server keeps an anonymous reader's page
+# The page cache (caching.pagecache): how long the server keeps an anonymous reader's page
 # (0 turns it off), and how long a browser may keep it. Saving any content empties it at once.
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_BROWSER_SECONDS", "60"))
@@ -332,13 +333,13 @@ CACHE_MIDDLEWARE_KEY_PREFIX = ""
 # go-live) and name what they show in Surrogate-Key / xkey; 0 marks no page public. With
 # purging configured below, a change is purged at once, so this may be long (a day).
 FRONT_CACHE_SECONDS = int(os.environ.get("DJANGO_FRONT_CACHE_SECONDS", "600"))
-# Where a change is purged, after its commit, by a background task (publishing.purge).
+# Where a change is purged, after its commit, by a background task (caching.purge).
 FRONT_CACHE_PURGERS = []
 if env_list("DJANGO_FRONT_CACHE_VARNISH"):
     # Each Varnish's address as the app servers reach it, e.g. http://10.0.0.5:6081
     FRONT_CACHE_PURGERS.append(
         {
-            "BACKEND": "publishing.purge.VarnishPurger",
+            "BACKEND": "caching.purge.VarnishPurger",
             "OPTIONS": {"urls": env_list("DJANGO_FRONT_CACHE_VARNISH")},
         }
     )
@@ -346,7 +347,7 @@ if os.environ.get("DJANGO_FRONT_CACHE_PURGE_URL"):
     # Any cache that purges by key over HTTP: PURGE with the keys in Surrogate-Key.
     FRONT_CACHE_PURGERS.append(
         {
-            "BACKEND": "publishing.purge.HTTPPurger",
+            "BACKEND": "caching.purge.HTTPPurger",
             "OPTIONS": {
                 "url": os.environ["DJANGO_FRONT_CACHE_PURGE_URL"],
                 "method": os.environ.get("DJANGO_FRONT_CACHE_PURGE_METHOD", "PURGE"),
@@ -364,7 +365,7 @@ if os.environ.get("DJANGO_FRONT_CACHE_PURGE_URL"):
 if os.environ.get("CLOUDFLARE_ZONE_ID"):
     FRONT_CACHE_PURGERS.append(
         {
-            "BACKEND": "publishing.purge.CloudflarePurger",
+            "BACKEND": "caching.purge.CloudflarePurger",
             "OPTIONS": {
                 "zone_id": os.environ["CLOUDFLARE_ZONE_ID"],
                 "api_token": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
@@ -377,7 +378,7 @@ if os.environ.get("CLOUDFLARE_ZONE_ID"):
 if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
     FRONT_CACHE_PURGERS.append(
         {
-            "BACKEND": "publishing.purge.CloudFrontPurger",
+            "BACKEND": "caching.purge.CloudFrontPurger",
             "OPTIONS": {
                 "distribution_id": os.environ["CLOUDFRONT_DISTRIBUTION_ID"],
                 "endpoint_url": os.environ.get("CLOUDFRONT_ENDPOINT_URL") or None,

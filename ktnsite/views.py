@@ -22,13 +22,13 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
+from caching.frontcache import add_surrogate_keys
 from contacts.models import Contact
 from ktnsite import dbfaults, sitepages, suggestions
 from ktnsite import search as site_search
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from publishing import registry
 from publishing.addresses import fixed_url
-from publishing.frontcache import add_surrogate_keys
 from publishing.registry import list_key
 from publishing.sharing import absolute_url, breadcrumbs, collection_json_ld, website_json_ld
 from publishing.widgets import PlainSelect

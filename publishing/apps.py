@@ -9,6 +9,7 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
+        from caching.frontcache import declare_public_base
         from library.services import register_pending_uses, register_text_model
         from publishing.models import Publishable
         from publishing.richtext import RichTextField
@@ -20,6 +21,8 @@ class PublishingConfig(AppConfig):
             working_copy_forget,
         )
 
+        # Readers see every Publishable, live and taken down at its own times.
+        declare_public_base(Publishable)
         # Unpublished changes hold images by id only: the library must not let those go.
         register_pending_uses(image_working_copy_uses)
         for model in apps.get_models():

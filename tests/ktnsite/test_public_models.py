@@ -12,8 +12,8 @@ from django.contrib.sites.models import Site
 from django.http import QueryDict
 from django.utils import timezone
 
-from ktnsite.pagecache import generation
-from publishing.frontcache import is_public
+from caching.frontcache import is_public
+from caching.pagecache import generation
 from publishing.services import autosave_store, preview_link_create, working_copy_store
 from tests.factories import (
     make_contact,

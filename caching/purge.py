@@ -5,7 +5,7 @@ variables in settings.py): each is a dict with `BACKEND` (a class path) and `OPT
 keyword arguments). `purge_enqueue(keys)` queues one `purge_keys` task through Django's tasks
 API; a backend that fails is tried again later, with backoff, on a task backend that can
 defer (the database queue). Every backend gets the same thing: a set of surrogate keys
-(`publishing.frontcache`).
+(`caching.frontcache`).
 """
 
 import json

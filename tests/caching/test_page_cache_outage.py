@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from ktnsite import pagecache
+from caching import pagecache
 from publishing.models import Status
 from tests.factories import admin_post_data, make_post
 from tests.fault_services import RedisServer
@@ -21,8 +21,8 @@ from tests.fault_services import RedisServer
 # The worker and the retries commit for real (as production does).
 pytestmark = pytest.mark.django_db(transaction=True)
 
-RETRY = "ktnsite.pagecache.retry_page_cache_invalidation"
-PURGE = "publishing.purge.purge_keys"
+RETRY = "caching.pagecache.retry_page_cache_invalidation"
+PURGE = "caching.purge.purge_keys"
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def redis_server(settings):
     settings.CACHE_MIDDLEWARE_SECONDS = 600
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.FRONT_CACHE_PURGERS = [
-        {"BACKEND": "publishing.purge.HTTPPurger", "OPTIONS": {"url": "http://127.0.0.1:9/"}}
+        {"BACKEND": "caching.purge.HTTPPurger", "OPTIONS": {"url": "http://127.0.0.1:9/"}}
     ]
     yield server
     server.process.send_signal(signal.SIGCONT)
@@ -82,13 +82,13 @@ def test_with_redis_hung_readers_get_pages_and_one_log_line_not_a_traceback_each
     assert reader.get(post.get_absolute_url())["X-Page-Cache"] == "miss"
     assert reader.get(post.get_absolute_url())["X-Page-Cache"] == "hit"
     _hang(redis_server)
-    caplog.set_level(logging.WARNING, logger="ktnsite.pagecache")
+    caplog.set_level(logging.WARNING, logger="caching.pagecache")
     started = time.monotonic()
     answers = [reader.get(post.get_absolute_url()) for _ in range(30)]
     elapsed = time.monotonic() - started
     assert {a.status_code for a in answers} == {200}
     assert all("Still readable" in a.content.decode() for a in answers)
-    lines = [r for r in caplog.records if r.name == "ktnsite.pagecache"]
+    lines = [r for r in caplog.records if r.name == "caching.pagecache"]
     assert len(lines) == 1
     assert "Page cache unavailable" in lines[0].getMessage()
     assert lines[0].exc_info is None

@@ -1,9 +1,10 @@
 """Surrogate keys: which models readers see, what each page shows, and what a change must purge.
 
-One allow-list decides which rows are public: every `Publishable` model, and the models
+One allow-list decides which rows are public: every `Publishable` model (declared by the kernel
+with `declare_public_base`), and the models
 declared with `declare_public` (topics, contacts, redirects...). Saving, deleting or re-linking
 a public row sends `content_changed` (the in-app page cache listens) and, after the commit,
-queues one purge of the row's keys in every configured front cache (`publishing.purge`).
+queues one purge of the row's keys in every configured front cache (`caching.purge`).
 Rows of any other model (log-in attempts, sessions, tasks, sign-ups, enquiries, revisions)
 change nothing readers see, so they purge nothing; a model added later purges nothing until
 it is declared, which is the safe side for caches and the loud side for whoever forgets.
@@ -65,10 +66,27 @@ def forget_public(model):
 
 def is_public(model):
     """Whether readers may see rows of `model` (or of the model a proxy stands for)."""
-    from publishing.models import Publishable
-
     concrete = model._meta.concrete_model
-    return issubclass(concrete, Publishable) or concrete in _declared
+    return issubclass(concrete, _timed_bases) or concrete in _declared
+
+
+# Base classes whose every concrete subclass readers see, each row going live and coming down
+# at its own times: the kernel's Publishable, declared from publishing.apps (the caches stand
+# below the kernel, so they are told rather than import it).
+_timed_bases = ()
+
+
+def declare_public_base(base):
+    """Every subclass of `base` is public, and its QuerySet's `scheduled()` and `live()` say
+    when its rows go live and come down (the page cache keeps no page past the next one)."""
+    global _timed_bases  # noqa: PLW0603 - set at start-up
+    if base not in _timed_bases:
+        _timed_bases = (*_timed_bases, base)
+
+
+def timed_models():
+    """The installed models of the bases declared with `declare_public_base`."""
+    return [model for model in apps.get_models() if issubclass(model, _timed_bases)]
 
 
 def item_key(instance):
@@ -141,7 +159,7 @@ _batches = threading.local()
 
 
 # What a committed change's keys go to: the purge queue, unless an in-app page cache takes
-# them first (ktnsite.pagecache invalidates itself, then purges; a purge before that would
+# them first (caching.pagecache invalidates itself, then purges; a purge before that would
 # let a front cache refetch the old page from the in-app cache and keep it).
 _after_commit = None
 
@@ -156,7 +174,7 @@ def _purge_later(keys):
     if _after_commit is not None:
         _after_commit(keys)
         return
-    from publishing.purge import purge_enqueue
+    from caching.purge import purge_enqueue
 
     purge_enqueue(keys)
 

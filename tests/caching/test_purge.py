@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from publishing import purge
+from caching import purge
 from publishing.models import Status
 from tests.factories import (
     admin_post_data,
@@ -37,7 +37,7 @@ class Recorder(purge.Purger):
 
 @pytest.fixture
 def purged(settings):
-    settings.FRONT_CACHE_PURGERS = [{"BACKEND": "tests.publishing.test_purge.Recorder"}]
+    settings.FRONT_CACHE_PURGERS = [{"BACKEND": "tests.caching.test_purge.Recorder"}]
     Recorder.calls = []
     return Recorder.calls
 
@@ -308,11 +308,11 @@ def test_a_failed_purge_is_retried_later_by_the_worker(api, settings):
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.FRONT_CACHE_PURGERS = [
-        {"BACKEND": "publishing.purge.VarnishPurger", "OPTIONS": {"urls": [api.url]}}
+        {"BACKEND": "caching.purge.VarnishPurger", "OPTIONS": {"urls": [api.url]}}
     ]
     api.status = 503  # the cache is down
     post = make_post(title="Out while the cache is down")
-    purges = DBTaskResult.objects.filter(task_path="publishing.purge.purge_keys")
+    purges = DBTaskResult.objects.filter(task_path="caching.purge.purge_keys")
     assert purges.count() == 1  # queued after the commit, not run in the save
 
     def run_worker():

@@ -4,13 +4,13 @@ Every public page is a pure function of the database and the same bytes for ever
 reader (no per-reader token: the public forms are protected by Fetch Metadata instead, see
 publishing.crossorigin). So an anonymous reader's page says `Cache-Control: public` with
 `max-age` (browsers) and `s-maxage` (Varnish, a CDN), never past the next scheduled go-live,
-and names what it shows in `Surrogate-Key` and `xkey` (publishing.frontcache); a change
-purges exactly those keys after its commit (publishing.purge).
+and names what it shows in `Surrogate-Key` and `xkey` (caching.frontcache); a change
+purges exactly those keys after its commit (caching.purge).
 
 For deployments without a front cache, the same pages are also kept in the shared Django
 cache (`CACHE_MIDDLEWARE_ALIAS`, Redis in production), each with the *content generation* it
 was rendered in: a random value, also in the shared cache, replaced whenever a public row
-(publishing.frontcache's allow-list) changes. A page is read together with the current
+(caching.frontcache's allow-list) changes. A page is read together with the current
 generation in one round trip and served only if they match. Every app server reads the same
 generation, so one save invalidates every server's pages at once.
 """
@@ -23,7 +23,6 @@ import time
 import uuid
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
@@ -40,9 +39,9 @@ from django.utils.cache import (
 )
 from django_tasks import task
 
-from publishing import frontcache
-from publishing.frontcache import SITE_KEY, content_changed
-from publishing.purge import purge_enqueue
+from caching import frontcache
+from caching.frontcache import SITE_KEY, content_changed
+from caching.purge import purge_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +185,7 @@ def _content_changed(sender, **kwargs):
 
 
 def connect_signals():
-    """Empty the page cache whenever a public row changes (publishing.frontcache decides
+    """Empty the page cache whenever a public row changes (caching.frontcache decides
     which), and again after the commit, before the front caches are purged."""
     content_changed.connect(_content_changed, dispatch_uid="pagecache.invalidate")
     frontcache.route_purges(invalidate_then_purge)
@@ -218,9 +217,7 @@ class PageCacheWarningMiddleware:
 def _first_go_live():
     """The POSIX time at which the next scheduled item goes live or a live one is taken down
     (its take-down time), or 0: one query, a UNION over every publishable model."""
-    from publishing.models import Publishable
-
-    models = [model for model in apps.get_models() if issubclass(model, Publishable)]
+    models = frontcache.timed_models()
     moments = [
         model.objects.scheduled().order_by().values_list("publish_at", flat=True)
         for model in models
