@@ -203,8 +203,8 @@ def library_fill(total):
     from django.core.files.base import ContentFile
 
     from ktnsite.demo.files import make_hero_image
-    from publishing.models import Image
-    from publishing.services import image_create
+    from library.models import Image
+    from library.services import image_create
 
     for n in range(Image.objects.count(), total):
         image_create(

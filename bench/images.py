@@ -33,8 +33,9 @@ from django.utils import timezone  # noqa: E402
 from PIL import Image as PILImage  # noqa: E402
 
 from ktnsite.demo.files import make_hero_image  # noqa: E402
+from library.models import Image  # noqa: E402
 from news.models import Post  # noqa: E402
-from publishing.models import Image, Status  # noqa: E402
+from publishing.models import Status  # noqa: E402
 from tests.browser.chromium import LAUNCH_ARGS, chromium_path  # noqa: E402
 
 UPLOADS = 3
@@ -110,7 +111,7 @@ def main():
         upload = SimpleUploadedFile(f"photo-{n}.jpg", data, "image/jpeg")
         started = time.perf_counter()
         response = client.post(
-            reverse("admin:publishing_image_add"), {"file": upload, "alt": "A production line"}
+            reverse("admin:library_image_add"), {"file": upload, "alt": "A production line"}
         )
         responses.append(time.perf_counter() - started)
         assert response.status_code == 302, response.content[:500]

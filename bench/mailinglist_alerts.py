@@ -47,8 +47,8 @@ def run(args):
     from mailinglist import services
     from mailinglist.models import Delivery, Frequency, Subscriber
     from news.models import Post
+    from outbox.delivery import OutboxState, outbox_drain
     from publishing.models import Status
-    from publishing.outbox import OutboxState, outbox_drain
     from topics.models import Topic
 
     topics = [

@@ -39,7 +39,7 @@ from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from ktnsite.pagecache import page_cache_invalidate  # noqa: E402
+from caching.pagecache import page_cache_invalidate  # noqa: E402
 from news.models import Post  # noqa: E402
 
 REQUESTS = 200

@@ -15,8 +15,8 @@ from django.utils.safestring import mark_safe
 
 from contacts import services, staff
 from contacts.models import Contact, DirectoryEntry, Enquiry
+from outbox.admin import OutboxAdminMixin
 from publishing.admin import EditorialAdmin, ListInputMixin, ReadOnlyAdminMixin
-from publishing.outbox_admin import OutboxAdminMixin
 
 
 def lead_details(contact):

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from outbox.delivery import Outbox, OutboxState
 from publishing.addresses import slug_url
-from publishing.outbox import Outbox, OutboxState
 from publishing.search import search_vector_field
 
 
@@ -23,7 +23,7 @@ class Contact(models.Model):
     )
     phone = models.CharField(max_length=40, blank=True)
     photo = models.ForeignKey(
-        "publishing.Image",
+        "library.Image",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -73,7 +73,7 @@ EnquiryState = OutboxState
 
 class Enquiry(Outbox):
     """A message from a reader to one contact; the row is the outbox, delivery follows it
-    (publishing.outbox: at least once, retried with backoff, failed ones shown to editors)."""
+    (outbox.delivery: at least once, retried with backoff, failed ones shown to editors)."""
 
     contact = models.ForeignKey(
         Contact,

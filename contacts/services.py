@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Enquiry, EnquiryState
-from publishing.outbox import (
+from outbox.delivery import (
     outbox_deliver,
     outbox_drain,
     outbox_email,
@@ -65,7 +65,7 @@ def enquiry_forward(*, enquiry, to_contact, user):
 
     The forward is a new enquiry row addressed to `to_contact`, recording where it came from,
     who forwarded it and when; it is delivered after the commit like any other enquiry, by
-    publishing.outbox (claimed, retried, dead-lettered). The sender is not sent a second copy. The original is marked
+    outbox.delivery (claimed, retried, dead-lettered). The sender is not sent a second copy. The original is marked
     handled: passing it on is how it was dealt with. Forwarding the same enquiry to the same
     lead again is refused, even when two clicks race, so it is delivered once.
     Raises ContactInactive for a lead who has moved on, ForwardRefused for the lead who
@@ -115,7 +115,7 @@ def enquiry_enqueue(*, enquiry):
     """Have an enquiry (new, forwarded, or put back to pending) delivered after the commit.
 
     The one way to send an enquiry: call it in the transaction that wrote the row. Delivery
-    is the outbox's (publishing.outbox): at least once, retried with backoff, dead-lettered.
+    is the outbox's (outbox.delivery): at least once, retried with backoff, dead-lettered.
     """
     outbox_enqueue(enquiry)
 

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.views.generic import ListView
 from django_ratelimit.core import get_usage
 
+from caching.frontcache import add_surrogate_keys
 from contacts import services, staff
 from contacts.forms import EnquiryForm
 from contacts.models import Contact
@@ -18,7 +19,6 @@ from contacts.seo import contact_description, contact_json_ld
 from publishing.addresses import fixed_url
 from publishing.backlinks import backlink_keys, backlinks
 from publishing.crossorigin import public_form
-from publishing.frontcache import add_surrogate_keys
 from publishing.registry import list_key
 from publishing.sharing import breadcrumbs, list_page_json_ld, list_path, share_image
 from topics.models import Topic

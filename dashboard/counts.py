@@ -42,7 +42,7 @@ def is_reader(request):
 
     Anyone with a session cookie (staff signed in) is left out by the cookie alone: reading
     `request.user` would touch the session, and a page that did so varies by cookie and is
-    never cached (`ktnsite.pagecache`).
+    never cached (`caching.pagecache`).
     """
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False

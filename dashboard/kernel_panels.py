@@ -9,8 +9,8 @@ from dashboard.calendar import calendar_context
 from dashboard.models import LiveFinding
 from dashboard.panels import register_panel
 from dashboard.readers import readers_context
+from outbox.delivery import OutboxState, outbox_models
 from publishing.models import Publishable
-from publishing.outbox import OutboxState, outbox_models
 from publishing.registry import content_types
 
 # Findings listed by name; the rest are counted.

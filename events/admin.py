@@ -13,7 +13,7 @@ from events.models import Event, Registration, RegistrationEmail, RegistrationSt
 from events.timing import uk_time
 from publishing.admin import ListInputMixin, PublishableAdmin, StateFilter
 from publishing.csvexport import csv_cell
-from publishing.outbox_admin import OutboxAdminMixin
+from outbox.admin import OutboxAdminMixin
 
 
 @admin.register(Event)

@@ -6,7 +6,7 @@ from django.conf import settings
 from events.calendar import CONTENT_TYPE, event_calendar
 from events.models import RegistrationEmailKind, RegistrationState
 from events.services import cancel_url
-from publishing.outbox import OutboxSkip, outbox_email
+from outbox.delivery import OutboxSkip, outbox_email
 from publishing.sharing import absolute_url
 
 SUBJECTS = {

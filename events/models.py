@@ -10,9 +10,9 @@ from django.utils import timezone
 from contacts.models import Contact
 from events import timing
 from news.models import Post
+from outbox.delivery import Outbox
 from publishing.addresses import slug_url
 from publishing.models import Publishable, PublishableQuerySet
-from publishing.outbox import Outbox
 from publishing.richtext import RichTextField
 from publishing.search import search_vector_field
 
@@ -77,7 +77,7 @@ class EventQuerySet(PublishableQuerySet):
         """When pages showing live events next change by the clock alone: an event starts
         ("happening now") or ends (it moves to the past list, its page says it has
         happened), or its registration closes. The page cache keeps no page past the first of them
-        (ktnsite.pagecache), so no cron purges anything at those moments."""
+        (caching.pagecache), so no cron purges anything at those moments."""
         now = timezone.now()
         live = self.live()
         return [
@@ -97,7 +97,7 @@ class Event(Publishable):
     )
     body = RichTextField(blank=True, help_text="What happens, who should come, the agenda.")
     image = models.ForeignKey(
-        "publishing.Image",
+        "library.Image",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import get_usage
 
+from caching.frontcache import add_surrogate_keys
 from events import services
 from events.forms import CONSENT_TEXT, RegistrationForm
 from events.models import Event
 from publishing.crossorigin import public_form
-from publishing.frontcache import add_surrogate_keys
 
 # Registrations from one address (IP) per hour: enough for a colleague registering a team.
 RATE = "30/h"

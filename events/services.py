@@ -19,7 +19,7 @@ from events.models import (
     RegistrationEmailKind,
     RegistrationState,
 )
-from publishing.outbox import outbox_enqueue
+from outbox.delivery import outbox_enqueue
 
 CANCEL_SALT = "events.registration-cancel"
 

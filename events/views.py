@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, ListView
 
+from caching.frontcache import add_surrogate_keys
 from contacts.models import Contact
 from events import services
 from events.calendar import (
@@ -31,7 +32,6 @@ from events.seo import event_json_ld
 from events.timing import LONDON, uk_time
 from news.models import Post
 from publishing.addresses import fixed_url, slug_url
-from publishing.frontcache import add_surrogate_keys
 from publishing.pagination import PageFieldsForm
 from publishing.registry import list_key
 from publishing.sharing import breadcrumbs, share_image

@@ -19,17 +19,16 @@ class KtnsiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from caching import frontcache, pagecache
         from ktnsite import (
             checks,  # noqa: F401 - registers the deployment checks
             logs,
             metrics,
-            pagecache,
             security,
             sitepages,
             suggestions,
             surrogates,
         )
-        from publishing import frontcache
         from scheduling import register_job
 
         # Which models readers see (the allow-list), then: a change to one of them empties

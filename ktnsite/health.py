@@ -73,7 +73,7 @@ def check_task_queue():
 
 
 def check_outbox():
-    from publishing.outbox import outbox_models
+    from outbox.delivery import outbox_models
 
     dead = {model._meta.label: model.objects.dead().count() for model in outbox_models()}
     dead = {label: count for label, count in dead.items() if count}

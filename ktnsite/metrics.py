@@ -2,7 +2,7 @@
 
 Counted in each process (prometheus_client): requests and their latency by view, database
 queries and Redis commands by duration, page-cache hits and misses, front-cache purges sent and
-failed (publishing.purge). Under gunicorn's several workers (and with the task worker beside
+failed (caching.purge). Under gunicorn's several workers (and with the task worker beside
 them) every process writes its figures to files in PROMETHEUS_MULTIPROC_DIR and a scrape adds
 them up; without it (`scripts/run`, tests) the one process's own figures are shown.
 
@@ -64,13 +64,6 @@ CACHE_SECONDS = Histogram(
     ["command"],
     buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1),
 )
-PAGE_CACHE = Counter(
-    "ktnsite_page_cache_lookups",
-    "Anonymous readers' pages looked up in the in-app page cache: hit or miss",
-    ["outcome"],
-)
-PAGE_CACHE_HIT = PAGE_CACHE.labels("hit")
-PAGE_CACHE_MISS = PAGE_CACHE.labels("miss")
 
 
 # --- timing database queries and cache commands -----------------------------------------
@@ -118,7 +111,7 @@ def connect_signals():
 
 def _outbox(families):
     from mailinglist.models import Delivery
-    from publishing.outbox import OutboxState, outbox_models
+    from outbox.delivery import OutboxState, outbox_models
 
     messages = GaugeMetricFamily(
         "ktnsite_outbox_messages",

@@ -20,8 +20,8 @@ EDITOR_PERMISSIONS = {
     "topics.topic": CONTENT,
     "publishing.previewlink": ["change", "delete", "view"],
     # The image library: upload, describe, replace; deleting is refused while an image is used.
-    "publishing.image": CONTENT,
-    "publishing.tag": CONTENT,
+    "library.image": CONTENT,
+    "library.tag": CONTENT,
     "redirects.redirect": CONTENT,
     # The footer's site pages (privacy notice, accessibility statement, cookies, contact).
     "flatpages.flatpage": CONTENT,

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     # The one scheduler of periodic jobs (manage.py run_scheduler); below the kernel.
     "scheduling",
     "publishing",
+    "outbox",
+    "library",
+    "caching",
     "review",
     "dashboard",
     "topics",
@@ -86,11 +89,11 @@ MIDDLEWARE = [
     # 405 for TRACE and other unused methods, OPTIONS answered with Allow, and a 400 page for
     # NUL characters or absurdly long query values, before any view or database sees them.
     "ktnsite.security.BadInputMiddleware",
-    # Pages any cache may share (ktnsite.pagecache): Cache-Control public and surrogate keys
+    # Pages any cache may share (caching.pagecache): Cache-Control public and surrogate keys
     # for anonymous readers' pages, and the in-app page cache. Outside the session, CSRF and
     # messages middleware on purpose: it sees whether they touched the response (a cookie,
     # Vary: Cookie), and a stored page is served without running them.
-    "ktnsite.pagecache.PageCacheMiddleware",
+    "caching.pagecache.PageCacheMiddleware",
     # HTML compressed: no per-reader secret is left in a page, so BREACH has nothing to
     # find. Inside the page cache, so stored pages are kept compressed. Files that offer
     # byte ranges (report downloads) are never compressed on the fly (ktnsite.compression).
@@ -102,7 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside the messages middleware: tells an editor when a change could not reach the
     # page cache (Redis away), so readers may still see the old page for a short while.
-    "ktnsite.pagecache.PageCacheWarningMiddleware",
+    "caching.pagecache.PageCacheWarningMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # An old address (a published item's previous slug) answers 301 to the new one.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
@@ -319,7 +322,7 @@ else:
     }
 RATELIMIT_USE_CACHE = "ratelimit"
 
-# The page cache (ktnsite.pagecache): how long the server keeps an anonymous reader's page
+# The page cache (caching.pagecache): how long the server keeps an anonymous reader's page
 # (0 turns it off), and how long a browser may keep it. Saving any content empties it at once.
 CACHE_MIDDLEWARE_SECONDS = env.DJANGO_PAGE_CACHE_SECONDS
 PAGE_CACHE_BROWSER_SECONDS = env.DJANGO_PAGE_CACHE_BROWSER_SECONDS
@@ -331,13 +334,13 @@ CACHE_MIDDLEWARE_KEY_PREFIX = ""
 # go-live) and name what they show in Surrogate-Key / xkey; 0 marks no page public. With
 # purging configured below, a change is purged at once, so this may be long (a day).
 FRONT_CACHE_SECONDS = env.DJANGO_FRONT_CACHE_SECONDS
-# Where a change is purged, after its commit, by a background task (publishing.purge).
+# Where a change is purged, after its commit, by a background task (caching.purge).
 FRONT_CACHE_PURGERS = []
 if env.DJANGO_FRONT_CACHE_VARNISH:
     # Each Varnish's address as the app servers reach it, e.g. http://10.0.0.5:6081
     FRONT_CACHE_PURGERS.append(
         {
-            "BACKEND": "publishing.purge.VarnishPurger",
+            "BACKEND": "caching.purge.VarnishPurger",
             "OPTIONS": {"urls": env.DJANGO_FRONT_CACHE_VARNISH},
         }
     )
@@ -345,7 +348,7 @@ if env.DJANGO_FRONT_CACHE_PURGE_URL:
     # Any cache that purges by key over HTTP: PURGE with the keys in Surrogate-Key.
     FRONT_CACHE_PURGERS.append(
         {
-            "BACKEND": "publishing.purge.HTTPPurger",
+            "BACKEND": "caching.purge.HTTPPurger",
             "OPTIONS": {
                 "url": env.DJANGO_FRONT_CACHE_PURGE_URL,
                 "method": env.DJANGO_FRONT_CACHE_PURGE_METHOD,
@@ -361,7 +364,7 @@ if env.DJANGO_FRONT_CACHE_PURGE_URL:
 if env.CLOUDFLARE_ZONE_ID:
     FRONT_CACHE_PURGERS.append(
         {
-            "BACKEND": "publishing.purge.CloudflarePurger",
+            "BACKEND": "caching.purge.CloudflarePurger",
             "OPTIONS": {
                 "zone_id": env.CLOUDFLARE_ZONE_ID,
                 "api_token": env.CLOUDFLARE_API_TOKEN,
@@ -372,7 +375,7 @@ if env.CLOUDFLARE_ZONE_ID:
 if env.CLOUDFRONT_DISTRIBUTION_ID:
     FRONT_CACHE_PURGERS.append(
         {
-            "BACKEND": "publishing.purge.CloudFrontPurger",
+            "BACKEND": "caching.purge.CloudFrontPurger",
             "OPTIONS": {
                 "distribution_id": env.CLOUDFRONT_DISTRIBUTION_ID,
                 "endpoint_url": env.CLOUDFRONT_ENDPOINT_URL or None,
@@ -422,7 +425,7 @@ EMAIL_TIMEOUT = env.EMAIL_TIMEOUT
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# The outbox for all mail (publishing.outbox): enquiries, sign-up emails, alerts, digests.
+# The outbox for all mail (outbox.delivery): enquiries, sign-up emails, alerts, digests.
 # At least once: a failed attempt is retried after OUTBOX_RETRY_SECONDS, doubling each time
 # up to OUTBOX_MAX_RETRY_SECONDS; after OUTBOX_MAX_ATTEMPTS the message is "failed" (shown to
 # editors, who can retry it). A claim older than OUTBOX_CLAIM_TIMEOUT_SECONDS belonged to a
@@ -657,7 +660,7 @@ PUBLISHING_AUTOSAVE_SECONDS = env.PUBLISHING_AUTOSAVE_SECONDS
 # shared cache); one not heard from for this long has been closed (publishing.editing).
 PUBLISHING_PRESENCE_SECONDS = env.PUBLISHING_PRESENCE_SECONDS
 # How long a file chosen in a form that failed validation is kept for the next submit
-# (publishing.uploads); older ones are deleted when another is kept.
+# (library.uploads); older ones are deleted when another is kept.
 PUBLISHING_PENDING_UPLOAD_HOURS = env.PUBLISHING_PENDING_UPLOAD_HOURS
 # Registrations for an event (names, emails, accessibility needs) are deleted this many days
 # after it ends (the purge_registrations job, daily).

@@ -10,10 +10,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
+from caching.frontcache import add_surrogate_keys
 from ktnsite import sitepages
 from news.models import Post, changed_for_readers
 from publishing import registry
-from publishing.frontcache import add_surrogate_keys
 from topics.models import Topic
 
 

@@ -12,10 +12,10 @@ when pages expire.
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 
+from caching.frontcache import declare_public
 from ktnsite.models import SearchWord
+from library.models import Image
 from publishing import registry
-from publishing.frontcache import declare_public
-from publishing.models import Image
 
 
 def declare():

@@ -22,6 +22,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
+from caching.frontcache import add_surrogate_keys
 from contacts.models import Contact
 from dashboard import counts as reader_counts
 from events.models import SHORT_FIELDS as EVENT_SHORT_FIELDS
@@ -31,7 +32,6 @@ from ktnsite import search as site_search
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from publishing import registry
 from publishing.addresses import fixed_url
-from publishing.frontcache import add_surrogate_keys
 from publishing.registry import list_key
 from publishing.sharing import absolute_url, breadcrumbs, collection_json_ld, website_json_ld
 from publishing.widgets import PlainSelect

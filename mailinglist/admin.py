@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from mailinglist import services
 from mailinglist.models import Delivery, SignupEmail, State, Subscriber, TopicAudience
+from outbox.admin import OutboxAdminMixin
 from publishing.admin import ListInputMixin, ReadOnlyAdminMixin
 from publishing.csvexport import csv_cell as _csv_cell
-from publishing.outbox_admin import OutboxAdminMixin
 
 
 @admin.register(Subscriber)

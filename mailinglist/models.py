@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from publishing.outbox import Outbox, OutboxState
+from outbox.delivery import Outbox, OutboxState
 from topics.models import Topic
 
 

@@ -7,7 +7,7 @@ from django.core.mail import get_connection
 
 from mailinglist.models import Delivery, EmailKind, Frequency, State, Subscriber
 from mailinglist.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, token_url
-from publishing.outbox import (
+from outbox.delivery import (
     MailServerAway,
     OutboxSkip,
     OutboxState,

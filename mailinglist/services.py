@@ -23,7 +23,7 @@ from mailinglist.subscribers import (
     subscribers_erase,
     subscribers_purge_unconfirmed,
 )
-from publishing.outbox import OutboxState, outbox_drain
+from outbox.delivery import OutboxState, outbox_drain
 
 __all__ = [
     "alert_note",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mailinglist.models import Delivery, EmailKind, SignupEmail, State, Subscriber
-from publishing.outbox import OutboxState, outbox_enqueue
+from outbox.delivery import OutboxState, outbox_enqueue
 
 
 def normalise_email(email):

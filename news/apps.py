@@ -9,10 +9,10 @@ class NewsConfig(AppConfig):
     def ready(self):
         from django.db.models import Max
 
+        from caching.frontcache import declare_public
         from contacts.models import Contact
         from news.models import Post, PostChange, changed_for_readers
         from publishing.backlinks import register_backlinks
-        from publishing.frontcache import declare_public
         from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
         from reports.models import Report
 

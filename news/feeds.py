@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
+from caching.frontcache import add_surrogate_keys
+from library.pictures import body_images_load, body_images_plain
 from news.models import Post
 from news.seo import post_share_image
-from publishing.frontcache import add_surrogate_keys
-from publishing.pictures import body_images_load, body_images_plain
 from publishing.registry import list_key
 from publishing.richtext import sanitise_html
 from publishing.sharing import absolute_url

@@ -29,7 +29,7 @@ class Post(Publishable):
     )
     body = RichTextField(blank=True)
     hero_image = models.ForeignKey(
-        "publishing.Image",
+        "library.Image",
         null=True,
         blank=True,
         # A picture in use cannot be deleted from the library; its page says where it is used.

@@ -6,10 +6,10 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
+from caching.frontcache import add_surrogate_keys
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from news.seo import post_json_ld, post_share_image
 from publishing.addresses import fixed_url
-from publishing.frontcache import add_surrogate_keys
 from publishing.pagination import PageFieldsForm, years_spanned
 from publishing.registry import list_key
 from publishing.sharing import breadcrumbs

@@ -26,6 +26,9 @@ from django.utils.encoding import escape_uri_path
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
+from library.images import validate_image
+from library.models import Image
+from library.services import image_create, image_replace
 from news.models import Post, WordPressItem
 from news.wordpress_fetch import Fetcher, FetchRefused
 from news.wordpress_html import (
@@ -36,12 +39,9 @@ from news.wordpress_html import (
     uploads_path,
 )
 from news.wxr import Channel, read_export
-from publishing.images import validate_image
-from publishing.models import Image, Status
+from publishing.models import Status
 from publishing.richtext import sanitise_html
 from publishing.services import (
-    image_create,
-    image_replace,
     publishable_save,
     redirects_record,
 )
@@ -117,7 +117,7 @@ class ImportedImage:
     width: int | None = None
     height: int | None = None
     renditions: dict = field(default_factory=dict)  # no longer filled: the library has them
-    pk: int | None = None  # the publishing.Image it became
+    pk: int | None = None  # the library.Image it became
 
 
 def _digest(*parts):
@@ -941,7 +941,7 @@ def _empty_remove(soup):
 def image_store(source, *, dry_run=False, alt="", title="", caption="", replacing=None):
     """Put an image file into the library, checked exactly as an editor's upload is.
 
-    Through publishing's image_create, the one way pictures come in: validated by content,
+    Through the library's image_create, the one way pictures come in: validated by content,
     stripped of metadata, renditions queued. A WordPress file without alt text is stored
     with its alt text pending (the import lists it as a problem). `replacing`, the
     ImportedImage an earlier run made of this file, gets the new file through image_replace

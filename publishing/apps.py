@@ -1,16 +1,7 @@
 """App configuration for the publishing kernel."""
 
-from datetime import timedelta
-
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_delete, post_save
-
-
-def send_outbox_job():
-    """The scheduled safety net behind the worker: every email still owed and due."""
-    from publishing.outbox import outbox_drain
-
-    return {str(outcome): count for outcome, count in outbox_drain().items()}
 
 
 class PublishingConfig(AppConfig):
@@ -18,16 +9,11 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
-        from scheduling import register_job
-
-        register_job(
-            "send_outbox",
-            send_outbox_job,
-            every=timedelta(minutes=5),
-            description="Every email still owed and due: enquiries, sign-up emails, alerts.",
-        )
+        from caching.frontcache import declare_public_base
+        from library.services import register_pending_uses, register_text_model
         from publishing.models import Publishable
         from publishing.richtext import RichTextField
+        from publishing.services import image_working_copy_uses
         from publishing.signals import (
             body_images_forget,
             body_images_record,
@@ -35,6 +21,10 @@ class PublishingConfig(AppConfig):
             working_copy_forget,
         )
 
+        # Readers see every Publishable, live and taken down at its own times.
+        declare_public_base(Publishable)
+        # Unpublished changes hold images by id only: the library must not let those go.
+        register_pending_uses(image_working_copy_uses)
         for model in apps.get_models():
             # Every concrete Publishable, whichever app defines it, announces going live, so
             # listeners (the mailing list) never import the content apps.
@@ -51,6 +41,7 @@ class PublishingConfig(AppConfig):
                 )
             # Every model with rich text tells the library which images its text uses.
             if any(isinstance(field, RichTextField) for field in model._meta.concrete_fields):
+                register_text_model(model)
                 post_save.connect(
                     body_images_record,
                     sender=model,

@@ -107,7 +107,7 @@ class _BodyReader(HTMLParser):
 
 
 def _library_images(ids):
-    from publishing.models import Image
+    from library.models import Image
 
     return Image.objects.in_bulk(set(ids)) if ids else {}
 
@@ -336,7 +336,7 @@ def check_item(item):
         )
     for field in item._meta.concrete_fields:
         if isinstance(field, models.ForeignKey) and field.related_model._meta.label == (
-            "publishing.Image"
+            "library.Image"
         ):
             image = getattr(item, field.name, None) if getattr(item, field.attname) else None
             where = str(field.verbose_name).capitalize()

@@ -20,7 +20,7 @@ The kernel imports no app: the registry holds only what the apps hand it.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from publishing import frontcache
+from caching import frontcache
 from publishing.links import LINK_KINDS, register_link_kind
 
 # The key of a topic's hub and feeds, and of every list filtered by that topic.
@@ -176,7 +176,7 @@ def declare_content_type(
     """Declare `model` a content type; call once, from its app's `AppConfig.ready()`.
 
     Also registers its link kind (`publishing.links`) and makes it public to the front
-    cache (`publishing.frontcache.declare_public`): a change purges its own key, its
+    cache (`caching.frontcache.declare_public`): a change purges its own key, its
     `list_key`, its topics' keys and `extra_keys(instance)`; with none of those, `site`.
     """
     content_type = ContentType(

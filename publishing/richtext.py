@@ -6,10 +6,15 @@ each reference to the library's renditions (publishing.templatetags.publishing.r
 """
 
 import re
-from html import unescape
 
 import nh3
 from django.db import models
+
+# The references' format is the library's; imported here for the sanitiser and re-exported
+# for the rich text's users.
+from library.references import IMAGE_ID, IMG_TAG, body_image_ids, body_image_refs
+
+__all__ = ["IMG_TAG", "RichTextField", "body_image_ids", "body_image_refs", "sanitise_html"]
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "sub", "sup",
@@ -31,12 +36,6 @@ ALLOWED_CLASSES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-# nh3 writes every attribute double-quoted with <, > and " escaped, so on its output an
-# <img> tag ends at the first ">" and an attribute value at the first '"'.
-IMG_TAG = re.compile(r"<img\b[^>]*>")
-IMAGE_ID = re.compile(r'\sdata-image="(\d{1,18})"')
-IMAGE_ALT = re.compile(r'\salt="([^"]*)"')
-IMAGE_HALF = re.compile(r'\sclass="[^"]*\bhalf\b')
 EMPTY_CLASS = re.compile(r'\sclass=""')  # what nh3 leaves of a class with nothing allowed
 
 
@@ -66,26 +65,6 @@ def sanitise_html(html):
         strip_comments=True,
     )
     return EMPTY_CLASS.sub("", IMG_TAG.sub(_library_images_only, cleaned)).strip()
-
-
-def body_image_refs(html):
-    """[(match, image id, alt or None, "half" | "full")] for each image reference in
-    sanitised `html`; alt is None when the reference has none (the library's is used)."""
-    refs = []
-    for match in IMG_TAG.finditer(html or ""):
-        tag = match.group(0)
-        found = IMAGE_ID.search(tag)
-        if not found:
-            continue
-        alt = IMAGE_ALT.search(tag)
-        size = "half" if IMAGE_HALF.search(tag) else "full"
-        refs.append((match, int(found.group(1)), unescape(alt.group(1)) if alt else None, size))
-    return refs
-
-
-def body_image_ids(html):
-    """The library images a sanitised rich text references, in order of appearance."""
-    return [ref[1] for ref in body_image_refs(html)]
 
 
 class RichTextField(models.TextField):

@@ -29,8 +29,8 @@ going_live_notes = Signal()
 
 def body_images_record(sender, instance, raw=False, **kwargs):
     """post_save receiver: record the library images an item's rich text references."""
+    from library.services import body_images_sync
     from publishing.richtext import RichTextField
-    from publishing.services import body_images_sync
 
     if raw:
         return
@@ -46,7 +46,7 @@ def body_images_forget(sender, instance, **kwargs):
     """post_delete receiver: a deleted item no longer holds its images in use."""
     from django.contrib.contenttypes.models import ContentType
 
-    from publishing.models import BodyImage
+    from library.models import BodyImage
 
     BodyImage.objects.filter(
         content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk

@@ -1,82 +1,15 @@
-"""Widgets: the image library's chooser and the rich-text editor in the admin, and the
-select of readers' filter forms."""
+"""Widgets: the rich-text editor in the admin, and the select of readers' filter forms."""
 
 from ckeditor.widgets import CKEditorWidget
 from django import forms
-from django.conf import settings
-from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
-from publishing.richtext import IMG_TAG, body_image_refs
-
-
-def _image_model():
-    from publishing.models import Image
-
-    return Image
-
-
-class ImageChooserWidget(ForeignKeyRawIdWidget):
-    """The chosen image's thumbnail and title, "Choose from the library" and "Upload new".
-
-    Both links open the library in Django's related-object popup (search, tag filter and
-    thumbnails in the list; alt text asked on upload). The form posts only the id, so a
-    choice survives any validation error of the form it sits in.
-    """
-
-    template_name = "admin/publishing/widgets/image_chooser.html"
-    # The id travels in a hidden input: editors see the picture, its title and the buttons,
-    # never a box of digits to type into.
-    input_type = "hidden"
-    # ...but the widget as a whole is seen: the admin hides the row of a hidden widget.
-    is_hidden = False
-
-    def id_for_label(self, id_):
-        # A <label for> may not point at a hidden input (Nu checker); the field's label names
-        # the group, and each button says what it does.
-        return None
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        # A hidden input may carry no aria-* attribute (Nu checker): Django gives the field's
-        # help text an aria-describedby, as the widget as a whole is not hidden.
-        widget_attrs = context["widget"]["attrs"]
-        for attr in [attr for attr in widget_attrs if attr.startswith("aria-")]:
-            del widget_attrs[attr]
-        opts = self.rel.model._meta
-        site = self.admin_site.name
-        image = None
-        if context["widget"]["value"]:
-            try:
-                image = self.rel.model._default_manager.using(self.db).get(pk=value)
-            except (ValueError, TypeError, self.rel.model.DoesNotExist):
-                image = None
-        context.update(
-            image=image,
-            add_url=reverse(f"admin:{opts.app_label}_{opts.model_name}_add", current_app=site)
-            + "?_to_field=id&_popup=1",
-            info_url=reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_info", args=[0], current_app=site
-            ),
-        )
-        return context
-
-    @property
-    def media(self):
-        # jQuery first, as Django's own admin widgets list it, so the merged media keep the order.
-        jquery = "jquery.js" if settings.DEBUG else "jquery.min.js"
-        return forms.Media(
-            js=[
-                f"admin/js/vendor/jquery/{jquery}",
-                "admin/js/jquery.init.js",
-                "publishing/image_chooser.js",
-            ],
-            css={"all": ["publishing/admin.css"]},
-        )
+from library.models import Image
+from library.references import IMG_TAG, body_image_refs
 
 
 class RichTextWidget(CKEditorWidget):
@@ -99,9 +32,9 @@ class RichTextWidget(CKEditorWidget):
             ("internallink", static("publishing/ckeditor/internallink/plugin.js"), ""),
         ]
         self.config["libraryimage_chooserUrl"] = (
-            reverse("admin:publishing_image_changelist") + "?_to_field=id"
+            reverse("admin:library_image_changelist") + "?_to_field=id"
         )
-        self.config["libraryimage_infoUrl"] = reverse("admin:publishing_image_info", args=[0])
+        self.config["libraryimage_infoUrl"] = reverse("admin:library_image_info", args=[0])
         self.config["internallink_searchUrl"] = reverse("admin-link-search")
         return super().get_context(name, value, attrs)
 
@@ -110,7 +43,7 @@ class RichTextWidget(CKEditorWidget):
         refs = body_image_refs(value or "")
         if not refs:
             return value
-        images = _image_model().objects.in_bulk({ref[1] for ref in refs})
+        images = Image.objects.in_bulk({ref[1] for ref in refs})
 
         def with_src(match):
             tag = match.group(0)

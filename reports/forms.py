@@ -3,9 +3,9 @@
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from library.uploads import KeepUploadsMixin
 from publishing.admin import PublishableAdminForm
 from publishing.pagination import PageFieldsForm
-from publishing.uploads import KeepUploadsMixin
 from publishing.widgets import PlainSelect
 from reports.files import identify
 from reports.models import Report

@@ -55,7 +55,7 @@ class Report(Publishable):
     # Filled by a database trigger on PostgreSQL (see publishing.search).
     search_vector = search_vector_field()
     cover_image = models.ForeignKey(
-        "publishing.Image",
+        "library.Image",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -10,10 +10,10 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.generic import DetailView, ListView
 
+from caching.frontcache import add_surrogate_keys
 from dashboard.counts import count_download
 from publishing.addresses import fixed_url
 from publishing.backlinks import backlink_keys, backlinks
-from publishing.frontcache import add_surrogate_keys
 from publishing.pagination import years_with_items
 from publishing.registry import item_key, list_key
 from publishing.sharing import breadcrumbs, share_image

@@ -9,8 +9,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from outbox.delivery import outbox_enqueue
 from publishing.editing import edit_token, editor_name
-from publishing.outbox import outbox_enqueue
 from publishing.sharing import absolute_url
 from review.models import (
     EXPERT_MAX_AGE,

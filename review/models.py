@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from publishing.outbox import Outbox
+from outbox.delivery import Outbox
 
 
 class ReviewState(models.TextChoices):

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from outbox.delivery import outbox_enqueue
 from publishing.editing import edit_token, editor_name
 from publishing.models import PublishState, Status
-from publishing.outbox import outbox_enqueue
 from publishing.services import (
     PublishRefused,
     may_publish,

@@ -65,7 +65,7 @@ def fresh_cache():
     a Redis outage one test caused (the page cache pauses for a few seconds after one)."""
     from django.core.cache import caches
 
-    from ktnsite import pagecache
+    from caching import pagecache
 
     pagecache._outage.__init__()
     for cache in caches.all():

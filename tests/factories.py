@@ -207,7 +207,7 @@ def make_image(*, size=(320, 180), data=None, name="picture.jpg", renditions=Fal
     """A library image made through the service, as an import would; with `renditions`, its
     renditions made too (in a test the after-commit task does not run by itself)."""
     from ktnsite.demo.files import make_hero_image
-    from publishing.services import image_create, image_renditions_make
+    from library.services import image_create, image_renditions_make
 
     fields.setdefault("alt", "A test picture")
     data = make_hero_image(*size) if data is None else data

@@ -4,7 +4,7 @@
 # `s-maxage`, which the app never sets past the next scheduled go-live; passes the admin,
 # previews and every request from someone with a session; compresses text; and forgets every
 # page carrying a surrogate key when an app server sends `PURGE` with `xkey-purge: <keys>`
-# (publishing.purge.VarnishPurger), from the addresses in the `purgers` ACL only.
+# (caching.purge.VarnishPurger), from the addresses in the `purgers` ACL only.
 #
 # The app servers, the director over them and the `purgers` ACL live in app_servers.vcl
 # (an example sits beside this file): varnishd -f /etc/varnish/default.vcl finds it in

@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contacts', '0008_photo_old_fields_removed'),
         ('news', '0010_hero_image_old_fields_removed'),
+        ('library', '0001_initial'),
         ('publishing', '0004_working_copy'),
         ('topics', '0001_initial'),
     ]
@@ -48,7 +49,7 @@ class Migration(migrations.Migration):
                 ('recording_url', models.URLField(blank=True, help_text='A link to the recording (YouTube, Vimeo...), shown once the event is over.', max_length=500, verbose_name='recording')),
                 ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
                 ('sequence', models.PositiveIntegerField(default=0, editable=False)),
-                ('image', models.ForeignKey(blank=True, help_text='Choose a picture from the library or upload one; its alt text is kept there.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='used_by_events', to='publishing.image')),
+                ('image', models.ForeignKey(blank=True, help_text='Choose a picture from the library or upload one; its alt text is kept there.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='used_by_events', to='library.image')),
                 ('related_posts', models.ManyToManyField(blank=True, related_name='+', to='news.post', verbose_name='related posts')),
                 ('speakers', models.ManyToManyField(blank=True, help_text='Speakers from the contacts.', related_name='events', to='contacts.contact')),
                 ('topics', models.ManyToManyField(blank=True, related_name='events', to='topics.topic')),

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import publishing.images
+import library.images
 from django.conf import settings
 from django.db import migrations, models
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(blank=True, help_text="For finding it in the library; readers never see it. Left empty, the file's name is used.", max_length=200)),
-                ('file', publishing.images.CheckedImageField(help_text='JPEG, PNG, WebP or GIF, up to 10 MB. Wide pictures (1600 px or more) look best.', max_length=255, upload_to='images/%Y/')),
+                ('file', library.images.CheckedImageField(help_text='JPEG, PNG, WebP or GIF, up to 10 MB. Wide pictures (1600 px or more) look best.', max_length=255, upload_to='images/%Y/')),
                 ('width', models.PositiveIntegerField(editable=False, null=True)),
                 ('height', models.PositiveIntegerField(editable=False, null=True)),
                 ('alt', models.CharField(blank=True, help_text='Describe the picture for someone who cannot see it.', max_length=250, verbose_name='alt text')),

@@ -11,9 +11,9 @@ from django.template.defaultfilters import stringfilter
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from library.pictures import body_images_render, picture_context
 from publishing import sharing
 from publishing.crossorigin import has_session
-from publishing.pictures import body_images_render, picture_context
 from publishing.richtext import sanitise_html
 
 register = template.Library()

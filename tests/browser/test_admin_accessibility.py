@@ -54,9 +54,9 @@ def _admin_urls():
     from reversion.models import Version
 
     from contacts.models import Contact
+    from library.models import Tag
     from mailinglist.models import Delivery, EmailKind, SignupEmail
     from news.models import Post, PostChange
-    from publishing.models import Tag
     from publishing.services import preview_link_create, publishable_save
     from reports.models import Report
     from tests.factories import make_enquiry, make_image, make_post, make_subscriber
@@ -109,13 +109,13 @@ def _admin_urls():
         "topic list": "/admin/topics/topic/",
         "add topic": "/admin/topics/topic/add/",
         "change topic": f"/admin/topics/topic/{topic.pk}/change/",
-        "image list": "/admin/publishing/image/",
+        "image list": "/admin/library/image/",
         # What the hero's "Choose from the library" opens (bench/editor_journey.py).
-        "image chooser": "/admin/publishing/image/?_to_field=id&_popup=1",
-        "add image": "/admin/publishing/image/add/",
-        "change image": f"/admin/publishing/image/{image.pk}/change/",
-        "tag list": "/admin/publishing/tag/",
-        "change tag": f"/admin/publishing/tag/{Tag.objects.first().pk}/change/",
+        "image chooser": "/admin/library/image/?_to_field=id&_popup=1",
+        "add image": "/admin/library/image/add/",
+        "change image": f"/admin/library/image/{image.pk}/change/",
+        "tag list": "/admin/library/tag/",
+        "change tag": f"/admin/library/tag/{Tag.objects.first().pk}/change/",
         "enquiry list": "/admin/contacts/enquiry/",
         "enquiry": f"/admin/contacts/enquiry/{enquiry.pk}/change/",
         "subscriber list": "/admin/mailinglist/subscriber/",

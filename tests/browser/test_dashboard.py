@@ -18,7 +18,7 @@ def busy_day(transactional_db):
     searches counted."""
     from contacts.models import Enquiry
     from dashboard import counts
-    from publishing.outbox import OutboxState
+    from outbox.delivery import OutboxState
     from tests.factories import make_contact, make_enquiry, make_post, make_report
 
     now = timezone.now()

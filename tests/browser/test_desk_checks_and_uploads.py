@@ -38,9 +38,9 @@ def test_the_checks_panel_is_quiet_on_the_seed_article_and_follows_typing(page, 
 
 
 def test_a_chosen_picture_survives_a_missing_alt_text(page, live_server):
-    from publishing.models import Image
+    from library.models import Image
 
-    editor_signs_in(page, "/admin/publishing/image/add/")
+    editor_signs_in(page, "/admin/library/image/add/")
     page.set_input_files(
         "#id_file",
         files=[{"name": "lab.jpg", "mimeType": "image/jpeg", "buffer": make_image_bytes()}],

@@ -84,7 +84,7 @@ def test_a_chosen_hero_is_still_shown_after_a_form_error(page):
 def test_clicking_the_preview_sets_the_focal_point(page):
     image = make_image(title="Turbine", size=(1000, 500), renditions=True)
     _log_in(page)
-    page.goto(f"/admin/publishing/image/{image.pk}/change/")
+    page.goto(f"/admin/library/image/{image.pk}/change/")
     preview = page.locator("img.image-preview")
     box = preview.bounding_box()
     preview.click(position={"x": box["width"] * 0.8, "y": box["height"] * 0.25})

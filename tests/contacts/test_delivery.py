@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from contacts import services
 from contacts.models import Enquiry, EnquiryState
-from publishing.outbox import retry_delay
+from outbox.delivery import retry_delay
 from tests.factories import enquiry_form_data, make_contact, make_enquiry
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_the_due_option_leaves_enquiries_whose_retry_time_has_not_come(smtp_serv
 
 
 def test_retries_back_off_exponentially_up_to_six_hours(settings):
-    # The outbox's backoff (publishing.outbox), which enquiries share with all mail.
+    # The outbox's backoff (outbox.delivery), which enquiries share with all mail.
     settings.OUTBOX_RETRY_SECONDS = 60
     delays = [retry_delay(n).total_seconds() for n in [1, 2, 3, 4, 20]]
     assert delays == [60, 120, 240, 480, 6 * 3600]

@@ -79,7 +79,7 @@ def test_checking_for_staff_leaves_a_readers_session_alone(client):
 
 @pytest.fixture
 def page_cache(settings):
-    """The page cache on, as in production (tests/ktnsite/test_page_cache.py does the same)."""
+    """The page cache on, as in production (tests/caching/test_page_cache.py does the same)."""
     settings.CACHE_MIDDLEWARE_SECONDS = 600
     settings.PAGE_CACHE_BROWSER_SECONDS = 60
 

@@ -58,7 +58,7 @@ def test_a_restarted_worker_takes_over_a_killed_workers_claims_itself(
 
     from django.utils import timezone
 
-    from publishing import outbox
+    from outbox import delivery as outbox
     from tests.factories import make_enquiry
 
     settings.OUTBOX_CLAIM_TIMEOUT_SECONDS = 1
@@ -66,7 +66,7 @@ def test_a_restarted_worker_takes_over_a_killed_workers_claims_itself(
     # What a worker killed mid-send leaves behind: the row claimed, nothing recorded.
     claimed = outbox._claim(Enquiry, [enquiry.pk], due_only=False)
     assert [row.pk for row in claimed] == [enquiry.pk]
-    takeover = DBTaskResult.objects.get(task_path="publishing.tasks.drain_outbox")
+    takeover = DBTaskResult.objects.get(task_path="outbox.tasks.drain_outbox")
     assert takeover.run_after > timezone.now()  # not before the claim could be stale
 
     run_worker()  # a worker restarted at once leaves the claim alone while it is fresh
@@ -83,11 +83,11 @@ def test_a_restarted_worker_takes_over_a_killed_workers_claims_itself(
 def test_a_takeover_with_the_mail_server_down_comes_back_later(
     database_queue, smtp_server, settings
 ):
-    from publishing.tasks import drain_outbox
+    from outbox.tasks import drain_outbox
     from tests.factories import make_enquiry
 
     make_enquiry()
     smtp_server.stop()
     drain_outbox.call()
-    again = DBTaskResult.objects.get(task_path="publishing.tasks.drain_outbox")
+    again = DBTaskResult.objects.get(task_path="outbox.tasks.drain_outbox")
     assert again.run_after is not None

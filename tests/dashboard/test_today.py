@@ -10,8 +10,8 @@ from django.utils import timezone
 from contacts.models import Enquiry
 from dashboard.models import LiveFinding
 from dashboard.panels import forget_panel, register_panel, working_days_before
+from outbox.delivery import OutboxState
 from publishing.models import Status
-from publishing.outbox import OutboxState
 from tests.factories import make_contact, make_enquiry, make_post, make_report, signed_in
 
 pytestmark = pytest.mark.django_db

@@ -36,7 +36,7 @@ def test_liveness_answers_whatever_the_host_header_and_touches_nothing(
 def test_readiness_is_200_with_every_check_up_even_for_a_foreign_host(
     client, django_assert_max_num_queries
 ):
-    from publishing.outbox import outbox_models
+    from outbox.delivery import outbox_models
 
     # The database's ping, the scheduled jobs, and one count of dead letters per outbox.
     with django_assert_max_num_queries(2 + len(outbox_models())):
@@ -82,7 +82,7 @@ def test_readiness_fails_when_the_oldest_queued_task_has_waited_too_long(client,
     settings.HEALTH_TASK_MAX_AGE_SECONDS = 600
     task = DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="publishing.outbox.send_outbox_task",
+        task_path="outbox.tasks.send_outbox_task",
         backend_name="default",
         run_after=timezone.now() - timedelta(hours=1),
     )

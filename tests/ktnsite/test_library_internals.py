@@ -44,7 +44,7 @@ def test_our_redis_cache_keeps_one_client_per_pool_and_still_works(redis_cache):
 
 @pytest.mark.django_db(transaction=True)
 def test_on_commit_callbacks_are_still_kept_as_tuples_with_the_callback_second():
-    # publishing.frontcache.changed looks for its batch's flush in connection.run_on_commit.
+    # caching.frontcache.changed looks for its batch's flush in connection.run_on_commit.
     def callback():
         pass
 
@@ -55,7 +55,7 @@ def test_on_commit_callbacks_are_still_kept_as_tuples_with_the_callback_second()
 
 @pytest.mark.django_db(transaction=True)
 def test_a_transaction_with_many_public_changes_queues_one_purge():
-    from publishing import frontcache
+    from caching import frontcache
 
     with transaction.atomic():
         frontcache.changed(object, {"news"})

@@ -120,12 +120,12 @@ def test_uploads_go_to_the_bucket_and_are_read_back_from_it(
 def test_hero_renditions_are_stored_in_the_bucket_and_the_page_links_to_them(
     client, s3_storage, s3_endpoint, django_capture_on_commit_callbacks
 ):
-    from publishing.models import Image as LibraryImage
+    from library.models import Image as LibraryImage
 
     client.force_login(make_staff("ed", groups=["Editors"]))
     upload = make_upload("wide.jpg", make_image_bytes("JPEG", (2000, 1000)))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:publishing_image_add"), {"file": upload, "alt": "Vials"})
+        client.post(reverse("admin:library_image_add"), {"file": upload, "alt": "Vials"})
     client.post(
         reverse("admin:news_post_add"),
         admin_post_data(hero_image=LibraryImage.objects.get().pk, status="published"),

@@ -13,9 +13,9 @@ from PIL import Image
 
 from contacts.models import Contact
 from ktnsite.demo.files import make_pdf
+from library.models import Image as LibraryImage
 from news.models import Post
 from publishing.editing import edit_token
-from publishing.models import Image as LibraryImage
 from reports.models import Report
 from tests.factories import (
     admin_post_data,
@@ -48,7 +48,7 @@ def superuser_client(client, django_user_model):
 def _library_upload(client, capture, upload, alt):
     """Upload to the image library as an editor does, renditions made after the commit."""
     with capture(execute=True):
-        response = client.post(reverse("admin:publishing_image_add"), {"file": upload, "alt": alt})
+        response = client.post(reverse("admin:library_image_add"), {"file": upload, "alt": alt})
     assert response.status_code == 302
     return LibraryImage.objects.latest("pk")
 

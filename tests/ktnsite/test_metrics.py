@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from prometheus_client.parser import text_string_to_metric_families
 
-from publishing.purge import purge_now
+from caching.purge import purge_now
 from tests.factories import make_enquiry, make_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_the_task_queue_and_its_oldest_task_age_are_shown(client, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     task = DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="publishing.outbox.send_outbox_task",
+        task_path="outbox.tasks.send_outbox_task",
         backend_name="default",
     )
     DBTaskResult.objects.filter(pk=task.pk).update(
@@ -171,9 +171,9 @@ def purge_server():
 
 def test_front_cache_purges_sent_and_failed_are_counted(client, settings, purge_server):
     settings.FRONT_CACHE_PURGERS = [
-        {"BACKEND": "publishing.purge.VarnishPurger", "OPTIONS": {"urls": [purge_server]}},
+        {"BACKEND": "caching.purge.VarnishPurger", "OPTIONS": {"urls": [purge_server]}},
         # Nothing listens on port 9 of loopback (discard): this one fails.
-        {"BACKEND": "publishing.purge.HTTPPurger", "OPTIONS": {"url": "http://127.0.0.1:9/"}},
+        {"BACKEND": "caching.purge.HTTPPurger", "OPTIONS": {"url": "http://127.0.0.1:9/"}},
     ]
     before = scrape(client)
     assert purge_now({"post-1"}) == [1]
@@ -203,7 +203,7 @@ def test_with_a_multiprocess_folder_a_scrape_adds_up_every_process(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     (tmp_path / "metrics").mkdir()
-    count = "from publishing.purge import PURGES_FAILED as c; c.inc(2)"
+    count = "from caching.purge import PURGES_FAILED as c; c.inc(2)"
     _shell(count, **env)
     _shell(count, **env)
     text = _shell("from ktnsite.metrics import exposition; print(exposition().decode())", **env)

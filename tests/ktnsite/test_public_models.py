@@ -12,8 +12,8 @@ from django.contrib.sites.models import Site
 from django.http import QueryDict
 from django.utils import timezone
 
-from ktnsite.pagecache import generation
-from publishing.frontcache import is_public
+from caching.frontcache import is_public
+from caching.pagecache import generation
 from publishing.services import autosave_store, preview_link_create, working_copy_store
 from tests.factories import (
     make_contact,
@@ -56,7 +56,7 @@ def _task_result():
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.create(
-        args_kwargs={"args": [], "kwargs": {}}, task_path="publishing.tasks.drain_outbox",
+        args_kwargs={"args": [], "kwargs": {}}, task_path="outbox.tasks.drain_outbox",
         backend_name="default", run_after=None,
     )  # fmt: skip
 
@@ -96,7 +96,7 @@ def _wordpress_item():
 
 
 def _body_image(ctx):
-    from publishing.models import BodyImage
+    from library.models import BodyImage
 
     return BodyImage.objects.create(
         image=ctx["image"],
@@ -106,7 +106,7 @@ def _body_image(ctx):
 
 
 def _tagged_image(ctx):
-    from publishing.models import Tag
+    from library.models import Tag
 
     tag = Tag.objects.create(name="Laboratories")
     ctx["image"].tags.add(tag)  # sorting the library changes no page
@@ -223,8 +223,8 @@ PRIVATE_ROWS = {
     "review.ReviewMail": lambda ctx: _review(ctx).mails.create(
         to="a@example.org", subject="s", body="b"
     ),
-    "publishing.BodyImage": _body_image,
-    "publishing.Tag": _tagged_image,
+    "library.BodyImage": _body_image,
+    "library.Tag": _tagged_image,
     # The scheduler's jobs and the record of their runs: for operators only.
     "scheduling.Job": lambda ctx: _scheduled_job(),
     "scheduling.JobRun": lambda ctx: _job_run(),
@@ -297,7 +297,7 @@ def test_failed_admin_logins_leave_the_page_cache_alone(client):
 
 @pytest.mark.parametrize("label", ["news.Post", "news.PostChange", "reports.Report",
                                    "contacts.Contact", "topics.Topic", "redirects.Redirect",
-                                   "mailinglist.TopicAudience", "publishing.Image",
+                                   "mailinglist.TopicAudience", "library.Image",
                                    "flatpages.FlatPage"])  # fmt: skip
 def test_content_readers_see_is_public(label):
     assert is_public(apps.get_model(label))

@@ -166,12 +166,12 @@ def test_an_unknown_log_format_stops_start_up_with_a_clear_message():
 
 
 def test_a_tasks_lines_name_the_task(json_log, settings):
-    from publishing.purge import purge_keys
+    from caching.purge import purge_keys
 
     settings.FRONT_CACHE_PURGERS = [
-        {"BACKEND": "publishing.purge.HTTPPurger", "OPTIONS": {"url": "http://127.0.0.1:9/"}}
+        {"BACKEND": "caching.purge.HTTPPurger", "OPTIONS": {"url": "http://127.0.0.1:9/"}}
     ]
     settings.FRONT_CACHE_PURGE_ATTEMPTS = 1
     purge_keys.enqueue(keys=["post-1"])
-    [failure] = [line for line in json_log() if line["logger"] == "publishing.purge"][:1]
-    assert failure["task"].startswith("publishing.purge.purge_keys ")
+    [failure] = [line for line in json_log() if line["logger"] == "caching.purge"][:1]
+    assert failure["task"].startswith("caching.purge.purge_keys ")

@@ -272,7 +272,7 @@ def test_a_post_published_through_the_admin_reaches_subscribers_of_the_topics_ti
 
 
 def test_a_dead_runs_claim_is_taken_over_and_sent_once(go_live):
-    """At least once (publishing.outbox): a run that died mid-batch leaves rows "sending";
+    """At least once (outbox.delivery): a run that died mid-batch leaves rows "sending";
     once the claim is older than OUTBOX_CLAIM_TIMEOUT_SECONDS, the next run sends them."""
     topic = make_topic()
     reader = make_subscriber(topics=[topic])

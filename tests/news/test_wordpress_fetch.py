@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from ktnsite.demo.files import make_hero_image, make_pdf
+from library.models import Image
 from news.models import Post
-from publishing.models import Image
 from reports.models import Report
 from tests.factories import write_wxr, wxr_attachment, wxr_post
 

@@ -353,7 +353,7 @@ def test_renaming_an_imported_post_later_keeps_its_old_addresses_in_one_hop(word
 
 @pytest.mark.django_db
 def test_a_second_run_creates_nothing_twice_and_updates_what_changed(wordpress):
-    from publishing.models import Image
+    from library.models import Image
 
     export, uploads = wordpress
     _run(export, uploads)
@@ -413,7 +413,7 @@ def test_a_file_added_to_the_media_folder_later_is_picked_up(wordpress):
 def test_dry_run_changes_nothing_and_prints_the_same_report(wordpress):
     export, uploads = wordpress
 
-    from publishing.models import Image
+    from library.models import Image
 
     dry = _run(export, uploads, "--dry-run")
 
@@ -537,7 +537,7 @@ def test_importing_old_posts_emails_no_subscriber_but_a_scheduled_one_will_be_al
 def test_body_images_join_the_library_and_a_caption_stays_a_figure(
     wordpress, client, django_capture_on_commit_callbacks
 ):
-    from publishing.models import Image
+    from library.models import Image
 
     export, uploads = wordpress
     body = (
@@ -566,7 +566,7 @@ def test_body_images_join_the_library_and_a_caption_stays_a_figure(
 
 @pytest.mark.django_db
 def test_a_changed_image_file_replaces_the_library_image_instead_of_adding_one(wordpress, client):
-    from publishing.models import Image
+    from library.models import Image
 
     export, uploads = wordpress
     _run(export, uploads)

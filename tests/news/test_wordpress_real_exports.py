@@ -204,7 +204,7 @@ def media_export(tmp_path):
 
 def _images(post):
     """The library images a body shows, in order, with the alt text readers get."""
-    from publishing.models import Image
+    from library.models import Image
     from publishing.richtext import body_image_refs
 
     refs = body_image_refs(post.body)

@@ -21,7 +21,7 @@ def editor_client(admin_user):
 def test_the_image_librarys_topic_filter_refuses_what_is_not_a_topic(editor_client, value):
     make_image()
     make_topic()  # the filter is offered once there is a topic
-    url = reverse("admin:publishing_image_changelist")
+    url = reverse("admin:library_image_changelist")
     response = editor_client.get(url, {"topic": value})
     assert response.status_code == 302 and response["Location"].endswith("?e=1")
     assert editor_client.get(url, {"topic": value, "e": "1"}).status_code == 200
@@ -29,7 +29,7 @@ def test_the_image_librarys_topic_filter_refuses_what_is_not_a_topic(editor_clie
 
 def test_the_image_librarys_topic_filter_still_filters(editor_client):
     topic = make_topic()
-    url = reverse("admin:publishing_image_changelist")
+    url = reverse("admin:library_image_changelist")
     response = editor_client.get(url, {"topic": str(topic.pk)})
     assert response.status_code == 200
 

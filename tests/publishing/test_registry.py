@@ -14,10 +14,10 @@ from mailinglist.alerts import alerts_fan_out
 from mailinglist.models import Alert, Delivery
 from publishing import registry
 from publishing.models import Status
+from tests.caching.test_purge import Recorder
 from tests.factories import make_subscriber, make_topic, signed_in
 from tests.gadgets import declaration
 from tests.gadgets.models import Gadget
-from tests.publishing.test_purge import Recorder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.gadgets.urls")]
 
@@ -26,7 +26,7 @@ NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 @pytest.fixture
 def front_cache(settings):
-    """Public pages name their surrogate keys (as in tests/ktnsite/test_front_cache.py)."""
+    """Public pages name their surrogate keys (as in tests/caching/test_front_cache.py)."""
     settings.FRONT_CACHE_SECONDS = 600
     settings.PAGE_CACHE_BROWSER_SECONDS = 60
 
@@ -114,7 +114,7 @@ def test_a_declared_type_going_live_alerts_subscribers_of_its_topics(
 def test_a_change_to_a_declared_type_purges_it_its_list_and_its_topics(
     gadgets, settings, django_capture_on_commit_callbacks
 ):
-    settings.FRONT_CACHE_PURGERS = [{"BACKEND": "tests.publishing.test_purge.Recorder"}]
+    settings.FRONT_CACHE_PURGERS = [{"BACKEND": "tests.caching.test_purge.Recorder"}]
     with django_capture_on_commit_callbacks(execute=True):
         topic = make_topic(slug="weather")
     Recorder.calls = []

@@ -156,7 +156,7 @@ def through_varnish(varnish, settings, transactional_db):
     """The app as behind Varnish in production: pages public, changes purged in this Varnish."""
     settings.FRONT_CACHE_SECONDS = 600
     settings.FRONT_CACHE_PURGERS = [
-        {"BACKEND": "publishing.purge.VarnishPurger", "OPTIONS": {"urls": [varnish.url]}}
+        {"BACKEND": "caching.purge.VarnishPurger", "OPTIONS": {"urls": [varnish.url]}}
     ]
     # Each test starts with an empty cache (the database is emptied between tests).
     status, _headers, _body = request(varnish.url, method="PURGE", headers={"xkey-purge": "site"})

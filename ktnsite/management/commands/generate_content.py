@@ -9,13 +9,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from caching.frontcache import SITE_KEY
+from caching.pagecache import page_cache_invalidate
+from caching.purge import purge_enqueue
 from ktnsite.demo.files import make_pdf
-from ktnsite.pagecache import page_cache_invalidate
 from ktnsite.suggestions import words_rebuild
 from news.models import Post
-from publishing.frontcache import SITE_KEY
 from publishing.models import Status
-from publishing.purge import purge_enqueue
 from publishing.services import publishable_check_new, publishable_save
 from publishing.statistics import analyze
 from reports.models import Report

@@ -16,9 +16,10 @@ from ktnsite.demo import content
 from ktnsite.demo.events import demo_events
 from ktnsite.demo.files import make_hero_image, make_pdf
 from ktnsite.demo.pages import site_pages
+from library.services import image_create
 from news.models import Post
 from publishing.models import Status
-from publishing.services import image_create, publishable_save
+from publishing.services import publishable_save
 from reports.models import Report
 from reports.services import report_file_read
 from topics.models import Topic

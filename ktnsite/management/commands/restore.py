@@ -4,8 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from caching.pagecache import page_cache_invalidate
 from ktnsite.backup import BackupError, restore_read
-from ktnsite.pagecache import page_cache_invalidate
 
 
 class Command(BaseCommand):

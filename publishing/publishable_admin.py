@@ -1,0 +1,676 @@
+"""PublishableAdmin: the admin of every publishable model: states, publishing rights, bulk actions,
+warnings before publishing, previews, working copies and the desk."""
+
+from contextlib import contextmanager
+
+import reversion
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import (
+    RelatedFieldWidgetWrapper,
+)
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from reversion.models import Version
+
+from publishing.content_checks import check_item
+from publishing.desk import autosave_choice_labels, content_checks_context, findings_message
+from publishing.editing import (
+    edit_conflict,
+    edit_token,
+    presence_beat,
+    presence_for_list,
+    presence_leave,
+    presence_others,
+)
+from publishing.editorial_admin import (
+    PUBLISH_NOW,
+    EditorialAdmin,
+    PublishableAdminForm,
+    _AutocompleteSelectNamedEmpty,
+    _AutocompleteWithoutClearAll,
+)
+from publishing.models import Phase, PublishState, Status
+from publishing.review_hook import review_hook
+from publishing.services import (
+    Effect,
+    PublishRefused,
+    autosave_discard,
+    autosave_find,
+    autosave_store,
+    edits_held_back,
+    may_publish,
+    preview_link_create,
+    publishable_delete_check,
+    publishable_publish,
+    publishable_unpublish,
+    stored_publish_state,
+    when_text,
+    working_copy_fields,
+    working_copy_find,
+    working_copy_from_version,
+    working_copy_store,
+)
+from publishing.sharing import absolute_url
+from publishing.views import render_unsaved
+from publishing.workingcopy_admin import (
+    ACTION_FIELD,
+    SAVE_CHANGES_AS_DRAFT,
+    WorkingCopyAdminMixin,
+)
+
+
+def _label_date_and_time(db_field, formfield):
+    """Name both halves of a date + time pair: Django labels neither (its <label> has no "for")."""
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, forms.SplitDateTimeWidget):
+        name = str(formfield.label or db_field.verbose_name).capitalize()
+        date, time = widget.widgets
+        date.attrs["aria-label"] = f"{name}: date (dd/mm/yyyy)"
+        time.attrs["aria-label"] = f"{name}: time (hh:mm)"
+
+
+class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
+    """For Publishable models: Draft / Scheduled / Published / Taken down, the publish rule on
+    every path (forms, bulk actions, History restore and recover), bulk actions."""
+
+    form = PublishableAdminForm
+    actions = ["publish_selected", "unpublish_selected", "create_preview_links", "delete_selected"]
+    date_hierarchy = "publish_at"
+    # The buttons at the foot of the form say what they do to readers (submit_line.html).
+    change_form_template = "admin/publishable_change_form.html"
+
+    class Media:
+        css = {"all": ["publishing/desk.css", "publishing/desk_actions.css"]}
+        js = [
+            "js/admin_publishing.js", "js/admin_autosave.js", "js/admin_checks.js",
+            "js/admin_writing.js", "js/admin_presence.js",
+        ]  # fmt: skip
+
+    def has_publish_permission(self, request):
+        return may_publish(user=request.user, model=self.model)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                _AutocompleteWithoutClearAll(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        if db_field.name == "topics":
+            # A short vocabulary: checkboxes, not the two-box picker ("Hold down Control").
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                _AutocompleteSelectNamedEmpty(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            # No link on the post form deletes the report (or contact) it points to.
+            widget.can_delete_related = False
+        _label_date_and_time(db_field, formfield)
+        return formfield
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not getattr(request, "publishing_restore", None):
+            # The buttons set the status; the field stays, hidden, holding the current one.
+            kwargs["widgets"] = {**kwargs.get("widgets", {}), "status": forms.HiddenInput}
+        form = super().get_form(request, obj, **kwargs)
+        form.publishing_user = request.user
+        form.publishing_restore = getattr(request, "publishing_restore", None)
+        form.publishing_stored = getattr(request, "publishing_stored", None)
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        for _, options in fieldsets:
+            fields = list(options["fields"])
+            if "publish_at" in fields and "confirm_backdate" not in fields:
+                fields.insert(fields.index("publish_at") + 1, "confirm_backdate")
+                options["fields"] = fields
+        return fieldsets
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_preview"
+        view = self.admin_site.admin_view(self.preview_view)
+        autosave = self.admin_site.admin_view(self.autosave_view)
+        autosave_name = f"{opts.app_label}_{opts.model_name}_autosave"
+        checks = self.admin_site.admin_view(self.checks_view)
+        checks_name = f"{opts.app_label}_{opts.model_name}_checks"
+        return [
+            path("add/checks/", checks, name=checks_name),
+            path("<path:object_id>/checks/", checks, name=checks_name),
+            path("add/preview/", view, name=name),
+            path("<path:object_id>/preview/", view, name=name),
+            path("add/autosave/", autosave, name=autosave_name),
+            path("<path:object_id>/autosave/", autosave, name=autosave_name),
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name=f"{opts.app_label}_{opts.model_name}_presence",
+            ),
+            *review_hook().urls(self),
+            *super().get_urls(),
+        ]
+
+    def _form_object(self, request, object_id):
+        """The item a preview or autosave is for (None for an add form), checking the right."""
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and obj is None:
+            raise Http404("No such item.")
+        allowed = (
+            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return obj
+
+    def autosave_view(self, request, object_id=None):
+        """Keep (or, with _discard, drop) the editor's unsaved form: posted by the form's
+        script every 30 s while it has unsaved changes."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._form_object(request, object_id)
+        pk = obj.pk if obj is not None else None
+        if request.POST.get("_discard"):
+            autosave_discard(user=request.user, model=self.model, object_id=pk)
+            return JsonResponse({"discarded": True})
+        autosave = autosave_store(
+            user=request.user, model=self.model, object_id=pk, post=request.POST
+        )
+        return JsonResponse({"saved_at": when_text(autosave.saved_at)})
+
+    def presence_view(self, request, object_id):
+        """The open form's beat (POST; with _leave, it was closed): who else has it open."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._form_object(request, object_id)
+        if request.POST.get("_leave"):
+            presence_leave(user=request.user, item=obj)
+            return JsonResponse({"others": []})
+        presence_beat(user=request.user, item=obj)
+        return JsonResponse({"others": presence_others(user=request.user, item=obj)})
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "editing_now"]
+
+    # The review app, if installed, labels rows and freezes items in review (review_hook).
+    def get_queryset(self, request):
+        return review_hook().list_annotate(super().get_queryset(request))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not (obj is not None and review_hook().frozen(request, obj))
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.model._default_manager.filter(pk=unquote(object_id)).first()
+        if obj is not None:
+            extra_context = {
+                **(extra_context or {}),
+                **review_hook().history_context(request, self, obj),
+            }
+        return super().history_view(request, object_id, extra_context)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        rows = changelist.result_list
+        found = presence_for_list(user=request.user, model=self.model, pks=[o.pk for o in rows])
+        for row in rows:
+            row.presence_sentences = found.get(row.pk, [])
+        return changelist
+
+    @admin.display(description="open by")
+    def editing_now(self, obj):
+        return "; ".join(getattr(obj, "presence_sentences", []))
+
+    def _unsaved_item(self, request, object_id):
+        """The item as the posted form has it, unsaved, and its many-to-many choices."""
+        obj = self._form_object(request, object_id)
+        form_class = self.get_form(request, obj, change=obj is not None)
+        form = form_class(request.POST, request.FILES, instance=obj)
+        form.is_valid()  # builds form.instance from every valid field; nothing is saved
+        relations = {
+            field.name: form.cleaned_data.get(field.name, [])
+            for field in self.model._meta.many_to_many
+            if field.name in form.fields
+        }
+        return form.instance, relations
+
+    def preview_view(self, request, object_id=None):
+        """The form's current, unsaved content through the public template (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item, relations = self._unsaved_item(request, object_id)
+        item.title = item.title or "(No title yet)"
+        item.slug = item.slug or "preview"
+        # "Posted on" shows the date it would get if published now (the publish rule's).
+        item.publish_at = item.publish_at or timezone.now().replace(microsecond=0)
+        ids = {name: [obj.pk for obj in objects] for name, objects in relations.items()}
+        return render_unsaved(request, item, relation_ids=ids)
+
+    def checks_view(self, request, object_id=None):
+        """The checks before publishing for the form's unsaved content (JSON; POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item, _relations = self._unsaved_item(request, object_id)
+        # A required text field the editor emptied (the standfirst) is refused by the form and
+        # keeps its stored value on the instance; the checks read it as empty, as typed.
+        for field in self.model._meta.concrete_fields:
+            typed = request.POST.get(field.name)
+            text_field = isinstance(field, (models.CharField, models.TextField))
+            if text_field and typed is not None and not typed.strip() and not field.choices:
+                setattr(item, field.attname, "")
+        return JsonResponse({"findings": [f.as_dict() for f in check_item(item)]})
+
+    # History: restore and recover put an old version in the form after writing it to the
+    # database, so the form cannot see what was stored; note it on the request first.
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(
+            Version.objects.get_for_model(self.model), pk=version_id, object_id=unquote(object_id)
+        )
+        item = self.model._default_manager.filter(pk=version.object_id).first()
+        held_back = item is not None and edits_held_back(
+            model=self.model, before=stored_publish_state(item), user=request.user
+        )
+        if item is not None and (item.is_live or held_back):
+            # Readers see this item (or will, and the user may not publish): the old version
+            # becomes its unpublished changes, and django-reversion's revert (which writes
+            # the row) never runs.
+            return self._restore_as_working_copy(request, item, version)
+        self._note_stored(request, item, "restore")
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def _restore_as_working_copy(self, request, item, version):
+        """History → a version of a live item: a page to confirm (GET), then (POST) that
+        version as the item's working copy; the live row is untouched until Publish changes."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        if not self.has_change_permission(request, item):
+            raise PermissionDenied
+        opts = self.model._meta
+        form_fields = self.get_form(request, item, change=True).base_fields
+        names = [name for name in working_copy_fields(self.model) if name in form_fields]
+        restored, relations, notes = working_copy_from_version(
+            item=item, version=version, fields=names
+        )
+        when = when_text(version.revision.date_created)
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
+        conflict = None
+        if request.method == "POST":
+            with transaction.atomic():
+                opened = request.POST.get("edit_base")
+                # Without the token (a hand-made post) it is refused like a stale one.
+                if opened != edit_token(item, lock=True):
+                    conflict = edit_conflict(
+                        form=self.get_form(request, item, change=True)(instance=item),
+                        item=item,
+                        token=opened,
+                    )
+                else:
+                    working_copy_store(
+                        item=restored, user=request.user, fields=names, relations=relations
+                    )
+        if request.method == "POST" and conflict is None:
+            self.log_change(
+                request, item, f"Restored the version of {when} as unpublished changes."
+            )
+            if self.has_publish_permission(request):
+                then = "press Publish changes to publish it"
+            else:
+                then = "an editor with the publish right publishes it with Publish changes"
+            text = (
+                f"Restored the version of {when} as unpublished changes: readers still see the "
+                f"live version, unchanged. Check it here; {then}."
+            )
+            self.message_user(request, text, messages.SUCCESS)
+            for note in notes:
+                self.message_user(request, note, messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        current = working_copy_find(item=item)
+        context = {
+            **self.admin_site.each_context(request),
+            "edit_base": edit_token(item),
+            "edit_conflict": conflict,
+            "opts": opts,
+            "object": item,
+            "title": f"Restore an earlier version of “{item}”",
+            "version": version,
+            "version_when": when,
+            "version_by": version.revision.user,
+            "notes": notes,
+            "current_copy": current,
+            "current_copy_when": when_text(current.saved_at) if current else "",
+            "history_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_history", args=[item.pk]
+            ),
+            "change_url": change_url,
+            "may_publish": self.has_publish_permission(request),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/publishing_restore_confirm.html", context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        # The list names who last saved each deleted item (templates/reversion/recover_list.html):
+        # their user comes in the same query, not one query per row.
+        deleted = Version.objects.get_deleted(self.model).select_related("revision__user")
+        deleted = deleted.order_by(*(self.get_version_ordering(request) or ()))
+        return super().recoverlist_view(request, {"deleted": deleted, **(extra_context or {})})
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id)
+        item = self.model._default_manager.filter(pk=version.object_id).first()
+        self._note_stored(request, item, "recover")
+        return super().recover_view(request, version_id, extra_context)
+
+    def _note_stored(self, request, item, how):
+        """Note what is stored of `item` (None: deleted) before the restore or recover."""
+        request.publishing_restore = how
+        request.publishing_stored = stored_publish_state(item) if item else None
+
+    @contextmanager
+    def create_revision(self, request):
+        with super().create_revision(request):
+            yield
+            # The version's comment leads with what it did to readers ("Published", ...).
+            action = getattr(request, "publishing_comment", "")
+            if action:
+                comment = reversion.get_comment()
+                reversion.set_comment(f"{action}. {comment}" if comment else action)
+
+    def publishing_actions(self, request, obj):
+        """The buttons for this item's state, each only for those who may use it."""
+        now = timezone.now()
+        state = obj.publish_state if obj is not None else PublishState()
+        may = self.has_publish_permission(request)
+        if not state.published:
+            actions = [{"value": "draft", "label": "Save draft", "primary": not may}]
+            if may:
+                future = state.publish_at and state.publish_at > now
+                label = f"Schedule for {when_text(state.publish_at)}" if future else "Publish"
+                actions.append({"value": "publish", "label": label, "primary": True})
+        elif state.is_scheduled(now) and may:
+            # "Publish" with the time in the form: it stays scheduled, or goes live now if
+            # the editor brings the time forward (the button's name follows as they type).
+            actions = [
+                {"value": "publish", "label": f"Schedule for {when_text(state.publish_at)}",
+                 "primary": True},
+                {"value": PUBLISH_NOW, "label": "Publish now", "primary": False},
+                {"value": "unpublish", "label": "Unpublish", "primary": False},
+            ]  # fmt: skip
+        elif state.is_live(now):
+            # Edits to a live item reach readers only on "Publish changes"; until then they
+            # are kept as its working copy (publishing.workingcopy_admin).
+            actions = [
+                {"value": SAVE_CHANGES_AS_DRAFT, "label": "Save changes as draft",
+                 "primary": not may},
+            ]  # fmt: skip
+            if may:
+                actions += [
+                    {"value": "keep", "label": "Publish changes", "primary": True},
+                    {"value": "unpublish", "label": "Unpublish", "primary": False},
+                ]
+        elif state.is_scheduled(now):
+            # Without the publish right, edits to a scheduled item wait as its unpublished
+            # changes too (publishable_change_check): it goes live as a publisher left it.
+            actions = [
+                {"value": SAVE_CHANGES_AS_DRAFT, "label": "Save changes as draft",
+                 "primary": True},
+            ]  # fmt: skip
+        else:
+            if state.is_scheduled(now):
+                label = f"Save, still scheduled for {when_text(state.publish_at)}"
+            else:
+                label = "Save changes"
+            actions = [{"value": "keep", "label": label, "primary": True}]
+            if may:
+                actions.append({"value": "unpublish", "label": "Unpublish", "primary": False})
+        return actions
+
+    def publishing_now(self, request, obj):
+        """One line above the buttons: what readers see now, and who may change it."""
+        if obj is None:
+            text = "New: readers will not see it until it is published."
+        else:
+            text = {
+                Phase.DRAFT: "Draft: readers cannot see it.",
+                Phase.SCHEDULED: "Scheduled: it goes live by itself at its publish time.",
+                Phase.PUBLISHED: "Published: readers can see it. Edits reach them only when "
+                "published; Save changes as draft keeps them until then.",
+                Phase.TAKEN_DOWN: "Taken down: its address tells readers it is gone.",
+            }[obj.publish_phase]
+        if not self.has_publish_permission(request):
+            text += " An editor with the publish right publishes, unpublishes and schedules."
+        return text
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if not getattr(request, "publishing_restore", None):
+            context["publishing_actions"] = self.publishing_actions(request, obj)
+            opts = self.model._meta
+            args = [obj.pk] if obj is not None else []
+            context["preview_url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_preview", args=args
+            )
+            context["autosave_url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_autosave", args=args
+            )
+            context["autosave_seconds"] = settings.PUBLISHING_AUTOSAVE_SECONDS
+            autosave = autosave_find(
+                user=request.user, model=self.model, object_id=obj.pk if obj else None
+            )
+            # Offered back only if newer than the item's last save (someone may have saved
+            # since, and then the stored item is the newer text).
+            if (
+                autosave
+                and request.method == "GET"
+                and (obj is None or autosave.saved_at > obj.updated_at)
+            ):
+                context["autosave"] = autosave
+                context["autosave_when"] = when_text(autosave.saved_at)
+                context["autosave_labels"] = autosave_choice_labels(
+                    context["adminform"].form, autosave.data
+                )
+            context["publishing_now"] = self.publishing_now(request, obj)
+            if obj is not None:
+                context["presence_url"] = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_presence", args=[obj.pk]
+                )
+                context["presence_seconds"] = settings.PUBLISHING_PRESENCE_SECONDS
+                if request.method == "GET":
+                    presence_beat(user=request.user, item=obj, opening=True)
+                context["presence_others"] = presence_others(user=request.user, item=obj)
+            context.update(content_checks_context(self.model, request, context, obj))
+            if obj is not None and not self.has_change_permission(request, obj):
+                # Read-only (no right, or frozen in review): nothing to save, autosave or beat.
+                context["publishing_actions"], context["preview_url"] = [], None
+                context["autosave_url"] = context["presence_url"] = None
+            context.update(review_hook().form_context(request, self, obj))
+        adminform = context.get("adminform")
+        context["edit_conflict"] = getattr(adminform and adminform.form, "edit_conflict", None)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _stay_on_form(self, request):
+        # After any of the buttons the editor stays on the form, with the message saying
+        # what readers now see (as WordPress and Wagtail do).
+        if ACTION_FIELD in request.POST and "_continue" not in request.POST:
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return request
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(self._stay_on_form(request), obj, post_url_continue)
+        return self._with_popup_messages(request, response)
+
+    def response_change(self, request, obj):
+        response = super().response_change(self._stay_on_form(request), obj)
+        return self._with_popup_messages(request, response)
+
+    # A save in a popup (the "+" beside a post's report) says what happened with the popup's
+    # answer, beside the field it filled (js/admin_popup_messages.js), naming the item: queued
+    # as a message it would land, nameless, at the top of the opener's next page instead.
+    popup_response_template = "admin/publishing_popup_response.html"
+
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", **kwargs):
+        if IS_POPUP_VAR in request.POST:
+            request.popup_messages = [*getattr(request, "popup_messages", []), message]
+            return
+        super().message_user(request, message, level, extra_tags, **kwargs)
+
+    def _with_popup_messages(self, request, response):
+        if isinstance(response, TemplateResponse) and IS_POPUP_VAR in request.POST:
+            response.context_data["popup_messages"] = getattr(request, "popup_messages", [])
+        return response
+
+    def save_model(self, request, obj, form, change):
+        # Saved for real: the autosave of this form is done with.
+        autosave_discard(user=request.user, model=self.model, object_id=obj.pk if change else None)
+        publish_change = getattr(form, "publish_change", None)
+        if publish_change is not None:
+            obj.publish_at = publish_change.after.publish_at
+            request.publishing_comment = publish_change.comment
+        super().save_model(request, obj, form, change)
+        if publish_change is not None and not self.storing_working_copy(request):
+            text = self.state_message(obj, form)
+            if IS_POPUP_VAR in request.POST:
+                text = f"“{obj}”: {text}"
+            self.message_user(request, text, messages.SUCCESS)
+            if publish_change.after.published:
+                # Shown again on publishing: the editor may publish anyway, but sees them.
+                findings_message(self, request, obj)
+
+    def state_message(self, obj, form):
+        """What readers now see, after a save (and who will be alerted)."""
+        now = timezone.now()
+        state = obj.publish_state
+        change = getattr(form, "publish_change", None)
+        if state.is_live(now) and change and Effect.PUBLISH_CHANGES in change.effects:
+            text = "Changes published: readers can see them now."
+        elif state.is_live(now):
+            text = "Published: readers can see it now."
+            if obj.expire_at:
+                text += f" It will be taken down on {when_text(obj.expire_at)} by itself."
+        elif state.is_scheduled(now):
+            text = f"Scheduled: it goes live on {when_text(obj.publish_at)} by itself."
+        elif state.is_expired(now):
+            text = "Taken down: its address now tells readers it is gone."
+        else:
+            text = "Draft saved: readers cannot see it."
+        return " ".join([text, *form.alert_notes])
+
+    def slug_needs_redirect(self, form):
+        # Only an address readers may have seen needs to keep working.
+        return form.initial.get("status") == Status.PUBLISHED
+
+    @admin.display(description="status", ordering="status")
+    def state(self, obj):
+        phase = obj.publish_phase
+        if phase == Phase.PUBLISHED and getattr(obj, "has_working_copy", False):
+            text = "Live + unpublished changes"
+        elif phase == Phase.SCHEDULED and getattr(obj, "has_working_copy", False):
+            text = "Scheduled + unpublished changes"
+        else:
+            text = phase.label
+        label = review_hook().list_label(obj)
+        return f"{text} · {label}" if label else text
+
+    # Deleting a live or scheduled item takes it from readers, like unpublishing: the publish
+    # rule's publishable_delete_check decides, on the delete page and the bulk action alike.
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        try:
+            publishable_delete_check(items=[obj], user=request.user)
+        except PublishRefused:
+            return False  # no Delete link on its form
+        return True
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and super().has_delete_permission(request, obj):
+            try:
+                publishable_delete_check(items=[obj], user=request.user)
+            except PublishRefused as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+                opts = self.model._meta
+                return HttpResponseRedirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+    def delete_selected(self, request, queryset):
+        try:
+            publishable_delete_check(items=list(queryset), user=request.user)
+        except PublishRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return None  # back to the list
+        return django_delete_selected(self, request, queryset)
+
+    @admin.display(description="topics")
+    def topic_names(self, obj):
+        return ", ".join(topic.name for topic in obj.topics.all())
+
+    @admin.action(description="Publish selected items (a future publish time stays scheduled)")
+    def publish_selected(self, request, queryset):
+        try:
+            changes = publishable_publish(items=list(queryset), user=request.user)
+        except PublishRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return
+        backdated = sum(change.backdated for change in changes)
+        text = f"Published or scheduled {len(changes)} item(s)."
+        if backdated:
+            text += (
+                f" {backdated} of them went live with the past publish time already set on "
+                "them (backdated)."
+            )
+        self.message_user(request, text, messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected items (return them to draft)")
+    def unpublish_selected(self, request, queryset):
+        try:
+            changes = publishable_unpublish(items=list(queryset), user=request.user)
+        except PublishRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return
+        self.message_user(request, f"Returned {len(changes)} item(s) to draft.", messages.SUCCESS)
+
+    @admin.action(
+        description="Create a 7-day preview link for people without a login",
+        permissions=["change"],
+    )
+    def create_preview_links(self, request, queryset):
+        for item in queryset:
+            link = preview_link_create(item=item, user=request.user)
+            url = absolute_url(link.get_absolute_url())
+            self.message_user(
+                request,
+                format_html(
+                    "Preview link for “{}”, valid until {}: "
+                    '<a href="{}">{}</a>. Revoke it under Preview links.',
+                    item,
+                    when_text(link.expires_at),
+                    url,
+                    url,
+                ),
+                messages.SUCCESS,
+            )
