@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from events.models import EventStatus
 from tests.factories import make_event, make_subscriber, make_topic
-from tests.publishing.test_purge import Recorder
+from tests.caching.test_purge import Recorder
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def purged(settings):
-    settings.FRONT_CACHE_PURGERS = [{"BACKEND": "tests.publishing.test_purge.Recorder"}]
+    settings.FRONT_CACHE_PURGERS = [{"BACKEND": "tests.caching.test_purge.Recorder"}]
     Recorder.calls = []
     return Recorder.calls
 
