@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reports",
     "contacts",
     "news",
+    "opportunities",
     "mailinglist",
     "ktnsite",
 ]

@@ -42,6 +42,7 @@ urlpatterns = [
     path("news/", include("news.urls")),
     path("reports/", include("reports.urls")),
     path("contacts/", include("contacts.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("topics/", include(topic_patterns)),
     path("mailing-list/", include("mailinglist.urls")),
     path("healthz", views.healthz, name="healthz"),
