@@ -11,6 +11,7 @@ CONTENT = ["add", "change", "delete", "view"]
 EDITOR_PERMISSIONS = {
     "news.post": [*CONTENT, "publish"],
     "reports.report": [*CONTENT, "publish"],
+    "opportunities.opportunity": [*CONTENT, "publish"],
     "contacts.contact": CONTENT,
     "topics.topic": CONTENT,
     "publishing.previewlink": ["change", "delete", "view"],
@@ -30,6 +31,7 @@ EDITOR_PERMISSIONS = {
     # them (the retry action takes "change"; every field of these rows is read-only).
     "mailinglist.delivery": ["view", "change"],
     "mailinglist.signupemail": ["view", "change"],
+    "ktnsite.opportunityreminder": ["view", "change"],
     "mailinglist.topicaudience": ["view"],
 }
 

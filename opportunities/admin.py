@@ -1,5 +1,8 @@
 """Admin for funding opportunities: the publishing rules of posts, plus their dates and state."""
 
+from functools import partial
+
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
@@ -15,6 +18,11 @@ class OpportunityAdminForm(PublishableAdminForm):
     class Meta:
         model = Opportunity
         fields = "__all__"
+        # An address typed without a scheme is read as https, never http.
+        field_classes = {
+            name: partial(forms.URLField, assume_scheme="https")
+            for name in ("apply_url", "briefing_url")
+        }
         error_messages = {
             name: {"invalid": "Enter the amount in whole pounds, digits only: 500000 for £500k."}
             for name in ("total_pot", "award_max")

@@ -170,7 +170,7 @@ class Opportunity(Publishable):
         "opens at", help_text="UK time. Readers can apply from this minute."
     )
     closes_at = models.DateTimeField(
-        "closes at", db_index=True, help_text="UK time. The deadline: applications close then."
+        "closes at", help_text="UK time. The deadline: applications close then."
     )
     apply_url = models.URLField(
         "apply link",

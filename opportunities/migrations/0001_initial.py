@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('eligible_charity_public', models.BooleanField(default=False, verbose_name='Charity or public body')),
                 ('eligibility', models.TextField(blank=True, help_text='A few sentences on who can apply and any conditions.', max_length=1000, verbose_name='eligibility summary')),
                 ('opens_at', models.DateTimeField(help_text='UK time. Readers can apply from this minute.', verbose_name='opens at')),
-                ('closes_at', models.DateTimeField(db_index=True, help_text='UK time. The deadline: applications close then.', verbose_name='closes at')),
+                ('closes_at', models.DateTimeField(help_text='UK time. The deadline: applications close then.', verbose_name='closes at')),
                 ('apply_url', models.URLField(blank=True, help_text='The official application service (https). Hidden once the call closes.', max_length=500, validators=[opportunities.models.check_apply_url], verbose_name='apply link')),
                 ('briefing_title', models.CharField(blank=True, help_text="Optional: a briefing's name.", max_length=200, verbose_name='briefing event')),
                 ('briefing_url', models.URLField(blank=True, help_text='Where to book the briefing.', max_length=500, verbose_name='briefing event link')),
