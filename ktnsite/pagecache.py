@@ -217,7 +217,9 @@ class PageCacheWarningMiddleware:
 
 def _first_go_live():
     """The POSIX time at which the next scheduled item goes live or a live one is taken down
-    (its take-down time), or 0: one query, a UNION over every publishable model."""
+    (its take-down time), or an opportunity changes state, or 0: one query, a UNION over
+    every publishable model."""
+    from opportunities.models import state_change_moments
     from publishing.models import Publishable
 
     models = [model for model in apps.get_models() if issubclass(model, Publishable)]
@@ -232,6 +234,8 @@ def _first_go_live():
         .values_list("expire_at", flat=True)
         for model in models
     ]
+    # An opportunity's state changes with its dates, not its publication (issue 26).
+    moments += state_change_moments(timezone.now())
     first = list(moments[0].union(*moments[1:]).order_by("publish_at")[:1])
     return first[0].timestamp() if first else 0
 

@@ -310,3 +310,21 @@ class Opportunity(Publishable):
             )
         return findings
 
+
+
+def state_change_moments(now):
+    """Querysets of single moments at which a live opportunity's state or wording changes
+    next (it opens, enters its last week, closes, or "Closes in 3 days" becomes 2 at UK
+    midnight), for the page cache to keep no page past the first of them."""
+    live = Opportunity.objects.live().order_by()
+    soon = now + deadlines.CLOSING_SOON
+    return [
+        live.filter(opens_at__gt=now).values_list("opens_at", flat=True),
+        live.filter(closes_at__gt=now).values_list("closes_at", flat=True),
+        live.filter(closes_at__gt=soon)
+        .annotate(moment=models.F("closes_at") - deadlines.CLOSING_SOON)
+        .values_list("moment", flat=True),
+        live.filter(opens_at__lte=now, closes_at__gt=now, closes_at__lte=soon)
+        .annotate(moment=models.Value(deadlines.next_midnight(now), models.DateTimeField()))
+        .values_list("moment", flat=True),
+    ]
