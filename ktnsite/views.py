@@ -30,6 +30,8 @@ from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys, surrogate_keys
 from publishing.sharing import absolute_url, breadcrumbs, collection_json_ld, website_json_ld
 from publishing.widgets import PlainSelect
+from opportunities.deadlines import State
+from opportunities.models import Opportunity
 from reports.models import Report, is_report_file
 from topics.forms import TopicFilterField
 from topics.models import Topic
@@ -37,9 +39,23 @@ from topics.models import Topic
 HOME_FEATURED = 3
 HOME_LATEST = 6
 TOPIC_LATEST = 10
+HOME_OPPORTUNITIES = 3
+TOPIC_OPPORTUNITIES = 5
 
 
-@surrogate_keys("news", "reports")
+def closing_soonest(*, topic=None, limit=HOME_OPPORTUNITIES):
+    """Open funding opportunities (on `topic`), the soonest deadline first: one query."""
+    opportunities = Opportunity.objects.live().in_state(State.OPEN)
+    if topic is not None:
+        opportunities = opportunities.filter(topics=topic)
+    return list(
+        opportunities.order_by("closes_at", "pk").only("title", "slug", "opens_at", "closes_at")[
+            :limit
+        ]
+    )
+
+
+@surrogate_keys("news", "reports", "opportunities")
 def home(request):
     posts = Post.objects.live().only(*CARD_FIELDS)
     featured = list(posts.filter(is_featured=True)[:HOME_FEATURED])
@@ -55,6 +71,7 @@ def home(request):
             "featured": featured,
             "latest_posts": latest,
             "latest_reports": Report.objects.live().only("title", "slug", "publish_at")[:3],
+            "closing_soonest": closing_soonest(),
             "topics": Topic.objects.all(),
             "description": f"News, reports and expert contacts from {settings.SITE_NAME}",
             "json_ld": website_json_ld(reverse("search")),
@@ -79,15 +96,17 @@ class TopicDetailView(DetailView):
             Report.objects.live().filter(topics=topic).defer("extracted_text", "search_vector")[:5]
         )
         contacts = list(Contact.objects.active().filter(topics=topic))
+        opportunities = closing_soonest(topic=topic, limit=TOPIC_OPPORTUNITIES)
         description = topic.description or f"News, reports and named contacts on {topic.name}"
         return super().get_context_data(
+            opportunities=opportunities,
             posts=posts,
             reports=reports,
             contacts=contacts,
             description=description,
             # Everything the hub lists, in the order shown.
             json_ld=collection_json_ld(
-                topic.name, description, topic.get_absolute_url(), [*posts, *reports, *contacts]
+                topic.name, description, topic.get_absolute_url(), [*opportunities, *posts, *reports, *contacts]
             ),
             breadcrumbs=breadcrumbs(
                 [("Home", fixed_url("home"))], (topic.name, topic.get_absolute_url())

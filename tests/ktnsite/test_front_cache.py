@@ -24,7 +24,7 @@ def front_cache(settings):
 # Each page type and the keys it must carry besides `site`: what it shows by name, and the
 # lists it shows (so that a new item on a list purges it).
 PAGES = {
-    "home": (lambda c: "/", lambda c: {"news", "reports"}),
+    "home": (lambda c: "/", lambda c: {"news", "reports", "opportunities"}),
     "article": (
         lambda c: c["post"].get_absolute_url(),
         # The post, its report and contacts by name; its topics for the related posts.

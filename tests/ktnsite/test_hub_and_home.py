@@ -3,7 +3,7 @@
 import pytest
 
 from publishing.models import Status
-from tests.factories import make_contact, make_post, make_report, make_topic
+from tests.factories import make_opportunity, make_contact, make_post, make_report, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,7 @@ def test_a_topic_hub_has_a_fixed_query_budget(client, django_assert_max_num_quer
         make_post(topics=[topic, make_topic()])
         make_report(topics=[topic])
         make_contact(topics=[topic])
-    # topic, posts, their topics, reports, contacts.
-    with django_assert_max_num_queries(5):
+        make_opportunity(topics=[topic])
+    # topic, open opportunities, posts, their topics, reports, contacts.
+    with django_assert_max_num_queries(6):
         assert client.get(topic.get_absolute_url()).status_code == 200

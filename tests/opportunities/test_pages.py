@@ -217,3 +217,23 @@ def test_the_opportunity_page_has_a_fixed_query_budget(client, django_assert_max
     # The row, its topics, contacts, reports.
     with django_assert_max_num_queries(5):
         assert client.get(opportunity.get_absolute_url()).status_code == 200
+
+
+def test_the_home_page_shows_the_three_open_calls_closing_soonest(client):
+    for days in (30, 5, 12, 8):
+        make_opportunity(title=f"Closes in {days}", closes_in=timedelta(days=days))
+    make_opportunity(title="Not open yet", opens_in=timedelta(days=1), closes_in=timedelta(days=2))
+    page = client.get("/").content.decode()
+    shown = [f"Closes in {days}" for days in (5, 8, 12)]
+    assert all(f">{title}</a>" in page for title in shown)
+    assert page.index(">Closes in 5<") < page.index(">Closes in 8<") < page.index(">Closes in 12<")
+    assert ">Closes in 30<" not in page and "Not open yet" not in page
+
+
+def test_a_topic_hub_lists_its_open_opportunities_first(client):
+    topic = make_topic(name="Quantum", slug="quantum")
+    make_opportunity(title="Quantum missions", topics=[topic])
+    make_opportunity(title="Elsewhere")
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "Quantum missions" in page and "Elsewhere" not in page
+    assert page.index("Open opportunities") < page.index(">News<")
