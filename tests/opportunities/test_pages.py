@@ -236,4 +236,4 @@ def test_a_topic_hub_lists_its_open_opportunities_first(client):
     make_opportunity(title="Elsewhere")
     page = client.get(topic.get_absolute_url()).content.decode()
     assert "Quantum missions" in page and "Elsewhere" not in page
-    assert page.index("Open opportunities") < page.index(">News<")
+    assert page.index('id="topic-opportunities"') < page.index('id="topic-news"')
