@@ -34,9 +34,7 @@ class OpportunityReminder(Outbox):
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="opportunity_reminders"
     )
-    opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.CASCADE, related_name="reminders"
-    )
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="reminders")
     closes_at = models.DateTimeField(
         "deadline reminded of",
         help_text="The closing time the reminder announced; a move of more than a week "

@@ -26,12 +26,12 @@ from contacts.models import Contact
 from ktnsite import dbfaults, sitepages, suggestions
 from ktnsite import search as site_search
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
+from opportunities.deadlines import State
+from opportunities.models import Opportunity
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys, surrogate_keys
 from publishing.sharing import absolute_url, breadcrumbs, collection_json_ld, website_json_ld
 from publishing.widgets import PlainSelect
-from opportunities.deadlines import State
-from opportunities.models import Opportunity
 from reports.models import Report, is_report_file
 from topics.forms import TopicFilterField
 from topics.models import Topic
@@ -106,7 +106,10 @@ class TopicDetailView(DetailView):
             description=description,
             # Everything the hub lists, in the order shown.
             json_ld=collection_json_ld(
-                topic.name, description, topic.get_absolute_url(), [*opportunities, *posts, *reports, *contacts]
+                topic.name,
+                description,
+                topic.get_absolute_url(),
+                [*opportunities, *posts, *reports, *contacts],
             ),
             breadcrumbs=breadcrumbs(
                 [("Home", fixed_url("home"))], (topic.name, topic.get_absolute_url())

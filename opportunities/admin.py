@@ -120,7 +120,7 @@ class OpportunityAdmin(PublishableAdmin):
 
 
 def dates_note(form):
-    """"Closing date extended to 11am BST on 21 April 2021." for a changed deadline or opening."""
+    """ "Closing date extended to 11am BST on 21 April 2021." for a changed deadline or opening."""
     initial, cleaned = form.initial, form.cleaned_data
     parts = []
     before, after = initial.get("closes_at"), cleaned.get("closes_at")
@@ -131,4 +131,3 @@ def dates_note(form):
     if before and after and before != after:
         parts.append(f"Opening date changed to {deadlines.when_text(after)}.")
     return " ".join(parts)
-

@@ -38,7 +38,7 @@ def london(moment):
 
 
 def time_text(moment):
-    """"9am GMT", "11:30am BST", "midday BST", "midnight GMT": the UK time with its zone named."""
+    """ "9am GMT", "11:30am BST", "midday BST", "midnight GMT": the UK time with its zone named."""
     local = london(moment)
     if local.minute == 0 and local.hour == 12:
         words = "midday"
@@ -52,13 +52,13 @@ def time_text(moment):
 
 
 def date_text(moment):
-    """"14 April 2021", the UK date."""
+    """ "14 April 2021", the UK date."""
     local = london(moment)
     return f"{local.day} {local:%B %Y}"
 
 
 def when_text(moment):
-    """"11am BST on 14 April 2021"."""
+    """ "11am BST on 14 April 2021"."""
     return f"{time_text(moment)} on {date_text(moment)}"
 
 

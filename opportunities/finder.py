@@ -154,7 +154,9 @@ def finder_page(queryset, *, size, descending=False, next_key=None, prev_key=Non
         has_next = queryset.filter(_beyond((rows[-1].closes_at, rows[-1].pk), descending)).exists()
         return FinderPage(rows, has_previous=has_previous, has_next=has_next)
     ordered = queryset.order_by(*forwards)
-    rows = list((ordered.filter(_beyond(next_key, descending)) if next_key else ordered)[: size + 1])
+    rows = list(
+        (ordered.filter(_beyond(next_key, descending)) if next_key else ordered)[: size + 1]
+    )
     if not rows and next_key is not None:
         raise Http404("Nothing after that page.")
     has_next = len(rows) > size

@@ -153,7 +153,9 @@ class Opportunity(Publishable):
         help_text="Optional, shown instead of the number: “up to £500k per project”.",
     )
     project_size = models.CharField(max_length=200, blank=True, help_text="E.g. “£50k to £250k”.")
-    project_length = models.CharField(max_length=200, blank=True, help_text="E.g. “6 to 18 months”.")
+    project_length = models.CharField(
+        max_length=200, blank=True, help_text="E.g. “6 to 18 months”."
+    )
     eligible_any_business = models.BooleanField(Applicant.ANY_BUSINESS.label, default=False)
     eligible_sme = models.BooleanField(Applicant.SME.label, default=False)
     eligible_large = models.BooleanField(Applicant.LARGE.label, default=False)
@@ -222,9 +224,7 @@ class Opportunity(Publishable):
     def clean(self):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValidationError(
-                {"closes_at": "The closing time must be after the opening time."}
-            )
+            raise ValidationError({"closes_at": "The closing time must be after the opening time."})
 
     # --- state, from the dates only ---------------------------------------------------------
 
@@ -309,7 +309,6 @@ class Opportunity(Publishable):
                 )
             )
         return findings
-
 
 
 def state_change_moments(now):

@@ -112,7 +112,9 @@ class OpportunityListView(ListView):
             meta_title=title,
             description=description,
             canonical_path=list_path(self.request, filters=FILTERS),
-            breadcrumbs=breadcrumbs([("Home", fixed_url("home"))], (title, fixed_url("opportunities:index"))),
+            breadcrumbs=breadcrumbs(
+                [("Home", fixed_url("home"))], (title, fixed_url("opportunities:index"))
+            ),
             **kwargs,
         )
         context["json_ld"] = list_page_json_ld(context, title, description)
@@ -124,7 +126,22 @@ PAGE_COLUMNS = [
     field.name
     for field in Opportunity._meta.concrete_fields
     if field.name not in ("search_vector", "image")
-] + ["image", *(f"image__{name}" for name in ("file", "width", "height", "alt", "decorative", "caption", "credit", "renditions"))]
+] + [
+    "image",
+    *(
+        f"image__{name}"
+        for name in (
+            "file",
+            "width",
+            "height",
+            "alt",
+            "decorative",
+            "caption",
+            "credit",
+            "renditions",
+        )
+    ),
+]
 
 
 class OpportunityDetailView(PublishableDetailMixin, DetailView):
@@ -139,9 +156,9 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
         topics = list(opportunity.topics.only("name", "slug"))
         contacts = list(opportunity.contacts.active().only("name", "slug", "job_title"))
         reports = list(
-            Report.objects.live().filter(pk__in=opportunity.reports.values("pk")).only(
-                "title", "slug", "publish_at"
-            )
+            Report.objects.live()
+            .filter(pk__in=opportunity.reports.values("pk"))
+            .only("title", "slug", "publish_at")
         )
         alternatives = []
         if opportunity.state(now) == State.CLOSED and topics:
@@ -172,7 +189,10 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
             share_image=share_image(opportunity.image),
             json_ld=opportunity_json_ld(opportunity),
             breadcrumbs=breadcrumbs(
-                [("Home", fixed_url("home")), ("Funding opportunities", fixed_url("opportunities:index"))],
+                [
+                    ("Home", fixed_url("home")),
+                    ("Funding opportunities", fixed_url("opportunities:index")),
+                ],
                 (opportunity.title, opportunity.get_absolute_url()),
             ),
             **kwargs,

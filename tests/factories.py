@@ -86,7 +86,9 @@ def make_opportunity(*, topics=(), contacts=(), opens_in=None, closes_in=None, *
     fields.setdefault("status", Status.PUBLISHED)
     fields.setdefault("publish_at", now - timedelta(days=30, minutes=n))
     fields.setdefault("opens_at", now + (opens_in if opens_in is not None else -timedelta(days=10)))
-    fields.setdefault("closes_at", now + (closes_in if closes_in is not None else timedelta(days=30)))
+    fields.setdefault(
+        "closes_at", now + (closes_in if closes_in is not None else timedelta(days=30))
+    )
     opportunity = Opportunity.objects.create(**fields)
     opportunity.topics.set(topics)
     opportunity.contacts.set(contacts)

@@ -3,7 +3,7 @@
 import pytest
 
 from publishing.models import Status
-from tests.factories import make_opportunity, make_contact, make_post, make_report, make_topic
+from tests.factories import make_contact, make_opportunity, make_post, make_report, make_topic
 
 pytestmark = pytest.mark.django_db
 

@@ -93,7 +93,9 @@ def test_closing_before_opening_is_refused_with_both_times_named(publisher):
     closes = _uk(timezone.now() + timedelta(days=5))
     response = publisher.post(
         ADD,
-        new_form(opens_at_0=opens[0], opens_at_1=opens[1], closes_at_0=closes[0], closes_at_1=closes[1]),
+        new_form(
+            opens_at_0=opens[0], opens_at_1=opens[1], closes_at_0=closes[0], closes_at_1=closes[1]
+        ),
     )
     assert response.status_code == 200
     text = " ".join(response.context["adminform"].form.errors["closes_at"])

@@ -123,7 +123,9 @@ def test_pages_follow_each_other_without_counting_positions(client):
         assert response.status_code == 200
     assert seen == [item.pk for item in made]
     back = client.get(f"/opportunities/?prev={response.context['page_obj'].previous_key}")
-    assert [item.pk for item in back.context["opportunity_list"]] == [item.pk for item in made[10:20]]
+    assert [item.pk for item in back.context["opportunity_list"]] == [
+        item.pk for item in made[10:20]
+    ]
 
 
 def test_empty_filters_redirect_to_a_short_address(client):
