@@ -8,4 +8,5 @@ app_name = "opportunities"
 urlpatterns = [
     path("", views.OpportunityListView.as_view(), name="index"),
     path("<slug:slug>/", views.OpportunityDetailView.as_view(), name="detail"),
+    path("<slug:slug>/deadline.ics", views.OpportunityCalendarView.as_view(), name="calendar"),
 ]

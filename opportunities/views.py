@@ -2,10 +2,13 @@
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, ListView
 
+from opportunities.calendar import deadline_calendar
 from opportunities.deadlines import State
 from opportunities.finder import FinderForm, finder_page
 from opportunities.models import CARD_FIELDS, Opportunity, applicant_q, band_q
@@ -142,6 +145,24 @@ PAGE_COLUMNS = [
         )
     ),
 ]
+
+
+class OpportunityCalendarView(PublishableDetailMixin, DetailView):
+    """/opportunities/<slug>/deadline.ics: the closing time for a reader's calendar."""
+
+    model = Opportunity
+    http_method_names = ["get", "head"]
+
+    def render_to_response(self, context, **response_kwargs):
+        opportunity = self.object
+        add_surrogate_keys(self.request, opportunity)
+        response = HttpResponse(
+            deadline_calendar(opportunity), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{opportunity.slug}-deadline.ics"
+        )
+        return response
 
 
 class OpportunityDetailView(PublishableDetailMixin, DetailView):

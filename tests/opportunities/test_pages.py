@@ -239,3 +239,27 @@ def test_a_topic_hub_lists_its_open_opportunities_first(client):
     page = client.get(topic.get_absolute_url()).content.decode()
     assert "Quantum missions" in page and "Elsewhere" not in page
     assert page.index('id="topic-opportunities"') < page.index('id="topic-news"')
+
+
+def test_the_deadline_calendar_file_reads_back_with_its_time_zone(client):
+    import icalendar
+
+    opportunity = make_opportunity(title="Heat pumps")
+    page = client.get(opportunity.get_absolute_url()).content.decode()
+    assert f"/opportunities/{opportunity.slug}/deadline.ics" in page
+    response = client.get(f"/opportunities/{opportunity.slug}/deadline.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    zones = [zone["TZID"] for zone in calendar.walk("VTIMEZONE")]
+    assert zones == ["Europe/London"]
+    (event,) = calendar.walk("VEVENT")
+    assert event["SUMMARY"] == "Deadline: Heat pumps"
+    start = event.decoded("DTSTART")
+    assert str(start.tzinfo) == "Europe/London"
+    assert start == opportunity.closes_at.replace(microsecond=0)
+
+
+def test_there_is_no_calendar_file_for_a_draft(client):
+    draft = make_opportunity(status=Status.DRAFT, publish_at=None)
+    assert client.get(f"/opportunities/{draft.slug}/deadline.ics").status_code == 404
