@@ -10,6 +10,7 @@ from django.urls import include, path, re_path
 from ktnsite import sitepages, views
 from ktnsite.sitemaps import SITEMAPS
 from news import feeds
+from opportunities import feeds as opportunity_feeds
 from publishing.desk import link_search
 from publishing.frontcache import surrogate_keys
 from publishing.views import go
@@ -21,6 +22,22 @@ feed_patterns = (
         path("news/atom/", feeds.LatestPostsAtomFeed(), name="news-atom"),
         path("topics/<slug:slug>/", feeds.TopicPostsFeed(), name="topic"),
         path("topics/<slug:slug>/atom/", feeds.TopicPostsAtomFeed(), name="topic-atom"),
+        path("opportunities/", opportunity_feeds.OpportunitiesFeed(), name="opportunities"),
+        path(
+            "opportunities/atom/",
+            opportunity_feeds.OpportunitiesAtomFeed(),
+            name="opportunities-atom",
+        ),
+        path(
+            "topics/<slug:slug>/opportunities/",
+            opportunity_feeds.TopicOpportunitiesFeed(),
+            name="topic-opportunities",
+        ),
+        path(
+            "topics/<slug:slug>/opportunities/atom/",
+            opportunity_feeds.TopicOpportunitiesAtomFeed(),
+            name="topic-opportunities-atom",
+        ),
     ],
     "feeds",
 )
