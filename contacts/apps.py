@@ -8,14 +8,28 @@ class ContactsConfig(AppConfig):
 
     def ready(self):
         from contacts.models import Contact
-        from publishing.links import register_link_kind
+        from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
 
-        # Body links to contacts are found by search; a contact who left is not "live".
-        register_link_kind(
-            "contact",
+        # What a contact is to the site, said once; a contact who left is not "active".
+        declare_content_type(
+            Contact,
+            kind="contact",
             label="Contact",
-            model=Contact,
+            plural_label="Contacts",
             view_name="contacts:detail",
-            visible=Contact.objects.active,
+            index_view_name="contacts:index",
+            list_key="contacts",
+            visible_to_readers="active",
             title_field="name",
+            topics_field="topics",
+            # Never the email: it is neither searched nor shown.
+            search=SearchSpec(
+                text_fields=("job_title", "team", "bio"),
+                date_field=None,
+                word_fields=("name", "job_title", "team"),
+            ),
+            sitemap=SitemapSpec(
+                changefreq="yearly", items=lambda: Contact.objects.active().only("slug")
+            ),
+            order=30,
         )

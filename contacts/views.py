@@ -16,9 +16,10 @@ from contacts.forms import EnquiryForm
 from contacts.models import Contact
 from contacts.seo import contact_description, contact_json_ld
 from publishing.addresses import fixed_url
-from publishing.backlinks import backlinks
+from publishing.backlinks import backlink_keys, backlinks
 from publishing.crossorigin import public_form
 from publishing.frontcache import add_surrogate_keys
+from publishing.registry import list_key
 from publishing.sharing import breadcrumbs, list_page_json_ld, list_path, share_image
 from topics.models import Topic
 
@@ -33,7 +34,7 @@ class ContactListView(ListView):
     paginate_by = 24
 
     def get_queryset(self):
-        add_surrogate_keys(self.request, "contacts")
+        add_surrogate_keys(self.request, list_key(Contact))
         contacts = Contact.objects.active().prefetch_related("topics")
         slug = self.request.GET.get("topic")
         self.topic = None
@@ -131,7 +132,8 @@ def contact_detail(request, slug):
     contact = get_object_or_404(
         Contact.objects.select_related("photo").prefetch_related("topics"), slug=slug
     )
-    add_surrogate_keys(request, contact, "news", "contacts")
+    # Its latest posts (`backlink_keys`, registered by news) and the directory it is in.
+    add_surrogate_keys(request, contact, backlink_keys(Contact), list_key(Contact))
     if request.method != "POST":
         return _profile(request, contact)
     if not contact.is_active:

@@ -1,7 +1,8 @@
-"""Site search over posts, reports and contacts: ranked full text on PostgreSQL, substrings on SQLite."""
+"""Site search over the declared content types: ranked full text on PostgreSQL, substrings on SQLite."""
 
 import html
 import re
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
@@ -20,14 +21,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
-from contacts.models import Contact
-from news.models import Post
+from publishing import registry
 from publishing.search import SEARCH_CONFIG
-from reports.models import Report
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -60,40 +59,48 @@ class Kind:
     def visible(self):
         return getattr(self.model.objects, self.visible_to_readers)()
 
+    @classmethod
+    def of(cls, content_type):
+        """The search kind of a declared content type (publishing.registry)."""
+        spec = content_type.search
+        return cls(
+            content_type.list_key,
+            content_type.plural_label,
+            content_type.model,
+            content_type.title_field,
+            spec.text_fields,
+            html_fields=spec.html_fields,
+            date_field=spec.date_field,
+            visible_to_readers=content_type.visible_to_readers,
+            word_fields=spec.word_fields,
+        )
 
-KINDS = {
-    kind.key: kind
-    for kind in [
-        Kind(
-            "news",
-            "News",
-            Post,
-            "title",
-            ("standfirst", "body"),
-            html_fields=("body",),
-            word_fields=("title", "standfirst"),
-        ),
-        Kind(
-            "reports",
-            "Reports",
-            Report,
-            "title",
-            ("summary", "extracted_text"),
-            word_fields=("title", "summary"),
-        ),
-        # Never the email: it is neither searched nor shown.
-        Kind(
-            "contacts",
-            "Contacts",
-            Contact,
-            "name",
-            ("job_title", "team", "bio"),
-            date_field=None,
-            visible_to_readers="active",
-            word_fields=("name", "job_title", "team"),
-        ),
-    ]
-}
+
+class _Kinds(Mapping):
+    """The searchable kinds by key, read from the registry of content types when first used
+    (after every app's ready() has declared its own), and again if the registry changed."""
+
+    _built = (None, {})
+
+    @property
+    def _kinds(self):
+        generation, kinds = self._built
+        if generation != registry.generation:
+            kinds = {kind.key: kind for kind in map(Kind.of, registry.searchable())}
+            self._built = (registry.generation, kinds)
+        return kinds
+
+    def __getitem__(self, key):
+        return self._kinds[key]
+
+    def __iter__(self):
+        return iter(self._kinds)
+
+    def __len__(self):
+        return len(self._kinds)
+
+
+KINDS = _Kinds()
 
 
 def clean_query(raw):
@@ -349,7 +356,7 @@ def hits(rows, query):
         if _uses_full_text():
             queryset = queryset.annotate(
                 headline=SearchHeadline(
-                    Concat(*_spaced(kind.text_fields), output_field=CharField()),
+                    _text_of(kind.text_fields),
                     _search_query(query),
                     config=SEARCH_CONFIG,
                     start_sel=START,
@@ -374,6 +381,13 @@ def hits(rows, query):
             snippet = highlight(_item_text(kind, item), [_stem(w) for w in query_words(query)])
         results.append(Hit(kind=kind, item=item, snippet=snippet))
     return results
+
+
+def _text_of(fields):
+    """The quoted fields as one text: Concat wants two at least, a type may have one."""
+    if len(fields) == 1:
+        return Coalesce(F(fields[0]), Value(""), output_field=CharField())
+    return Concat(*_spaced(fields), output_field=CharField())
 
 
 def _spaced(fields):

@@ -646,9 +646,11 @@ REPORTS_EXTRACT_MAX_CHARS = int(os.environ.get("REPORTS_EXTRACT_MAX_CHARS", "100
 REPORTS_ACCESSIBLE_FORMAT_CONTACT = os.environ.get("REPORTS_ACCESSIBLE_FORMAT_CONTACT", "")
 REPORTS_ACCESSIBLE_FORMAT_URL = os.environ.get("REPORTS_ACCESSIBLE_FORMAT_URL", "/contacts/")
 
-# The mailing list (mailinglist/). Alerts go out for these publishable models only; the
-# mailing list learns of them through publishing's signal and never imports them.
-MAILINGLIST_ALERT_MODELS = env_list("MAILINGLIST_ALERT_MODELS", "news.Post")
+# The mailing list (mailinglist/). Alerts go out for the content types declared with
+# `alerts=True` (publishing.registry); the mailing list learns of them through publishing's
+# signal and never imports them. Set (comma-separated "app.Model" labels) only to override
+# the declarations; unset or empty: the declarations decide.
+MAILINGLIST_ALERT_MODELS = env_list("MAILINGLIST_ALERT_MODELS") or None
 # An item saved as published with a publish time further back than this (an old article
 # imported or edited) is not news: it alerts nobody.
 MAILINGLIST_ALERT_MAX_AGE_HOURS = int(os.environ.get("MAILINGLIST_ALERT_MAX_AGE_HOURS", "48"))

@@ -1,4 +1,4 @@
-"""The sitemap: every live post and report, active contacts, topics and the list pages."""
+"""The sitemap: the list pages, site pages, every declared content type's items and the topics."""
 
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -6,13 +6,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Subquery
+from django.contrib.sitemaps.views import sitemap
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from contacts.models import Contact
 from ktnsite import sitepages
 from news.models import Post, changed_for_readers
-from reports.models import Report
+from publishing import registry
+from publishing.frontcache import add_surrogate_keys
 from topics.models import Topic
 
 
@@ -31,37 +32,33 @@ class SiteSitemap(Sitemap):
 
 # lastmod is when a page last changed for its readers (a post's last major change, else its
 # publication), never when its row was saved: a typo fix must not tell crawlers to come back.
+# Each content type says how (publishing.registry.SitemapSpec).
 
 
-class PostSitemap(SiteSitemap):
-    changefreq = "monthly"
+class ContentTypeSitemap(SiteSitemap):
+    """One declared content type's items, as its declaration describes them."""
+
+    content_type = None  # set on the subclass made for each type
+
+    @property
+    def changefreq(self):
+        return self.content_type.sitemap.changefreq
 
     def items(self):
-        return (
-            Post.objects.live()
-            .only("slug", "publish_at", "major_change_at")
-            .order_by("-publish_at", "-pk")
-        )
+        spec = self.content_type.sitemap
+        return spec.items() if spec.items else self.content_type.visible()
 
     def lastmod(self, item):
-        return item.changed_for_readers_at
+        spec = self.content_type.sitemap
+        return spec.lastmod(item) if spec.lastmod else None
 
 
-class ReportSitemap(SiteSitemap):
-    changefreq = "yearly"
-
-    def items(self):
-        return Report.objects.live().only("slug", "publish_at").order_by("-publish_at", "-pk")
-
-    def lastmod(self, item):
-        return item.publish_at
-
-
-class ContactSitemap(SiteSitemap):
-    changefreq = "yearly"
-
-    def items(self):
-        return Contact.objects.active().only("slug")
+def content_type_sitemap(content_type):
+    return type(
+        f"{content_type.model.__name__}Sitemap",
+        (ContentTypeSitemap,),
+        {"content_type": content_type},
+    )
 
 
 class TopicSitemap(SiteSitemap):
@@ -87,8 +84,11 @@ class TopicSitemap(SiteSitemap):
 class ListPageSitemap(SiteSitemap):
     changefreq = "daily"
 
+    def _types(self):
+        return [ct for ct in registry.content_types() if ct.sitemap and ct.index_view_name]
+
     def items(self):
-        return ["home", "news:index", "reports:index", "contacts:index"]
+        return ["home", *(ct.index_view_name for ct in self._types())]
 
     def location(self, item):
         return reverse(item)
@@ -96,9 +96,14 @@ class ListPageSitemap(SiteSitemap):
     @cached_property
     def _latest_changes(self):
         # One instance serves one request, so each figure is read once per sitemap.
-        posts = Post.objects.live().aggregate(last=Max(changed_for_readers()))["last"]
-        reports = Report.objects.live().aggregate(last=Max("publish_at"))["last"]
-        return {"home": posts, "news:index": posts, "reports:index": reports}
+        latest = {
+            ct.index_view_name: ct.sitemap.index_lastmod()
+            for ct in self._types()
+            if ct.sitemap.index_lastmod
+        }
+        # The home page leads with the news.
+        latest["home"] = latest.get(registry.for_model(Post).index_view_name)
+        return latest
 
     def lastmod(self, item):
         return self._latest_changes.get(item)
@@ -117,11 +122,23 @@ class SitePageSitemap(SiteSitemap):
         return item.url
 
 
-SITEMAPS = {
-    "pages": ListPageSitemap,
-    "site-pages": SitePageSitemap,
-    "news": PostSitemap,
-    "reports": ReportSitemap,
-    "contacts": ContactSitemap,
-    "topics": TopicSitemap,
-}
+def sitemaps():
+    """Every section of /sitemap.xml: the list and site pages, each content type that has a
+    sitemap (in the registry's order), then the topic hubs (whose lastmod reads posts)."""
+    return {
+        "pages": ListPageSitemap,
+        "site-pages": SitePageSitemap,
+        **{
+            ct.list_key or ct.kind: content_type_sitemap(ct)
+            for ct in registry.content_types()
+            if ct.sitemap
+        },
+        "topics": TopicSitemap,
+    }
+
+
+def sitemap_view(request, **kwargs):
+    """/sitemap.xml, which lists the items of every type with a sitemap (their list keys)."""
+    with_sitemap = [ct for ct in registry.content_types() if ct.sitemap]
+    add_surrogate_keys(request, registry.list_keys(with_sitemap))
+    return sitemap(request, sitemaps=sitemaps(), **kwargs)

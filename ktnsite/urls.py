@@ -4,15 +4,13 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from ktnsite import sitepages, views
-from ktnsite.sitemaps import SITEMAPS
+from ktnsite.sitemaps import sitemap_view
 from news import feeds
 from opportunities import feeds as opportunity_feeds
 from publishing.desk import link_search
-from publishing.frontcache import surrogate_keys
 from publishing.views import go
 
 topic_patterns = ([path("<slug:slug>/", views.TopicDetailView.as_view(), name="detail")], "topics")
@@ -67,8 +65,7 @@ urlpatterns = [
     path("feeds/", include(feed_patterns)),
     path(
         "sitemap.xml",
-        surrogate_keys("news", "reports", "contacts")(sitemap),
-        {"sitemaps": SITEMAPS},
+        sitemap_view,
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -28,8 +28,10 @@ from ktnsite import search as site_search
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
 from opportunities.deadlines import State
 from opportunities.models import Opportunity
+from publishing import registry
 from publishing.addresses import fixed_url
-from publishing.frontcache import add_surrogate_keys, surrogate_keys
+from publishing.frontcache import add_surrogate_keys
+from publishing.registry import list_key
 from publishing.sharing import absolute_url, breadcrumbs, collection_json_ld, website_json_ld
 from publishing.widgets import PlainSelect
 from reports.models import Report, is_report_file
@@ -55,8 +57,8 @@ def closing_soonest(*, topic=None, limit=HOME_OPPORTUNITIES):
     )
 
 
-@surrogate_keys("news", "reports", "opportunities")
 def home(request):
+    add_surrogate_keys(request, list_key(Post), list_key(Report), list_key(Opportunity))
     posts = Post.objects.live().only(*CARD_FIELDS)
     featured = list(posts.filter(is_featured=True)[:HOME_FEATURED])
     latest = list(posts.exclude(pk__in=[p.pk for p in featured])[:HOME_LATEST])
@@ -125,13 +127,18 @@ class QueryField(forms.CharField):
         return site_search.clean_query(super().to_python(value))
 
 
+def _type_choices():
+    # Read when the form is made: the kinds come from the registry, filled by apps' ready().
+    return [("", "Everything")] + [(k.key, k.label) for k in site_search.KINDS.values()]
+
+
 class SearchForm(forms.Form):
     q = QueryField(label="Search for", required=False)
     type = forms.ChoiceField(
         label="Type",
         required=False,
         widget=PlainSelect,
-        choices=[("", "Everything")] + [(k.key, k.label) for k in site_search.KINDS.values()],
+        choices=_type_choices,
     )
     topic = TopicFilterField()
 
@@ -151,8 +158,9 @@ def _suggestion_link(form, suggested):
     return suggested, f"{reverse('search')}?{urlencode(params)}"
 
 
-@surrogate_keys("news", "reports", "contacts")
 def search(request):
+    # The page lists (or may list) every searchable type.
+    add_surrogate_keys(request, registry.list_keys(registry.searchable()))
     form = SearchForm(request.GET or None)
     page = None
     results = []

@@ -10,9 +10,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from mailinglist.models import Alert, Delivery, Subscriber
+from publishing import registry
 
 # How long an item with no topics waits for them before it is taken to have none.
 TOPICLESS_GRACE = timedelta(hours=1)
+
+
+def alerted_models():
+    """The concrete models whose going live alerts subscribers: the content types declared
+    with `alerts=True` (publishing.registry), or, when the MAILINGLIST_ALERT_MODELS setting
+    is set, the models it names ("app.Model" labels), which override the declarations."""
+    labels = getattr(settings, "MAILINGLIST_ALERT_MODELS", None)
+    if labels is None:
+        return [ct.model._meta.concrete_model for ct in registry.alerting()]
+    # By name: the mailing list imports no content app.
+    return [apps.get_model(label)._meta.concrete_model for label in labels]
 
 
 def alert_owed(*, model, publish_at, now=None):
@@ -24,7 +36,7 @@ def alert_owed(*, model, publish_at, now=None):
     alert_record) makes it once, however often it is saved, unpublished or republished.
     """
     # The concrete model's label, so a save through a proxy (an admin view) counts too.
-    if model._meta.concrete_model._meta.label not in settings.MAILINGLIST_ALERT_MODELS:
+    if model._meta.concrete_model not in alerted_models():
         return False
     now = now or timezone.now()
     window = timedelta(hours=settings.MAILINGLIST_ALERT_MAX_AGE_HOURS)
@@ -33,7 +45,7 @@ def alert_owed(*, model, publish_at, now=None):
 
 def alert_note(*, model, item_pk, publish_at, now=None):
     """One sentence for the editor about to publish: will subscribers be alerted?"""
-    if model._meta.concrete_model._meta.label not in settings.MAILINGLIST_ALERT_MODELS:
+    if model._meta.concrete_model not in alerted_models():
         return None
     now = now or timezone.now()
     if item_pk is not None:
@@ -98,8 +110,7 @@ def alerts_discover(*, now=None):
     now = now or timezone.now()
     since = now - timedelta(hours=settings.MAILINGLIST_ALERT_MAX_AGE_HOURS)
     found = 0
-    for label in settings.MAILINGLIST_ALERT_MODELS:
-        model = apps.get_model(label)  # by name: the mailing list imports no content app
+    for model in alerted_models():
         content_type = ContentType.objects.get_for_model(model)
         known = Alert.objects.filter(content_type=content_type).values("object_id")
         missing = (

@@ -13,6 +13,7 @@ from news.models import Post
 from news.seo import post_share_image
 from publishing.frontcache import add_surrogate_keys
 from publishing.pictures import body_images_load, body_images_plain
+from publishing.registry import list_key
 from publishing.richtext import sanitise_html
 from publishing.sharing import absolute_url
 from topics.models import Topic
@@ -70,7 +71,7 @@ class LatestPostsFeed(Feed):
     feed_type = ArticleRssFeed
 
     def get_object(self, request, *args, **kwargs):
-        add_surrogate_keys(request, "news")
+        add_surrogate_keys(request, list_key(Post))
 
     def title(self):
         return f"{settings.SITE_NAME}: news"

@@ -11,6 +11,7 @@ from news.seo import post_json_ld, post_share_image
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
 from publishing.pagination import PageFieldsForm, years_spanned
+from publishing.registry import list_key
 from publishing.sharing import breadcrumbs
 from publishing.views import KeysetListMixin, PublishableDetailMixin
 from publishing.widgets import PlainSelect
@@ -62,7 +63,7 @@ class PostListView(KeysetListMixin, ListView):
     context_object_name = "post_list"
 
     def get(self, request, *args, **kwargs):
-        add_surrogate_keys(request, "news")
+        add_surrogate_keys(request, list_key(Post))
         self.years = years_spanned(Post.objects.live())
         data = request.GET.copy()
         self.archive_year = kwargs.get("year")

@@ -10,11 +10,11 @@ from django.utils.html import escape
 
 from opportunities.models import Opportunity
 from publishing.frontcache import add_surrogate_keys
+from publishing.registry import list_key
 from publishing.sharing import absolute_url
 from topics.models import Topic
 
 FEED_LENGTH = 20
-LIST_KEY = "opportunities"
 
 
 class PlainTextRssFeed(Rss201rev2Feed):
@@ -44,7 +44,7 @@ class OpportunitiesFeed(Feed):
     route = "feeds:opportunities"
 
     def get_object(self, request, *args, **kwargs):
-        add_surrogate_keys(request, LIST_KEY)
+        add_surrogate_keys(request, list_key(Opportunity))
 
     def title(self):
         return f"{settings.SITE_NAME}: funding opportunities"
@@ -100,7 +100,7 @@ class TopicOpportunitiesFeed(OpportunitiesFeed):
 
     def get_object(self, request, slug):
         topic = get_object_or_404(Topic, slug=slug)
-        add_surrogate_keys(request, topic.surrogate_key, LIST_KEY)
+        add_surrogate_keys(request, topic.surrogate_key, list_key(Opportunity))
         return topic
 
     def title(self, obj):

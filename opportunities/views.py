@@ -15,12 +15,12 @@ from opportunities.models import CARD_FIELDS, Opportunity, applicant_q, band_q
 from opportunities.seo import opportunity_json_ld
 from publishing.addresses import fixed_url
 from publishing.frontcache import add_surrogate_keys
+from publishing.registry import list_key
 from publishing.sharing import breadcrumbs, list_page_json_ld, list_path, share_image
 from publishing.views import PublishableDetailMixin
 from reports.models import Report
 from topics.models import Topic
 
-LIST_KEY = "opportunities"
 FILTERS = ("state", "topic", "funder", "type", "band", "who", "next", "prev")
 # Open calls on the same topics offered on a closed call's page.
 ALTERNATIVES = 3
@@ -58,7 +58,7 @@ class OpportunityListView(ListView):
     page_size = 10
 
     def get(self, request, *args, **kwargs):
-        add_surrogate_keys(request, LIST_KEY)
+        add_surrogate_keys(request, list_key(Opportunity))
         if any(value == "" for value in request.GET.values()):
             # The form sends "Any funder" as funder=: drop empty filters so the address stays
             # short and shareable (/opportunities/?topic=net-zero), and one page is one address.
@@ -198,7 +198,7 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
             contacts,
             reports,
             # A closed call's page lists open ones on its topics.
-            LIST_KEY if opportunity.state(now) == State.CLOSED else None,
+            list_key(Opportunity) if opportunity.state(now) == State.CLOSED else None,
         )
         return super().get_context_data(
             now=now,

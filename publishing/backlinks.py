@@ -5,14 +5,30 @@ not import it (news stands above reports and contacts: pyproject.toml's import c
 from collections.abc import Callable
 
 _QUERIES: dict[type, Callable] = {}
+# model -> the content types whose rows name its items (their lists' keys go on its page).
+_SOURCES: dict[type, list] = {}
 
 
-def register_backlinks(model, query):
-    """Called from an app's AppConfig.ready(): query(item) -> what names `item` (a QuerySet)."""
+def register_backlinks(model, query, *, source=None):
+    """Called from an app's AppConfig.ready(): query(item) -> what names `item` (a QuerySet).
+
+    `source` is the model of the rows the query returns (a declared content type): the
+    page of `item` then carries its list key (`backlink_keys`), so a new post naming a
+    contact purges the contact's page.
+    """
     _QUERIES[model] = query
+    if source is not None:
+        _SOURCES.setdefault(model, []).append(source)
 
 
 def backlinks(item):
     """What names `item` and readers may see, or an empty list if nothing was registered."""
     query = _QUERIES.get(type(item))
     return query(item) if query else []
+
+
+def backlink_keys(model):
+    """The list keys of what names items of `model` (`["news"]` for a report), for its page."""
+    from publishing.registry import list_key
+
+    return [list_key(source) for source in _SOURCES.get(model, ())]

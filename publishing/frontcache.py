@@ -57,6 +57,12 @@ def declare_public(model, *, keys=None, private_links=()):
     return model
 
 
+def forget_public(model):
+    """Undo `declare_public(model)` (a test's content type, declared for one test only)."""
+    _declared.pop(model._meta.concrete_model, None)
+    _private_links.pop(model._meta.concrete_model, None)
+
+
 def is_public(model):
     """Whether readers may see rows of `model` (or of the model a proxy stands for)."""
     from publishing.models import Publishable

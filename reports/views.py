@@ -11,9 +11,10 @@ from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.generic import DetailView, ListView
 
 from publishing.addresses import fixed_url
-from publishing.backlinks import backlinks
+from publishing.backlinks import backlink_keys, backlinks
 from publishing.frontcache import add_surrogate_keys
 from publishing.pagination import years_with_items
+from publishing.registry import list_key
 from publishing.sharing import breadcrumbs, share_image
 from publishing.views import KeysetListMixin, PublishableDetailMixin
 from reports.forms import ReportFilterForm
@@ -32,7 +33,7 @@ class ReportListView(KeysetListMixin, ListView):
     context_object_name = "report_list"
 
     def get(self, request, *args, **kwargs):
-        add_surrogate_keys(request, "reports")
+        add_surrogate_keys(request, list_key(Report))
         if any(value == "" for value in request.GET.values()):
             # The form sends "All topics" as topic=; drop empty filters so the address
             # stays readable and shareable: /reports/?year=2021
@@ -91,8 +92,11 @@ class ReportDetailView(PublishableDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         report = self.object
-        # The page lists the posts that announce the report (`news`) and names a contact.
-        add_surrogate_keys(self.request, report, report.accessible_format_contact, "news")
+        # The page lists the posts that announce the report (`backlink_keys`: registered by
+        # news) and names a contact.
+        add_surrogate_keys(
+            self.request, report, report.accessible_format_contact, backlink_keys(Report)
+        )
         return super().get_context_data(
             json_ld=report_json_ld(report),
             share_image=share_image(report.cover_image),

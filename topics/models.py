@@ -3,6 +3,7 @@
 from django.db import models
 
 from publishing.addresses import slug_url
+from publishing.registry import topic_key
 
 
 class Topic(models.Model):
@@ -27,4 +28,4 @@ class Topic(models.Model):
     @property
     def surrogate_key(self):
         """The front-cache key of the pages that list this topic's content (its hub, feeds)."""
-        return f"topic-{self.slug}"
+        return topic_key(self.slug)

@@ -48,11 +48,17 @@ PAGES = {
         lambda c: {f"contact-{c['contact'].pk}", "news", "contacts"},
     ),
     "topic hub": (lambda c: c["topic"].get_absolute_url(), lambda c: {"topic-quantum"}),
-    "search": (lambda c: "/search/?q=quantum", lambda c: {"news", "reports", "contacts"}),
+    "search": (
+        lambda c: "/search/?q=quantum",
+        lambda c: {"news", "reports", "contacts", "opportunities"},
+    ),
     "feed": (lambda c: "/feeds/news/", lambda c: {"news"}),
     "atom feed": (lambda c: "/feeds/news/atom/", lambda c: {"news"}),
     "topic feed": (lambda c: "/feeds/topics/quantum/", lambda c: {"topic-quantum"}),
-    "sitemap": (lambda c: "/sitemap.xml", lambda c: {"news", "reports", "contacts"}),
+    "sitemap": (
+        lambda c: "/sitemap.xml",
+        lambda c: {"news", "reports", "contacts", "opportunities"},
+    ),
     "robots": (lambda c: "/robots.txt", lambda c: set()),
     "mailing list": (lambda c: "/mailing-list/", lambda c: set()),
 }
