@@ -252,6 +252,15 @@ class Opportunity(Publishable):
         return self.state() == State.CLOSED
 
     @property
+    def opens_iso(self):
+        """For <time datetime>: whole seconds, as HTML allows at most milliseconds."""
+        return deadlines.london(self.opens_at).replace(microsecond=0).isoformat()
+
+    @property
+    def closes_iso(self):
+        return deadlines.london(self.closes_at).replace(microsecond=0).isoformat()
+
+    @property
     def opens_text(self):
         return deadlines.when_text(self.opens_at)
 
