@@ -169,9 +169,10 @@ def time_reminders(topics, subscribers, closing, rng, sample):
     # The calls due a reminder: open for weeks, closing within the next six days.
     due = list(Opportunity.objects.order_by("pk")[:closing])
     for item in due:
+        item.publish_at = now - timedelta(days=31)
         item.opens_at = now - timedelta(days=30)
         item.closes_at = now + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 23))
-    Opportunity.objects.bulk_update(due, ["opens_at", "closes_at"], batch_size=500)
+    Opportunity.objects.bulk_update(due, ["publish_at", "opens_at", "closes_at"], batch_size=500)
     Opportunity.objects.exclude(pk__in=[item.pk for item in due]).filter(
         closes_at__gt=now, closes_at__lte=now + timedelta(days=7)
     ).update(closes_at=now + timedelta(days=8))
