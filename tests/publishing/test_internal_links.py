@@ -7,7 +7,14 @@ from django.urls import reverse
 
 from publishing.links import stable_url
 from publishing.models import Status
-from tests.factories import make_contact, make_post, make_report, make_staff, make_topic
+from tests.factories import (
+    make_contact,
+    make_opportunity,
+    make_post,
+    make_report,
+    make_staff,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +35,9 @@ def test_search_finds_posts_reports_contacts_and_topics_by_title(ed, django_asse
     contact = make_contact(name="Ann Hydrogenova")
     topic = make_topic(name="Hydrogen")
     make_post(title="Nothing to do with it")
-    with django_assert_max_num_queries(12):
+    opportunity = make_opportunity(title="Hydrogen valleys fund")
+    # Two queries more for funding opportunities (its live items, and its drafts for editors).
+    with django_assert_max_num_queries(14):
         response = ed.get(SEARCH, {"q": "hydrogen"})
     assert response.status_code == 200
     found = {(r["kind"], r["title"], r["url"], r["live"]) for r in response.json()["results"]}
@@ -38,6 +47,12 @@ def test_search_finds_posts_reports_contacts_and_topics_by_title(ed, django_asse
         ("Report", report.title, f"/go/report/{report.pk}/", True),
         ("Contact", contact.name, f"/go/contact/{contact.pk}/", True),
         ("Topic", topic.name, f"/go/topic/{topic.pk}/", True),
+        (
+            "Funding opportunity",
+            opportunity.title,
+            f"/go/opportunity/{opportunity.pk}/",
+            True,
+        ),
     }
 
 

@@ -10,10 +10,18 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from contacts.models import Enquiry
+from ktnsite.models import OpportunityReminder
 from mailinglist.models import Delivery, EmailKind, SignupEmail, State
 from publishing.outbox import OutboxState, outbox_deliver, outbox_drain, outbox_models
 from publishing.tasks import drain_outbox
-from tests.factories import make_enquiry, make_post, make_staff, make_subscriber, make_topic
+from tests.factories import (
+    make_enquiry,
+    make_opportunity,
+    make_post,
+    make_staff,
+    make_subscriber,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +45,23 @@ def _delivery():
     )
 
 
-MAKERS = {"enquiry": _enquiry, "signup email": _signup_email, "delivery": _delivery}
+def _reminder():
+    opportunity = make_opportunity(topics=[make_topic()], closes_in=timedelta(days=5))
+    return OpportunityReminder.objects.create(
+        subscriber=make_subscriber(), opportunity=opportunity, closes_at=opportunity.closes_at
+    )
+
+
+MAKERS = {
+    "enquiry": _enquiry,
+    "signup email": _signup_email,
+    "delivery": _delivery,
+    "opportunity reminder": _reminder,
+}
 
 
 def test_every_mail_the_site_sends_is_an_outbox_row():
-    assert set(outbox_models()) == {Enquiry, SignupEmail, Delivery}
+    assert set(outbox_models()) == {Enquiry, SignupEmail, Delivery, OpportunityReminder}
 
 
 @pytest.mark.parametrize("kind", MAKERS)
@@ -122,7 +142,7 @@ def test_a_message_no_longer_wanted_is_skipped_not_retried(smtp_server):
 def test_the_drain_task_sends_what_is_owed(smtp_server):
     rows = [maker() for maker in MAKERS.values()]
     result = drain_outbox.enqueue()  # the tests' immediate backend runs it now
-    assert result.return_value[OutboxState.SENT] == 3
+    assert result.return_value[OutboxState.SENT] == len(MAKERS)
     assert all(type(r).objects.get(pk=r.pk).state == OutboxState.SENT for r in rows)
 
 
@@ -132,6 +152,7 @@ def test_the_drain_task_sends_what_is_owed(smtp_server):
         ("signup email", "/admin/mailinglist/signupemail/"),
         ("delivery", "/admin/mailinglist/delivery/"),
         ("enquiry", "/admin/contacts/enquiry/"),
+        ("opportunity reminder", "/admin/ktnsite/opportunityreminder/"),
     ],
 )
 def test_editors_see_the_dead_letters_and_retry_them(
