@@ -227,7 +227,7 @@ class PageCacheWarningMiddleware:
 def _first_go_live():
     """The POSIX time at which the next scheduled item goes live or a live one is taken down
     (its take-down time), or another item's page changes by the clock (an event starts or
-    ends), or 0: one query, a UNION over every publishable model."""
+    ends, an opportunity opens or closes), or 0: one query, a UNION over every publishable model."""
     models = frontcache.timed_models()
     moments = [
         model.objects.scheduled().order_by().values_list("publish_at", flat=True)

@@ -11,9 +11,9 @@ from django.utils.html import format_html
 from events.forms import EventAdminForm
 from events.models import Event, Registration, RegistrationEmail, RegistrationState
 from events.timing import uk_time
+from outbox.admin import OutboxAdminMixin
 from publishing.admin import ListInputMixin, PublishableAdmin, StateFilter
 from publishing.csvexport import csv_cell
-from outbox.admin import OutboxAdminMixin
 
 
 @admin.register(Event)

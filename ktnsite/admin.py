@@ -1,4 +1,5 @@
-"""Admin for the site pages: Django's flat pages, edited with the rich-text editor."""
+"""Admin for the site pages (Django's flat pages, edited with the rich-text editor) and the
+deadline reminders' outbox."""
 
 from ckeditor.widgets import CKEditorWidget
 from django import forms
@@ -7,7 +8,9 @@ from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 
+from ktnsite.models import OpportunityReminder
 from ktnsite.sitepages import FOOTER_PAGES, is_served
+from outbox.admin import OutboxAdminMixin
 from publishing.richtext import sanitise_html
 
 
@@ -49,3 +52,25 @@ class SitePageAdmin(FlatPageAdmin):
         # Its own address on this site, and none for a page the site does not show (a row
         # written before addresses were checked): never a link off the site.
         return obj.url if is_served(obj.url) else None
+
+
+@admin.register(OpportunityReminder)
+class OpportunityReminderAdmin(OutboxAdminMixin, admin.ModelAdmin):
+    """Deadline reminders owed and sent (ktnsite.reminders); *Failed* are the dead letters,
+    which "Retry" sends again. They are made by `send_opportunity_reminders`, never here."""
+
+    list_display = [
+        "subscriber", "opportunity", "closes_at", "state", "attempts", "next_attempt_at",
+        "sent_at",
+    ]  # fmt: skip
+    list_filter = ["state"]
+    search_fields = ["subscriber__email", "opportunity__title"]
+    list_select_related = ["subscriber", "opportunity"]
+    readonly_fields = [
+        "subscriber", "opportunity", "closes_at", "state", "attempts", "last_error",
+        "next_attempt_at", "created_at", "claimed_at", "sent_at",
+    ]  # fmt: skip
+    actions = ["retry_failed"]
+
+    def has_add_permission(self, request):
+        return False

@@ -14,6 +14,13 @@ def search_words_job():
     return {"words": SearchWord.objects.count()}
 
 
+def send_opportunity_reminders_job():
+    from ktnsite.reminders import opportunity_reminders_send
+
+    tally = opportunity_reminders_send()
+    return {name: int(count) for name, count in tally.items()}
+
+
 class KtnsiteConfig(AppConfig):
     name = "ktnsite"
     verbose_name = "Site"
@@ -39,6 +46,13 @@ class KtnsiteConfig(AppConfig):
             every=timedelta(days=1),
             at=timedelta(hours=3, minutes=30),
             description="Rebuilds the words 'Did you mean …?' suggests from what is live now.",
+        )
+        register_job(
+            "send_opportunity_reminders",
+            send_opportunity_reminders_job,
+            every=timedelta(hours=1),
+            at=timedelta(minutes=7),
+            description="Deadline reminders a week before a funding opportunity closes.",
         )
         surrogates.declare()
         frontcache.connect_signals()

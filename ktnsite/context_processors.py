@@ -10,6 +10,7 @@ SITE_LINKS = {
     "home": "home",
     "news": "news:index",
     "reports": "reports:index",
+    "opportunities": "opportunities:index",
     "contacts": "contacts:index",
     "mailing_list": "mailinglist:signup",
     "search": "search",

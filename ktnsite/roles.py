@@ -16,6 +16,7 @@ EDITOR_PERMISSIONS = {
     # registrations as CSV ("export_registration") is given to no group by default.
     "events.registration": ["view"],
     "events.registrationemail": ["view", "change"],
+    "opportunities.opportunity": [*CONTENT, "publish"],
     "contacts.contact": CONTENT,
     "topics.topic": CONTENT,
     "publishing.previewlink": ["change", "delete", "view"],
@@ -35,6 +36,7 @@ EDITOR_PERMISSIONS = {
     # them (the retry action takes "change"; every field of these rows is read-only).
     "mailinglist.delivery": ["view", "change"],
     "mailinglist.signupemail": ["view", "change"],
+    "ktnsite.opportunityreminder": ["view", "change"],
     "mailinglist.topicaudience": ["view"],
     # Reviews: the list of what waits (deciding is done on the item, by its publish right).
     "review.review": ["view"],

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reports",
     "contacts",
     "news",
+    "opportunities",
     "events",
     "mailinglist",
     # Last: the site layer gathers every app (tests/settings.py inserts a test app before it).

@@ -10,6 +10,7 @@ from dashboard.views import readers_csv
 from ktnsite import sitepages, views
 from ktnsite.sitemaps import sitemap_view
 from news import feeds
+from opportunities import feeds as opportunity_feeds
 from publishing.desk import link_search
 from publishing.views import go
 
@@ -20,6 +21,22 @@ feed_patterns = (
         path("news/atom/", feeds.LatestPostsAtomFeed(), name="news-atom"),
         path("topics/<slug:slug>/", feeds.TopicPostsFeed(), name="topic"),
         path("topics/<slug:slug>/atom/", feeds.TopicPostsAtomFeed(), name="topic-atom"),
+        path("opportunities/", opportunity_feeds.OpportunitiesFeed(), name="opportunities"),
+        path(
+            "opportunities/atom/",
+            opportunity_feeds.OpportunitiesAtomFeed(),
+            name="opportunities-atom",
+        ),
+        path(
+            "topics/<slug:slug>/opportunities/",
+            opportunity_feeds.TopicOpportunitiesFeed(),
+            name="topic-opportunities",
+        ),
+        path(
+            "topics/<slug:slug>/opportunities/atom/",
+            opportunity_feeds.TopicOpportunitiesAtomFeed(),
+            name="topic-opportunities-atom",
+        ),
     ],
     "feeds",
 )
@@ -42,6 +59,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("events/", include("events.urls")),
     path("contacts/", include("contacts.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("topics/", include(topic_patterns)),
     path("mailing-list/", include("mailinglist.urls")),
     path("healthz", views.healthz, name="healthz"),

@@ -30,6 +30,8 @@ from events.models import Event
 from ktnsite import dbfaults, sitepages, suggestions
 from ktnsite import search as site_search
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
+from opportunities.deadlines import State
+from opportunities.models import Opportunity
 from publishing import registry
 from publishing.addresses import fixed_url
 from publishing.registry import list_key
@@ -42,10 +44,26 @@ from topics.models import Topic
 HOME_FEATURED = 3
 HOME_LATEST = 6
 TOPIC_LATEST = 10
+HOME_OPPORTUNITIES = 3
+TOPIC_OPPORTUNITIES = 5
+
+
+def closing_soonest(*, topic=None, limit=HOME_OPPORTUNITIES):
+    """Open funding opportunities (on `topic`), the soonest deadline first: one query."""
+    opportunities = Opportunity.objects.live().in_state(State.OPEN)
+    if topic is not None:
+        opportunities = opportunities.filter(topics=topic)
+    return list(
+        opportunities.order_by("closes_at", "pk").only("title", "slug", "opens_at", "closes_at")[
+            :limit
+        ]
+    )
 
 
 def home(request):
-    add_surrogate_keys(request, list_key(Post), list_key(Report), list_key(Event))
+    add_surrogate_keys(
+        request, list_key(Post), list_key(Report), list_key(Event), list_key(Opportunity)
+    )
     posts = Post.objects.live().only(*CARD_FIELDS)
     featured = list(posts.filter(is_featured=True)[:HOME_FEATURED])
     latest = list(posts.exclude(pk__in=[p.pk for p in featured])[:HOME_LATEST])
@@ -61,6 +79,7 @@ def home(request):
             "latest_posts": latest,
             "latest_reports": Report.objects.live().only("title", "slug", "publish_at")[:3],
             "next_events": Event.objects.live().upcoming().only(*EVENT_SHORT_FIELDS)[:3],
+            "closing_soonest": closing_soonest(),
             "topics": Topic.objects.all(),
             "description": f"News, reports and expert contacts from {settings.SITE_NAME}",
             "json_ld": website_json_ld(reverse("search")),
@@ -89,8 +108,10 @@ class TopicDetailView(DetailView):
         events = list(
             Event.objects.live().upcoming().filter(topics=topic).only(*EVENT_SHORT_FIELDS)[:3]
         )
+        opportunities = closing_soonest(topic=topic, limit=TOPIC_OPPORTUNITIES)
         description = topic.description or f"News, reports and named contacts on {topic.name}"
         return super().get_context_data(
+            opportunities=opportunities,
             posts=posts,
             reports=reports,
             contacts=contacts,
@@ -98,7 +119,10 @@ class TopicDetailView(DetailView):
             description=description,
             # Everything the hub lists, in the order shown.
             json_ld=collection_json_ld(
-                topic.name, description, topic.get_absolute_url(), [*posts, *reports, *contacts]
+                topic.name,
+                description,
+                topic.get_absolute_url(),
+                [*opportunities, *posts, *reports, *contacts],
             ),
             breadcrumbs=breadcrumbs(
                 [("Home", fixed_url("home"))], (topic.name, topic.get_absolute_url())

@@ -14,6 +14,7 @@ from PIL import Image
 from contacts.models import Contact, Enquiry
 from ktnsite.demo.files import make_pdf
 from news.models import Post
+from opportunities.models import Opportunity
 from publishing.models import Status
 from reports.models import Report
 from reports.services import report_file_read
@@ -68,6 +69,30 @@ def make_post(*, topics=(), contacts=(), **fields):
     post.topics.set(topics)
     post.contacts.set(contacts)
     return post
+
+
+def make_opportunity(*, topics=(), contacts=(), opens_in=None, closes_in=None, **fields):
+    """A published opportunity, open now unless `opens_in` / `closes_in` (timedeltas from now)
+    or the dates themselves say otherwise."""
+    n = next(_numbers)
+    now = timezone.now()
+    fields.setdefault("title", f"Opportunity {n}")
+    fields.setdefault("slug", f"opportunity-{n}")
+    fields.setdefault("standfirst", f"What opportunity {n} funds.")
+    fields.setdefault("body", f"<p>Body of opportunity {n}.</p>")
+    fields.setdefault("funder", "Innovate UK")
+    fields.setdefault("apply_url", "https://apply-for-innovation-funding.service.gov.uk/")
+    fields.setdefault("award_max", 250_000)
+    fields.setdefault("status", Status.PUBLISHED)
+    fields.setdefault("publish_at", now - timedelta(days=30, minutes=n))
+    fields.setdefault("opens_at", now + (opens_in if opens_in is not None else -timedelta(days=10)))
+    fields.setdefault(
+        "closes_at", now + (closes_in if closes_in is not None else timedelta(days=30))
+    )
+    opportunity = Opportunity.objects.create(**fields)
+    opportunity.topics.set(topics)
+    opportunity.contacts.set(contacts)
+    return opportunity
 
 
 def make_enquiry(*, contact=None, **fields):

@@ -43,6 +43,23 @@ SEED_POST_TITLE = "KTN and UKRI Release Medicines Manufacturing Impact Report"
         (f"/news/{LONG_WORD_POST_SLUG}/", 200, "Naming the molecules of continuous manufacturing"),
         (f"/news/{WIDE_TABLE_POST_SLUG}/", 200, "Funding awarded by region and year"),
         ("/mailing-list/?topic=net-zero", 200, "Get emails about Net Zero"),
+        # Funding opportunities: the finder, filtered, with an error, closed; each state's page.
+        ("/opportunities/", 200, "Funding opportunities"),
+        (
+            "/opportunities/?topic=net-zero&who=sme",
+            200,
+            "Funding opportunities: Net Zero",
+        ),
+        ("/opportunities/?who=aliens", 400, "Funding opportunities"),
+        ("/opportunities/?state=closed", 200, "Closed funding opportunities"),
+        (
+            "/opportunities/medicines-manufacturing-innovation-fund/",
+            200,
+            "Medicines manufacturing innovation fund",
+        ),
+        ("/opportunities/net-zero-heat-pump-prize/", 200, "Net zero heat pump prize"),
+        ("/opportunities/vertical-farming-scale-up-loans/", 200, "Vertical farming scale-up loans"),
+        ("/opportunities/space-data-for-agriculture/", 200, "Space data for agriculture"),
     ],
 )
 def test_page_has_no_axe_violations(page, demo_live, path, status, heading):

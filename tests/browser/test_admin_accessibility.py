@@ -9,6 +9,9 @@ from playwright.sync_api import expect
 from ktnsite.demo.content import SEED_POST_SLUG
 from tests.browser.admin_helpers import editor_signs_in
 
+# The demo's call on the seed article's topic (ktnsite.demo.opportunities).
+DEMO_OPPORTUNITY = "medicines-manufacturing-innovation-fund"
+
 
 @pytest.fixture
 def editor_page(page, demo_live):
@@ -43,6 +46,8 @@ SCREENS = [
     "flat page list", "add flat page", "change flat page",
     "redirect list", "add redirect",
     "post change list",
+    "opportunity list", "opportunities closing this week", "add opportunity",
+    "change opportunity",
 ]  # fmt: skip
 
 
@@ -57,6 +62,7 @@ def _admin_urls():
     from library.models import Tag
     from mailinglist.models import Delivery, EmailKind, SignupEmail
     from news.models import Post, PostChange
+    from opportunities.models import Opportunity
     from publishing.services import preview_link_create, publishable_save
     from reports.models import Report
     from tests.factories import make_enquiry, make_image, make_post, make_subscriber
@@ -133,6 +139,11 @@ def _admin_urls():
         "redirect list": "/admin/redirects/redirect/",
         "add redirect": "/admin/redirects/redirect/add/",
         "post change list": "/admin/news/postchange/",
+        "opportunity list": "/admin/opportunities/opportunity/",
+        "opportunities closing this week": "/admin/opportunities/opportunity/?deadline=this-week",
+        "add opportunity": "/admin/opportunities/opportunity/add/",
+        "change opportunity": "/admin/opportunities/opportunity/"
+        f"{Opportunity.objects.get(slug=DEMO_OPPORTUNITY).pk}/change/",
     }
 
 

@@ -36,6 +36,10 @@ PAGE_TYPES = [
     "/cookies/",
     "/contact/",
     "/news/no-such-page/",
+    "/opportunities/",
+    "/opportunities/?state=closed",
+    "/opportunities/medicines-manufacturing-innovation-fund/",
+    "/opportunities/space-data-for-agriculture/",
 ]
 
 

@@ -24,7 +24,7 @@ def front_cache(settings):
 # Each page type and the keys it must carry besides `site`: what it shows by name, and the
 # lists it shows (so that a new item on a list purges it).
 PAGES = {
-    "home": (lambda c: "/", lambda c: {"news", "reports", "events"}),
+    "home": (lambda c: "/", lambda c: {"news", "reports", "events", "opportunities"}),
     "article": (
         lambda c: c["post"].get_absolute_url(),
         # The post, its report and contacts by name; its topics for the related posts.
@@ -50,12 +50,15 @@ PAGES = {
     "topic hub": (lambda c: c["topic"].get_absolute_url(), lambda c: {"topic-quantum"}),
     "search": (
         lambda c: "/search/?q=quantum",
-        lambda c: {"news", "reports", "events", "contacts"},
+        lambda c: {"news", "reports", "events", "contacts", "opportunities"},
     ),
     "feed": (lambda c: "/feeds/news/", lambda c: {"news"}),
     "atom feed": (lambda c: "/feeds/news/atom/", lambda c: {"news"}),
     "topic feed": (lambda c: "/feeds/topics/quantum/", lambda c: {"topic-quantum"}),
-    "sitemap": (lambda c: "/sitemap.xml", lambda c: {"news", "reports", "events", "contacts"}),
+    "sitemap": (
+        lambda c: "/sitemap.xml",
+        lambda c: {"news", "reports", "events", "contacts", "opportunities"},
+    ),
     "robots": (lambda c: "/robots.txt", lambda c: set()),
     "mailing list": (lambda c: "/mailing-list/", lambda c: set()),
 }

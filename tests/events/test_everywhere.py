@@ -9,8 +9,8 @@ from django.core import mail
 from django.utils import timezone
 
 from events.models import EventStatus
-from tests.factories import make_event, make_subscriber, make_topic
 from tests.caching.test_purge import Recorder
+from tests.factories import make_event, make_subscriber, make_topic
 
 pytestmark = pytest.mark.django_db
 

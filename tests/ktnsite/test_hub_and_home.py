@@ -3,7 +3,14 @@
 import pytest
 
 from publishing.models import Status
-from tests.factories import make_contact, make_event, make_post, make_report, make_topic
+from tests.factories import (
+    make_contact,
+    make_event,
+    make_opportunity,
+    make_post,
+    make_report,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +62,7 @@ def test_a_topic_hub_has_a_fixed_query_budget(client, django_assert_max_num_quer
         make_report(topics=[topic])
         make_contact(topics=[topic])
         make_event(topics=[topic])
-    # topic, posts, their topics, reports, contacts, upcoming events.
+        make_opportunity(topics=[topic])
+    # topic, open opportunities, posts, their topics, reports, contacts, upcoming events.
     with django_assert_max_num_queries(6):
         assert client.get(topic.get_absolute_url()).status_code == 200

@@ -7,12 +7,13 @@ from django.core.management import call_command
 
 from contacts.models import Contact
 from news.models import Post
+from opportunities.models import Opportunity
 from reports.models import Report
 from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Topic, Contact, Report, Post]
+MODELS = [Topic, Contact, Report, Post, Opportunity]
 
 
 def _snapshot():

@@ -20,6 +20,7 @@ from tests.factories import (
     make_enquiry,
     make_event,
     make_image,
+    make_opportunity,
     make_post,
     make_staff,
     make_subscriber,
@@ -87,6 +88,15 @@ def _signup_email():
 
     kind = SignupEmail._meta.get_field("kind").choices[0][0]
     return SignupEmail.objects.create(subscriber=make_subscriber(), kind=kind)
+
+
+def _reminder(ctx):
+    from ktnsite.models import OpportunityReminder
+
+    opportunity = ctx["opportunity"]
+    return OpportunityReminder.objects.create(
+        subscriber=make_subscriber(), opportunity=opportunity, closes_at=opportunity.closes_at
+    )
 
 
 def _wordpress_item():
@@ -214,6 +224,8 @@ PRIVATE_ROWS = {
     "mailinglist.Alert": lambda ctx: _alert_and_delivery(),
     "mailinglist.Delivery": lambda ctx: _alert_and_delivery(),
     "mailinglist.SignupEmail": lambda ctx: _signup_email(),
+    # A deadline reminder owed to a subscriber: an email, never on a page.
+    "ktnsite.OpportunityReminder": lambda ctx: _reminder(ctx),
     # The record of a WordPress import: the post it made is saved (and purged) on its own.
     "news.WordPressItem": lambda ctx: _wordpress_item(),
     # Which library images a body uses, and the library's tags: for editors only.
@@ -275,6 +287,7 @@ def test_a_row_readers_never_see_leaves_the_content_generation_alone(label):
         "contact": _contact(),
         "image": make_image(),
         "event": make_event(registration_here=True),
+        "opportunity": make_opportunity(),
     }
     before = generation()
     row = PRIVATE_ROWS[label](ctx)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from publishing.models import Status
-from tests.factories import make_contact, make_post, make_report, make_topic
+from tests.factories import make_contact, make_opportunity, make_post, make_report, make_topic
 
 pytestmark = pytest.mark.django_db
 FUTURE = timezone.now() + timedelta(days=365)
@@ -76,6 +76,7 @@ def test_the_sitemap_has_a_fixed_query_budget(client, django_assert_max_num_quer
     for _ in range(count):
         make_post(topics=[make_topic()])
         make_contact()
+        make_opportunity()
     # A count and a page for each kind of item (site pages too), and "last changed" dates:
     # 12 for posts, reports and contacts, and up to three (a date, a count, a page) for each
     # other type declared with a sitemap (publishing.registry).

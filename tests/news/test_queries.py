@@ -26,8 +26,8 @@ def test_the_news_list_has_a_fixed_query_budget(client, django_assert_max_num_qu
 def test_the_home_page_has_a_fixed_query_budget(client, django_assert_max_num_queries, count):
     _posts(count)
     # Featured and latest posts, both lists' topics in one query, the latest reports, the
-    # next events, and the topics (listed, and offered by the sign-up form without a query of
-    # its own).
+    # next events, three funding opportunities closing soonest, and the topics (listed, and
+    # offered by the sign-up form without a query of its own).
     with django_assert_max_num_queries(6):
         assert client.get("/").status_code == 200
 

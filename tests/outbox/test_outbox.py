@@ -10,11 +10,19 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from contacts.models import Enquiry
+from ktnsite.models import OpportunityReminder
 from mailinglist.models import Delivery, EmailKind, SignupEmail, State
 from outbox.delivery import OutboxState, outbox_deliver, outbox_drain, outbox_models
 from outbox.tasks import drain_outbox
 from review.models import ReviewMail
-from tests.factories import make_enquiry, make_post, make_staff, make_subscriber, make_topic
+from tests.factories import (
+    make_enquiry,
+    make_opportunity,
+    make_post,
+    make_staff,
+    make_subscriber,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,16 +73,26 @@ def _registration_email():
     return RegistrationEmail.objects.create(registration=registration, kind="place")
 
 
+def _reminder():
+    opportunity = make_opportunity(topics=[make_topic()], closes_in=timedelta(days=5))
+    return OpportunityReminder.objects.create(
+        subscriber=make_subscriber(), opportunity=opportunity, closes_at=opportunity.closes_at
+    )
+
+
 MAKERS = {
     "enquiry": _enquiry, "signup email": _signup_email, "delivery": _delivery,
     "review email": _review_mail, "registration email": _registration_email,
+    "opportunity reminder": _reminder,
 }  # fmt: skip
 
 
 def test_every_mail_the_site_sends_is_an_outbox_row():
     from events.models import RegistrationEmail
 
-    assert set(outbox_models()) == {Enquiry, SignupEmail, Delivery, ReviewMail, RegistrationEmail}
+    assert set(outbox_models()) == {
+        Enquiry, SignupEmail, Delivery, ReviewMail, RegistrationEmail, OpportunityReminder
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("kind", MAKERS)
@@ -166,6 +184,7 @@ def test_the_drain_task_sends_what_is_owed(smtp_server):
         ("delivery", "/admin/mailinglist/delivery/"),
         ("enquiry", "/admin/contacts/enquiry/"),
         ("registration email", "/admin/events/registrationemail/"),
+        ("opportunity reminder", "/admin/ktnsite/opportunityreminder/"),
     ],
 )
 def test_editors_see_the_dead_letters_and_retry_them(

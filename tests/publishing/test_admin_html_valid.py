@@ -5,6 +5,7 @@ skipped heading level on compare."""
 import os
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from tests.factories import (
     make_contact,
     make_enquiry,
     make_image,
+    make_opportunity,
     make_post,
     make_report,
     make_staff,
@@ -64,6 +66,7 @@ def test_every_editor_form_is_valid_html(client, tmp_path):
     page = FlatPage.objects.create(url="/about/", title="About us", content="<p>About.</p>")
     page.sites.add(Site.objects.get_current())
     assert ContentType.objects.get_for_model(Post)  # (the preview link's type exists)
+    opportunity = make_opportunity(topics=[topic], contacts=[contact], closes_in=timedelta(days=3))
 
     urls = {
         "add-post": reverse("admin:news_post_add"),
@@ -90,6 +93,12 @@ def test_every_editor_form_is_valid_html(client, tmp_path):
         "add-flat-page": reverse("admin:flatpages_flatpage_add"),
         "change-flat-page": reverse("admin:flatpages_flatpage_change", args=[page.pk]),
         "post-list": reverse("admin:news_post_changelist"),
+        "add-opportunity": reverse("admin:opportunities_opportunity_add"),
+        "change-opportunity": reverse(
+            "admin:opportunities_opportunity_change", args=[opportunity.pk]
+        ),
+        "opportunity-list": reverse("admin:opportunities_opportunity_changelist")
+        + "?deadline=this-week",
     }
     files = []
     for name, url in urls.items():

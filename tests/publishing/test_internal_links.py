@@ -7,7 +7,14 @@ from django.urls import reverse
 
 from publishing.links import stable_url
 from publishing.models import Status
-from tests.factories import make_contact, make_post, make_report, make_staff, make_topic
+from tests.factories import (
+    make_contact,
+    make_opportunity,
+    make_post,
+    make_report,
+    make_staff,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +35,7 @@ def test_search_finds_posts_reports_contacts_and_topics_by_title(ed, django_asse
     contact = make_contact(name="Ann Hydrogenova")
     topic = make_topic(name="Hydrogen")
     make_post(title="Nothing to do with it")
+    opportunity = make_opportunity(title="Hydrogen valleys fund")
     # The session and the user's rights, then at most two queries per kind of item (12 for
     # posts, reports, contacts and topics); a kind declared later (events) adds its own two.
     from publishing.links import LINK_KINDS
@@ -42,6 +50,12 @@ def test_search_finds_posts_reports_contacts_and_topics_by_title(ed, django_asse
         ("Report", report.title, f"/go/report/{report.pk}/", True),
         ("Contact", contact.name, f"/go/contact/{contact.pk}/", True),
         ("Topic", topic.name, f"/go/topic/{topic.pk}/", True),
+        (
+            "Funding opportunity",
+            opportunity.title,
+            f"/go/opportunity/{opportunity.pk}/",
+            True,
+        ),
     }
 
 

@@ -14,15 +14,23 @@ from django.utils import timezone
 
 from events.models import Event
 from news.models import Post
+from opportunities.models import Opportunity
 from publishing.models import Publishable, Status
 from publishing.services import working_copy_discard, working_copy_find
 from reports.models import Report
-from tests.factories import form_values, make_event, make_post, make_report, signed_in
+from tests.factories import (
+    form_values,
+    make_event,
+    make_opportunity,
+    make_post,
+    make_report,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
 REFUSED = "You do not have permission to publish"
-MAKERS = {Post: make_post, Report: make_report, Event: make_event}
+MAKERS = {Post: make_post, Report: make_report, Event: make_event, Opportunity: make_opportunity}
 PUBLISHABLE = sorted(
     (m for m in apps.get_models() if issubclass(m, Publishable) and admin.site.is_registered(m)),
     key=lambda model: model._meta.label,

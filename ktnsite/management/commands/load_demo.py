@@ -15,9 +15,11 @@ from events.models import Event, Registration
 from ktnsite.demo import content
 from ktnsite.demo.events import demo_events
 from ktnsite.demo.files import make_hero_image, make_pdf
+from ktnsite.demo.opportunities import OPPORTUNITIES, at
 from ktnsite.demo.pages import site_pages
 from library.services import image_create
 from news.models import Post
+from opportunities.models import Opportunity
 from publishing.models import Status
 from publishing.services import publishable_save
 from reports.models import Report
@@ -29,6 +31,34 @@ LONDON = ZoneInfo("Europe/London")
 
 def _when(parts):
     return datetime(*parts, tzinfo=LONDON)
+
+
+def _load_opportunities(topics, contacts):
+    """The six demo calls (ktnsite.demo.opportunities), dated around today; each made once."""
+    created = 0
+    for data in OPPORTUNITIES:
+        if Opportunity.objects.filter(slug=data["slug"]).exists():
+            continue
+        fields = {
+            key: value
+            for key, value in data.items()
+            if key not in ("eligible", "topics", "contacts", "opens", "closes")
+        }
+        opportunity = Opportunity(
+            **fields,
+            **{f"eligible_{kind}": True for kind in data["eligible"]},
+            opens_at=at(data["opens"]),
+            closes_at=at(data["closes"]),
+            apply_url="https://apply-for-innovation-funding.service.gov.uk/competition/search",
+            status=Status.PUBLISHED,
+            # Announced a week before opening, and already live for an upcoming call.
+            publish_at=at((min(data["opens"][0], 0) - 7, data["opens"][1])),
+        )
+        publishable_save(item=opportunity, user=None, comment="Loaded by load_demo")
+        opportunity.topics.set(topics[slug] for slug in data["topics"])
+        opportunity.contacts.set(contacts[slug] for slug in data["contacts"])
+        created += 1
+    return created
 
 
 class Command(BaseCommand):
@@ -129,6 +159,7 @@ class Command(BaseCommand):
                 for n in range(places + waiting)
             )
             created += 1
+        created += _load_opportunities(topics, contacts)
 
         for url, (title, html) in site_pages().items():
             page, new = FlatPage.objects.get_or_create(

@@ -1,0 +1,1 @@
+"""Funding opportunities: calls for applications with opening and closing times."""
