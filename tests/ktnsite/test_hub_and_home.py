@@ -64,5 +64,5 @@ def test_a_topic_hub_has_a_fixed_query_budget(client, django_assert_max_num_quer
         make_event(topics=[topic])
         make_opportunity(topics=[topic])
     # topic, open opportunities, posts, their topics, reports, contacts, upcoming events.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(topic.get_absolute_url()).status_code == 200
