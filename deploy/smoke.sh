@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 SMOKE_DB="${SMOKE_DB:-ktnsite_smoke}"
 SMOKE_REDIS_DB="${SMOKE_REDIS_DB:-11}"
 PG="postgres://postgres@127.0.0.1:5432"
+export PGOPTIONS="--client-min-messages=warning"
 WORK="$(mktemp -d)"
 PIDS=()
 STEP="starting"
@@ -145,6 +146,11 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 grep -q "$SUBJECT" "$WORK/smtp.log"
+
+step "reading /metrics (the gunicorn workers' figures, summed from PROMETHEUS_MULTIPROC_DIR)"
+"${CURL[@]}" -f -o "$WORK/metrics.txt" "http://127.0.0.1:$WEB_PORT/metrics"
+grep -q '^ktnsite_http_requests_total{.*method="POST".*} 1.0$' "$WORK/metrics.txt" \
+  || { grep '^ktnsite_http_requests_total' "$WORK/metrics.txt"; exit 1; }
 
 step "done"
 echo "smoke: passed"
