@@ -39,6 +39,7 @@ class Environment(BaseSettings):
     # The site
     DJANGO_DEBUG: bool = False
     DJANGO_SECRET_KEY: str = ""
+    DJANGO_SECRET_KEY_FALLBACKS: CommaList = []
     DJANGO_ALLOWED_HOSTS: CommaList = ["localhost", "127.0.0.1", "[::1]"]
     DJANGO_CSRF_TRUSTED_ORIGINS: CommaList = []
     SITE_URL: str = "http://127.0.0.1:8000"

@@ -27,6 +27,8 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set: set it, or set DJANGO_DEBUG=1 for local development."
         )
     SECRET_KEY = "insecure-local-development-key"  # noqa: S105 - only ever used with DEBUG on
+# Former keys still accepted (sessions, password-reset links) while a new key rolls out.
+SECRET_KEY_FALLBACKS = env.DJANGO_SECRET_KEY_FALLBACKS
 
 ALLOWED_HOSTS = env.DJANGO_ALLOWED_HOSTS
 CSRF_TRUSTED_ORIGINS = env.DJANGO_CSRF_TRUSTED_ORIGINS
