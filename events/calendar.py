@@ -16,8 +16,8 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from events.models import EventStatus
-from events.timing import LONDON
 from publishing.sharing import absolute_url
+from publishing.uktime import LONDON
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # How often subscribed calendars should fetch a feed again (REFRESH-INTERVAL, X-PUBLISHED-TTL).

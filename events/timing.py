@@ -6,28 +6,8 @@ and one across midnight names both days.
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
-
-
-def uk_time(moment):
-    """`moment` (aware) in Europe/London."""
-    return moment.astimezone(LONDON)
-
-
-def clock(moment):
-    """GOV.UK style: 9am, 1:30pm, midday, midnight; in UK time with its zone (GMT or BST)."""
-    local = uk_time(moment)
-    if local.hour == 0 and local.minute == 0:
-        words = "midnight"
-    elif local.hour == 12 and local.minute == 0:
-        words = "midday"
-    else:
-        hour = local.hour % 12 or 12
-        minutes = f":{local.minute:02d}" if local.minute else ""
-        words = f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
-    return f"{words} {local.tzname()}"
+from publishing.uktime import clock, uk_time
 
 
 def day(moment, year=True):

@@ -29,12 +29,12 @@ from events.calendar import (
 )
 from events.models import CARD_FIELDS, Event, EventFormat
 from events.seo import event_json_ld
-from events.timing import LONDON, uk_time
 from news.models import Post
 from publishing.addresses import fixed_url, slug_url
 from publishing.pagination import PageFieldsForm
 from publishing.registry import list_key
 from publishing.sharing import breadcrumbs, share_image
+from publishing.uktime import LONDON, uk_time
 from publishing.views import KeysetListMixin, PublishableDetailMixin
 from publishing.widgets import PlainSelect
 from topics.forms import TopicFilterField

@@ -6,11 +6,11 @@ the next such minute (`next_state_change`) and keeps no page past it.
 """
 
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import models
 
-LONDON = ZoneInfo("Europe/London")
+from publishing.uktime import LONDON, clock, uk_time
+
 # An open opportunity is "closing soon" in its last week, and its line counts the days.
 CLOSING_SOON = timedelta(days=7)
 
@@ -33,22 +33,9 @@ def state_at(opens_at, closes_at, now):
     return State.OPEN
 
 
-def london(moment):
-    return moment.astimezone(LONDON)
-
-
-def time_text(moment):
-    """ "9am GMT", "11:30am BST", "midday BST", "midnight GMT": the UK time with its zone named."""
-    local = london(moment)
-    if local.minute == 0 and local.hour == 12:
-        words = "midday"
-    elif local.minute == 0 and local.hour == 0:
-        words = "midnight"
-    else:
-        hour = local.hour % 12 or 12
-        minutes = f":{local.minute:02d}" if local.minute else ""
-        words = f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
-    return f"{words} {local.tzname()}"
+# Each time in UK time with its zone named, as events say theirs (publishing.uktime).
+london = uk_time
+time_text = clock
 
 
 def date_text(moment):

@@ -6,7 +6,6 @@ first. As in publishing.pagination, a page is addressed by the item it follows
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from django import forms
 from django.db.models import Q
@@ -14,10 +13,10 @@ from django.http import Http404
 
 from opportunities.deadlines import State
 from opportunities.models import Applicant, FundingBand, FundingType
+from publishing import pagination
 from publishing.widgets import PlainSelect
 from topics.forms import TopicFilterField
 
-KEY_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 BAD_KEY = "That page link is broken; start again from the first page."
 
 # The finder's views of the list: "" (the default) is open and upcoming together.
@@ -31,26 +30,8 @@ STATE_CHOICES = [
 
 
 def item_key(item):
-    return f"{item.closes_at.astimezone(UTC).strftime(KEY_FORMAT)}~{item.pk}"
-
-
-class KeyField(forms.CharField):
-    def __init__(self, **kwargs):
-        super().__init__(required=False, widget=forms.HiddenInput, label="Page", **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        when, _, pk = value.partition("~")
-        try:
-            moment = datetime.strptime(when, KEY_FORMAT).replace(tzinfo=UTC)
-            pk = int(pk)
-        except ValueError as exc:
-            raise forms.ValidationError(BAD_KEY, code="invalid") from exc
-        if not 0 < pk < 2**63:
-            raise forms.ValidationError(BAD_KEY, code="invalid")
-        return moment, pk
+    """A call's place in the finder, ordered by closing time."""
+    return pagination.item_key(item, "closes_at")
 
 
 class FinderForm(forms.Form):
@@ -91,8 +72,8 @@ class FinderForm(forms.Form):
         widget=PlainSelect,
         error_messages={"invalid_choice": "There is no such kind of organisation."},
     )
-    next = KeyField()
-    prev = KeyField()
+    next = pagination.KeyField(broken=BAD_KEY)
+    prev = pagination.KeyField(broken=BAD_KEY)
 
     def __init__(self, *args, funders=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,7 +34,8 @@ def item_key(item, field="publish_at"):
 class KeyField(forms.CharField):
     """A ?before= or ?after= key, read as (publish_at, pk); a garbled one is a clear error."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, broken=BAD_KEY, **kwargs):
+        self.broken = broken  # what a reader is told of a garbled key
         super().__init__(required=False, widget=forms.HiddenInput, label="Page", **kwargs)
 
     def to_python(self, value):
@@ -46,9 +47,9 @@ class KeyField(forms.CharField):
             moment = datetime.strptime(when, KEY_FORMAT).replace(tzinfo=UTC)
             pk = int(pk)
         except ValueError as exc:
-            raise forms.ValidationError(BAD_KEY, code="invalid") from exc
+            raise forms.ValidationError(self.broken, code="invalid") from exc
         if not 0 < pk < 2**63:
-            raise forms.ValidationError(BAD_KEY, code="invalid")
+            raise forms.ValidationError(self.broken, code="invalid")
         return moment, pk
 
 

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from events.timing import LONDON
+from publishing.uktime import LONDON
 
 
 def _at(days, hour, minute=0):
