@@ -45,6 +45,19 @@
     $(document).on('change', '.image-chooser input', function() {
         refresh(this);
     });
+    // A recent image is picked as a popup's choice is: the id set and announced, so the
+    // thumbnail and title follow and the form knows it changed (autosave, leave prompt).
+    $(document).on('click', '.image-chooser__pick', function() {
+        const input = this.closest('.image-chooser').querySelector('input');
+        input.value = this.value;
+        $(input).trigger('change');
+    });
+    // The recent images need this script: shown only once it runs.
+    $(function() {
+        document.querySelectorAll('.image-chooser__recent').forEach((strip) => {
+            strip.hidden = false;
+        });
+    });
     $(document).on('click', '.image-chooser__clear', function() {
         const input = this.closest('.image-chooser').querySelector('input');
         input.value = '';

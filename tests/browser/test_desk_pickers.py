@@ -71,6 +71,47 @@ def test_a_hero_chosen_in_the_library_alone_asks_before_leaving_and_is_autosaved
     assert _asks_before_leaving(page)
 
 
+def test_a_recent_image_is_the_hero_in_one_click_and_comes_back_on_restore(page, fast_autosave):
+    turbine = make_image(title="Turbine", alt="A wind turbine at sea")
+    vials = make_image(title="Vials", alt="Blue vials in a rack")
+    editor_signs_in(page, "/admin/news/post/add/")
+    page.get_by_label("Title").fill("Offshore wind")
+    recent = page.get_by_role("group", name="Recent images:")
+    # Newest first, each a button named as the chooser names a chosen image.
+    expect(recent.get_by_role("button")).to_have_count(2)
+    expect(recent.get_by_role("button").first).to_have_accessible_name(
+        "Vials: “Blue vials in a rack”"
+    )
+    box = recent.get_by_role("button").first.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44  # WCAG 2.2's target size, and more
+
+    recent.get_by_role("button", name="Vials: “Blue vials in a rack”").click()
+    expect(page.locator(".image-chooser__title")).to_have_text("Vials: “Blue vials in a rack”")
+    vials.refresh_from_db()  # its renditions, made since (the live server runs the task)
+    expect(page.locator(".image-chooser__preview")).to_have_attribute(
+        "src", vials.thumbnail_url()
+    )
+    # By keyboard too: the other one, and that is what is autosaved.
+    with _autosave_holding(page, ("title", "Offshore wind"), ("hero_image", turbine.pk)):
+        recent.get_by_role("button", name="Turbine: “A wind turbine at sea”").focus()
+        page.keyboard.press("Enter")
+    expect(page.locator(".image-chooser__title")).to_have_text("Turbine: “A wind turbine at sea”")
+    assert _asks_before_leaving(page)
+
+    page.once("dialog", lambda dialog: dialog.accept())  # the leave-page question
+    page.reload()
+    expect(page.locator(".image-chooser__title")).to_have_text("No image chosen.")
+    page.get_by_role("button", name="Restore my unsaved changes").click()
+    expect(page.locator(".image-chooser__title")).to_have_text("Turbine: “A wind turbine at sea”")
+    turbine.refresh_from_db()
+    expect(page.locator(".image-chooser__preview")).to_have_attribute(
+        "src", turbine.thumbnail_url()
+    )
+    # ...and it is what the form would save.
+    expect(page.locator("#id_hero_image")).to_have_value(str(turbine.pk))
+    expect(page.get_by_label("Title")).to_have_value("Offshore wind")
+
+
 def test_removing_the_hero_asks_before_leaving(page, fast_autosave):
     post = make_post(title="Offshore wind")
     add_hero_image(post, alt="A wind turbine at sea")

@@ -8,12 +8,15 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image as PILImage
 
 from library.images import share_crop_box
 from library.models import Image
 from library.services import image_create, image_renditions_make, image_replace
+from library.widgets import ImageChooserWidget
 from news.models import Post
 from publishing.editing import edit_token
 from tests.factories import (
@@ -544,3 +547,55 @@ def test_an_image_chosen_only_in_unpublished_changes_is_listed_and_kept_from_del
     working_copy_apply(item=post)  # publishing the changes finds both pictures still there
     post.refresh_from_db()
     assert post.hero_image == hero and list(inline.body_uses.all())
+
+
+def test_the_chooser_offers_the_newest_images_as_buttons_named_by_them(
+    editors_client, monkeypatch
+):
+    for n in range(8):
+        make_image(title=f"Picture {n}", alt=f"Alt {n}")
+    make_image(title="Flourish", decorative=True, alt="")
+    url = reverse("admin:news_post_add")
+    editors_client.get(url)  # warm what is cached once per process (content types, sessions)
+    with CaptureQueriesContext(connection) as counted:
+        page = editors_client.get(url).content.decode()
+    with_strip = len(counted.captured_queries)
+    strip = page.split('class="image-chooser__recent"')[1].split("</div>")[0]
+    # The six newest, newest first, each a button named by its title and alt text, as the
+    # chooser names a chosen image; a decorative one says so.
+    names = [part.split('alt="')[1].split('"')[0] for part in strip.split("<button")[1:]]
+    assert names == [
+        "Flourish (decorative)",
+        *[f"Picture {n}: “Alt {n}”" for n in (7, 6, 5, 4, 3)],
+    ]
+    assert strip.count('type="button"') == 6
+    picture = Image.objects.get(title="Picture 7")
+    assert f'value="{picture.pk}"' in strip and f'src="{picture.thumbnail_url()}"' in strip
+    # The strip is one query, however many images the library holds.
+    monkeypatch.setattr(ImageChooserWidget, "recent_count", 0)
+    with CaptureQueriesContext(connection) as counted:
+        editors_client.get(url)
+    assert len(counted.captured_queries) == with_strip - 1
+    monkeypatch.undo()
+    Image.objects.exclude(title="Picture 0").delete()
+    with CaptureQueriesContext(connection) as counted:
+        page = editors_client.get(url).content.decode()
+    assert len(counted.captured_queries) == with_strip
+    assert page.count('class="image-chooser__pick"') == 1
+    Image.objects.all().delete()
+    page = editors_client.get(url).content.decode()
+    assert "image-chooser__recent" not in page  # an empty library: no strip
+
+
+def test_the_post_forms_stay_within_their_query_budget_with_the_recent_images(
+    editors_client, django_assert_max_num_queries
+):
+    for n in range(50):
+        make_image(title=f"Picture {n}")
+    post = add_hero_image(make_post(title="Offshore wind"))
+    # 9 and 27 measured (SQLite): the recent images are the one query the strip adds.
+    with django_assert_max_num_queries(10):
+        assert editors_client.get(reverse("admin:news_post_add")).status_code == 200
+    with django_assert_max_num_queries(28):
+        page = editors_client.get(reverse("admin:news_post_change", args=[post.pk]))
+    assert page.content.decode().count('class="image-chooser__pick"') == 6
