@@ -88,9 +88,7 @@ def test_a_recent_image_is_the_hero_in_one_click_and_comes_back_on_restore(page,
     recent.get_by_role("button", name="Vials: “Blue vials in a rack”").click()
     expect(page.locator(".image-chooser__title")).to_have_text("Vials: “Blue vials in a rack”")
     vials.refresh_from_db()  # its renditions, made since (the live server runs the task)
-    expect(page.locator(".image-chooser__preview")).to_have_attribute(
-        "src", vials.thumbnail_url()
-    )
+    expect(page.locator(".image-chooser__preview")).to_have_attribute("src", vials.thumbnail_url())
     # By keyboard too: the other one, and that is what is autosaved.
     with _autosave_holding(page, ("title", "Offshore wind"), ("hero_image", turbine.pk)):
         recent.get_by_role("button", name="Turbine: “A wind turbine at sea”").focus()

@@ -549,9 +549,7 @@ def test_an_image_chosen_only_in_unpublished_changes_is_listed_and_kept_from_del
     assert post.hero_image == hero and list(inline.body_uses.all())
 
 
-def test_the_chooser_offers_the_newest_images_as_buttons_named_by_them(
-    editors_client, monkeypatch
-):
+def test_the_chooser_offers_the_newest_images_as_buttons_named_by_them(editors_client, monkeypatch):
     for n in range(8):
         make_image(title=f"Picture {n}", alt=f"Alt {n}")
     make_image(title="Flourish", decorative=True, alt="")
