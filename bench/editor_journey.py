@@ -16,9 +16,9 @@ Counted honestly: every mouse click, including the "Add" link and the first clic
 field (a field the page has already focused, as Django focuses an add form's first field,
 needs none), the click that picks a recent image and the one that closes the preview tab;
 every field typed into. Keys such as Tab are not used. Each step is timed and axe-core audits
-every admin page the journey opens (and the preview). Prints a table; the goal (issue 24.7)
-is at most 12 clicks and 7 typed fields from the admin home to scheduled, then Publish now in
-1 click. Figures only; nothing here asserts.
+every admin page the journey opens (and the preview) with the WCAG 2.2 AA tags. Prints a
+table; the goal (issue 24.7) is at most 12 clicks and 7 typed fields from the admin home to
+scheduled, then Publish now in 1 click. Figures only; nothing here asserts.
 """
 
 import argparse
@@ -42,6 +42,14 @@ from tests.browser.chromium import LAUNCH_ARGS, chromium_path  # noqa: E402
 
 PASSWORD = "a long editor password"  # noqa: S105 - a throwaway user on a throwaway database
 TITLE = "Hydrogen valleys win new funding"
+# What WCAG 2.2 AA asks, as the admin's tests audit it: axe's default run leaves out
+# target-size (2.5.8) among others.
+WCAG22_AA = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    }
+}
 
 
 class Journey:
@@ -87,7 +95,7 @@ class Journey:
 
         page.wait_for_load_state("load")
         started = time.perf_counter()
-        results = Axe().run(page)
+        results = Axe().run(page, options=WCAG22_AA)
         rules = sorted(
             {f"{v['id']} ({' '.join(n['target'][0] for n in v['nodes'][:3])})"
              for v in results.response["violations"]}
