@@ -185,3 +185,21 @@ def test_a_lost_task_is_made_up_for_by_the_renditions_command(
     assert image.state == ImageState.READY and image.sources
     assert "Processed 1 upload(s)." in out.getvalue()
     assert GPS not in exif_of(media_root, image.file.url)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_the_worker_stores_exactly_what_an_upload_made_by_code_stores(
+    editors_client, fmt, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from library.services import image_create
+
+    data = make_image_bytes(fmt, (900, 600), gps=fmt == "JPEG")
+    with django_capture_on_commit_callbacks(execute=True):
+        editors_client.post(ADD, {"file": make_upload(f"a.{fmt.lower()}", data), "alt": "A"})
+    uploaded = Image.objects.get()
+    made = image_create(file=ContentFile(data, name=f"b.{fmt.lower()}"), alt="B")
+    with uploaded.file.open("rb") as one, made.file.open("rb") as other:
+        assert one.read() == other.read()
+    assert (uploaded.width, uploaded.height) == (made.width, made.height) == (900, 600)
