@@ -80,6 +80,18 @@ def _store_incoming(image, file):
     image.state, image.state_message = ImageState.PROCESSING, ""
 
 
+# What image_process writes while the editor may be saving the same image's other fields.
+WORKER_FIELDS = {"file", "width", "height", "renditions", "state", "state_message"}
+
+
+def _editor_fields():
+    return [
+        field.name
+        for field in Image._meta.concrete_fields
+        if not field.primary_key and field.name not in WORKER_FIELDS
+    ]
+
+
 def image_save(*, image, file=None, user=None, alt_pending=False, in_background=False):
     """Save a library image; with `file`, check it, strip its metadata and make it the image's
     file. Queues renditions (after commit) when the file or the focal point changed.
@@ -118,7 +130,12 @@ def image_save(*, image, file=None, user=None, alt_pending=False, in_background=
     )
     # Saving sends post_save, which is what invalidates the page cache: a replaced file shows
     # on every page that uses it, at once.
-    image.save()
+    if file is None and not image._state.adding:
+        # The worker may have finished the upload since this row was read: its fields are
+        # left as the worker wrote them.
+        image.save(update_fields=_editor_fields())
+    else:
+        image.save()
     if image.state == ImageState.PROCESSING and file is not None:
         name = image.file.name
         transaction.on_commit(partial(_process_enqueue, image.pk, name))

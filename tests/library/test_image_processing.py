@@ -203,3 +203,21 @@ def test_the_worker_stores_exactly_what_an_upload_made_by_code_stores(
     with uploaded.file.open("rb") as one, made.file.open("rb") as other:
         assert one.read() == other.read()
     assert (uploaded.width, uploaded.height) == (made.width, made.height) == (900, 600)
+
+
+def test_an_edit_saved_as_the_worker_finishes_keeps_the_worker_s_file(
+    editors_client, django_capture_on_commit_callbacks
+):
+    from library.services import image_process, image_save
+
+    with django_capture_on_commit_callbacks(execute=False):
+        editors_client.post(ADD, {"file": make_upload("phone.jpg", phone_photo()), "alt": "Lab"})
+    read_by_the_editor = Image.objects.get()  # the change form's POST reads the row...
+    image_process(image_id=read_by_the_editor.pk, name=read_by_the_editor.file.name)
+    read_by_the_editor.alt = "The new lab"  # ...and saves it after the worker has finished
+    image_save(image=read_by_the_editor)
+
+    image = Image.objects.get()
+    assert image.alt == "The new lab"
+    assert image.state == ImageState.READY and image.file.name.startswith("images/")
+    assert image.sources
