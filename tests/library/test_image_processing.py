@@ -135,6 +135,7 @@ def test_readers_never_get_the_upload_as_it_came_and_get_the_stripped_one_after(
     page = client.get(post.get_absolute_url()).content.decode()
     assert "Lab opening" in page
     assert media_urls(page) == []  # no picture, no share card: nothing from the upload
+    assert "article__hero" not in page  # not even an empty frame where the picture goes
     assert raw not in page and INCOMING not in page
     feed = client.get("/news/feed/").content.decode()
     assert INCOMING not in feed
