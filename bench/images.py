@@ -4,9 +4,11 @@ Run: .venv/bin/python bench/images.py   (needs nothing set up: it makes a throwa
 database and media folder; Chromium, if installed, measures what readers download.)
 
 Prints, for a 24-megapixel JPEG drawn with Pillow:
-- the admin's upload-to-response time (checked by content, metadata stripped, stored; the
-  renditions are only queued, on the database task queue production uses),
-- the time the queued task then takes until the renditions exist (one worker, idle queue),
+- the admin's upload-to-response time (checked by content without decoding, stored as it came
+  where no page links it; stripping and renditions are only queued, on the database task
+  queue production uses),
+- the time the queued task then takes until the image is stripped and its renditions exist
+  (one worker, idle queue),
 - the bytes of each rendition,
 - the bytes of the article's largest contentful image in Chromium at 360 px (a phone, 2x
   pixels) and 1280 px (a laptop, 1x), before and after the renditions exist.

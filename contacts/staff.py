@@ -43,7 +43,7 @@ def request_sees_lead_details(request):
 
 def contact_photo_url(contact):
     """The photo for a vCard: its smallest rendition (480 px), or the original until made."""
-    if not contact.photo:
+    if not contact.photo or not contact.photo.is_ready:
         return ""
     return absolute_url(contact.photo.thumbnail_url())
 

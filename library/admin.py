@@ -14,16 +14,35 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from library.models import BodyImage, Image, Tag
+from library.models import BodyImage, Image, ImageState, Tag
 from library.services import TEXT_MODELS, image_pending_uses, image_save, image_uses
 from library.uploads import KeepUploadsMixin
 from library.widgets import ImageChooserWidget
 
 
+def image_state_note(image):
+    """What editors read in place of a picture that is not ready: "Processing…" or why it
+    failed; "" for a ready one."""
+    if image is None or image.state == ImageState.READY:
+        return ""
+    if image.state == ImageState.PROCESSING:
+        return mark_safe(  # a constant
+            '<span class="image-state image-state--processing" role="status">Processing… '
+            "readers see it once it is ready (usually within seconds).</span>"
+        )
+    return format_html(
+        '<span class="image-state image-state--failed" role="alert">Failed: {}</span>',
+        image.state_message or "this upload could not be processed. Upload it again.",
+    )
+
+
 def image_thumbnail(image, css_class="image-thumb"):
-    """A small <img> of a library image for admin lists (its smallest rendition, once made)."""
+    """A small <img> of a library image for admin lists (its smallest rendition, once made);
+    for an upload not yet processed (or that failed), what editors need to know instead."""
     if image is None or not image.file:
         return ""
+    if not image.is_ready:
+        return image_state_note(image)
     return format_html('<img src="{}" alt="" class="{}">', image.thumbnail_url(), css_class)
 
 
@@ -135,6 +154,12 @@ class ImageAdminForm(KeepUploadsMixin, forms.ModelForm):
         ]  # fmt: skip
         widgets = {"alt": forms.TextInput(attrs={"size": 80})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.instance.is_ready and "file" in self.fields:
+            # The upload as it came (metadata and all) is linked from nowhere, not even here.
+            self.fields["file"].widget.hide_current = True
+
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
@@ -150,13 +175,14 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = [
         "title",
         "thumbnail",
+        "state",
         "alt_text_or_decorative",
         "size",
         "tag_names",
         "created_at",
     ]
     list_display_links = ["title"]
-    list_filter = ["tags", UsedForTopicFilter, AltTextFilter, "created_at"]
+    list_filter = ["state", "tags", UsedForTopicFilter, AltTextFilter, "created_at"]
     search_fields = ["title", "alt", "caption", "credit", "tags__name"]
     autocomplete_fields = ["tags"]
     readonly_fields = ["preview", "size", "renditions_state", "uses"]
@@ -192,7 +218,8 @@ class ImageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Through the library's one path: the file is cleaned and its renditions queued.
         new_file = form.cleaned_data["file"] if "file" in form.changed_data else None
-        image_save(image=obj, file=new_file, user=request.user)
+        # Stripping and cutting renditions run in the task worker, not in the editor's request.
+        image_save(image=obj, file=new_file, user=request.user, in_background=True)
         form.kept_uploads_done()
 
     def get_deleted_objects(self, objs, request):
@@ -233,6 +260,12 @@ class ImageAdmin(admin.ModelAdmin):
                 "thumbnail": image.thumbnail_url(),
                 "width": image.width,
                 "height": image.height,
+                "state": image.state,
+                "state_note": {
+                    ImageState.READY: "",
+                    ImageState.PROCESSING: "Processing…",
+                    ImageState.FAILED: f"Failed: {image.state_message}",
+                }[image.state],
             }
         )
 
@@ -258,6 +291,8 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="renditions")
     def renditions_state(self, obj):
+        if not obj.is_ready:
+            return image_state_note(obj)
         sources = obj.sources
         if not sources:
             return "Being made: pages show the original, scaled by the browser, until then."

@@ -18,6 +18,7 @@ RENDITION_WIDTHS = (480, 960, 1600)
 SHARE_SIZE = (1200, 630)  # the card Open Graph and X show
 PNG_END = b"IEND\xaeB`\x82"
 ORIENTATION = 0x0112  # the EXIF tag that says which way up a camera held the picture
+DAMAGED = "The image is damaged or incomplete and cannot be read."
 
 
 def _max_bytes():
@@ -102,14 +103,14 @@ def validate_image(file):
             code="trailing_data",
         )
     try:
+        # verify() checks the file's structure (a PNG's checksums) without decoding the
+        # pixels: a full decode of a 24-megapixel photo takes half a second, so it is left to
+        # the worker, which decodes anyway and marks a file that fails there as failed.
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             Image.open(io.BytesIO(data)).verify()
-            Image.open(io.BytesIO(data)).load()
     except Exception as exc:  # Pillow raises many types for a damaged file
-        raise ValidationError(
-            "The image is damaged or incomplete and cannot be read.", code="damaged"
-        ) from exc
+        raise ValidationError(DAMAGED, code="damaged") from exc
     file.checked_image = True
 
 
@@ -123,9 +124,7 @@ def _check_frames(data, width, height):
     try:
         frames = getattr(Image.open(io.BytesIO(data)), "n_frames", 1)
     except Exception as exc:  # Pillow raises many types for a damaged file
-        raise ValidationError(
-            "The image is damaged or incomplete and cannot be read.", code="damaged"
-        ) from exc
+        raise ValidationError(DAMAGED, code="damaged") from exc
     if frames > _max_frames():
         raise ValidationError(
             "This animation has %(frames)s frames; the limit is %(limit)s. "
@@ -259,9 +258,7 @@ def _gif_without_metadata(data):
             else:
                 raise ValueError(f"unknown GIF block {introducer:#x}")
     except (IndexError, ValueError) as exc:
-        raise ValidationError(
-            "The image is damaged or incomplete and cannot be read.", code="damaged"
-        ) from exc
+        raise ValidationError(DAMAGED, code="damaged") from exc
 
 
 def _has_alpha(image):
@@ -287,15 +284,33 @@ class CleanImage:
 def image_clean(data):
     """Strip everything but the pixels from an accepted image, keeping it the right way up.
 
-    Runs before the file is stored anywhere: the original is linked from pages until its
-    renditions exist, so it must never carry a phone's position.
+    Its result is the only file readers are ever linked to: an editor's upload is stored as
+    it came only where nothing links it, until the worker has run this on it. Raises
+    ValidationError for pixels that cannot be decoded.
     """
-    image = Image.open(io.BytesIO(data))
-    fmt = ACCEPTED_FORMATS[image.format].upper()
-    clean = _gif_without_metadata(data) if fmt == "GIF" else _clean_copy(image, fmt)
-    with Image.open(io.BytesIO(clean)) as stored:
-        width, height = stored.size
+    try:
+        image = Image.open(io.BytesIO(data))
+        fmt = ACCEPTED_FORMATS[image.format].upper()
+        clean = _gif_without_metadata(data) if fmt == "GIF" else _clean_copy(image, fmt)
+        with Image.open(io.BytesIO(clean)) as stored:
+            width, height = stored.size
+    except ValidationError:
+        raise
+    except Exception as exc:  # Pillow raises many types for pixels that cannot be decoded
+        raise ValidationError(DAMAGED, code="damaged") from exc
     return CleanImage(data=clean, format=fmt, width=width, height=height)
+
+
+def upright_size(data):
+    """(width, height) of an accepted image as readers will see it (a photo taken sideways
+    turned), read from its header: nothing is decoded."""
+    image = Image.open(io.BytesIO(data))
+    width, height = image.size
+    try:
+        turned = image.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
+    except Exception:  # a damaged EXIF block: the worker's decode settles it
+        turned = False
+    return (height, width) if turned else (width, height)
 
 
 def share_crop_box(width, height, focal=None):

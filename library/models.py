@@ -34,11 +34,22 @@ def _percent(name):
     )
 
 
+class ImageState(models.TextChoices):
+    """Where an upload is on its way from the editor's request to readers' pages."""
+
+    PROCESSING = "processing", "Processing"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class Image(models.Model):
     """One picture in the library: uploaded once, used as hero, photo, cover or in a body.
 
     Files are written through `library.services.image_create` / `image_replace`, which
-    check and clean them and queue their renditions; pages only read `renditions`.
+    check and clean them and queue their renditions; pages only read `renditions`. An
+    editor's upload is first stored as it came, where no page links it, with the state
+    "processing"; the task worker strips it and makes it the file readers get ("ready"),
+    or says why it could not ("failed"). Readers' pages draw only ready images.
     """
 
     title = models.CharField(
@@ -73,6 +84,11 @@ class Image(models.Model):
     focal_y = _percent("focal point down (%)")
     tags = models.ManyToManyField(Tag, blank=True, related_name="images")
     renditions = models.JSONField(default=dict, blank=True, editable=False)
+    state = models.CharField(
+        max_length=10, choices=ImageState.choices, default=ImageState.READY, editable=False
+    )
+    # Why processing failed, in words for the editor; empty otherwise.
+    state_message = models.CharField(max_length=300, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -113,6 +129,11 @@ class Image(models.Model):
         return (self.focal_x / 100, self.focal_y / 100)
 
     @property
+    def is_ready(self):
+        """Readers may see it: its file is the cleaned one, never the upload as it came."""
+        return self.state == ImageState.READY and bool(self.file)
+
+    @property
     def storage(self):
         return self.file.storage if self.file else default_storage
 
@@ -129,7 +150,10 @@ class Image(models.Model):
         return self.current_renditions.get("sources") or []
 
     def thumbnail_url(self):
-        """The smallest rendition, or the original (scaled by the browser) until it exists."""
+        """The smallest rendition, or the original (scaled by the browser) until it exists;
+        "" while the upload is being processed or if processing failed."""
+        if not self.is_ready:
+            return ""
         sources = self.sources
         if sources:
             return self.storage.url(sources[0]["fallback"])

@@ -21,7 +21,9 @@ def picture_context(image, *, alt=None, sizes="100vw", lazy=True, css_class=""):
         "lazy": lazy,
         "css_class": css_class,
     }
-    if image is None or not image.file:
+    if image is None or not image.is_ready:
+        # An upload still being processed (or that failed) is stored as it came, metadata
+        # and all: readers get no picture rather than that file.
         return {**context, "src": ""}
     sources = image.sources
     if not sources:
@@ -90,7 +92,8 @@ def body_images_plain(html, images=None):
 
 def _body_images_replace(html, images, render):
     """`html` with each library reference replaced by `render(image, alt, size)`; a
-    reference to an image that no longer exists (or has no file) disappears."""
+    reference to an image that no longer exists (or has no file, or is not processed yet)
+    disappears."""
     refs = body_image_refs(html)
     if not refs:
         return html
@@ -100,7 +103,7 @@ def _body_images_replace(html, images, render):
     for match, pk, alt, size in refs:
         out.append(html[last : match.start()])
         image = images.get(pk)
-        if image is not None and image.file:
+        if image is not None and image.is_ready:
             out.append(render(image, alt, size))
         last = match.end()
     out.append(html[last:])

@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -46,7 +47,10 @@ def keep_upload(upload):
         from library.images import image_clean
 
         upload.seek(0)
-        content = ContentFile(image_clean(upload.read()).data)
+        try:
+            content = ContentFile(image_clean(upload.read()).data)
+        except ValidationError:
+            return None  # pixels that cannot be decoded: not worth keeping
         size = content.size
     name = default_storage.save(f"{PREFIX}/{uuid.uuid4().hex}", content)
     return signing.dumps(
@@ -106,6 +110,10 @@ class KeptFileInput(AdminFileWidget):
     """The admin's file input, plus the reference to a kept upload and a line saying so."""
 
     kept = None  # (reference, file name, size), set by KeepUploadsMixin
+    hide_current = False  # set for a stored file readers may not be linked to yet
+
+    def is_initial(self, value):
+        return not self.hide_current and super().is_initial(value)
 
     def use_required_attribute(self, initial):
         return super().use_required_attribute(initial) and not self.kept
@@ -161,6 +169,8 @@ class KeepUploadsMixin:
                 upload.seek(0)
                 reference = keep_upload(upload)
                 upload.seek(0)
+                if reference is None:
+                    continue
             self.fields[name].widget.kept = (reference, upload.name, upload.size)
 
     def kept_uploads_done(self):

@@ -43,8 +43,8 @@ def share_image(image):
     and X cards expect, in a format every one of them reads); for an image whose card is not
     made yet, its largest JPEG/PNG rendition, or else the original.
     """
-    if image is None or not image.file:
-        return None
+    if image is None or not image.is_ready:
+        return None  # never the upload as it came, while the worker processes it
     url = image.storage.url
     share = image.current_renditions.get("share")
     if share:

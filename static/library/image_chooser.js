@@ -8,12 +8,24 @@
         let preview = chooser.querySelector('.image-chooser__preview');
         const title = chooser.querySelector('.image-chooser__title');
         const clear = chooser.querySelector('.image-chooser__clear');
-        if (!info) {
+        const state = chooser.querySelector('.image-chooser__state');
+        if (state) {
+            // "Processing…" until the worker has cleaned the upload, or why it failed.
+            state.textContent = info ? info.state_note || '' : '';
+        }
+        if (!info || !info.thumbnail) {
             if (preview) {
                 preview.remove();
             }
-            title.textContent = 'No image chosen.';
-            clear.hidden = true;
+            if (!info) {
+                title.textContent = 'No image chosen.';
+                clear.hidden = true;
+                return;
+            }
+        }
+        if (info && !info.thumbnail) {
+            title.textContent = info.decorative ? info.title + ' (decorative)' : info.title + ': “' + info.alt + '”';
+            clear.hidden = false;
             return;
         }
         if (!preview) {
