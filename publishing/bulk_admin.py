@@ -59,12 +59,19 @@ class BulkActionsAdminMixin:
             return None  # back to the list
         return django_delete_selected(self, request, queryset)
 
-    @admin.action(description="Publish selected items (a future publish time stays scheduled)")
-    def publish_selected(self, request, queryset):
+    def _by_the_rule(self, request, change, queryset):
+        """The publish rule's `change` of the selected items: its changes, or None once the
+        editor is told why the rule refused (then nothing changed)."""
         try:
-            changes = publishable_publish(items=list(queryset), user=request.user)
+            return change(items=list(queryset), user=request.user)
         except PublishRefused as refused:
             self.message_user(request, str(refused), messages.ERROR)
+            return None
+
+    @admin.action(description="Publish selected items (a future publish time stays scheduled)")
+    def publish_selected(self, request, queryset):
+        changes = self._by_the_rule(request, publishable_publish, queryset)
+        if changes is None:
             return
         backdated = sum(change.backdated for change in changes)
         text = f"Published or scheduled {len(changes)} item(s)."
@@ -77,10 +84,8 @@ class BulkActionsAdminMixin:
 
     @admin.action(description="Unpublish selected items (return them to draft)")
     def unpublish_selected(self, request, queryset):
-        try:
-            changes = publishable_unpublish(items=list(queryset), user=request.user)
-        except PublishRefused as refused:
-            self.message_user(request, str(refused), messages.ERROR)
+        changes = self._by_the_rule(request, publishable_unpublish, queryset)
+        if changes is None:
             return
         self.message_user(request, f"Returned {len(changes)} item(s) to draft.", messages.SUCCESS)
 
