@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import path
 from django.utils import timezone
 
+from publishing.content_checks import check_item
 from publishing.editing import presence_beat, presence_leave, presence_others
 from publishing.review_hook import review_hook
 from publishing.services import autosave_discard, autosave_store, when_text
@@ -116,3 +117,4 @@ class LiveFormAdminMixin:
             text_field = isinstance(field, (models.CharField, models.TextField))
             if text_field and typed is not None and not typed.strip() and not field.choices:
                 setattr(item, field.attname, "")
+        return JsonResponse({"findings": [f.as_dict() for f in check_item(item)]})
