@@ -5,11 +5,13 @@ from datetime import timedelta
 from django.apps import AppConfig
 
 
-def send_outbox_job():
-    """The scheduled safety net behind the worker: every email still owed and due."""
+def send_outbox_job(*, due_only=True, limit=None):
+    """The scheduled safety net behind the worker: every email still owed and due (or not yet
+    due too, and at most `limit`, as send_outbox's --all and --limit ask)."""
     from outbox.delivery import outbox_drain
 
-    return {str(outcome): count for outcome, count in outbox_drain().items()}
+    outcomes = outbox_drain(due_only=due_only, limit=limit)
+    return {str(outcome): count for outcome, count in outcomes.items()}
 
 
 class OutboxConfig(AppConfig):

@@ -1,36 +1,23 @@
-"""PublishableAdmin: the admin of every publishable model: states, publishing rights, bulk actions,
-warnings before publishing, previews, working copies and the desk."""
+"""PublishableAdmin: the admin of every publishable model: its states, the buttons and messages
+that say what readers see, publishing rights, the change list and popups."""
 
-from contextlib import contextmanager
-
-import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import (
     RelatedFieldWidgetWrapper,
 )
-from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from reversion.models import Version
 
-from publishing.content_checks import check_item
+from publishing.bulk_admin import BulkActionsAdminMixin
 from publishing.desk import autosave_choice_labels, content_checks_context, findings_message
 from publishing.editing import (
-    edit_conflict,
-    edit_token,
     presence_beat,
     presence_for_list,
-    presence_leave,
     presence_others,
 )
 from publishing.editorial_admin import (
@@ -40,29 +27,17 @@ from publishing.editorial_admin import (
     _AutocompleteSelectNamedEmpty,
     _AutocompleteWithoutClearAll,
 )
+from publishing.history_admin import HistoryAdminMixin
+from publishing.live_form_admin import LiveFormAdminMixin
 from publishing.models import Phase, PublishState, Status
 from publishing.review_hook import review_hook
 from publishing.services import (
     Effect,
-    PublishRefused,
     autosave_discard,
     autosave_find,
-    autosave_store,
-    edits_held_back,
     may_publish,
-    preview_link_create,
-    publishable_delete_check,
-    publishable_publish,
-    publishable_unpublish,
-    stored_publish_state,
     when_text,
-    working_copy_fields,
-    working_copy_find,
-    working_copy_from_version,
-    working_copy_store,
 )
-from publishing.sharing import absolute_url
-from publishing.views import render_unsaved
 from publishing.workingcopy_admin import (
     ACTION_FIELD,
     SAVE_CHANGES_AS_DRAFT,
@@ -80,12 +55,19 @@ def _label_date_and_time(db_field, formfield):
         time.attrs["aria-label"] = f"{name}: time (hh:mm)"
 
 
-class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
+class PublishableAdmin(
+    LiveFormAdminMixin,
+    HistoryAdminMixin,
+    BulkActionsAdminMixin,
+    WorkingCopyAdminMixin,
+    EditorialAdmin,
+):
     """For Publishable models: Draft / Scheduled / Published / Taken down, the publish rule on
-    every path (forms, bulk actions, History restore and recover), bulk actions."""
+    every path (forms, bulk actions, History restore and recover), bulk actions. The form's
+    live endpoints (live_form_admin), History (history_admin) and the list's actions and
+    delete page (bulk_admin) are parts of their own."""
 
     form = PublishableAdminForm
-    actions = ["publish_selected", "unpublish_selected", "create_preview_links", "delete_selected"]
     date_hierarchy = "publish_at"
     # The buttons at the foot of the form say what they do to readers (submit_line.html).
     change_form_template = "admin/publishable_change_form.html"
@@ -147,68 +129,6 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                 options["fields"] = fields
         return fieldsets
 
-    def get_urls(self):
-        opts = self.model._meta
-        name = f"{opts.app_label}_{opts.model_name}_preview"
-        view = self.admin_site.admin_view(self.preview_view)
-        autosave = self.admin_site.admin_view(self.autosave_view)
-        autosave_name = f"{opts.app_label}_{opts.model_name}_autosave"
-        checks = self.admin_site.admin_view(self.checks_view)
-        checks_name = f"{opts.app_label}_{opts.model_name}_checks"
-        return [
-            path("add/checks/", checks, name=checks_name),
-            path("<path:object_id>/checks/", checks, name=checks_name),
-            path("add/preview/", view, name=name),
-            path("<path:object_id>/preview/", view, name=name),
-            path("add/autosave/", autosave, name=autosave_name),
-            path("<path:object_id>/autosave/", autosave, name=autosave_name),
-            path(
-                "<path:object_id>/presence/",
-                self.admin_site.admin_view(self.presence_view),
-                name=f"{opts.app_label}_{opts.model_name}_presence",
-            ),
-            *review_hook().urls(self),
-            *super().get_urls(),
-        ]
-
-    def _form_object(self, request, object_id):
-        """The item a preview or autosave is for (None for an add form), checking the right."""
-        obj = self.get_object(request, unquote(object_id)) if object_id else None
-        if object_id and obj is None:
-            raise Http404("No such item.")
-        allowed = (
-            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
-        )
-        if not allowed:
-            raise PermissionDenied
-        return obj
-
-    def autosave_view(self, request, object_id=None):
-        """Keep (or, with _discard, drop) the editor's unsaved form: posted by the form's
-        script every 30 s while it has unsaved changes."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = self._form_object(request, object_id)
-        pk = obj.pk if obj is not None else None
-        if request.POST.get("_discard"):
-            autosave_discard(user=request.user, model=self.model, object_id=pk)
-            return JsonResponse({"discarded": True})
-        autosave = autosave_store(
-            user=request.user, model=self.model, object_id=pk, post=request.POST
-        )
-        return JsonResponse({"saved_at": when_text(autosave.saved_at)})
-
-    def presence_view(self, request, object_id):
-        """The open form's beat (POST; with _leave, it was closed): who else has it open."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = self._form_object(request, object_id)
-        if request.POST.get("_leave"):
-            presence_leave(user=request.user, item=obj)
-            return JsonResponse({"others": []})
-        presence_beat(user=request.user, item=obj)
-        return JsonResponse({"others": presence_others(user=request.user, item=obj)})
-
     def get_list_display(self, request):
         return [*super().get_list_display(request), "editing_now"]
 
@@ -240,160 +160,6 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
     @admin.display(description="open by")
     def editing_now(self, obj):
         return "; ".join(getattr(obj, "presence_sentences", []))
-
-    def _unsaved_item(self, request, object_id):
-        """The item as the posted form has it, unsaved, and its many-to-many choices."""
-        obj = self._form_object(request, object_id)
-        form_class = self.get_form(request, obj, change=obj is not None)
-        form = form_class(request.POST, request.FILES, instance=obj)
-        form.is_valid()  # builds form.instance from every valid field; nothing is saved
-        relations = {
-            field.name: form.cleaned_data.get(field.name, [])
-            for field in self.model._meta.many_to_many
-            if field.name in form.fields
-        }
-        return form.instance, relations
-
-    def preview_view(self, request, object_id=None):
-        """The form's current, unsaved content through the public template (POST only)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        item, relations = self._unsaved_item(request, object_id)
-        item.title = item.title or "(No title yet)"
-        item.slug = item.slug or "preview"
-        # "Posted on" shows the date it would get if published now (the publish rule's).
-        item.publish_at = item.publish_at or timezone.now().replace(microsecond=0)
-        ids = {name: [obj.pk for obj in objects] for name, objects in relations.items()}
-        return render_unsaved(request, item, relation_ids=ids)
-
-    def checks_view(self, request, object_id=None):
-        """The checks before publishing for the form's unsaved content (JSON; POST only)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        item, _relations = self._unsaved_item(request, object_id)
-        # A required text field the editor emptied (the standfirst) is refused by the form and
-        # keeps its stored value on the instance; the checks read it as empty, as typed.
-        for field in self.model._meta.concrete_fields:
-            typed = request.POST.get(field.name)
-            text_field = isinstance(field, (models.CharField, models.TextField))
-            if text_field and typed is not None and not typed.strip() and not field.choices:
-                setattr(item, field.attname, "")
-        return JsonResponse({"findings": [f.as_dict() for f in check_item(item)]})
-
-    # History: restore and recover put an old version in the form after writing it to the
-    # database, so the form cannot see what was stored; note it on the request first.
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        version = get_object_or_404(
-            Version.objects.get_for_model(self.model), pk=version_id, object_id=unquote(object_id)
-        )
-        item = self.model._default_manager.filter(pk=version.object_id).first()
-        held_back = item is not None and edits_held_back(
-            model=self.model, before=stored_publish_state(item), user=request.user
-        )
-        if item is not None and (item.is_live or held_back):
-            # Readers see this item (or will, and the user may not publish): the old version
-            # becomes its unpublished changes, and django-reversion's revert (which writes
-            # the row) never runs.
-            return self._restore_as_working_copy(request, item, version)
-        self._note_stored(request, item, "restore")
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def _restore_as_working_copy(self, request, item, version):
-        """History → a version of a live item: a page to confirm (GET), then (POST) that
-        version as the item's working copy; the live row is untouched until Publish changes."""
-        if request.method not in ("GET", "POST"):
-            return HttpResponseNotAllowed(["GET", "POST"])
-        if not self.has_change_permission(request, item):
-            raise PermissionDenied
-        opts = self.model._meta
-        form_fields = self.get_form(request, item, change=True).base_fields
-        names = [name for name in working_copy_fields(self.model) if name in form_fields]
-        restored, relations, notes = working_copy_from_version(
-            item=item, version=version, fields=names
-        )
-        when = when_text(version.revision.date_created)
-        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
-        conflict = None
-        if request.method == "POST":
-            with transaction.atomic():
-                opened = request.POST.get("edit_base")
-                # Without the token (a hand-made post) it is refused like a stale one.
-                if opened != edit_token(item, lock=True):
-                    conflict = edit_conflict(
-                        form=self.get_form(request, item, change=True)(instance=item),
-                        item=item,
-                        token=opened,
-                    )
-                else:
-                    working_copy_store(
-                        item=restored, user=request.user, fields=names, relations=relations
-                    )
-        if request.method == "POST" and conflict is None:
-            self.log_change(
-                request, item, f"Restored the version of {when} as unpublished changes."
-            )
-            if self.has_publish_permission(request):
-                then = "press Publish changes to publish it"
-            else:
-                then = "an editor with the publish right publishes it with Publish changes"
-            text = (
-                f"Restored the version of {when} as unpublished changes: readers still see the "
-                f"live version, unchanged. Check it here; {then}."
-            )
-            self.message_user(request, text, messages.SUCCESS)
-            for note in notes:
-                self.message_user(request, note, messages.WARNING)
-            return HttpResponseRedirect(change_url)
-        current = working_copy_find(item=item)
-        context = {
-            **self.admin_site.each_context(request),
-            "edit_base": edit_token(item),
-            "edit_conflict": conflict,
-            "opts": opts,
-            "object": item,
-            "title": f"Restore an earlier version of “{item}”",
-            "version": version,
-            "version_when": when,
-            "version_by": version.revision.user,
-            "notes": notes,
-            "current_copy": current,
-            "current_copy_when": when_text(current.saved_at) if current else "",
-            "history_url": reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_history", args=[item.pk]
-            ),
-            "change_url": change_url,
-            "may_publish": self.has_publish_permission(request),
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/publishing_restore_confirm.html", context)
-
-    def recoverlist_view(self, request, extra_context=None):
-        # The list names who last saved each deleted item (templates/reversion/recover_list.html):
-        # their user comes in the same query, not one query per row.
-        deleted = Version.objects.get_deleted(self.model).select_related("revision__user")
-        deleted = deleted.order_by(*(self.get_version_ordering(request) or ()))
-        return super().recoverlist_view(request, {"deleted": deleted, **(extra_context or {})})
-
-    def recover_view(self, request, version_id, extra_context=None):
-        version = get_object_or_404(Version, pk=version_id)
-        item = self.model._default_manager.filter(pk=version.object_id).first()
-        self._note_stored(request, item, "recover")
-        return super().recover_view(request, version_id, extra_context)
-
-    def _note_stored(self, request, item, how):
-        """Note what is stored of `item` (None: deleted) before the restore or recover."""
-        request.publishing_restore = how
-        request.publishing_stored = stored_publish_state(item) if item else None
-
-    @contextmanager
-    def create_revision(self, request):
-        with super().create_revision(request):
-            yield
-            # The version's comment leads with what it did to readers ("Published", ...).
-            action = getattr(request, "publishing_comment", "")
-            if action:
-                comment = reversion.get_comment()
-                reversion.set_comment(f"{action}. {comment}" if comment else action)
 
     def publishing_actions(self, request, obj):
         """The buttons for this item's state, each only for those who may use it."""
@@ -590,87 +356,6 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
         label = review_hook().list_label(obj)
         return f"{text} · {label}" if label else text
 
-    # Deleting a live or scheduled item takes it from readers, like unpublishing: the publish
-    # rule's publishable_delete_check decides, on the delete page and the bulk action alike.
-    def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        if obj is None:
-            return True
-        try:
-            publishable_delete_check(items=[obj], user=request.user)
-        except PublishRefused:
-            return False  # no Delete link on its form
-        return True
-
-    def delete_view(self, request, object_id, extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is not None and super().has_delete_permission(request, obj):
-            try:
-                publishable_delete_check(items=[obj], user=request.user)
-            except PublishRefused as refused:
-                self.message_user(request, str(refused), messages.ERROR)
-                opts = self.model._meta
-                return HttpResponseRedirect(
-                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-                )
-        return super().delete_view(request, object_id, extra_context)
-
-    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
-    def delete_selected(self, request, queryset):
-        try:
-            publishable_delete_check(items=list(queryset), user=request.user)
-        except PublishRefused as refused:
-            self.message_user(request, str(refused), messages.ERROR)
-            return None  # back to the list
-        return django_delete_selected(self, request, queryset)
-
     @admin.display(description="topics")
     def topic_names(self, obj):
         return ", ".join(topic.name for topic in obj.topics.all())
-
-    @admin.action(description="Publish selected items (a future publish time stays scheduled)")
-    def publish_selected(self, request, queryset):
-        try:
-            changes = publishable_publish(items=list(queryset), user=request.user)
-        except PublishRefused as refused:
-            self.message_user(request, str(refused), messages.ERROR)
-            return
-        backdated = sum(change.backdated for change in changes)
-        text = f"Published or scheduled {len(changes)} item(s)."
-        if backdated:
-            text += (
-                f" {backdated} of them went live with the past publish time already set on "
-                "them (backdated)."
-            )
-        self.message_user(request, text, messages.SUCCESS)
-
-    @admin.action(description="Unpublish selected items (return them to draft)")
-    def unpublish_selected(self, request, queryset):
-        try:
-            changes = publishable_unpublish(items=list(queryset), user=request.user)
-        except PublishRefused as refused:
-            self.message_user(request, str(refused), messages.ERROR)
-            return
-        self.message_user(request, f"Returned {len(changes)} item(s) to draft.", messages.SUCCESS)
-
-    @admin.action(
-        description="Create a 7-day preview link for people without a login",
-        permissions=["change"],
-    )
-    def create_preview_links(self, request, queryset):
-        for item in queryset:
-            link = preview_link_create(item=item, user=request.user)
-            url = absolute_url(link.get_absolute_url())
-            self.message_user(
-                request,
-                format_html(
-                    "Preview link for “{}”, valid until {}: "
-                    '<a href="{}">{}</a>. Revoke it under Preview links.',
-                    item,
-                    when_text(link.expires_at),
-                    url,
-                    url,
-                ),
-                messages.SUCCESS,
-            )

@@ -11,6 +11,8 @@ registry instead of naming apps:
 - its surrogate keys: the item key (`post-12`) and its list key (`news`), plus its topics'
   keys, produced by functions here and never typed as strings at call sites;
 - its search fields, its sitemap, and whether its going live alerts subscribers;
+- its admin preview: how an unsaved item (the change form's Preview, a preview link of
+  unpublished changes) is drawn: its public detail view (`view_name`), or `preview_template`;
 - its own dates editors plan by (an opportunity closes, an event starts): `CalendarDate`,
   shown on the editors' dashboard beside going live and taken down.
 
@@ -109,6 +111,10 @@ class ContentType:
     extra_keys: Callable | None = None
     order: int = 100  # where it comes among types: search filter, sitemap (lower first)
     calendar: tuple = ()  # CalendarDate: its own dates on the editors' dashboard
+    # The template an unsaved item is previewed with (context: `object` and the model's name);
+    # None: its public detail view (`view_name`, a class-based DetailView) draws it, as readers
+    # would get it. A type whose public page is no such view names its template here.
+    preview_template: str | None = None
 
     # Keys ----------------------------------------------------------------------------------
 
@@ -172,6 +178,7 @@ def declare_content_type(
     extra_keys: Callable | None = None,
     order: int = 100,
     calendar: Iterable[CalendarDate] = (),
+    preview_template: str | None = None,
 ) -> ContentType:
     """Declare `model` a content type; call once, from its app's `AppConfig.ready()`.
 
@@ -196,6 +203,7 @@ def declare_content_type(
         extra_keys=extra_keys,
         order=order,
         calendar=tuple(calendar),
+        preview_template=preview_template,
     )
     for date in content_type.calendar:
         model._meta.get_field(date.field)  # a misspelt field fails at start-up, not on a page

@@ -31,7 +31,7 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_CLASSES = {
     "img": {"full", "half"},
-    # A gallery: its pictures' figures in a grid of up to four columns (news.wordpress_html).
+    # A gallery: its pictures' figures in a grid of up to four columns (news.wordpress.body).
     "figure": {"gallery", "columns-1", "columns-2", "columns-3", "columns-4"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}

@@ -1,13 +1,16 @@
 """Views shared by every publishable model: readers see live items, editors can preview the rest."""
 
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import resolve
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from publishing import registry
 from publishing.crossorigin import has_session
 from publishing.links import LINK_KINDS
 from publishing.models import PREVIEW_MAX_AGE, PREVIEW_SALT, PreviewLink, WorkingCopy
@@ -143,12 +146,13 @@ def preview(request, token):
 
 
 def render_unsaved(request, item, *, relation_ids, context=None):
-    """Render `item`, built from an admin form and never saved, through its public page.
+    """Render `item`, built from an admin form and never saved, as its type's declaration says
+    (`publishing.registry`: `preview_template`, or else its public detail view).
 
-    The item's own detail view (found from its address, as for preview links) gives the
-    reader's template and context, so the preview is the page readers would get, under a
-    "Preview" banner. `relation_ids` are the many-to-many choices ({field name: [pk, ...]}),
-    served from the prefetch cache, since nothing of them is stored. `context` replaces the
+    The detail view (found from the item's address, as for preview links) gives the reader's
+    template and context, so the preview is the page readers would get, under a "Preview"
+    banner. `relation_ids` are the many-to-many choices ({field name: [pk, ...]}), served
+    from the prefetch cache, since nothing of them is stored. `context` replaces the
     banner's flag (`preview_changes` for an item's unpublished changes).
     """
     if item.pk is None:
@@ -158,12 +162,23 @@ def render_unsaved(request, item, *, relation_ids, context=None):
         name: type(item)._meta.get_field(name).related_model._default_manager.filter(pk__in=ids)
         for name, ids in relation_ids.items()
     }
-    match = resolve(item.get_absolute_url())
-    view = match.func.view_class()
-    view.setup(request, *match.args, **match.kwargs)
-    view.object = item
-    context = view.get_context_data(object=item, **(context or {"preview_unsaved": True}))
-    response = view.render_to_response(context)
+    flags = context or {"preview_unsaved": True}
+    content_type = registry.for_model(type(item))
+    if content_type is not None and content_type.preview_template:
+        context = {"object": item, item._meta.model_name: item, **flags}
+        response = TemplateResponse(request, content_type.preview_template, context)
+    else:
+        match = resolve(item.get_absolute_url())
+        view_class = getattr(match.func, "view_class", None)
+        if view_class is None:
+            raise ImproperlyConfigured(
+                f"{item._meta.label} cannot be previewed: its public page ({match.view_name}) "
+                "is not a class-based detail view; declare its preview_template."
+            )
+        view = view_class()
+        view.setup(request, *match.args, **match.kwargs)
+        view.object = item
+        response = view.render_to_response(view.get_context_data(object=item, **flags))
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

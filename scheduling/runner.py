@@ -4,7 +4,6 @@ import logging
 import os
 import socket
 import traceback
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import transaction
@@ -71,12 +70,14 @@ def _counts(result):
     return {"count": result}
 
 
-def job_run(job, *, runner=None):
-    """Run a claimed job now and record it; returns its JobRun. Releases the lock after."""
+def job_run(job, *, runner=None, **options):
+    """Run a claimed job now and record it; returns its JobRun. Releases the lock after.
+
+    `options` go to the job's function (a command's own options, such as send_outbox --all)."""
     run = JobRun.objects.create(job=job.name, runner=runner or runner_name())
     logger.info("Job %s started", job.name)
     try:
-        counts = _counts(job.run())
+        counts = _counts(job.run(**options))
     except Exception as exc:
         run.outcome = JobRun.Outcome.FAILED
         run.error = "".join(traceback.format_exception(exc))[-4000:]
@@ -109,13 +110,16 @@ def run_due(*, now=None, runner=None):
     return runs
 
 
-def run_now(name, *, runner=None):
-    """Run one job at once (its lock still held); None if another process is running it."""
+def run_now(name, *, runner=None, **options):
+    """Run one job at once, due or not, under its lock; None if another process is running it.
+
+    run_scheduler --job and every old cron command (scheduling.command) come through here, so
+    a job's work is its declared function alone, claimed and recorded the same way."""
     job = registered_jobs()[name]
     jobs_sync()
     if not job_claim(job, due_only=False):
         return None
-    return job_run(job, runner=runner)
+    return job_run(job, runner=runner, **options)
 
 
 def next_due_at():
@@ -126,32 +130,6 @@ def next_due_at():
         .values_list("next_run_at", flat=True)
         .first()
     )
-
-
-@contextmanager
-def job_recorded(name):
-    """Record a run of `name` done by its old command (a cron line), as the scheduler would.
-
-    The block returns its counts through the yielded dict. The old commands keep their own
-    overlap safety (each row they send or delete is claimed), so they take no lock here."""
-    job = registered_jobs().get(name)
-    run = JobRun.objects.create(job=name, runner="command")
-    counts = {}
-    try:
-        yield counts
-    except BaseException as exc:
-        run.outcome = JobRun.Outcome.FAILED
-        run.error = "".join(traceback.format_exception(exc))[-4000:]
-        run.finished_at = timezone.now()
-        run.save(update_fields=["outcome", "error", "finished_at"])
-        raise
-    run.outcome = JobRun.Outcome.SUCCEEDED
-    run.counts = _counts(counts)
-    run.finished_at = timezone.now()
-    run.save(update_fields=["outcome", "counts", "finished_at"])
-    if job is not None:
-        jobs_sync()
-        Job.objects.filter(name=name).update(last_success_at=run.finished_at)
 
 
 def overdue_jobs(now=None):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from ktnsite.demo.files import make_hero_image
 from news.models import Post
-from news.wxr import read_export
+from news.wordpress.wxr import read_export
 
 EXPORT = Path(__file__).parents[1] / "news" / "wxr" / "theme-unit-test-data.xml"
 WCAG_22 = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",

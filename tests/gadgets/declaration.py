@@ -18,4 +18,6 @@ def declare():
         sitemap=SitemapSpec(changefreq="weekly", lastmod=lambda gadget: gadget.publish_at),
         alerts=True,
         order=50,
+        # Its public page is a plain function view: the admin preview draws this instead.
+        preview_template="gadgets/gadget_preview.html",
     )

@@ -200,7 +200,7 @@ def test_a_dry_run_fetches_nothing(setup, old_site):
 
 
 def test_a_wordpress_com_blog_s_files_host_is_one_of_its_hosts():
-    from news.wordpress_fetch import fetch_hosts
+    from news.wordpress.fetch import fetch_hosts
 
     assert fetch_hosts(["wpthemetestdata.wordpress.com", "https://old.example.org:8443/"]) == {
         "wpthemetestdata.wordpress.com",

@@ -11,7 +11,7 @@ from django.db import connection
 
 from ktnsite.demo.files import make_hero_image, make_pdf
 from news.models import Post, WordPressItem
-from news.wordpress_html import body_prepare
+from news.wordpress.body import body_prepare
 from publishing.models import Status
 from reports.models import Report
 from tests.factories import make_topic, write_wxr, wxr_attachment, wxr_post

@@ -11,8 +11,8 @@ from django.contrib.redirects.models import Redirect
 from django.core.management import CommandError, call_command
 
 from news.models import Post
-from news.wordpress_html import body_prepare, galleries_mark, gallery_classes
-from news.wxr import read_export
+from news.wordpress.body import body_prepare, galleries_mark, gallery_classes
+from news.wordpress.wxr import read_export
 from tests.factories import write_wxr, wxr_post
 from topics.models import Topic
 

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -122,6 +123,57 @@ def test_a_change_to_a_declared_type_purges_it_its_list_and_its_topics(
         gadget = make_gadget(topics=[topic])
     assert Recorder.calls == [{f"gadget-{gadget.pk}", "gadgets", "topic-weather"}]
     assert gadgets.item_key(gadget) == f"gadget-{gadget.pk}"
+
+
+def _preview_data(topic, **fields):
+    """What the gadget's change form sends (the kernel's PublishableAdmin, nothing of its own)."""
+    return {
+        "title": "Storm glass",
+        "slug": "storm-glass",
+        "summary": "Crystals that <script>alert(1)</script> foretell the weather.",
+        "status": Status.DRAFT,
+        "topics": [topic.pk],
+        **fields,
+    }
+
+
+def _preview_page(response):
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    page = BeautifulSoup(response.content, "html.parser")
+    return {
+        "banner": page.select_one(".preview-banner").get_text(" ", strip=True),
+        "title": page.h1.get_text(strip=True),
+        "summary": page.select_one(".article__standfirst").get_text(strip=True),
+        "topics": [li.get_text(strip=True) for li in page.select(".tags li")],
+        "scripts in the text": [s for s in page.select("article script")],
+    }
+
+
+def test_a_declared_type_is_previewed_in_the_admin_as_its_declaration_says(gadgets):
+    weather = make_topic(name="Weather")
+    gadget = make_gadget(title="Pocket barometer", summary="Stored summary.")
+    ed = signed_in("ed", perms=["change_gadget"])
+    url = reverse("gadget_admin:gadgets_gadget_preview", args=[gadget.pk])
+    shown = _preview_page(ed.post(url, _preview_data(weather)))
+    assert shown["banner"].startswith("Preview. This is what readers would see")
+    assert (shown["title"], shown["topics"]) == ("Storm glass", ["Weather"])
+    # What the editor typed, escaped: the script is text on the page, never run.
+    assert shown["summary"] == "Crystals that <script>alert(1)</script> foretell the weather."
+    assert shown["scripts in the text"] == []
+    gadget.refresh_from_db()
+    assert (gadget.title, gadget.summary, list(gadget.topics.all())) == (
+        "Pocket barometer", "Stored summary.", []
+    )  # fmt: skip
+
+
+def test_a_new_gadget_never_saved_is_previewed_and_nothing_is_made(gadgets):
+    weather = make_topic(name="Weather")
+    ed = signed_in("ed", perms=["add_gadget"])
+    url = reverse("gadget_admin:gadgets_gadget_preview")
+    shown = _preview_page(ed.post(url, _preview_data(weather, title="")))
+    assert (shown["title"], shown["topics"]) == ("(No title yet)", ["Weather"])
+    assert not Gadget.objects.exists()
 
 
 def test_an_undeclared_type_is_in_none_of_them(front_cache):

@@ -1,5 +1,6 @@
 """The one scheduler: jobs declared in code, each run claimed in the database and recorded."""
 
+import io
 import subprocess
 import sys
 import threading
@@ -7,15 +8,17 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from mailinglist.models import State, Subscriber
 from scheduling import register_job, registered_jobs
+from scheduling.command import JobCommand
 from scheduling.models import Job, JobRun
 from scheduling.registry import _JOBS
 from scheduling.runner import job_claim, jobs_sync, run_due
-from tests.factories import jobs_fresh, make_enquiry, signed_in
+from tests.factories import jobs_fresh, make_enquiry, make_subscriber, signed_in
 from tests.site_processes import KINDS, fresh_database, manage, site_env
 
 
@@ -179,6 +182,46 @@ def test_the_old_cron_commands_still_work_and_count_as_runs():
         "purge_unconfirmed", "succeeded", "command", {"deleted": 0}
     )  # fmt: skip
     assert Job.objects.get(name="purge_unconfirmed").last_success_at == run.finished_at
+
+
+@pytest.mark.django_db
+def test_an_old_cron_command_leaves_a_job_running_elsewhere_to_it():
+    stale = make_subscriber(state=State.PENDING, requested_at=timezone.now() - timedelta(days=60))
+    jobs_sync()
+    # The scheduler (or an overlapping cron line) holds the job.
+    Job.objects.filter(name="purge_unconfirmed").update(
+        locked_until=timezone.now() + timedelta(minutes=30)
+    )
+    out = io.StringIO()
+    call_command("purge_unconfirmed", stdout=out)
+    assert out.getvalue() == "purge_unconfirmed is running in another process; left to it.\n"
+    assert Subscriber.objects.filter(pk=stale.pk).exists()
+    assert not JobRun.objects.exists()
+    # Once it is free, the command does the job's work, said as before.
+    Job.objects.filter(name="purge_unconfirmed").update(locked_until=None)
+    call_command("purge_unconfirmed", stdout=out)
+    assert out.getvalue().endswith(
+        f"Purged 1 sign-up(s) unconfirmed after {settings.MAILINGLIST_CONFIRM_DAYS} days.\n"
+    )
+    assert not Subscriber.objects.filter(pk=stale.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_command_whose_job_fails_exits_with_the_error_and_the_run_records_it(extra_job):
+    def broken():
+        raise RuntimeError("the disk is full")
+
+    extra_job("broken_job", broken, every=timedelta(hours=1))
+
+    class Command(JobCommand):
+        job = "broken_job"
+        report = "Never printed."
+
+    with pytest.raises(CommandError, match="broken_job failed: RuntimeError: the disk is full"):
+        call_command(Command(), stdout=io.StringIO())
+    run = JobRun.objects.get()
+    assert (run.job, run.outcome, run.runner) == ("broken_job", "failed", "command")
+    assert "the disk is full" in run.error
 
 
 @pytest.mark.django_db

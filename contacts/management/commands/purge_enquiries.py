@@ -1,21 +1,18 @@
 """purge_enquiries: delete delivered enquiries past the retention period (personal data)."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
-from contacts.services import enquiries_purge_old
-from scheduling.runner import job_recorded
+from scheduling.command import JobCommand
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = (
         "Delete enquiries delivered more than CONTACTS_ENQUIRY_RETENTION_DAYS ago. Pending and "
         "failed enquiries are never deleted. Run daily."
     )
+    job = "purge_enquiries"
 
-    def handle(self, *args, **options):
-        with job_recorded("purge_enquiries") as counts:
-            deleted = counts["deleted"] = enquiries_purge_old()
+    def report_text(self, counts):
         days = settings.CONTACTS_ENQUIRY_RETENTION_DAYS
         kept = f"older than {days} days" if days > 0 else "none: retention is off"
-        self.stdout.write(f"Delivered enquiries deleted ({kept}): {deleted}.")
+        return f"Delivered enquiries deleted ({kept}): {counts['deleted']}."

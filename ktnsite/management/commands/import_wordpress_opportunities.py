@@ -1,6 +1,6 @@
 """import_wordpress_opportunities: a WordPress export's opportunity custom posts become funding opportunities.
 
-In the site layer because it joins the WordPress reader (`news.wxr`) to `opportunities`,
+In the site layer because it joins the WordPress reader (`news.wordpress.wxr`) to `opportunities`,
 which may not import each other. Idempotent: an opportunity is found again by its slug, so
 a second run updates what the first made. Items it cannot map (no dates, closing before
 opening) are listed and skipped; an apply link that is not https is dropped with a note.
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
-from news.wxr import WXRError, read_export
+from news.wordpress.wxr import WXRError, read_export
 from opportunities.models import Opportunity, check_apply_url
 from publishing.models import Status
 from publishing.services import publishable_save

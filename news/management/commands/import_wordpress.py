@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from news.wordpress import FETCH_MAX_BYTES, WordPressImport
-from news.wxr import WXRError
+from news.wordpress.wxr import WXRError
 
 
 def _plain(text):

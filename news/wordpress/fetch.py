@@ -10,10 +10,11 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
+from news.wordpress.body import WORDPRESS_COM_FILES
+
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
 WORDPRESS_COM = ".wordpress.com"
-WORDPRESS_COM_FILES = ".files.wordpress.com"
 
 
 class FetchRefused(Exception):
