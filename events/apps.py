@@ -73,5 +73,7 @@ class EventsConfig(AppConfig):
                 ],
             ),
             alerts=True,
+            # Its alert says when and where it happens, not when it was published.
+            alert_facts=Event.alert_facts,
             order=25,
         )

@@ -294,6 +294,25 @@ class Event(Publishable):
             parts.append("Online")
         return ", ".join(parts)
 
+    @property
+    def where_text(self):
+        """Where it happens, for readers of an alert: the venue and address, online, or both."""
+        place = ", ".join(part for part in [self.venue_name, *self.address_lines] if part)
+        if self.format == EventFormat.ONLINE:
+            return "Online"
+        if self.format == EventFormat.HYBRID:
+            return f"{place}, and online" if place else "Online, and at a venue to be announced"
+        return place or "Venue to be announced"
+
+    def alert_facts(self):
+        """What the mailing list's alert and digest say of it (publishing.registry's
+        `alert_facts`): when, in UK time with the zone named, and where; and its status when
+        it is not plainly scheduled. Its publication date would read as the event's."""
+        facts = [("When", self.when), ("Where", self.where_text)]
+        if self.status_label:
+            facts.insert(0, ("Status", self.status_label))
+        return facts
+
     # Registration on this site.
 
     @property
