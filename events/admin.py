@@ -25,7 +25,7 @@ class EventAdmin(PublishableAdmin):
     list_filter = [StateFilter, "event_status", "format", "topics"]
     search_fields = ["title", "standfirst", "body", "venue_name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["speakers", "related_posts"]
+    autocomplete_fields = ["speakers", "related_posts", "related_opportunity"]
     date_hierarchy = "start_at"
     image_field = "image"
     readonly_fields = ["sequence", "registrations"]
@@ -61,7 +61,7 @@ class EventAdmin(PublishableAdmin):
         ),
         ("People", {"fields": ["organiser", "speakers", "other_speakers"]}),
         ("Image", {"fields": ["image"]}),
-        ("Links", {"fields": ["topics", "related_posts"]}),
+        ("Links", {"fields": ["topics", "related_opportunity", "related_posts"]}),
         ("After the event", {"fields": ["recording_url"]}),
         ("Publishing", {"fields": ["status", "publish_at", "expire_at", "sequence"]}),
     ]

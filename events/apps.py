@@ -23,7 +23,9 @@ class EventsConfig(AppConfig):
     def ready(self):
         from django.db.models import Max
 
-        from events.models import Event
+        from events.models import SHORT_FIELDS, Event
+        from opportunities.models import Opportunity
+        from publishing.backlinks import register_backlinks
         from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
         from scheduling import register_job
 
@@ -76,4 +78,16 @@ class EventsConfig(AppConfig):
             # Its alert says when and where it happens, not when it was published.
             alert_facts=Event.alert_facts,
             order=25,
+        )
+        # An opportunity's page lists the events about it (a briefing), soonest first; events
+        # stand above opportunities, so the query is registered here (publishing.backlinks).
+        register_backlinks(
+            Opportunity,
+            lambda opportunity: (
+                Event.objects.live()
+                .filter(related_opportunity=opportunity)
+                .only(*SHORT_FIELDS)
+                .order_by("start_at", "pk")
+            ),
+            source=Event,
         )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from contacts.models import Contact
 from events import timing
 from news.models import Post
+from opportunities.models import Opportunity
 from outbox.delivery import Outbox
 from publishing.addresses import slug_url
 from publishing.models import Publishable, PublishableQuerySet
@@ -156,6 +157,18 @@ class Event(Publishable):
     topics = models.ManyToManyField("topics.Topic", blank=True, related_name="events")
     related_posts = models.ManyToManyField(
         Post, blank=True, related_name="+", verbose_name="related posts"
+    )
+    # "+": opportunities must not reach events (pyproject.toml's contracts); an opportunity's
+    # page finds its events through publishing.backlinks, registered in events.apps.
+    related_opportunity = models.ForeignKey(
+        Opportunity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="related funding opportunity",
+        help_text="The funding opportunity this event is about (a competition briefing): its "
+        "deadline is shown on the event's page, and the event on the opportunity's page.",
     )
     recording_url = models.URLField(
         "recording",

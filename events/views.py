@@ -30,6 +30,7 @@ from events.calendar import (
 from events.models import CARD_FIELDS, Event, EventFormat
 from events.seo import event_json_ld
 from news.models import Post
+from opportunities.models import Opportunity
 from publishing.addresses import fixed_url, slug_url
 from publishing.pagination import PageFieldsForm
 from publishing.registry import list_key
@@ -42,6 +43,8 @@ from topics.models import Topic
 
 # The month filter offers at most this many months either way (the lists' span).
 MONTHS_OFFERED = 36
+# What the event page shows of its related opportunity: its title, link, state and deadline.
+OPPORTUNITY_COLUMNS = ("title", "slug", "opens_at", "closes_at")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -179,6 +182,11 @@ class EventDetailView(PublishableDetailMixin, DetailView):
             .select_related("image")
             .defer("search_vector", "joining_details")
             .prefetch_related(
+                Prefetch(
+                    "related_opportunity",
+                    Opportunity.objects.live().only(*OPPORTUNITY_COLUMNS),
+                    to_attr="live_opportunity",
+                ),
                 Prefetch("topics", Topic.objects.only("name", "slug")),
                 Prefetch("speakers", queryset=_active_contacts()),
                 Prefetch(
@@ -194,8 +202,15 @@ class EventDetailView(PublishableDetailMixin, DetailView):
         topics = list(event.topics.all())
         speakers = list(event.speakers.all())
         related = getattr(event, "live_related_posts", [])
+        # Shown only while readers may see it: a withdrawn opportunity drops off the page.
+        opportunity = getattr(event, "live_opportunity", None)
         add_surrogate_keys(
-            self.request, event, speakers, related, [topic.surrogate_key for topic in topics]
+            self.request,
+            event,
+            speakers,
+            related,
+            [opportunity] if opportunity else [],
+            [topic.surrogate_key for topic in topics],
         )
         picture = share_image(event.image)
         full = event.registration_here and services.is_full(event)
@@ -203,6 +218,7 @@ class EventDetailView(PublishableDetailMixin, DetailView):
             topics=topics,
             speakers=speakers,
             related_posts=related,
+            opportunity=opportunity,
             share_image=picture,
             json_ld=event_json_ld(event, speakers, picture, full=full),
             registration_closed=event.registration_here and event.registration_closed_reason(),

@@ -29,6 +29,7 @@ def demo_events():
             "format": "online",
             "joining_details": "The joining link is emailed to registered people.",
             "registration_url": "https://www.eventbrite.co.uk/",
+            "related_opportunity": "medicines-manufacturing-innovation-fund",
             "topics": ["medicines-manufacturing"],
             "speakers": ["karen-wilkinson"],
         },

@@ -138,10 +138,15 @@ class Command(BaseCommand):
             post.contacts.set(contacts[slug] for slug in data["contacts"])
             created += 1
 
+        # Before the events: the briefing names one of them.
+        created += _load_opportunities(topics, contacts)
         for data in demo_events():
             if Event.objects.filter(slug=data["slug"]).exists():
                 continue
             links = {name: data.pop(name, []) for name in ("topics", "speakers")}
+            opportunity_slug = data.pop("related_opportunity", None)
+            if opportunity_slug:
+                data["related_opportunity"] = Opportunity.objects.get(slug=opportunity_slug)
             places, waiting = data.pop("registrations", (0, 0))
             event = Event(**data, status=Status.PUBLISHED, publish_at=_when((2021, 10, 1, 9)))
             publishable_save(item=event, user=None, comment="Loaded by load_demo")
@@ -159,7 +164,6 @@ class Command(BaseCommand):
                 for n in range(places + waiting)
             )
             created += 1
-        created += _load_opportunities(topics, contacts)
 
         for url, (title, html) in site_pages().items():
             page, new = FlatPage.objects.get_or_create(
