@@ -23,7 +23,8 @@ class EventsConfig(AppConfig):
     def ready(self):
         from django.db.models import Max
 
-        from events.models import SHORT_FIELDS, Event
+        from caching.frontcache import declare_public
+        from events.models import SHORT_FIELDS, Event, EventFile
         from opportunities.models import Opportunity
         from publishing.backlinks import register_backlinks
         from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
@@ -46,7 +47,7 @@ class EventsConfig(AppConfig):
         # What an event is to the site, said once: the link chooser (/go/event/<id>/), the
         # front cache (events are on the events lists and feeds and on their topics' pages),
         # search, the sitemap and topic alerts all read this.
-        declare_content_type(
+        events = declare_content_type(
             Event,
             kind="event",
             label="Event",
@@ -79,6 +80,8 @@ class EventsConfig(AppConfig):
             alert_facts=Event.alert_facts,
             order=25,
         )
+        # Slides and recordings show on their event's page: a change purges it.
+        declare_public(EventFile, keys=lambda attached: [events.key_for_pk(attached.event_id)])
         # An opportunity's page lists the events about it (a briefing), soonest first; events
         # stand above opportunities, so the query is registered here (publishing.backlinks).
         register_backlinks(

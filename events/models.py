@@ -5,10 +5,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import slugify
 
 from contacts.models import Contact
-from events import timing
+from events import files, timing
 from news.models import Post
 from opportunities.models import Opportunity
 from outbox.delivery import Outbox
@@ -348,6 +350,75 @@ class Event(Publishable):
         if self.registration_closes <= now:
             return "Registration has closed."
         return ""
+
+
+class EventFileKind(models.TextChoices):
+    SLIDES = "slides", "Slides"
+    RECORDING = "recording", "Recording"
+    HANDOUT = "handout", "Handout"
+
+
+def event_file_upload_to(instance, filename):
+    """events/files/<event id>/<slugified name>.<checked type>: nothing else of the upload's
+    name survives, so no path or odd character from an editor's disk reaches storage."""
+    file_type = instance.file_type or files.extension(filename) or "bin"
+    return f"{EVENT_FILES_PREFIX}{instance.event_id}/{files.stored_name(filename, file_type)}"
+
+
+# Served only through the event's download view, which checks that readers may see the event
+# (ktnsite.views.media refuses these paths): a draft's slides are not fetchable by name.
+EVENT_FILES_PREFIX = "events/files/"
+
+
+def is_event_file(name):
+    return name.startswith(EVENT_FILES_PREFIX)
+
+
+class EventFile(models.Model):
+    """Slides, a handout or a recording, attached by editors after the event, shown on its page
+    as a download with its type and size."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=10, choices=EventFileKind.choices)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="What readers see; leave empty for the kind."
+    )
+    file = models.FileField(
+        upload_to=event_file_upload_to,
+        max_length=200,
+        help_text="Slides or a handout: PDF, PowerPoint (.pptx), Word (.docx), Excel (.xlsx), "
+        "OpenDocument (.odt, .ods) or CSV. A recording: an MP4 video. Checked by content.",
+    )
+    # Read from the file when it is uploaded (events.files.identify), never on a page request.
+    file_type = models.CharField(max_length=10, editable=False)
+    file_size = models.PositiveBigIntegerField(editable=False)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "event file (slides, recording)"
+        verbose_name_plural = "event files (slides, recordings)"
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return self.title or self.get_kind_display()
+
+    @property
+    def facts(self):
+        """What a reader needs before downloading, as GOV.UK puts it: "PDF, 2.3 MB"."""
+        return f"{files.LABELS.get(self.file_type, self.file_type.upper())}, {filesizeformat(self.file_size)}"
+
+    @property
+    def content_type(self):
+        return files.content_type_for(self.file_type)
+
+    def download_filename(self):
+        """A safe name for the saved file, made from the event's slug and this file's label."""
+        return f"{self.event.slug}-{slugify(self.label)[:60] or self.kind}.{self.file_type}"
 
 
 class RegistrationState(models.TextChoices):

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, Prefetch, Sum
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -27,7 +27,7 @@ from events.calendar import (
     outlook_calendar_url,
     webcal_url,
 )
-from events.models import CARD_FIELDS, Event, EventFormat
+from events.models import CARD_FIELDS, Event, EventFile, EventFormat
 from events.seo import event_json_ld
 from news.models import Post
 from opportunities.models import Opportunity
@@ -45,6 +45,8 @@ from topics.models import Topic
 MONTHS_OFFERED = 36
 # What the event page shows of its related opportunity: its title, link, state and deadline.
 OPPORTUNITY_COLUMNS = ("title", "slug", "opens_at", "closes_at")
+# What the event page shows of each attached file (slides, recording): a link and its facts.
+FILE_COLUMNS = ("event_id", "kind", "title", "file_type", "file_size", "position")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -182,6 +184,7 @@ class EventDetailView(PublishableDetailMixin, DetailView):
             .select_related("image")
             .defer("search_vector", "joining_details")
             .prefetch_related(
+                Prefetch("files", EventFile.objects.only(*FILE_COLUMNS), to_attr="attached_files"),
                 Prefetch(
                     "related_opportunity",
                     Opportunity.objects.live().only(*OPPORTUNITY_COLUMNS),
@@ -219,6 +222,7 @@ class EventDetailView(PublishableDetailMixin, DetailView):
             speakers=speakers,
             related_posts=related,
             opportunity=opportunity,
+            attached_files=getattr(event, "attached_files", []),
             share_image=picture,
             json_ld=event_json_ld(event, speakers, picture, full=full),
             registration_closed=event.registration_here and event.registration_closed_reason(),
@@ -235,6 +239,37 @@ class EventDetailView(PublishableDetailMixin, DetailView):
 
 def _active_contacts():
     return Contact.objects.active().only("name", "slug", "job_title", "is_active")
+
+
+class EventFileView(PublishableDetailMixin, DetailView):
+    """/events/<slug>/files/<pk>/: an event's slides or recording, as an attachment.
+
+    Reached only through the event, so a file is served while readers may see its event (an
+    editor's preview too, never cached); its type is the one checked on upload, with nosniff.
+    """
+
+    model = Event
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        event = self.get_object()
+        attached = get_object_or_404(EventFile, event=event, pk=kwargs["pk"])
+        attached.event = event
+        try:
+            handle = attached.file.open("rb")
+        except (FileNotFoundError, ValueError, OSError) as exc:
+            raise Http404("This file is not available.") from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attached.download_filename(),
+            content_type=attached.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        add_surrogate_keys(request, event)
+        if not event.is_live:
+            add_never_cache_headers(response)
+        return response
 
 
 class EventCalendarView(PublishableDetailMixin, DetailView):

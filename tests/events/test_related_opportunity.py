@@ -106,8 +106,8 @@ def test_the_event_page_with_an_opportunity_keeps_its_query_budget(
         related_opportunity=make_opportunity(),
     )
     event.related_posts.set([make_post() for _ in range(3)])
-    # The event with its image; its opportunity, topics, speakers and related posts.
-    with django_assert_max_num_queries(5):
+    # The event with its image; its files, opportunity, topics, speakers and related posts.
+    with django_assert_max_num_queries(6):
         assert client.get(event.get_absolute_url()).status_code == 200
 
 
