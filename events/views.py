@@ -253,7 +253,7 @@ class EventFileView(PublishableDetailMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         event = self.get_object()
-        attached = get_object_or_404(EventFile, event=event, pk=kwargs["pk"])
+        attached = get_object_or_404(EventFile, event=event, pk=kwargs["file_pk"])
         attached.event = event
         try:
             handle = attached.file.open("rb")

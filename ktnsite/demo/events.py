@@ -85,6 +85,11 @@ def demo_events():
             "end_at": _at(-21, 13),
             "format": "online",
             "recording_url": "https://www.youtube.com/",
+            # (title, pages): PDF slides attached after the event.
+            "slides": (
+                "Slides: lessons from the impact report",
+                [["Lessons from the impact report"], ["What worked"], ["What comes next"]],
+            ),
             "topics": ["medicines-manufacturing"],
             "speakers": ["karen-wilkinson"],
         },
