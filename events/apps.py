@@ -22,9 +22,10 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from django.db.models import Max
+        from django.db.models.signals import post_delete
 
         from caching.frontcache import declare_public
-        from events.models import SHORT_FIELDS, Event, EventFile
+        from events.models import SHORT_FIELDS, Event, EventFile, event_file_deleted
         from opportunities.models import Opportunity
         from publishing.backlinks import register_backlinks
         from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
@@ -80,6 +81,7 @@ class EventsConfig(AppConfig):
             alert_facts=Event.alert_facts,
             order=25,
         )
+        post_delete.connect(event_file_deleted, sender=EventFile, dispatch_uid="events.file")
         # Slides and recordings show on their event's page: a change purges it.
         declare_public(EventFile, keys=lambda attached: [events.key_for_pk(attached.event_id)])
         # An opportunity's page lists the events about it (a briefing), soonest first; events

@@ -421,6 +421,16 @@ class EventFile(models.Model):
         return f"{self.event.slug}-{slugify(self.label)[:60] or self.kind}.{self.file_type}"
 
 
+def event_file_deleted(sender, instance, **kwargs):
+    """post_delete receiver: a removed file leaves storage too, once the delete is committed
+    (a delete rolled back keeps its file). Slides taken down must not stay fetchable."""
+    from django.db import transaction
+
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 class RegistrationState(models.TextChoices):
     PLACE = "place", "Has a place"
     WAITING = "waiting", "On the waiting list"

@@ -165,3 +165,19 @@ def test_the_event_page_with_files_keeps_its_query_budget(
     # The event with its image; its files, opportunity, topics, speakers and related posts.
     with django_assert_max_num_queries(6):
         assert client.get(event.get_absolute_url()).status_code == 200
+
+
+def test_deleting_a_file_in_the_admin_removes_it_from_storage_and_the_page(
+    editor,  # noqa: F811
+    client,
+    django_capture_on_commit_callbacks,
+):
+    event = past_event()
+    attached = attach(event, "deck.pdf", make_pdf([["x"]]), title="Old deck")
+    name = attached.file.name
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(f"/admin/events/eventfile/{attached.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not default_storage.exists(name)
+    assert "Old deck" not in client.get(event.get_absolute_url()).content.decode()
