@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from events.forms import EventAdminForm
-from events.models import Event, Registration, RegistrationEmail, RegistrationState
+from events.forms import EventAdminForm, EventFileAdminForm
+from events.models import Event, EventFile, Registration, RegistrationEmail, RegistrationState
 from events.timing import uk_time
 from outbox.admin import OutboxAdminMixin
 from publishing.admin import ListInputMixin, PublishableAdmin, StateFilter
@@ -25,7 +25,7 @@ class EventAdmin(PublishableAdmin):
     list_filter = [StateFilter, "event_status", "format", "topics"]
     search_fields = ["title", "standfirst", "body", "venue_name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["speakers", "related_posts"]
+    autocomplete_fields = ["speakers", "related_posts", "related_opportunity"]
     date_hierarchy = "start_at"
     image_field = "image"
     readonly_fields = ["sequence", "registrations"]
@@ -61,7 +61,7 @@ class EventAdmin(PublishableAdmin):
         ),
         ("People", {"fields": ["organiser", "speakers", "other_speakers"]}),
         ("Image", {"fields": ["image"]}),
-        ("Links", {"fields": ["topics", "related_posts"]}),
+        ("Links", {"fields": ["topics", "related_opportunity", "related_posts"]}),
         ("After the event", {"fields": ["recording_url"]}),
         ("Publishing", {"fields": ["status", "publish_at", "expire_at", "sequence"]}),
     ]
@@ -88,6 +88,24 @@ class EventAdmin(PublishableAdmin):
     @admin.display(description="starts (UK time)", ordering="start_at")
     def starts(self, obj):
         return f"{uk_time(obj.start_at):%d/%m/%Y %H:%M %Z}"
+
+
+@admin.register(EventFile)
+class EventFileAdmin(admin.ModelAdmin):
+    """Slides, handouts and recordings attached after an event, shown on its page."""
+
+    form = EventFileAdminForm
+    list_display = ["__str__", "event", "kind", "facts", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["event"]
+    search_fields = ["title", "event__title"]
+    autocomplete_fields = ["event"]
+    readonly_fields = ["facts"]
+    fields = ["event", "kind", "title", "file", "facts", "position"]
+
+    @admin.display(description="type and size")
+    def facts(self, obj):
+        return obj.facts if obj.pk else "Read from the file when it is uploaded."
 
 
 @admin.register(Registration)

@@ -22,8 +22,12 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from django.db.models import Max
+        from django.db.models.signals import post_delete
 
-        from events.models import Event
+        from caching.frontcache import declare_public
+        from events.models import SHORT_FIELDS, Event, EventFile, event_file_deleted
+        from opportunities.models import Opportunity
+        from publishing.backlinks import register_backlinks
         from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
         from scheduling import register_job
 
@@ -44,7 +48,7 @@ class EventsConfig(AppConfig):
         # What an event is to the site, said once: the link chooser (/go/event/<id>/), the
         # front cache (events are on the events lists and feeds and on their topics' pages),
         # search, the sitemap and topic alerts all read this.
-        declare_content_type(
+        events = declare_content_type(
             Event,
             kind="event",
             label="Event",
@@ -73,5 +77,22 @@ class EventsConfig(AppConfig):
                 ],
             ),
             alerts=True,
+            # Its alert says when and where it happens, not when it was published.
+            alert_facts=Event.alert_facts,
             order=25,
+        )
+        post_delete.connect(event_file_deleted, sender=EventFile, dispatch_uid="events.file")
+        # Slides and recordings show on their event's page: a change purges it.
+        declare_public(EventFile, keys=lambda attached: [events.key_for_pk(attached.event_id)])
+        # An opportunity's page lists the events about it (a briefing), soonest first; events
+        # stand above opportunities, so the query is registered here (publishing.backlinks).
+        register_backlinks(
+            Opportunity,
+            lambda opportunity: (
+                Event.objects.live()
+                .filter(related_opportunity=opportunity)
+                .only(*SHORT_FIELDS)
+                .order_by("start_at", "pk")
+            ),
+            source=Event,
         )

@@ -1,8 +1,11 @@
-"""The event's admin form: its times make sense, and a rescheduled event keeps its old date."""
+"""The event's admin forms: its times make sense, a rescheduled event keeps its old date, and an
+attached file (slides, recording) is checked by its bytes."""
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
-from events.models import MAX_DURATION, Event, EventFormat, EventStatus
+from events import files
+from events.models import MAX_DURATION, Event, EventFile, EventFormat, EventStatus
 from events.timing import day
 from publishing.admin import PublishableAdminForm
 
@@ -107,3 +110,19 @@ class RegistrationForm(forms.Form):
         label=CONSENT_TEXT,
         error_messages={"required": "Tick the box to agree, or we cannot register you."},
     )
+
+
+class EventFileAdminForm(forms.ModelForm):
+    """Checks a new upload by its bytes (events.files) before anything is stored, and records
+    its type and size; a bad file is a message beside the field, never a stored file."""
+
+    class Meta:
+        model = EventFile
+        fields = ["event", "kind", "title", "file", "position"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        # Only a new upload is checked; an unchanged file was checked when it arrived.
+        if isinstance(upload, UploadedFile):
+            self.instance.file_type, self.instance.file_size = files.identify(upload)
+        return upload

@@ -5,11 +5,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import slugify
 
 from contacts.models import Contact
-from events import timing
+from events import files, timing
 from news.models import Post
+from opportunities.models import Opportunity
 from outbox.delivery import Outbox
 from publishing.addresses import slug_url
 from publishing.models import Publishable, PublishableQuerySet
@@ -157,6 +160,18 @@ class Event(Publishable):
     related_posts = models.ManyToManyField(
         Post, blank=True, related_name="+", verbose_name="related posts"
     )
+    # "+": opportunities must not reach events (pyproject.toml's contracts); an opportunity's
+    # page finds its events through publishing.backlinks, registered in events.apps.
+    related_opportunity = models.ForeignKey(
+        Opportunity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="related funding opportunity",
+        help_text="The funding opportunity this event is about (a competition briefing): its "
+        "deadline is shown on the event's page, and the event on the opportunity's page.",
+    )
     recording_url = models.URLField(
         "recording",
         max_length=500,
@@ -294,6 +309,25 @@ class Event(Publishable):
             parts.append("Online")
         return ", ".join(parts)
 
+    @property
+    def where_text(self):
+        """Where it happens, for readers of an alert: the venue and address, online, or both."""
+        place = ", ".join(part for part in [self.venue_name, *self.address_lines] if part)
+        if self.format == EventFormat.ONLINE:
+            return "Online"
+        if self.format == EventFormat.HYBRID:
+            return f"{place}, and online" if place else "Online, and at a venue to be announced"
+        return place or "Venue to be announced"
+
+    def alert_facts(self):
+        """What the mailing list's alert and digest say of it (publishing.registry's
+        `alert_facts`): when, in UK time with the zone named, and where; and its status when
+        it is not plainly scheduled. Its publication date would read as the event's."""
+        facts = [("When", self.when), ("Where", self.where_text)]
+        if self.status_label:
+            facts.insert(0, ("Status", self.status_label))
+        return facts
+
     # Registration on this site.
 
     @property
@@ -316,6 +350,85 @@ class Event(Publishable):
         if self.registration_closes <= now:
             return "Registration has closed."
         return ""
+
+
+class EventFileKind(models.TextChoices):
+    SLIDES = "slides", "Slides"
+    RECORDING = "recording", "Recording"
+    HANDOUT = "handout", "Handout"
+
+
+def event_file_upload_to(instance, filename):
+    """events/files/<event id>/<slugified name>.<checked type>: nothing else of the upload's
+    name survives, so no path or odd character from an editor's disk reaches storage."""
+    file_type = instance.file_type or files.extension(filename) or "bin"
+    return f"{EVENT_FILES_PREFIX}{instance.event_id}/{files.stored_name(filename, file_type)}"
+
+
+# Served only through the event's download view, which checks that readers may see the event
+# (ktnsite.views.media refuses these paths): a draft's slides are not fetchable by name.
+EVENT_FILES_PREFIX = "events/files/"
+
+
+def is_event_file(name):
+    return name.startswith(EVENT_FILES_PREFIX)
+
+
+class EventFile(models.Model):
+    """Slides, a handout or a recording, attached by editors after the event, shown on its page
+    as a download with its type and size."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=10, choices=EventFileKind.choices)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="What readers see; leave empty for the kind."
+    )
+    file = models.FileField(
+        upload_to=event_file_upload_to,
+        max_length=200,
+        help_text="Slides or a handout: PDF, PowerPoint (.pptx), Word (.docx), Excel (.xlsx), "
+        "OpenDocument (.odt, .ods) or CSV. A recording: an MP4 video. Checked by content.",
+    )
+    # Read from the file when it is uploaded (events.files.identify), never on a page request.
+    file_type = models.CharField(max_length=10, editable=False)
+    file_size = models.PositiveBigIntegerField(editable=False)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "event file (slides, recording)"
+        verbose_name_plural = "event files (slides, recordings)"
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return self.title or self.get_kind_display()
+
+    @property
+    def facts(self):
+        """What a reader needs before downloading, as GOV.UK puts it: "PDF, 2.3 MB"."""
+        return f"{files.LABELS.get(self.file_type, self.file_type.upper())}, {filesizeformat(self.file_size)}"
+
+    @property
+    def content_type(self):
+        return files.content_type_for(self.file_type)
+
+    def download_filename(self):
+        """A safe name for the saved file, made from the event's slug and this file's label."""
+        return f"{self.event.slug}-{slugify(self.label)[:60] or self.kind}.{self.file_type}"
+
+
+def event_file_deleted(sender, instance, **kwargs):
+    """post_delete receiver: a removed file leaves storage too, once the delete is committed
+    (a delete rolled back keeps its file). Slides taken down must not stay fetchable."""
+    from django.db import transaction
+
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class RegistrationState(models.TextChoices):

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
     path("<slug:slug>/register/", registration_views.register, name="register"),
     path("<slug:slug>/registered/", registration_views.registered, name="registered"),
+    path("<slug:slug>/files/<int:file_pk>/", views.EventFileView.as_view(), name="file"),
     path("<slug:slug>/calendar.ics", views.EventCalendarView.as_view(), name="ics"),
 ]

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, Prefetch, Sum
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -27,9 +27,10 @@ from events.calendar import (
     outlook_calendar_url,
     webcal_url,
 )
-from events.models import CARD_FIELDS, Event, EventFormat
+from events.models import CARD_FIELDS, Event, EventFile, EventFormat
 from events.seo import event_json_ld
 from news.models import Post
+from opportunities.models import Opportunity
 from publishing.addresses import fixed_url, slug_url
 from publishing.pagination import PageFieldsForm
 from publishing.registry import list_key
@@ -42,6 +43,10 @@ from topics.models import Topic
 
 # The month filter offers at most this many months either way (the lists' span).
 MONTHS_OFFERED = 36
+# What the event page shows of its related opportunity: its title, link, state and deadline.
+OPPORTUNITY_COLUMNS = ("title", "slug", "opens_at", "closes_at")
+# What the event page shows of each attached file (slides, recording): a link and its facts.
+FILE_COLUMNS = ("event_id", "kind", "title", "file_type", "file_size", "position")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -179,6 +184,12 @@ class EventDetailView(PublishableDetailMixin, DetailView):
             .select_related("image")
             .defer("search_vector", "joining_details")
             .prefetch_related(
+                Prefetch("files", EventFile.objects.only(*FILE_COLUMNS), to_attr="attached_files"),
+                Prefetch(
+                    "related_opportunity",
+                    Opportunity.objects.live().only(*OPPORTUNITY_COLUMNS),
+                    to_attr="live_opportunity",
+                ),
                 Prefetch("topics", Topic.objects.only("name", "slug")),
                 Prefetch("speakers", queryset=_active_contacts()),
                 Prefetch(
@@ -194,8 +205,15 @@ class EventDetailView(PublishableDetailMixin, DetailView):
         topics = list(event.topics.all())
         speakers = list(event.speakers.all())
         related = getattr(event, "live_related_posts", [])
+        # Shown only while readers may see it: a withdrawn opportunity drops off the page.
+        opportunity = getattr(event, "live_opportunity", None)
         add_surrogate_keys(
-            self.request, event, speakers, related, [topic.surrogate_key for topic in topics]
+            self.request,
+            event,
+            speakers,
+            related,
+            [opportunity] if opportunity else [],
+            [topic.surrogate_key for topic in topics],
         )
         picture = share_image(event.image)
         full = event.registration_here and services.is_full(event)
@@ -203,6 +221,8 @@ class EventDetailView(PublishableDetailMixin, DetailView):
             topics=topics,
             speakers=speakers,
             related_posts=related,
+            opportunity=opportunity,
+            attached_files=getattr(event, "attached_files", []),
             share_image=picture,
             json_ld=event_json_ld(event, speakers, picture, full=full),
             registration_closed=event.registration_here and event.registration_closed_reason(),
@@ -219,6 +239,37 @@ class EventDetailView(PublishableDetailMixin, DetailView):
 
 def _active_contacts():
     return Contact.objects.active().only("name", "slug", "job_title", "is_active")
+
+
+class EventFileView(PublishableDetailMixin, DetailView):
+    """/events/<slug>/files/<pk>/: an event's slides or recording, as an attachment.
+
+    Reached only through the event, so a file is served while readers may see its event (an
+    editor's preview too, never cached); its type is the one checked on upload, with nosniff.
+    """
+
+    model = Event
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        event = self.get_object()
+        attached = get_object_or_404(EventFile, event=event, pk=kwargs["file_pk"])
+        attached.event = event
+        try:
+            handle = attached.file.open("rb")
+        except (FileNotFoundError, ValueError, OSError) as exc:
+            raise Http404("This file is not available.") from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attached.download_filename(),
+            content_type=attached.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        add_surrogate_keys(request, event)
+        if not event.is_live:
+            add_never_cache_headers(response)
+        return response
 
 
 class EventCalendarView(PublishableDetailMixin, DetailView):

@@ -12,6 +12,8 @@ EDITOR_PERMISSIONS = {
     "news.post": [*CONTENT, "publish"],
     "reports.report": [*CONTENT, "publish"],
     "events.event": [*CONTENT, "publish"],
+    # Slides and recordings attached to an event after it.
+    "events.eventfile": CONTENT,
     # Who registered for an event, and the emails owed to them (retry failed ones). Exporting
     # registrations as CSV ("export_registration") is given to no group by default.
     "events.registration": ["view"],

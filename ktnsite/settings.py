@@ -672,6 +672,9 @@ PUBLISHING_PENDING_UPLOAD_HOURS = env.PUBLISHING_PENDING_UPLOAD_HOURS
 # Registrations for an event (names, emails, accessibility needs) are deleted this many days
 # after it ends (the purge_registrations job, daily).
 EVENTS_REGISTRATION_RETENTION_DAYS = env.EVENTS_REGISTRATION_RETENTION_DAYS
+# The largest recording accepted as a file (slides and other documents take
+# REPORTS_MAX_UPLOAD_BYTES): a longer video belongs on a video site, linked as the recording.
+EVENTS_MAX_RECORDING_BYTES = 500 * 1024 * 1024
 MAILINGLIST_CONFIRM_DAYS = env.MAILINGLIST_CONFIRM_DAYS
 # django-ratelimit rates ("count/period") for sign-ups, kept in the shared cache.
 MAILINGLIST_SIGNUP_RATE_IP = env.MAILINGLIST_SIGNUP_RATE_IP

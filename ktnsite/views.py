@@ -26,7 +26,7 @@ from caching.frontcache import add_surrogate_keys
 from contacts.models import Contact
 from dashboard import counts as reader_counts
 from events.models import SHORT_FIELDS as EVENT_SHORT_FIELDS
-from events.models import Event
+from events.models import Event, is_event_file
 from ktnsite import dbfaults, sitepages, suggestions
 from ktnsite import search as site_search
 from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
@@ -283,10 +283,11 @@ def media(request, path):
     Read through the storage API rather than from MEDIA_ROOT, so it serves whatever
     storage holds the uploads, including one with no local files. Report files are never
     served here, whatever the path says (a draft's file must not be fetchable by guessing
-    its name): only through the report's download view.
+    its name): only through the report's download view. An event's slides and recordings
+    likewise only through the event's file view.
     """
     path = posixpath.normpath(path).lstrip("/")
-    if path.startswith("..") or is_report_file(path):
+    if path.startswith("..") or is_report_file(path) or is_event_file(path):
         raise Http404("No such file.")
     try:
         handle = default_storage.open(path, "rb")

@@ -14,6 +14,7 @@ from outbox.delivery import (
     outbox_email,
     outbox_send_grouped,
 )
+from publishing import registry
 from publishing.sharing import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -54,11 +55,17 @@ def subscriber_message(*, subscriber, subject, template, context, connection=Non
 
 
 def item_context(item):
+    """What an alert or a digest says of one item. A type that declares `alert_facts` (an
+    event: when and where it happens) has those lines instead of its publication date, which
+    would read as the event's date."""
+    content_type = registry.for_model(type(item))
+    facts_of = content_type.alert_facts if content_type is not None else None
     return {
         "title": item.title,
         "summary": getattr(item, "standfirst", "") or getattr(item, "summary", ""),
         "url": absolute_url(item.get_absolute_url()),
         "publish_at": item.publish_at,
+        "facts": list(facts_of(item)) if facts_of is not None else [],
     }
 
 

@@ -1,7 +1,7 @@
 """Public pages for funding opportunities: the finder and each opportunity's page."""
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -15,6 +15,7 @@ from opportunities.finder import FinderForm, finder_page
 from opportunities.models import CARD_FIELDS, Opportunity, applicant_q, band_q
 from opportunities.seo import opportunity_json_ld
 from publishing.addresses import fixed_url
+from publishing.backlinks import backlink_keys, backlinks
 from publishing.registry import list_key
 from publishing.sharing import breadcrumbs, list_page_json_ld, list_path, share_image
 from publishing.views import PublishableDetailMixin
@@ -24,6 +25,7 @@ from topics.models import Topic
 FILTERS = ("state", "topic", "funder", "type", "band", "who", "next", "prev")
 # Open calls on the same topics offered on a closed call's page.
 ALTERNATIVES = 3
+RELATED_EVENTS = 10  # briefings and workshops about one opportunity, soonest first
 
 
 def live_funders():
@@ -174,7 +176,11 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         opportunity = self.object
         now = timezone.now()
-        topics = list(opportunity.topics.only("name", "slug"))
+        # Prefetched, so that the JSON-LD's topics (seo) read the same rows: one query.
+        prefetch_related_objects(
+            [opportunity], Prefetch("topics", queryset=Topic.objects.only("name", "slug"))
+        )
+        topics = list(opportunity.topics.all())
         contacts = list(opportunity.contacts.active().only("name", "slug", "job_title"))
         reports = list(
             Report.objects.live()
@@ -192,11 +198,15 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
                 .distinct()
                 .only("title", "slug", "opens_at", "closes_at")[:ALTERNATIVES]
             )
+        # Events about it (a briefing): registered by events, which stand above opportunities
+        # (publishing.backlinks), so this app never names them.
+        events = list(backlinks(opportunity)[:RELATED_EVENTS])
         add_surrogate_keys(
             self.request,
             opportunity,
             contacts,
             reports,
+            backlink_keys(Opportunity),
             # A closed call's page lists open ones on its topics.
             list_key(Opportunity) if opportunity.state(now) == State.CLOSED else None,
         )
@@ -206,6 +216,7 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
             topics=topics,
             contacts=contacts,
             related_reports=reports,
+            related_events=events,
             alternatives=alternatives,
             share_image=share_image(opportunity.image),
             json_ld=opportunity_json_ld(opportunity),

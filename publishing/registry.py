@@ -107,6 +107,9 @@ class ContentType:
     search: SearchSpec | None = None
     sitemap: SitemapSpec | None = None
     alerts: bool = False  # going live emails confirmed subscribers of its topics
+    # (item) -> [(label, text), ...]: what its alert and digest entry say of it in place of
+    # the publication date ("When", "Where" for an event); None: the publication date.
+    alert_facts: Callable | None = None
     # (instance) -> further keys a change purges, besides its own, its list and its topics'.
     extra_keys: Callable | None = None
     order: int = 100  # where it comes among types: search filter, sitemap (lower first)
@@ -175,6 +178,7 @@ def declare_content_type(
     search: SearchSpec | None = None,
     sitemap: SitemapSpec | None = None,
     alerts: bool = False,
+    alert_facts: Callable | None = None,
     extra_keys: Callable | None = None,
     order: int = 100,
     calendar: Iterable[CalendarDate] = (),
@@ -200,6 +204,7 @@ def declare_content_type(
         search=search,
         sitemap=sitemap,
         alerts=alerts,
+        alert_facts=alert_facts,
         extra_keys=extra_keys,
         order=order,
         calendar=tuple(calendar),

@@ -29,6 +29,7 @@ def demo_events():
             "format": "online",
             "joining_details": "The joining link is emailed to registered people.",
             "registration_url": "https://www.eventbrite.co.uk/",
+            "related_opportunity": "medicines-manufacturing-innovation-fund",
             "topics": ["medicines-manufacturing"],
             "speakers": ["karen-wilkinson"],
         },
@@ -84,6 +85,11 @@ def demo_events():
             "end_at": _at(-21, 13),
             "format": "online",
             "recording_url": "https://www.youtube.com/",
+            # (title, pages): PDF slides attached after the event.
+            "slides": (
+                "Slides: lessons from the impact report",
+                [["Lessons from the impact report"], ["What worked"], ["What comes next"]],
+            ),
             "topics": ["medicines-manufacturing"],
             "speakers": ["karen-wilkinson"],
         },

@@ -27,3 +27,20 @@ def test_loading_the_demo_again_adds_no_event(demo):
 
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Event.objects.count() == 5
+
+
+def test_the_demo_briefing_names_its_opportunity_both_ways(demo, client):
+    briefing = Event.objects.get(slug="medicines-manufacturing-competition-briefing")
+    opportunity = briefing.related_opportunity
+    assert opportunity.slug == "medicines-manufacturing-innovation-fund"
+    assert opportunity.title in client.get(briefing.get_absolute_url()).content.decode()
+    assert briefing.title in client.get(opportunity.get_absolute_url()).content.decode()
+
+
+def test_the_demo_past_webinar_offers_its_slides_as_a_download(demo, client):
+    webinar = Event.objects.get(slug="webinar-lessons-from-the-impact-report")
+    (slides,) = webinar.files.all()
+    html = client.get(webinar.get_absolute_url()).content.decode()
+    assert "Slides: lessons from the impact report" in html and "(PDF, " in html
+    download = client.get(f"/events/{webinar.slug}/files/{slides.pk}/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"

@@ -125,8 +125,9 @@ def test_the_event_page_has_a_fixed_query_budget(client, django_assert_max_num_q
         topics=[make_topic() for _ in range(4)], speakers=[make_contact() for _ in range(3)]
     )
     event.related_posts.set([make_post() for _ in range(3)])
-    # The event with its image; its topics, speakers and related posts.
-    with django_assert_max_num_queries(4):
+    # The event with its image; its files (slides, recordings), topics, speakers and related
+    # posts.
+    with django_assert_max_num_queries(5):
         assert client.get(event.get_absolute_url()).status_code == 200
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from contacts.models import Contact
 from events.forms import CONSENT_TEXT
-from events.models import Event, Registration
+from events.models import Event, EventFile, EventFileKind, Registration
 from ktnsite.demo import content
 from ktnsite.demo.events import demo_events
 from ktnsite.demo.files import make_hero_image, make_pdf
@@ -27,6 +27,16 @@ from reports.services import report_file_read
 from topics.models import Topic
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def _attach_slides(event, title, pages):
+    """A PDF of slides on a past event, as an editor attaches it (events.files checks it)."""
+    pdf = make_pdf(pages, title=title)
+    attached = EventFile(
+        event=event, kind=EventFileKind.SLIDES, title=title, file_type="pdf", file_size=len(pdf)
+    )
+    attached.file.save("slides.pdf", ContentFile(pdf), save=False)
+    attached.save()
 
 
 def _when(parts):
@@ -138,15 +148,23 @@ class Command(BaseCommand):
             post.contacts.set(contacts[slug] for slug in data["contacts"])
             created += 1
 
+        # Before the events: the briefing names one of them.
+        created += _load_opportunities(topics, contacts)
         for data in demo_events():
             if Event.objects.filter(slug=data["slug"]).exists():
                 continue
             links = {name: data.pop(name, []) for name in ("topics", "speakers")}
+            opportunity_slug = data.pop("related_opportunity", None)
+            if opportunity_slug:
+                data["related_opportunity"] = Opportunity.objects.get(slug=opportunity_slug)
             places, waiting = data.pop("registrations", (0, 0))
+            slides = data.pop("slides", None)
             event = Event(**data, status=Status.PUBLISHED, publish_at=_when((2021, 10, 1, 9)))
             publishable_save(item=event, user=None, comment="Loaded by load_demo")
             event.topics.set(topics[slug] for slug in links["topics"])
             event.speakers.set(contacts[slug] for slug in links["speakers"])
+            if slides:
+                _attach_slides(event, *slides)
             # Made-up people, written directly: the demo sends nobody an email.
             Registration.objects.bulk_create(
                 Registration(
@@ -159,7 +177,6 @@ class Command(BaseCommand):
                 for n in range(places + waiting)
             )
             created += 1
-        created += _load_opportunities(topics, contacts)
 
         for url, (title, html) in site_pages().items():
             page, new = FlatPage.objects.get_or_create(
