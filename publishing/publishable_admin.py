@@ -24,7 +24,12 @@ from django.utils.html import format_html
 from reversion.models import Version
 
 from publishing.content_checks import check_item
-from publishing.desk import autosave_choice_labels, content_checks_context, findings_message
+from publishing.desk import (
+    autosave_choice_labels,
+    content_checks_context,
+    fields_described_by,
+    findings_message,
+)
 from publishing.editing import (
     edit_conflict,
     edit_token,
@@ -51,6 +56,7 @@ from publishing.services import (
     edits_held_back,
     may_publish,
     preview_link_create,
+    publication_record,
     publishable_delete_check,
     publishable_publish,
     publishable_unpublish,
@@ -503,6 +509,8 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
                 context["autosave_url"] = context["presence_url"] = None
             context.update(review_hook().form_context(request, self, obj))
         adminform = context.get("adminform")
+        if adminform and context.get("field_described_by"):
+            fields_described_by(adminform.form, context["field_described_by"])
         context["edit_conflict"] = getattr(adminform and adminform.form, "edit_conflict", None)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -547,6 +555,8 @@ class PublishableAdmin(WorkingCopyAdminMixin, EditorialAdmin):
             request.publishing_comment = publish_change.comment
         super().save_model(request, obj, form, change)
         if publish_change is not None and not self.storing_working_copy(request):
+            how = getattr(request, "publishing_restore", None) or "form"
+            publication_record(item=obj, user=request.user, change=publish_change, how=how)
             text = self.state_message(obj, form)
             if IS_POPUP_VAR in request.POST:
                 text = f"“{obj}”: {text}"
