@@ -117,3 +117,16 @@ def test_bad_comments_are_refused_with_a_message(draft):
     assert not ReviewComment.objects.exists()
     twice = rita.post(review_url(draft), {"_review": "resolve", "comment_id": "999"})
     assert twice.status_code == 409
+
+
+def test_comments_beside_fields_cost_no_query_per_comment(draft, django_assert_max_num_queries):
+    rita = signed_in("rita", groups=["Editors"])
+    comment(rita, draft, "One.", field="title")
+    # Measured: 23 queries with one comment, and as many with thirteen.
+    with django_assert_max_num_queries(23):
+        rita.get(change_url(draft))
+    for n in range(12):
+        comment(rita, draft, f"More {n}.", field=["title", "standfirst", "body"][n % 3])
+    with django_assert_max_num_queries(23):
+        page = rita.get(change_url(draft)).content.decode()
+    assert page.count('class="review-field-comment"') == 13
