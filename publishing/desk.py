@@ -109,3 +109,20 @@ def link_search(request):
             for pk, text in rows
         ]
     return JsonResponse({"results": results})
+
+
+def fields_described_by(form, described):
+    """Point each form field named in `described` ({name: [element ids]}) at those elements
+    with aria-describedby (notes the review app shows beside a field), after its help text
+    and errors, which Django would otherwise name there itself."""
+    for name, ids in described.items():
+        if name not in form.fields or not ids:
+            continue
+        bound = form[name]
+        own = []
+        if bound.auto_id and not bound.is_hidden:
+            if bound.help_text:
+                own.append(f"{bound.auto_id}_helptext")
+            if bound.errors:
+                own.append(f"{bound.auto_id}_error")
+        form.fields[name].widget.attrs["aria-describedby"] = " ".join([*own, *ids])

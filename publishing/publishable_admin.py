@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from publishing.bulk_admin import BulkActionsAdminMixin
-from publishing.desk import autosave_choice_labels, content_checks_context, findings_message
+from publishing.desk import (
+    autosave_choice_labels,
+    content_checks_context,
+    fields_described_by,
+    findings_message,
+)
 from publishing.editing import (
     presence_beat,
     presence_for_list,
@@ -36,6 +41,7 @@ from publishing.services import (
     autosave_discard,
     autosave_find,
     may_publish,
+    publication_record,
     when_text,
 )
 from publishing.workingcopy_admin import (
@@ -269,6 +275,8 @@ class PublishableAdmin(
                 context["autosave_url"] = context["presence_url"] = None
             context.update(review_hook().form_context(request, self, obj))
         adminform = context.get("adminform")
+        if adminform and context.get("field_described_by"):
+            fields_described_by(adminform.form, context["field_described_by"])
         context["edit_conflict"] = getattr(adminform and adminform.form, "edit_conflict", None)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -313,6 +321,8 @@ class PublishableAdmin(
             request.publishing_comment = publish_change.comment
         super().save_model(request, obj, form, change)
         if publish_change is not None and not self.storing_working_copy(request):
+            how = getattr(request, "publishing_restore", None) or "form"
+            publication_record(item=obj, user=request.user, change=publish_change, how=how)
             text = self.state_message(obj, form)
             if IS_POPUP_VAR in request.POST:
                 text = f"“{obj}”: {text}"

@@ -21,7 +21,9 @@ class ReviewHook:
         return ""
 
     def form_context(self, request, model_admin, obj):
-        """Extra context for the change form; `review_template` is included above the form."""
+        """Extra context for the change form; `review_template` is included above the form,
+        `field_notes_template` after each field (given `field_name`), and
+        `field_described_by` ({field name: [element ids]}) describes the fields' inputs."""
         return {}
 
     def history_context(self, request, model_admin, obj):
@@ -33,6 +35,12 @@ class ReviewHook:
         Asked by the publish rule (publishing.services.publishable_change_check) on every
         path; `item` is None for a new item, `content_changed` when the same save edits it."""
         return ""
+
+    def publication_changed(self, *, item, user, change, how):
+        """Told after every change to what readers see of `item` (publish, schedule,
+        unpublish, publish its changes, move its times), on every path, inside the save's
+        transaction: `change` is the publish rule's PublishChange, `user` None for the
+        system, `how` the path ("form", "bulk action", "restore", or the code's comment)."""
 
     def urls(self, model_admin):
         """More admin addresses under each publishable model's (the review's own views)."""

@@ -1,5 +1,6 @@
 """The reviews list: what waits for my review, what was sent back to me, what went out
-without review and what is overdue; each row leads to the item's form, where it is decided."""
+without review and what is overdue; each row leads to the item's form, where it is decided.
+It is also the log of every publication (who published, scheduled or unpublished what, when)."""
 
 import csv
 
@@ -10,12 +11,13 @@ from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from publishing.admin import ListInputMixin
 from publishing.csvexport import csv_cell
 from publishing.services import may_publish
 from review.expert import expert_links_revoke
-from review.models import ExpertLink, Review, ReviewMail, ReviewState
+from review.models import LOG_STATES, ExpertLink, Review, ReviewMail, ReviewState
 
 
 def reviewable_types(user):
@@ -46,6 +48,7 @@ def sent_back_to(user):
         Review.objects.filter(
             content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
         )
+        .exclude(state__in=LOG_STATES)
         .order_by("-pk")
         .values("pk")[:1]
     )
@@ -91,7 +94,7 @@ class ReviewAdmin(ListInputMixin, admin.ModelAdmin):
 
     list_display = [
         "item_link", "content_type", "state", "submitted_by", "submitted_at", "reviewer",
-        "due_on", "decided_by", "decided_at",
+        "due_on", "decided_by", "decided_at", "note",
     ]  # fmt: skip
     list_display_links = None
     # The audit log's filters: by person, action (state), model and date.
@@ -142,6 +145,11 @@ class ReviewAdmin(ListInputMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="note or reason")
+    def note(self, obj):
+        # What was done, for a publication ("Scheduled for 01/03/2027 09:00 (bulk action)").
+        return Truncator(obj.message).chars(90)
 
     @admin.display(description="item", ordering="item_title")
     def item_link(self, obj):

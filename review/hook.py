@@ -4,7 +4,7 @@ the frozen form, the review panel above every publishable item's form and its bu
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -18,14 +18,23 @@ from publishing.editing import edit_token, editor_name
 from publishing.models import PublishState
 from publishing.review_hook import ReviewHook
 from publishing.services import may_publish, readers_see, when_text
-from review.comments import comment_add, comment_fields, comment_resolve, comments_of, row_id
+from review.comments import (
+    comment_add,
+    comment_fields,
+    comment_resolve,
+    comments_of,
+    may_comment,
+    row_id,
+)
 from review.expert import expert_link_create
 from review.models import OPEN_STATES, Review, ReviewState
 from review.services import (
     FORCE_PERMISSION,
     ReviewRefused,
+    decisions_of,
     in_review,
     open_review,
+    publication_log,
     review_approve,
     review_check_after,
     review_publish_without_review,
@@ -80,7 +89,7 @@ class AdminReviewHook(ReviewHook):
             return {}
         opts = model_admin.model._meta
         review = open_review(obj)
-        latest = reviews_of(obj).first()
+        latest = decisions_of(obj).first()
         user = request.user
         context = {
             "review_template": "review/admin/panel.html",
@@ -119,13 +128,7 @@ class AdminReviewHook(ReviewHook):
                 if future
                 else "Approve and publish"
             )
-        labels = dict(comment_fields(model_admin.model))
-        comments = list(comments_of(obj))
-        for comment in comments:
-            comment.field_label = labels.get(comment.field, "")
-        context["review_comments"] = [c for c in comments if c.resolved_at is None]
-        context["review_resolved_count"] = len(comments) - len(context["review_comments"])
-        context["review_comment_fields"] = list(labels.items())
+        context.update(_comments_context(request, model_admin, obj))
         if latest is not None and latest.state == ReviewState.SENT_BACK:
             context["review_sent_back_by"] = (
                 editor_name(latest.decided_by) if latest.decided_by else "someone"
@@ -137,6 +140,9 @@ class AdminReviewHook(ReviewHook):
         return two_person_refusal(
             model=model, item=item, user=user, content_changed=content_changed
         )
+
+    def publication_changed(self, *, item, user, change, how):
+        publication_log(item=item, user=user, change=change, how=how)
 
     def history_context(self, request, model_admin, obj):
         labels = dict(comment_fields(model_admin.model))
@@ -175,6 +181,39 @@ class AdminReviewHook(ReviewHook):
                 name=f"{opts.app_label}_{opts.model_name}_review",
             ),
         ]
+
+
+def _comments_context(request, model_admin, obj):
+    """The item's comments: those about a field on the form are shown beside that field
+    (review/admin/field_comments.html, open and resolved) and describe its input; the rest,
+    and a line for each open one beside a field, in the panel."""
+    labels = dict(comment_fields(model_admin.model))
+    on_form = set(flatten_fieldsets(model_admin.get_fieldsets(request, obj)))
+    comments = list(comments_of(obj))
+    beside = {}
+    for comment in comments:
+        comment.field_label = labels.get(comment.field, "")
+        if comment.field in on_form:
+            comment.beside = True
+            notes = beside.setdefault(
+                comment.field, {"label": comment.field_label, "open": [], "resolved": []}
+            )
+            notes["resolved" if comment.resolved_at else "open"].append(comment)
+    open_ = [c for c in comments if c.resolved_at is None]
+    described = {
+        name: [f"review-notes-{name}-title"]
+        + [f"review-comment-{c.pk}-text" for c in notes["open"]]
+        for name, notes in beside.items()
+    }
+    return {
+        "review_comments": open_,
+        "review_resolved_count": len(comments) - len(open_),
+        "review_comment_fields": list(labels.items()),
+        "review_may_comment": may_comment(user=request.user, model=model_admin.model),
+        "review_field_comments": beside,
+        "field_notes_template": "review/admin/field_comments.html",
+        "field_described_by": described,
+    }
 
 
 def _refused(model_admin, request, obj, refused):

@@ -26,14 +26,26 @@ class ReviewState(models.TextChoices):
     EXPERT_ASKED = "expert_asked", "Expert asked"
     EXPERT_AGREES = "expert_agrees", "Expert: looks right"
     EXPERT_CHANGES = "expert_changes", "Expert: needs changes"
+    # The publication record, kept whatever REVIEW_REQUIRED says: every change to what
+    # readers see, by anyone on any path (review.services.publication_log).
+    PUBLISHED = "published", "Published"
+    SCHEDULED = "scheduled", "Scheduled"
+    UNPUBLISHED = "unpublished", "Unpublished"
+    TIMES_CHANGED = "times_changed", "Publication times changed"
 
 
 # The states that still ask something of someone (shown in lists and on the form).
 OPEN_STATES = (ReviewState.IN_REVIEW, ReviewState.UNREVIEWED)
+# Rows that only record a publication (who changed what readers see, when): not a review.
+LOG_STATES = (
+    ReviewState.PUBLISHED, ReviewState.SCHEDULED, ReviewState.UNPUBLISHED,
+    ReviewState.TIMES_CHANGED,
+)  # fmt: skip
 
 
 class Review(models.Model):
-    """One round of review of an item (or one publication without review): the record.
+    """One round of review of an item (or one publication without review), or one change to
+    what readers see of it (LOG_STATES: `submitted_by` did it at `submitted_at`): the record.
 
     `token` is the item's edit token (publishing.editing.edit_token) when it was submitted,
     so an approval of a version that changed since is refused; `version_id` names the

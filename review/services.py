@@ -5,6 +5,9 @@ Every rule is enforced here, not only in the admin's templates: a post to a revi
 by someone without the right is refused the same way as a button they were never shown.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +20,7 @@ from outbox.delivery import outbox_enqueue
 from publishing.editing import edit_token, editor_name
 from publishing.models import PublishState, Status
 from publishing.services import (
+    Effect,
     PublishRefused,
     may_publish,
     publishable_save,
@@ -27,7 +31,7 @@ from publishing.services import (
     working_copy_find,
 )
 from publishing.sharing import absolute_url
-from review.models import OPEN_STATES, Review, ReviewMail, ReviewState
+from review.models import LOG_STATES, OPEN_STATES, Review, ReviewMail, ReviewState
 
 FORCE_PERMISSION = "review.publish_without_review"
 
@@ -51,6 +55,11 @@ def reviews_of(item):
     return Review.objects.filter(content_type=_ct(item), object_id=item.pk).select_related(
         "submitted_by", "reviewer", "decided_by", "last_changed_by"
     )
+
+
+def decisions_of(item):
+    """The item's review rounds and answers, newest first, without the publication record."""
+    return reviews_of(item).exclude(state__in=LOG_STATES)
 
 
 def open_review(item):
@@ -165,6 +174,54 @@ def two_person_refusal(*, model, item, user, content_changed=False):
     return ""
 
 
+# True while a review action publishes or unpublishes: its own row (approved and published,
+# published without review, sent back and unpublished) already records it.
+_recorded_by_review = ContextVar("recorded_by_review", default=False)
+
+
+@contextmanager
+def _review_records_it():
+    marker = _recorded_by_review.set(True)
+    try:
+        yield
+    finally:
+        _recorded_by_review.reset(marker)
+
+
+HOW_WORDS = {"form": "on its form", "restore": "restoring an old version",
+             "recover": "recovering it from History", "bulk action": "bulk action"}  # fmt: skip
+
+
+def publication_log(*, item, user, change, how=""):
+    """Record a change to what readers see of `item` in the review log (who, when, what), so
+    the log is complete with review on or off; `user` None is the system (commands, imports).
+    Returns the row, or None when a review action's own row records it."""
+    if _recorded_by_review.get() or not change.effects:
+        return None
+    now = timezone.now()
+    effects, after = set(change.effects), change.after
+    if effects & {Effect.UNPUBLISH, Effect.CANCEL}:
+        state = ReviewState.UNPUBLISHED
+    elif after.is_scheduled(now):
+        state = ReviewState.SCHEDULED
+    elif after.is_live(now) and (
+        not change.before.is_live(now) or Effect.PUBLISH_CHANGES in effects
+    ):
+        state = ReviewState.PUBLISHED
+    else:
+        state = ReviewState.TIMES_CHANGED
+    way = HOW_WORDS.get(how, how)
+    return Review.objects.create(
+        content_type=_ct(item),
+        object_id=item.pk,
+        item_title=str(item)[:200],
+        state=state,
+        submitted_by=user,
+        message=f"{change.comment} ({way})" if way else change.comment,
+        published=state in (ReviewState.PUBLISHED, ReviewState.SCHEDULED),
+    )
+
+
 def _change_url(item):
     opts = item._meta
     return absolute_url(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk]))
@@ -263,10 +320,11 @@ def review_withdraw(*, review, user):
 def _publish(item, user, comment, *, of_changes):
     """Put the item before readers (or schedule it) through the one publish rule."""
     try:
-        if of_changes:
-            return working_copy_apply(item=item, user=user, comment=comment)
-        item.status = Status.PUBLISHED
-        return publishable_save(item=item, user=user, comment=comment)
+        with _review_records_it():
+            if of_changes:
+                return working_copy_apply(item=item, user=user, comment=comment)
+            item.status = Status.PUBLISHED
+            return publishable_save(item=item, user=user, comment=comment)
     except PublishRefused as refused:
         raise ReviewRefused(str(refused), status=403) from refused
 
@@ -386,7 +444,8 @@ def review_check_after(*, review, user, comment="", unpublish=False):
         item = review.item
         if unpublish and item is not None:
             try:
-                publishable_unpublish(items=[item], user=user)
+                with _review_records_it():
+                    publishable_unpublish(items=[item], user=user)
             except PublishRefused as refused:
                 raise ReviewRefused(str(refused), status=403) from refused
         review.state = ReviewState.SENT_BACK if unpublish else ReviewState.CHECKED_AFTER

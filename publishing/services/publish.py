@@ -278,12 +278,21 @@ def publishable_save(
             "changes as a draft and ask an editor who can publish."
         )
     item.publish_at = change.after.publish_at
-    with transaction.atomic(), reversion.create_revision():
-        item.save()
-        if user is not None:
-            reversion.set_user(user)
-        reversion.set_comment("; ".join(part for part in (change.comment, comment) if part))
+    with transaction.atomic():
+        with reversion.create_revision():
+            item.save()
+            if user is not None:
+                reversion.set_user(user)
+            reversion.set_comment("; ".join(part for part in (change.comment, comment) if part))
+        publication_record(item=item, user=user, change=change, how=comment)
     return change
+
+
+def publication_record(*, item, user, change, how):
+    """Tell the review app (its log of who published what, when) about a change readers
+    notice; every path that applies the publish rule calls this after saving."""
+    if change.effects:
+        review_hook().publication_changed(item=item, user=user, change=change, how=how)
 
 
 def publishable_check_new(*, model, items, user=None, now=None):
@@ -320,6 +329,7 @@ def _bulk(items, *, user, status, how, now):
                 item.save(update_fields=["status", "publish_at", "updated_at"])
                 reversion.set_user(user)
                 reversion.set_comment(f"{change.comment} ({how})")
+            publication_record(item=item, user=user, change=change, how=how)
     return [change for _, change in changes if change.effects]
 
 

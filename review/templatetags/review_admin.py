@@ -1,5 +1,6 @@
 """The admin home's review counts: waiting for my review, sent back to me, published without
-review, overdue; each a link to the reviews list filtered to it."""
+review, overdue; each a link to the reviews list filtered to it. And the comments about one
+field of a change form (notes_on), shown beside it."""
 
 from django import template
 from django.urls import reverse
@@ -29,3 +30,9 @@ def review_counts(context):
             state=ReviewState.IN_REVIEW, due_on__lt=timezone.localdate()).count()),
     ]  # fmt: skip
     return {"rows": [(f"{url}?which={key}", label, n) for key, label, n in counts]}
+
+
+@register.filter
+def notes_on(comments_by_field, name):
+    """The comments about field `name` (review.hook puts them by field in the form's context)."""
+    return (comments_by_field or {}).get(name, [])

@@ -2,6 +2,8 @@
 a reason, the writer fixes it and resubmits, the reviewer approves and publishes it. Every
 review screen passes axe (WCAG 2.2 AA), and the panel works by keyboard."""
 
+import re
+
 from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
@@ -159,5 +161,14 @@ def test_the_review_lists_and_a_flagged_items_panel_pass_axe(transactional_db, p
     for summary in page.locator("#review-panel summary").all():
         summary.click()
     _no_axe_violations(page)
-    page.get_by_role("button", name="Resolve the comment by bea").click()
+    # The comment sits beside the field it is about, and its input is described by it.
+    beside = page.locator(".form-row.field-standfirst .review-field-comments")
+    expect(beside).to_contain_text("Unresolved · bea")
+    expect(beside).to_contain_text("Is it the 14th?")
+    expect(page.locator("#id_standfirst")).to_have_accessible_description(
+        re.compile(r"Review comments on standfirst: 1 unresolved .*Is it the 14th\?")
+    )
+    page.get_by_role("button", name="Resolve the comment by bea on standfirst").click()
     expect(page.get_by_text("Comment resolved.")).to_be_visible()
+    expect(beside).to_contain_text("Resolved by rita")
+    _no_axe_violations(page)
