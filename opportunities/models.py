@@ -268,6 +268,12 @@ class Opportunity(Publishable):
         return self.state() == State.CLOSED
 
     @property
+    def reminds_before_closing(self):
+        """Whether readers can have a deadline reminder (a week before closing): not for a
+        call open less than a week in all, whose "new opportunity" alert says it all."""
+        return self.closes_at - self.opens_at >= deadlines.CLOSING_SOON
+
+    @property
     def opens_iso(self):
         """For <time datetime>: whole seconds, as HTML allows at most milliseconds."""
         return deadlines.london(self.opens_at).replace(microsecond=0).isoformat()

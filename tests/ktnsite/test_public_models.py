@@ -99,6 +99,14 @@ def _reminder(ctx):
     )
 
 
+def _watch(ctx):
+    from ktnsite.models import OpportunityWatch
+
+    return OpportunityWatch.objects.create(
+        subscriber=make_subscriber(), opportunity=ctx["opportunity"]
+    )
+
+
 def _wordpress_item():
     from news.models import WordPressItem
 
@@ -226,6 +234,8 @@ PRIVATE_ROWS = {
     "mailinglist.SignupEmail": lambda ctx: _signup_email(),
     # A deadline reminder owed to a subscriber: an email, never on a page.
     "ktnsite.OpportunityReminder": lambda ctx: _reminder(ctx),
+    # A reader's "remind me" (and its confirmation email): never on a page.
+    "ktnsite.OpportunityWatch": lambda ctx: _watch(ctx),
     # The record of a WordPress import: the post it made is saved (and purged) on its own.
     "news.WordPressItem": lambda ctx: _wordpress_item(),
     # Which library images a body uses, and the library's tags: for editors only.
