@@ -15,6 +15,7 @@ from opportunities.finder import FinderForm, finder_page
 from opportunities.models import CARD_FIELDS, Opportunity, applicant_q, band_q
 from opportunities.seo import opportunity_json_ld
 from publishing.addresses import fixed_url
+from publishing.backlinks import backlink_keys, backlinks
 from publishing.registry import list_key
 from publishing.sharing import breadcrumbs, list_page_json_ld, list_path, share_image
 from publishing.views import PublishableDetailMixin
@@ -181,6 +182,8 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
             .filter(pk__in=opportunity.reports.values("pk"))
             .only("title", "slug", "publish_at")
         )
+        # Posts on the same topics (registered by the site layer: publishing.backlinks).
+        related_posts = list(backlinks(opportunity)) if topics else []
         alternatives = []
         if opportunity.state(now) == State.CLOSED and topics:
             alternatives = list(
@@ -199,6 +202,8 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
             reports,
             # A closed call's page lists open ones on its topics.
             list_key(Opportunity) if opportunity.state(now) == State.CLOSED else None,
+            # A post going live, changed or taken down may change the related posts.
+            *backlink_keys(Opportunity),
         )
         return super().get_context_data(
             now=now,
@@ -206,6 +211,7 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
             topics=topics,
             contacts=contacts,
             related_reports=reports,
+            related_posts=related_posts,
             alternatives=alternatives,
             share_image=share_image(opportunity.image),
             json_ld=opportunity_json_ld(opportunity),
