@@ -158,3 +158,23 @@ def test_one_address_is_not_flooded_with_confirmations(client, settings, smtp_se
         assert remind_me(client, opportunity, email="victim@example.org").status_code == 200
     outbox_drain()
     assert len(smtp_server.messages) == 2
+
+
+def test_an_unsubscribed_reader_who_asks_again_gets_only_that_reminder(client, smtp_server):
+    topic = make_topic()
+    reader = make_subscriber(
+        email="back@example.org", topics=[topic], deadline_reminders=True, state=State.UNSUBSCRIBED
+    )
+    opportunity = make_opportunity(title="Wanted call", closes_in=timedelta(days=20))
+    make_opportunity(title="Other call", topics=[topic], closes_in=timedelta(days=5))
+    remind_me(client, opportunity, email="back@example.org")
+    outbox_drain()
+    link = confirm_link(smtp_server.messages[0]).split("://", 1)[1].partition("/")[2]
+    client.post("/" + link)
+    reader.refresh_from_db()
+    assert reader.state == State.CONFIRMED
+    assert not reader.deadline_reminders and not reader.topics.exists()
+    opportunity.closes_at -= timedelta(days=14)
+    opportunity.save(update_fields=["closes_at"])
+    opportunity_reminders_send()
+    assert [m["Subject"] for m in smtp_server.messages[1:]] == ["Closing soon: Wanted call"]
