@@ -95,4 +95,5 @@ class EventsConfig(AppConfig):
                 .order_by("start_at", "pk")
             ),
             source=Event,
+            name="events",
         )

@@ -8,7 +8,7 @@ from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 
-from ktnsite.models import OpportunityReminder
+from ktnsite.models import OpportunityReminder, OpportunityWatch
 from ktnsite.sitepages import FOOTER_PAGES, is_served
 from outbox.admin import OutboxAdminMixin
 from publishing.richtext import sanitise_html
@@ -69,6 +69,26 @@ class OpportunityReminderAdmin(OutboxAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "subscriber", "opportunity", "closes_at", "state", "attempts", "last_error",
         "next_attempt_at", "created_at", "claimed_at", "sent_at",
+    ]  # fmt: skip
+    actions = ["retry_failed"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(OpportunityWatch)
+class OpportunityWatchAdmin(OutboxAdminMixin, admin.ModelAdmin):
+    """Reminders readers asked for from an opportunity's page, with the confirmation email
+    each owes; *Failed* are the dead letters, which "Retry" sends again. Only readers make
+    them (and confirm them, from the emailed link), never editors."""
+
+    list_display = ["subscriber", "opportunity", "confirmed_at", "state", "attempts", "created_at"]
+    list_filter = ["state", ("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["subscriber__email", "opportunity__title"]
+    list_select_related = ["subscriber", "opportunity"]
+    readonly_fields = [
+        "subscriber", "opportunity", "confirmed_at", "state", "attempts", "last_error",
+        "next_attempt_at", "created_at", "requested_at", "claimed_at",
     ]  # fmt: skip
     actions = ["retry_failed"]
 

@@ -36,6 +36,10 @@ class KtnsiteConfig(AppConfig):
             suggestions,
             surrogates,
         )
+        from ktnsite.related import opportunity_related_posts
+        from news.models import Post
+        from opportunities.models import Opportunity
+        from publishing.backlinks import register_backlinks
         from scheduling import register_job
 
         # Which models readers see (the allow-list), then: a change to one of them empties
@@ -54,6 +58,8 @@ class KtnsiteConfig(AppConfig):
             at=timedelta(minutes=7),
             description="Deadline reminders a week before a funding opportunity closes.",
         )
+        # An opportunity's page lists the newest posts on its topics.
+        register_backlinks(Opportunity, opportunity_related_posts, source=Post, name="posts")
         surrogates.declare()
         frontcache.connect_signals()
         pagecache.connect_signals()

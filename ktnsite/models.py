@@ -1,7 +1,11 @@
 """The site's own tables: the words search suggests when a search finds nothing, and the
-deadline reminders owed to subscribers (they join the mailing list to opportunities)."""
+deadline reminders owed to subscribers and the reminders readers ask for (they join the
+mailing list to opportunities)."""
+
+import uuid
 
 from django.db import models
+from django.utils import timezone
 
 from mailinglist.models import Subscriber
 from opportunities.models import Opportunity
@@ -57,9 +61,57 @@ class OpportunityReminder(Outbox):
         return f"Reminder of opportunity {self.opportunity_id} to subscriber {self.subscriber_id}"
 
     def outbox_send(self, *, connection=None):
-        from ktnsite.reminders import reminder_send
+        # A row retried on its own (its task came back) is an email of its own.
+        from ktnsite.reminders import reminders_email_send
 
-        reminder_send(reminder=self, connection=connection)
+        reminders_email_send([self], connection=connection)
+
+    @classmethod
+    def outbox_due(cls, queryset):
+        # The reminder run sends them, one email per subscriber listing all their deadlines
+        # (ktnsite.reminders.reminders_send_grouped); send_outbox leaves them to it.
+        return queryset.none()
+
+    @classmethod
+    def outbox_rows(cls, queryset):
+        return queryset.select_related("subscriber")
+
+
+class OpportunityWatch(Outbox):
+    """A reader's "remind me" for one funding opportunity, asked for from its page.
+
+    The row is also the confirmation email it owes (an outbox row): the reminder is owed
+    only once the reader has followed the emailed link (`confirmed_at`), the same double
+    opt-in as the mailing list, so nobody can sign someone else up by typing their address.
+    """
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="opportunity_watches"
+    )
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="watches")
+    # The confirmation link names this random key, never the address or the row's id.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField("asked", auto_now_add=True)
+    requested_at = models.DateTimeField("last asked", default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "reminder asked for"
+        verbose_name_plural = "reminders asked for"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "opportunity"], name="ktnsite_watch_once_per_subscriber"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder of opportunity {self.opportunity_id} asked by subscriber {self.subscriber_id}"
+
+    def outbox_send(self, *, connection=None):
+        from ktnsite.reminders import watch_confirmation_send
+
+        watch_confirmation_send(watch=self, connection=connection)
 
     @classmethod
     def outbox_rows(cls, queryset):

@@ -39,6 +39,7 @@ EDITOR_PERMISSIONS = {
     "mailinglist.delivery": ["view", "change"],
     "mailinglist.signupemail": ["view", "change"],
     "ktnsite.opportunityreminder": ["view", "change"],
+    "ktnsite.opportunitywatch": ["view", "change"],
     "mailinglist.topicaudience": ["view"],
     # Reviews: the list of what waits (deciding is done on the item, by its publish right).
     "review.review": ["view"],

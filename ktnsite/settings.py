@@ -454,6 +454,12 @@ OUTBOX_RETRY_SECONDS = next(
 OUTBOX_MAX_RETRY_SECONDS = env.OUTBOX_MAX_RETRY_SECONDS
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.OUTBOX_CLAIM_TIMEOUT_SECONDS
 
+# Checking funding opportunities' apply links (opportunities.linkcheck): seconds per request,
+# and whether private addresses may be fetched (never in production: the tests' loopback
+# server only).
+OPPORTUNITY_LINK_CHECK_TIMEOUT = 10
+OPPORTUNITY_LINK_CHECK_PRIVATE = False
+
 # Enquiries to contacts (contacts app). The rate is per client IP, counted in the shared cache.
 CONTACTS_ENQUIRY_RATE = env.CONTACTS_ENQUIRY_RATE
 # Delivered enquiries older than this are deleted by `manage.py purge_enquiries` (0: never).

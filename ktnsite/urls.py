@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from dashboard.views import readers_csv
-from ktnsite import sitepages, views
+from ktnsite import reminder_views, sitepages, views
 from ktnsite.sitemaps import sitemap_view
 from news import feeds
 from opportunities import feeds as opportunity_feeds
@@ -59,6 +59,9 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("events/", include("events.urls")),
     path("contacts/", include("contacts.urls")),
+    # A reader's "remind me" joins an opportunity to the mailing list: the site's own.
+    path("opportunities/<slug:slug>/remind-me/", reminder_views.remind_me, name="remind_me"),
+    path("mailing-list/reminder/", reminder_views.reminder_confirm, name="reminder_confirm"),
     path("opportunities/", include("opportunities.urls")),
     path("topics/", include(topic_patterns)),
     path("mailing-list/", include("mailinglist.urls")),

@@ -19,7 +19,7 @@ from publishing.csvexport import csv_cell as _csv_cell
 @admin.register(Subscriber)
 class SubscriberAdmin(ListInputMixin, admin.ModelAdmin):
     list_display = ["email", "state", "frequency", "topic_names", "created_at", "confirmed_at"]
-    list_filter = ["state", "frequency", "topics"]
+    list_filter = ["state", "frequency", "deadline_reminders", "topics"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
     filter_horizontal = ["topics"]
@@ -31,6 +31,8 @@ class SubscriberAdmin(ListInputMixin, admin.ModelAdmin):
         "requested_at",
         "confirmed_at",
         "unsubscribed_at",
+        # The reader's own choice, made from their preferences link: never editors'.
+        "deadline_reminders",
     ]
     fields = readonly_fields[:2] + ["frequency", "topics"] + readonly_fields[2:]
     actions = ["export_csv", "erase"]

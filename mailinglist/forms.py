@@ -63,3 +63,7 @@ class PreferencesForm(forms.Form):
     frequency = forms.ChoiceField(
         label="How often", choices=Frequency.choices, widget=forms.RadioSelect
     )
+    deadline_reminders = forms.BooleanField(
+        required=False,
+        label="Remind me a week before a funding opportunity in my areas closes",
+    )

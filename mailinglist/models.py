@@ -48,6 +48,12 @@ class Subscriber(models.Model):
     frequency = models.CharField(
         max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE
     )
+    deadline_reminders = models.BooleanField(
+        "remind me before deadlines",
+        default=False,
+        help_text="The subscriber asked for a reminder a week before each funding "
+        "opportunity in their areas closes.",
+    )
     consent_text = models.TextField(
         "consent wording",
         editable=False,

@@ -64,8 +64,9 @@ def subscriber_confirm(*, subscriber):
     return subscriber
 
 
-def subscriber_update_preferences(*, subscriber, topics, frequency):
-    """Save areas of interest and frequency from the signed preferences link.
+def subscriber_update_preferences(*, subscriber, topics, frequency, deadline_reminders=None):
+    """Save areas of interest, frequency and (unless None) the choice of deadline reminders,
+    from the signed preferences link.
 
     The link arrived in the subscriber's own inbox, so saving also (re)subscribes someone
     who had unsubscribed: the address is proven.
@@ -74,6 +75,9 @@ def subscriber_update_preferences(*, subscriber, topics, frequency):
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         subscriber.frequency = frequency
         fields = ["frequency"]
+        if deadline_reminders is not None:
+            subscriber.deadline_reminders = deadline_reminders
+            fields.append("deadline_reminders")
         if subscriber.state != State.CONFIRMED:
             subscriber.state = State.CONFIRMED
             subscriber.confirmed_at = timezone.now()

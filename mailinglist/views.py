@@ -190,13 +190,18 @@ def preferences(request):
                 subscriber=subscriber,
                 topics=form.cleaned_data["topics"],
                 frequency=form.cleaned_data["frequency"],
+                deadline_reminders=form.cleaned_data["deadline_reminders"],
             )
             messages.success(request, "Your preferences are saved.")
             return redirect(_preferences_url(subscriber))
         status = 400
     else:
         form = PreferencesForm(
-            initial={"topics": subscriber.topics.all(), "frequency": subscriber.frequency}
+            initial={
+                "topics": subscriber.topics.all(),
+                "frequency": subscriber.frequency,
+                "deadline_reminders": subscriber.deadline_reminders,
+            }
         )
         status = 200
     context = {

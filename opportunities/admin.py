@@ -4,6 +4,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin
+from django.db.models import F, Q
 from django.utils import timezone
 
 from opportunities import deadlines
@@ -64,11 +65,36 @@ class OpportunityStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ApplyLinkFilter(admin.SimpleListFilter):
+    """Apply links the scheduled check found broken (4xx, 5xx, no answer), or not checked."""
+
+    title = "apply link"
+    parameter_name = "apply_link"
+
+    def lookups(self, request, model_admin):
+        return [("broken", "Broken"), ("answers", "Answers"), ("unchecked", "Not checked yet")]
+
+    def queryset(self, request, queryset):
+        # A check of another address (the link changed since) counts as none.
+        current = Q(apply_link_check__url=F("apply_url"))
+        if self.value() == "broken":
+            return queryset.filter(current, apply_link_check__ok=False)
+        if self.value() == "answers":
+            return queryset.filter(current, apply_link_check__ok=True)
+        if self.value() == "unchecked":
+            return queryset.exclude(apply_url="").exclude(current)
+        return queryset
+
+
 @admin.register(Opportunity)
 class OpportunityAdmin(PublishableAdmin):
     form = OpportunityAdminForm
-    list_display = ["title", "state", "applications", "closes_at", "funder", "topic_names"]
-    list_filter = [StateFilter, OpportunityStateFilter, "topics", "funding_type", "funder"]
+    list_display = [
+        "title", "state", "applications", "closes_at", "funder", "topic_names", "apply_link",
+    ]  # fmt: skip
+    list_filter = [
+        StateFilter, OpportunityStateFilter, ApplyLinkFilter, "topics", "funding_type", "funder",
+    ]  # fmt: skip
     search_fields = ["title", "standfirst", "funder", "body"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["contacts", "reports"]
@@ -104,7 +130,23 @@ class OpportunityAdmin(PublishableAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("topics")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("apply_link_check")
+            .prefetch_related("topics")
+        )
+
+    @admin.display(description="apply link")
+    def apply_link(self, obj):
+        check = getattr(obj, "apply_link_check", None)
+        if not obj.apply_url:
+            return "—"
+        if check is None or check.url != obj.apply_url:
+            return "Not checked yet"
+        if check.ok:
+            return "Answers"
+        return f"Broken: {check.error} (checked {deadlines.date_text(check.checked_at)})"
 
     @admin.display(description="applications", ordering="closes_at")
     def applications(self, obj):

@@ -1,6 +1,14 @@
 """App configuration for funding opportunities: what an opportunity is to the site, said once."""
 
+from datetime import timedelta
+
 from django.apps import AppConfig
+
+
+def check_apply_links_job():
+    from opportunities.linkcheck import apply_links_check
+
+    return apply_links_check()
 
 
 class OpportunitiesConfig(AppConfig):
@@ -10,8 +18,19 @@ class OpportunitiesConfig(AppConfig):
     def ready(self):
         from django.db.models import Max
 
+        from opportunities import dashboard
         from opportunities.models import Opportunity
         from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
+        from scheduling import register_job
+
+        register_job(
+            "check_apply_links",
+            check_apply_links_job,
+            every=timedelta(hours=6),
+            at=timedelta(minutes=41),
+            description="Checks that open and upcoming opportunities' apply links answer; "
+            "broken ones are flagged to editors.",
+        )
 
         # Links, front-cache purges (its list and its topics' hubs and feeds), search,
         # sitemap and "new opportunity" alerts to subscribers of its topics.
@@ -44,3 +63,4 @@ class OpportunitiesConfig(AppConfig):
             alerts=True,
             order=40,
         )
+        dashboard.register()

@@ -268,6 +268,12 @@ class Opportunity(Publishable):
         return self.state() == State.CLOSED
 
     @property
+    def reminds_before_closing(self):
+        """Whether readers can have a deadline reminder (a week before closing): not for a
+        call open less than a week in all, whose "new opportunity" alert says it all."""
+        return self.closes_at - self.opens_at >= deadlines.CLOSING_SOON
+
+    @property
     def opens_iso(self):
         """For <time datetime>: whole seconds, as HTML allows at most milliseconds."""
         return deadlines.london(self.opens_at).replace(microsecond=0).isoformat()
@@ -352,3 +358,27 @@ def state_change_moments(now):
         .annotate(moment=models.Value(deadlines.next_midnight(now), models.DateTimeField()))
         .values_list("moment", flat=True),
     ]
+
+
+class ApplyLinkCheck(models.Model):
+    """The last answer of an opportunity's apply link (opportunities.linkcheck), for editors.
+
+    Kept apart from the opportunity so that a check never makes a version, a history line
+    or a purge of readers' pages; `url` is the address checked, so a link changed since
+    counts as not checked yet.
+    """
+
+    opportunity = models.OneToOneField(
+        Opportunity, on_delete=models.CASCADE, primary_key=True, related_name="apply_link_check"
+    )
+    url = models.URLField("address checked", max_length=500)
+    checked_at = models.DateTimeField()
+    ok = models.BooleanField("answers")
+    status = models.PositiveSmallIntegerField("HTTP status", null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "apply link check"
+
+    def __str__(self):
+        return f"{self.url}: {'answers' if self.ok else self.error}"

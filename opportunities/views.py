@@ -187,6 +187,8 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
             .filter(pk__in=opportunity.reports.values("pk"))
             .only("title", "slug", "publish_at")
         )
+        # Posts on the same topics (registered by the site layer: publishing.backlinks).
+        related_posts = list(backlinks(opportunity, "posts")) if topics else []
         alternatives = []
         if opportunity.state(now) == State.CLOSED and topics:
             alternatives = list(
@@ -200,15 +202,16 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
             )
         # Events about it (a briefing): registered by events, which stand above opportunities
         # (publishing.backlinks), so this app never names them.
-        events = list(backlinks(opportunity)[:RELATED_EVENTS])
+        events = list(backlinks(opportunity, "events")[:RELATED_EVENTS])
         add_surrogate_keys(
             self.request,
             opportunity,
             contacts,
             reports,
-            backlink_keys(Opportunity),
             # A closed call's page lists open ones on its topics.
             list_key(Opportunity) if opportunity.state(now) == State.CLOSED else None,
+            # A post or event going live, changed or taken down may change the lists above.
+            *backlink_keys(Opportunity),
         )
         return super().get_context_data(
             now=now,
@@ -217,6 +220,7 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
             contacts=contacts,
             related_reports=reports,
             related_events=events,
+            related_posts=related_posts,
             alternatives=alternatives,
             share_image=share_image(opportunity.image),
             json_ld=opportunity_json_ld(opportunity),

@@ -4,26 +4,31 @@ not import it (news stands above reports and contacts: pyproject.toml's import c
 
 from collections.abc import Callable
 
-_QUERIES: dict[type, Callable] = {}
+# (model, name) -> the query; a model named by more than one type (an opportunity, by the
+# posts on its topics and by the events about it) has one name per list on its page.
+_QUERIES: dict[tuple[type, str], Callable] = {}
 # model -> the content types whose rows name its items (their lists' keys go on its page).
 _SOURCES: dict[type, list] = {}
 
 
-def register_backlinks(model, query, *, source=None):
+def register_backlinks(model, query, *, source=None, name=""):
     """Called from an app's AppConfig.ready(): query(item) -> what names `item` (a QuerySet).
+
+    `name` tells apart two lists on one page (`backlinks(item, "events")`); a page with one
+    list leaves it empty.
 
     `source` is the model of the rows the query returns (a declared content type): the
     page of `item` then carries its list key (`backlink_keys`), so a new post naming a
     contact purges the contact's page.
     """
-    _QUERIES[model] = query
+    _QUERIES[model, name] = query
     if source is not None:
         _SOURCES.setdefault(model, []).append(source)
 
 
-def backlinks(item):
+def backlinks(item, name=""):
     """What names `item` and readers may see, or an empty list if nothing was registered."""
-    query = _QUERIES.get(type(item))
+    query = _QUERIES.get((type(item), name))
     return query(item) if query else []
 
 

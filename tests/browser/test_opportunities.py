@@ -1,11 +1,14 @@
 """A reader in Chromium finds an open funding opportunity on their topic, adds its deadline to a
 calendar and signs up for reminders; the finder works by keyboard and without overflow at 320 px."""
 
+import re
 from pathlib import Path
 
 import icalendar
+from django.core import mail
 from playwright.sync_api import expect
 
+from ktnsite.models import OpportunityWatch
 from mailinglist.models import Subscriber
 from opportunities.models import Opportunity
 
@@ -26,7 +29,7 @@ def test_a_reader_finds_a_call_adds_its_deadline_and_signs_up_for_reminders(page
     (event,) = calendar.walk("VEVENT")
     opportunity = Opportunity.objects.get(slug="medicines-manufacturing-innovation-fund")
     assert event.decoded("DTSTART") == opportunity.closes_at
-    page.get_by_role("link", name="Get emails and reminders about Medicines Manufacturing").click()
+    page.get_by_role("link", name="join the mailing list for Medicines Manufacturing").click()
     expect(page.get_by_label("Medicines Manufacturing")).to_be_checked()
     page.get_by_label("Email address").fill("reader@example.org")
     page.get_by_label("I agree to").check()
@@ -34,6 +37,27 @@ def test_a_reader_finds_a_call_adds_its_deadline_and_signs_up_for_reminders(page
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     subscriber = Subscriber.objects.get()
     assert [topic.slug for topic in subscriber.topics.all()] == ["medicines-manufacturing"]
+
+
+def test_a_reader_asks_for_a_reminder_from_the_page_without_javascript(
+    browser, live_server, demo_live
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/opportunities/medicines-manufacturing-innovation-fund/")
+    reminders = page.get_by_role("region", name="Reminders before deadlines")
+    reminders.get_by_label("Email address").fill("reader@example.org")
+    reminders.get_by_label("I agree to").check()
+    reminders.get_by_role("button", name="Email me a reminder").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    (message,) = [m for m in mail.outbox if m.subject.startswith("Confirm your reminder")]
+    link = re.search(r"/mailing-list/reminder/\?token=\S+", message.body).group(0)
+    page.goto(link)
+    assert OpportunityWatch.objects.get().confirmed_at is None  # opening the link is not enough
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your reminder is confirmed")
+    assert OpportunityWatch.objects.get().confirmed_at is not None
+    context.close()
 
 
 def test_the_finder_filters_by_keyboard_without_javascript(browser, live_server, demo_live):

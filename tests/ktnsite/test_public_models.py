@@ -99,6 +99,27 @@ def _reminder(ctx):
     )
 
 
+def _apply_link_check(ctx):
+    from django.utils import timezone
+
+    from opportunities.models import ApplyLinkCheck
+
+    return ApplyLinkCheck.objects.create(
+        opportunity=ctx["opportunity"],
+        url="https://example.org/",
+        checked_at=timezone.now(),
+        ok=True,
+    )
+
+
+def _watch(ctx):
+    from ktnsite.models import OpportunityWatch
+
+    return OpportunityWatch.objects.create(
+        subscriber=make_subscriber(), opportunity=ctx["opportunity"]
+    )
+
+
 def _wordpress_item():
     from news.models import WordPressItem
 
@@ -226,6 +247,10 @@ PRIVATE_ROWS = {
     "mailinglist.SignupEmail": lambda ctx: _signup_email(),
     # A deadline reminder owed to a subscriber: an email, never on a page.
     "ktnsite.OpportunityReminder": lambda ctx: _reminder(ctx),
+    # The last answer of an apply link: for editors (admin list, dashboard) only.
+    "opportunities.ApplyLinkCheck": lambda ctx: _apply_link_check(ctx),
+    # A reader's "remind me" (and its confirmation email): never on a page.
+    "ktnsite.OpportunityWatch": lambda ctx: _watch(ctx),
     # The record of a WordPress import: the post it made is saved (and purged) on its own.
     "news.WordPressItem": lambda ctx: _wordpress_item(),
     # Which library images a body uses, and the library's tags: for editors only.

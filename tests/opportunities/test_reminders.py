@@ -27,9 +27,11 @@ def recipients(smtp_server):
 
 
 def test_a_subscriber_gets_one_reminder_with_one_click_unsubscribe(smtp_server, topic):
-    reader = make_subscriber(email="reader@example.org", topics=[topic])
-    make_subscriber(email="elsewhere@example.org", topics=[make_topic()])
-    make_subscriber(email="pending@example.org", topics=[topic], state=State.PENDING)
+    reader = make_subscriber(deadline_reminders=True, email="reader@example.org", topics=[topic])
+    make_subscriber(deadline_reminders=True, email="elsewhere@example.org", topics=[make_topic()])
+    make_subscriber(
+        deadline_reminders=True, email="pending@example.org", topics=[topic], state=State.PENDING
+    )
     opportunity = make_opportunity(title="Heat pumps", topics=[topic], closes_in=timedelta(days=6))
     out = StringIO()
     call_command("send_opportunity_reminders", stdout=out)
@@ -47,7 +49,7 @@ def test_a_subscriber_gets_one_reminder_with_one_click_unsubscribe(smtp_server, 
 
 
 def test_no_reminder_before_the_last_week_or_for_a_short_call_or_a_closed_one(smtp_server, topic):
-    make_subscriber(topics=[topic])
+    make_subscriber(deadline_reminders=True, topics=[topic])
     make_opportunity(topics=[topic], closes_in=timedelta(days=8))
     make_opportunity(topics=[topic], opens_in=-timedelta(days=2), closes_in=timedelta(days=3))
     make_opportunity(topics=[topic], opens_in=-timedelta(days=20), closes_in=-timedelta(hours=1))
@@ -56,8 +58,8 @@ def test_no_reminder_before_the_last_week_or_for_a_short_call_or_a_closed_one(sm
 
 
 def test_no_reminder_for_a_subscriber_alerted_within_the_last_day(smtp_server, topic):
-    alerted = make_subscriber(email="alerted@example.org", topics=[topic])
-    other = make_subscriber(email="other@example.org", topics=[topic])
+    alerted = make_subscriber(deadline_reminders=True, email="alerted@example.org", topics=[topic])
+    other = make_subscriber(deadline_reminders=True, email="other@example.org", topics=[topic])
     opportunity = make_opportunity(topics=[topic], closes_in=timedelta(days=5))
     Delivery.objects.create(
         subscriber=alerted,
@@ -69,7 +71,7 @@ def test_no_reminder_for_a_subscriber_alerted_within_the_last_day(smtp_server, t
 
 
 def test_a_mail_outage_loses_no_reminder_and_sends_none_twice(smtp_server, topic):
-    reader = make_subscriber(topics=[topic])
+    reader = make_subscriber(deadline_reminders=True, topics=[topic])
     make_opportunity(topics=[topic], closes_in=timedelta(days=4))
     smtp_server.stop()
     tally = opportunity_reminders_send()
@@ -85,7 +87,7 @@ def test_a_mail_outage_loses_no_reminder_and_sends_none_twice(smtp_server, topic
 def test_a_deadline_moved_later_sends_a_second_reminder_only_if_moved_over_a_week(
     smtp_server, topic
 ):
-    make_subscriber(topics=[topic])
+    make_subscriber(deadline_reminders=True, topics=[topic])
     opportunity = make_opportunity(topics=[topic], closes_in=timedelta(days=6))
     opportunity_reminders_send()
     assert len(smtp_server.messages) == 1
@@ -108,7 +110,7 @@ def _moved(opportunity, *, days):
 
 
 def test_a_withdrawn_opportunity_owes_nothing(smtp_server, topic):
-    make_subscriber(topics=[topic])
+    make_subscriber(deadline_reminders=True, topics=[topic])
     opportunity = make_opportunity(topics=[topic], closes_in=timedelta(days=5))
     smtp_server.stop()
     opportunity_reminders_send()
@@ -117,3 +119,57 @@ def test_a_withdrawn_opportunity_owes_nothing(smtp_server, topic):
     tally = opportunity_reminders_send()
     assert tally["skipped"] == 1
     assert smtp_server.messages == []
+
+
+def test_one_email_per_subscriber_lists_all_their_deadlines_soonest_first(smtp_server, topic):
+    other = make_topic(name="Health", slug="health")
+    both = make_subscriber(deadline_reminders=True, email="both@example.org", topics=[topic, other])
+    one = make_subscriber(deadline_reminders=True, email="one@example.org", topics=[other])
+    make_opportunity(title="Later call", topics=[topic], closes_in=timedelta(days=6))
+    make_opportunity(title="Sooner call", topics=[other], closes_in=timedelta(days=2))
+    make_opportunity(title="Third call", topics=[topic, other], closes_in=timedelta(days=4))
+    tally = opportunity_reminders_send()
+    assert tally["recorded"] == 5 and tally["sent"] == 2
+    assert recipients(smtp_server) == [both.email, one.email]
+    by_address = {message["To"]: message for message in smtp_server.messages}
+    text = by_address[both.email].get_body(("plain",)).get_content()
+    assert by_address[both.email]["Subject"] == "3 funding deadlines in the coming week"
+    assert text.index("Sooner call") < text.index("Third call") < text.index("Later call")
+    assert "Closes in 2 days" in text
+    assert by_address[one.email]["Subject"] == "2 funding deadlines in the coming week"
+    # Never twice: every reminder is sent, and later runs send nothing.
+    assert set(OpportunityReminder.objects.values_list("state", flat=True)) == {"sent"}
+    opportunity_reminders_send()
+    assert len(smtp_server.messages) == 2
+
+
+def test_a_withdrawn_call_leaves_the_others_in_the_subscribers_email(smtp_server, topic):
+    make_subscriber(deadline_reminders=True, topics=[topic])
+    kept = make_opportunity(title="Kept call", topics=[topic], closes_in=timedelta(days=3))
+    gone = make_opportunity(title="Gone call", topics=[topic], closes_in=timedelta(days=4))
+    smtp_server.stop()
+    opportunity_reminders_send()
+    Opportunity.objects.filter(pk=gone.pk).update(status="draft")
+    smtp_server.start()
+    tally = opportunity_reminders_send()
+    assert tally["sent"] == 1 and tally["skipped"] == 1
+    message = smtp_server.messages[0]
+    assert message["Subject"] == f"Closing soon: {kept.title}"
+    assert "Gone call" not in message.get_body(("plain",)).get_content()
+    assert dict(OpportunityReminder.objects.values_list("opportunity_id", "state")) == {
+        kept.pk: "sent",
+        gone.pk: "skipped",
+    }
+
+
+def test_send_outbox_leaves_reminders_to_the_grouped_run(smtp_server, topic):
+    make_subscriber(deadline_reminders=True, topics=[topic])
+    make_opportunity(topics=[topic], closes_in=timedelta(days=3))
+    make_opportunity(topics=[topic], closes_in=timedelta(days=4))
+    from ktnsite.reminders import reminders_record
+
+    assert reminders_record() == 2
+    call_command("send_outbox", stdout=StringIO())
+    assert smtp_server.messages == []
+    opportunity_reminders_send()
+    assert len(smtp_server.messages) == 1
