@@ -8,6 +8,7 @@ from django.urls import resolve
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from caching import frontcache
 from publishing.crossorigin import has_session
 from publishing.links import LINK_KINDS
 from publishing.models import PREVIEW_MAX_AGE, PREVIEW_SALT, PreviewLink, WorkingCopy
@@ -99,6 +100,14 @@ class PublishableDetailMixin:
         if slug is None:
             return None
         return self.model._default_manager.expired().filter(**{self.slug_field: slug}).first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The key the page's view beacon names (base.html, site.js): live items only, so a
+        # draft or a preview is never counted.
+        if self.object.pk and self.object.is_live:
+            context.setdefault("counted_item", frontcache.item_key(self.object))
+        return context
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
