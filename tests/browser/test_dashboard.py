@@ -19,7 +19,14 @@ def busy_day(transactional_db):
     from contacts.models import Enquiry
     from dashboard import counts
     from outbox.delivery import OutboxState
-    from tests.factories import make_contact, make_enquiry, make_post, make_report
+    from tests.factories import (
+        make_contact,
+        make_enquiry,
+        make_post,
+        make_report,
+        make_subscriber,
+        make_topic,
+    )
 
     now = timezone.now()
     make_post(title="Budget day briefing", publish_at=now + timedelta(days=1))
@@ -35,6 +42,7 @@ def busy_day(transactional_db):
         counts.count_view(f"report-{report.pk}", "linkedin.com")
     counts.add("search-none", "heat pumps", n=3)
     make_post(title="A title far too long for search results and share cards to show in full")
+    make_subscriber(topics=[make_topic(name="Net zero"), make_topic(name="Hydrogen")])
     karen = make_contact(name="Karen Wilkinson")
     make_enquiry(contact=karen)
     make_enquiry(contact=karen)
@@ -47,6 +55,8 @@ def test_the_dashboard_has_no_wcag22_axe_violations(page, busy_day):
     expect(page.get_by_role("heading", name="What needs doing")).to_be_visible()
     expect(page.get_by_role("link", name="Budget day briefing")).to_be_visible()
     expect(page.get_by_role("link", name="2 enquiries waiting for Karen Wilkinson")).to_be_visible()
+    expect(page.get_by_role("img", name="Subscribers per topic")).to_be_visible()
+    expect(page.get_by_role("img", name="Enquiries per lead")).to_be_visible()
     results = Axe().run(page, options=WCAG22_AA)
     assert results.violations_count == 0, results.generate_report()
 
