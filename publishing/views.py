@@ -104,8 +104,14 @@ class PublishableDetailMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The key the page's view beacon names (base.html, site.js): live items only, so a
-        # draft or a preview is never counted.
-        if self.object.pk and self.object.is_live:
+        # draft or a preview (of a draft, or of a live item's unpublished changes) is never
+        # counted.
+        previewing = (
+            context.get("preview_unsaved")
+            or context.get("preview_changes")
+            or getattr(self.request, "preview_link_item", None) is not None
+        )
+        if self.object.pk and self.object.is_live and not previewing:
             context.setdefault("counted_item", frontcache.item_key(self.object))
         return context
 

@@ -174,3 +174,10 @@ def test_the_admin_home_ranks_the_most_viewed_items():
         ("Hydrogen buses", "3"),
         ("Heat pumps", "1"),
     ]
+
+
+def test_a_draft_an_editor_opens_names_no_item_to_count():
+    draft = make_post(status=Status.DRAFT)
+    page = signed_in("eve", groups=["Editors"]).get(draft.get_absolute_url())
+    assert page.status_code == 200
+    assert "data-count-item" not in page.content.decode()
