@@ -12,6 +12,12 @@ def check_live_content_job():
     return {"items_with_findings": refresh_all()}
 
 
+def prune_referrers_job():
+    from dashboard.counts import prune_referrers
+
+    return {"deleted": prune_referrers()}
+
+
 class DashboardConfig(AppConfig):
     name = "dashboard"
     verbose_name = "Dashboard"
@@ -30,6 +36,15 @@ class DashboardConfig(AppConfig):
             every=timedelta(days=1),
             at=timedelta(hours=4),
             description="Runs the checks before publishing on every live item again.",
+        )
+        # Referrers are kept a little over a year: with at most HOSTS_PER_DAY hosts per item
+        # and day, that bounds their rows whatever readers (or a flood) send.
+        register_job(
+            "prune_referrers",
+            prune_referrers_job,
+            every=timedelta(days=1),
+            at=timedelta(hours=4, minutes=30),
+            description="Deletes referrer counts older than DASHBOARD_REFERRER_DAYS days.",
         )
         post_save.connect(item_saved, dispatch_uid="dashboard.findings.item_saved")
         post_delete.connect(item_deleted, dispatch_uid="dashboard.findings.item_deleted")

@@ -7,21 +7,26 @@ alike), so two readers at once both count and the page waits about a millisecond
 
 What reaches Django is what is counted: report downloads always do (never cached); a search
 page served from the page cache or a front cache does not, so the same words searched again
-within the cache's lifetime (ten minutes at most) count once. Page views are not counted.
+within the cache's lifetime (ten minutes at most) count once. Page views are counted by a
+first-party beacon instead (`count_view`, fed by `dashboard.views.count_view_beacon`), since
+most views never reach Django: see "Readers' counts" in docs/architecture.md.
 `DASHBOARD_READER_COUNTS = False` switches counting off.
 """
 
 import logging
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from dashboard.models import DailyCount
+from dashboard.models import DailyCount, ReferrerCount
 
 logger = logging.getLogger(__name__)
 
+VIEW = "view"
 DOWNLOAD = "download"
 SEARCH = "search"
 SEARCH_NONE = "search-none"
@@ -31,6 +36,10 @@ ROBOT = re.compile(r"bot|crawl|spider|slurp|preview|fetch|monitor|curl|wget|pyth
 # Words that may name a person: an email address, or a number long enough to be a phone's.
 PERSONAL = re.compile(r"@|\d[\d\s().+-]{5,}\d")
 WORDS_MAX = 100
+# Referring hosts kept per item and day; views from further hosts are counted as "other".
+HOSTS_PER_DAY = 20
+OTHER_HOST = "other"
+HOST = re.compile(r"^[a-z0-9](?:[a-z0-9.-]{0,98}[a-z0-9])?$")
 
 
 def enabled():
@@ -56,21 +65,31 @@ def search_words(query):
     return "" if PERSONAL.search(words) else words
 
 
+def _upsert(model, names, values):
+    """Add `values[-1]` to the count of `model`'s row with `values[:-1]` (its unique fields)."""
+    quote = connection.ops.quote_name
+    table, count = quote(model._meta.db_table), quote("count")
+    columns = [quote(name) for name in names]
+    # Only quoted names of our own go into the text; every value is a parameter.
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}, {count}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * (len(names) + 1))}) "
+        f"ON CONFLICT ({', '.join(columns)}) "
+        f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    ), list(values)
+
+
 def add(kind, key="", *, n=1, when=None):
     """Add `n` to today's (or `when`'s day's) count of `kind` for `key`. Never raises."""
     if not enabled():
         return
-    quote = connection.ops.quote_name
-    table, day, kind_, key_, count = (
-        quote(name) for name in (DailyCount._meta.db_table, "day", "kind", "key", "count")
+    sql, params = _upsert(
+        DailyCount, ["kind", "day", "key"], [kind, timezone.localdate(when), key[:200], n]
     )
-    # Only quoted names of our own go into the text; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({day}, {kind_}, {key_}, {count}) VALUES (%s, %s, %s, %s) "  # noqa: S608
-        f"ON CONFLICT ({kind_}, {day}, {key_}) "
-        f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
-    )
-    params = [timezone.localdate(when), kind, key[:200], n]
+    _run(kind, sql, params)
+
+
+def _run(kind, sql, params):
     try:
         # A savepoint inside a transaction, so a failed count leaves the request's work alone.
         with (
@@ -80,6 +99,52 @@ def add(kind, key="", *, n=1, when=None):
             cursor.execute(sql, params)
     except DatabaseError:
         logger.warning("Could not count a %s.", kind, exc_info=True)
+
+
+def referrer_host(value, own_host=""):
+    """The host a view came from, as kept: lower case, no "www.", "" for none or our own
+    site (a reader moving between our pages), None when it is not a host name at all."""
+    host = str(value or "").strip().lower().rstrip(".")
+    if not host:
+        return ""
+    host = host.removeprefix("www.")
+    if not HOST.match(host):
+        return None
+    return "" if host == str(own_host).lower().split(":")[0].removeprefix("www.") else host
+
+
+def add_referrer(key, host, *, when=None):
+    """One view of `key` from `host`, within HOSTS_PER_DAY hosts per item and day."""
+    if not enabled():
+        return
+    day = timezone.localdate(when)
+    try:
+        with transaction.atomic(savepoint=connection.in_atomic_block):
+            rows = ReferrerCount.objects.filter(day=day, key=key, host=host)
+            if rows.update(count=F("count") + 1):
+                return
+            known = ReferrerCount.objects.filter(day=day, key=key).count()
+    except DatabaseError:
+        logger.warning("Could not count a referrer.", exc_info=True)
+        return
+    if known >= HOSTS_PER_DAY:
+        host = OTHER_HOST
+    sql, params = _upsert(ReferrerCount, ["key", "day", "host"], [key, day, host, 1])
+    _run("referrer", sql, params)
+
+
+def prune_referrers(*, today=None):
+    """Delete the referrer counts older than DASHBOARD_REFERRER_DAYS (400) days; how many."""
+    days = getattr(settings, "DASHBOARD_REFERRER_DAYS", 400)
+    cutoff = (today or timezone.localdate()) - timedelta(days=days)
+    deleted, _ = ReferrerCount.objects.filter(day__lt=cutoff).delete()
+    return deleted
+
+
+def count_view(key, host, *, when=None):
+    """One view of the item `key` by a reader who came from `host` ("" for none)."""
+    add(VIEW, key, when=when)
+    add_referrer(key, host, when=when)
 
 
 def count_search(request, query, found):

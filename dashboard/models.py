@@ -39,7 +39,7 @@ class DailyCount(models.Model):
     """
 
     day = models.DateField()
-    kind = models.CharField(max_length=20)  # "download", "search", "search-none"
+    kind = models.CharField(max_length=20)  # "view", "download", "search", "search-none"
     # What was counted: an item's key ("report-3") or a search's words; "" for a total.
     key = models.CharField(max_length=200, blank=True)
     count = models.PositiveIntegerField(default=0)
@@ -54,3 +54,30 @@ class DailyCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.kind} {self.key}: {self.count}"
+
+
+class ReferrerCount(models.Model):
+    """How many views of one item on one day came from one referring site: its host only.
+
+    The page's beacon sends the host of `document.referrer` (never its path or query, which
+    may carry a search or an email's tracking), so no full address is ever received or kept.
+    "" is a view with no referrer (typed, bookmarked, many email and chat apps), "other"
+    the views from hosts past `dashboard.counts.HOSTS_PER_DAY` on that day, which bounds the
+    rows per item and day whatever hosts a flood of requests names.
+    """
+
+    day = models.DateField()
+    key = models.CharField(max_length=200)  # the item's surrogate key: "post-12"
+    host = models.CharField(max_length=100, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "key", "-count"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "day", "host"], name="dashboard_referrercount_one"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.key} from {self.host or 'no referrer'}: {self.count}"

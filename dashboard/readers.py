@@ -12,9 +12,9 @@ from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from dashboard.counts import DOWNLOAD, SEARCH, SEARCH_NONE
-from dashboard.models import DailyCount
-from publishing.registry import content_types
+from dashboard.counts import DOWNLOAD, SEARCH, SEARCH_NONE, VIEW
+from dashboard.models import DailyCount, ReferrerCount
+from publishing.registry import content_types, item_key
 
 DAYS = 30
 TOP = 10
@@ -51,17 +51,17 @@ def _items_by_key(user, keys):
     return found
 
 
-def top_downloads(since, today):
-    """[(key, total)] of the most downloaded items from `since` to `today`, most first.
+def top_downloads(since, today, kind=DOWNLOAD):
+    """[(key, total)] of the items most downloaded (or viewed: `kind`) from `since` to `today`.
 
     The closed days' ranking (`since` to yesterday: every row of those days, hundreds of
     thousands with many items) is summed once per day and cached until the day ends; only
     today's rows, and the past of items that climb today, are read on each visit.
     """
-    downloads = DailyCount.objects.filter(kind=DOWNLOAD)
+    downloads = DailyCount.objects.filter(kind=kind)
     yesterday = today - timedelta(days=1)
     closed = downloads.filter(day__gte=since, day__lte=yesterday)
-    cache_key = f"dashboard:downloads:{since.isoformat()}:{yesterday.isoformat()}"
+    cache_key = f"dashboard:{kind}:{since.isoformat()}:{yesterday.isoformat()}"
     past = cache.get(cache_key)
     if past is None:
         past = dict(
@@ -126,12 +126,16 @@ def readers_context(request, *, today=None):
     since = today - timedelta(days=DAYS - 1)
     recent = DailyCount.objects.filter(day__gte=since, day__lte=today)
     ranked = top_downloads(since, today)
-    items = _items_by_key(request.user, [key for key, _total in ranked])
-    downloads = [
-        {"label": items[key][1], "type": items[key][0], "url": items[key][2], "value": total}
-        for key, total in ranked
-        if key in items
-    ][:TOP]
+    viewed = top_downloads(since, today, VIEW)
+    items = _items_by_key(request.user, [key for key, _total in ranked + viewed])
+    downloads, views = (
+        [
+            {"label": items[key][1], "type": items[key][0], "url": items[key][2], "value": total}
+            for key, total in pairs
+            if key in items
+        ][:TOP]
+        for pairs in (ranked, viewed)
+    )
     per_day = dict(recent.filter(kind=SEARCH, key="").values_list("day", "count"))
     searches = [(since + timedelta(days=n), per_day.get(since + timedelta(days=n), 0))
                 for n in range(DAYS)]  # fmt: skip
@@ -143,7 +147,10 @@ def readers_context(request, *, today=None):
         .order_by("-total", "key")[:TOP]
     )
     downloads_bars = bars(downloads)
+    views_bars = bars(views)
     return {
+        "views": views_bars,
+        "views_height": len(views_bars) * (BAR_HEIGHT + BAR_GAP),
         "days": DAYS,
         "since": since,
         "downloads": downloads_bars,
@@ -156,4 +163,41 @@ def readers_context(request, *, today=None):
         "columns_height": COLUMNS_HEIGHT,
         "column_width": COLUMN_WIDTH - 2,
         "nothing_found": nothing_found,
+    }
+
+
+def item_readers_context(user, instance, *, today=None, days=DAYS):
+    """One item's views and downloads per day and where its readers came from, for its
+    change form: three grouped queries over its own daily rows; None without the right."""
+    if instance is None or instance.pk is None or not user.has_perm("dashboard.view_dailycount"):
+        return None
+    key = item_key(instance)
+    today = today or timezone.localdate()
+    since = today - timedelta(days=days - 1)
+    per_kind = {VIEW: {}, DOWNLOAD: {}}
+    rows = DailyCount.objects.filter(
+        kind__in=list(per_kind), key=key, day__gte=since, day__lte=today
+    ).values_list("kind", "day", "count")
+    for kind, day, count in rows:
+        per_kind[kind][day] = count
+    span = [since + timedelta(days=n) for n in range(days)]
+    views = columns([(day, per_kind[VIEW].get(day, 0)) for day in span])
+    downloads = columns([(day, per_kind[DOWNLOAD].get(day, 0)) for day in span])
+    referrers = list(
+        ReferrerCount.objects.filter(key=key, day__gte=since, day__lte=today)
+        .values("host")
+        .annotate(total=Sum("count"))
+        .order_by("-total", "host")[:TOP]
+    )
+    return {
+        "days": days,
+        "since": since,
+        "views": views,
+        "views_total": sum(column["value"] for column in views),
+        "downloads": downloads,
+        "downloads_total": sum(column["value"] for column in downloads),
+        "referrers": bars([{"label": row["host"], "value": row["total"]} for row in referrers]),
+        "columns_width": days * COLUMN_WIDTH,
+        "columns_height": COLUMNS_HEIGHT,
+        "column_width": COLUMN_WIDTH - 2,
     }

@@ -1,13 +1,23 @@
-"""The readers' figures as CSV: the same numbers as the dashboard's charts and tables."""
+"""The readers' figures as CSV, and the page-view beacon that feeds the daily counts."""
 
 import csv
+import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
+from dashboard import counts
 from dashboard.readers import readers_context
 from publishing.csvexport import csv_cell
+from publishing.registry import content_types
+
+logger = logging.getLogger(__name__)
 
 PERMISSION = "dashboard.view_dailycount"
 
@@ -15,6 +25,12 @@ PERMISSION = "dashboard.view_dailycount"
 def _downloads(context):
     yield ["item type", "item", "downloads"]
     for bar in context["downloads"]:
+        yield [bar["type"], bar["label"], bar["value"]]
+
+
+def _views(context):
+    yield ["item type", "item", "views"]
+    for bar in context["views"]:
         yield [bar["type"], bar["label"], bar["value"]]
 
 
@@ -30,7 +46,12 @@ def _nothing_found(context):
         yield [row["key"], row["total"]]
 
 
-FIGURES = {"downloads": _downloads, "searches": _searches, "nothing-found": _nothing_found}
+FIGURES = {
+    "views": _views,
+    "downloads": _downloads,
+    "searches": _searches,
+    "nothing-found": _nothing_found,
+}
 
 
 def readers_csv(request, figure):
@@ -47,3 +68,51 @@ def readers_csv(request, figure):
     for row in FIGURES[figure](context):
         writer.writerow([csv_cell(value) for value in row])
     return response
+
+
+def live_item_key(key):
+    """`key` ("post-12") when it names an item readers may see now, else None."""
+    model_name, _, pk = str(key).rpartition("-")
+    if not pk.isdigit() or len(pk) > 18:
+        return None
+    for content_type in content_types():
+        if content_type.model._meta.model_name == model_name:
+            return key if content_type.visible().filter(pk=int(pk)).exists() else None
+    return None
+
+
+def _no_content():
+    return HttpResponse(status=204)
+
+
+@csrf_exempt  # no session, no account: a forged beacon can only add one view, rate-limited
+@never_cache
+@require_POST
+def count_view_beacon(request):
+    """POST /count/ from a page's `navigator.sendBeacon`: one view of `item` from `from`.
+
+    Answers 204 whatever happens, quickly, so a blocked, flooded or failing counter never
+    shows on a page. Counts nothing when counting is off, for staff and robots, for another
+    site's pages (`Sec-Fetch-Site`), past the rate limit per address, or for an item that is
+    not live; the address is used by the rate limit in the cache, never stored.
+    """
+    if not counts.enabled() or not counts.is_reader(request):
+        return _no_content()
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return _no_content()
+    try:
+        if is_ratelimited(
+            request,
+            group="dashboard.count_view",
+            key="ip",
+            rate=getattr(settings, "DASHBOARD_VIEW_RATE", "60/m"),
+            increment=True,
+        ):
+            return _no_content()
+        key = live_item_key(request.POST.get("item", "")[:40])
+        host = counts.referrer_host(request.POST.get("from", "")[:200], request.get_host())
+        if key is not None:
+            counts.count_view(key, counts.OTHER_HOST if host is None else host)
+    except Exception:  # noqa: BLE001 - a counter must never break or slow a reader's page
+        logger.warning("Could not count a view.", exc_info=True)
+    return _no_content()

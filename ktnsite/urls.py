@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from dashboard.views import readers_csv
+from dashboard.views import count_view_beacon, readers_csv
 from ktnsite import reminder_views, sitepages, views
 from ktnsite.sitemaps import sitemap_view
 from news import feeds
@@ -81,6 +81,8 @@ urlpatterns = [
     path("go/<slug:kind>/<int:pk>/", go, name="go"),
     # The body editor's "Link to our content" search (staff only, like the admin itself).
     path("admin/link-search/", admin.site.admin_view(link_search), name="admin-link-search"),
+    # Page views, sent by site.js after a page has loaded: never cached (POST, no-store).
+    path("count/", count_view_beacon, name="dashboard-count"),
     # The dashboard's readers' figures as CSV (staff with the right to see them).
     path(
         "admin/dashboard/readers/<slug:figure>.csv",

@@ -55,5 +55,8 @@ class MailinglistConfig(AppConfig):
             at=timedelta(hours=3),
             description="Deletes sign-ups not confirmed within MAILINGLIST_CONFIRM_DAYS.",
         )
+        from mailinglist import dashboard
+
+        dashboard.register()
         content_went_live.connect(record_alert, dispatch_uid="mailinglist.record_alert")
         going_live_notes.connect(note_alert, dispatch_uid="mailinglist.note_alert")

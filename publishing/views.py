@@ -10,6 +10,7 @@ from django.urls import resolve
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from caching import frontcache
 from publishing import registry
 from publishing.crossorigin import has_session
 from publishing.links import LINK_KINDS
@@ -102,6 +103,20 @@ class PublishableDetailMixin:
         if slug is None:
             return None
         return self.model._default_manager.expired().filter(**{self.slug_field: slug}).first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The key the page's view beacon names (base.html, site.js): live items only, so a
+        # draft or a preview (of a draft, or of a live item's unpublished changes) is never
+        # counted.
+        previewing = (
+            context.get("preview_unsaved")
+            or context.get("preview_changes")
+            or getattr(self.request, "preview_link_item", None) is not None
+        )
+        if self.object.pk and self.object.is_live and not previewing:
+            context.setdefault("counted_item", frontcache.item_key(self.object))
+        return context
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

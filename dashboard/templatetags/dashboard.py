@@ -1,9 +1,10 @@
-"""`{% dashboard_panels %}`: the admin home's panels, those the signed-in editor may see."""
+"""`{% dashboard_panels %}`: the admin home's panels; `{% item_readers %}`: one item's counts."""
 
 from django import template
 from django.template.loader import render_to_string
 
 from dashboard.panels import rendered_panels
+from dashboard.readers import item_readers_context
 
 register = template.Library()
 
@@ -17,3 +18,16 @@ def dashboard_panels(context):
     if not shown:
         return ""
     return render_to_string("dashboard/home.html", {"panels": shown}, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def item_readers(context, instance):
+    """`{% item_readers original %}`: an item's views, downloads and referrers, on its
+    change form, for staff who may see readers' counts."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    shown = item_readers_context(request.user, instance)
+    if shown is None:
+        return ""
+    return render_to_string("dashboard/item_readers.html", shown, request=request)

@@ -26,10 +26,13 @@ it and how to have it erased.</p>
 advertising trackers. Our servers see your IP address with each request; it is used only
 to limit abuse (for example, how many messages one address may send in an hour) and
 those counts expire within a day.</p>
-<p>We count, for each day, how many times each report is downloaded, how many searches are
-made, and the words of searches that found nothing (words that look like an email address
-or a phone number are not kept). These are totals only: nothing in them says who you are,
-no cookie is used and no address is kept with them. They tell us what readers need.</p>
+<p>We count, for each day, how many times each page of ours is read, how many times each
+report is downloaded, how many searches are made, and the words of searches that found
+nothing (words that look like an email address or a phone number are not kept). A page is
+counted by a small request our own script sends after it has loaded, naming the page and
+only the name of the website you came from (for example a search engine), never the
+address of the page there. These are totals only: nothing in them says who you are, no
+cookie is used and no address is kept with them. They tell us what readers need.</p>
 <h2>Joining the mailing list</h2>
 <p>We collect your email address, the areas of interest you choose, how often you want
 emails, and the consent wording you agreed to with the time you agreed. We use them only
@@ -129,7 +132,7 @@ website.</p>
 <h2>What this website sets</h2>
 <p>{name} uses no analytics, advertising or social media cookies, and the share links on
 articles are plain links: no other site's script is loaded. The daily totals we keep of
-downloads and searches (see the privacy notice) need no cookie.</p>
+page views, downloads and searches (see the privacy notice) need no cookie.</p>
 <p>Reading the site and sending its forms (the mailing-list sign-up and preferences, and
 the message form on a contact's page) set no cookie at all: the forms are protected by what your browser says
 about where a form was sent from, not by a cookie. After confirming your email address or

@@ -86,3 +86,24 @@ document.addEventListener("DOMContentLoaded", function () {
     history.replaceState(null, "", link.hash);
   });
 });
+
+// One page view, counted without tracking (dashboard.views.count_view_beacon): after the
+// page has loaded, a POST naming the item and the host the reader came from (never the
+// full address, no cookie read or set). Pages come from caches that Django never sees, so
+// the count is this separate request; if it is blocked or fails, nothing else changes.
+window.addEventListener("load", function () {
+  "use strict";
+  var body = document.body;
+  var item = body.getAttribute("data-count-item");
+  if (!item || typeof navigator.sendBeacon !== "function") return;
+  var from = "";
+  try {
+    from = document.referrer ? new URL(document.referrer).hostname : "";
+  } catch (error) {
+    from = "";
+  }
+  var data = new URLSearchParams();
+  data.set("item", item);
+  data.set("from", from);
+  navigator.sendBeacon(body.getAttribute("data-count-url"), data);
+});

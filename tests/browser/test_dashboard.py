@@ -19,7 +19,14 @@ def busy_day(transactional_db):
     from contacts.models import Enquiry
     from dashboard import counts
     from outbox.delivery import OutboxState
-    from tests.factories import make_contact, make_enquiry, make_post, make_report
+    from tests.factories import (
+        make_contact,
+        make_enquiry,
+        make_post,
+        make_report,
+        make_subscriber,
+        make_topic,
+    )
 
     now = timezone.now()
     make_post(title="Budget day briefing", publish_at=now + timedelta(days=1))
@@ -31,8 +38,11 @@ def busy_day(transactional_db):
     counts.add("download", f"report-{report.pk}", n=12)
     counts.add("download", f"report-{report.pk}", n=5, when=now - timedelta(days=2))
     counts.add("search", n=9)
+    for _ in range(4):
+        counts.count_view(f"report-{report.pk}", "linkedin.com")
     counts.add("search-none", "heat pumps", n=3)
     make_post(title="A title far too long for search results and share cards to show in full")
+    make_subscriber(topics=[make_topic(name="Net zero"), make_topic(name="Hydrogen")])
     karen = make_contact(name="Karen Wilkinson")
     make_enquiry(contact=karen)
     make_enquiry(contact=karen)
@@ -45,6 +55,8 @@ def test_the_dashboard_has_no_wcag22_axe_violations(page, busy_day):
     expect(page.get_by_role("heading", name="What needs doing")).to_be_visible()
     expect(page.get_by_role("link", name="Budget day briefing")).to_be_visible()
     expect(page.get_by_role("link", name="2 enquiries waiting for Karen Wilkinson")).to_be_visible()
+    expect(page.get_by_role("img", name="Subscribers per topic")).to_be_visible()
+    expect(page.get_by_role("img", name="Enquiries per lead")).to_be_visible()
     results = Axe().run(page, options=WCAG22_AA)
     assert results.violations_count == 0, results.generate_report()
 
@@ -82,5 +94,58 @@ def test_an_editor_sees_the_searches_that_found_nothing_and_opens_the_downloads_
     numbers = page.get_by_role("group").filter(has_text="downloads per item")
     numbers.get_by_text("The numbers").click()
     expect(numbers.get_by_role("row", name="Report Winter outlook 17")).to_be_visible()
+    results = Axe().run(page, options=WCAG22_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def _wait_for_views(key, expected):
+    import time
+
+    from dashboard.models import DailyCount
+
+    for _ in range(50):
+        row = DailyCount.objects.filter(kind="view", key=key).first()
+        if row and row.count >= expected:
+            return row.count
+        time.sleep(0.1)
+    return row.count if row else 0
+
+
+def test_a_reader_in_chromium_is_counted_from_the_page_cache_without_a_cookie(
+    browser, live_server, transactional_db, settings
+):
+    from dashboard.models import ReferrerCount
+    from tests.factories import make_post
+
+    settings.CACHE_MIDDLEWARE_SECONDS = 600
+    settings.PAGE_CACHE_BROWSER_SECONDS = 60
+    post = make_post(title="Heat pumps at scale")
+    key = f"post-{post.pk}"
+    for n in (1, 2):
+        context = browser.new_context(base_url=live_server.url)
+        page = context.new_page()
+        response = page.goto(post.get_absolute_url(), referer="https://www.linkedin.com/feed/")
+        assert response.headers["x-page-cache"] == ("miss" if n == 1 else "hit")
+        assert _wait_for_views(key, n) == n
+        assert context.cookies() == []
+        context.close()
+    assert list(ReferrerCount.objects.values_list("key", "host", "count")) == [
+        (key, "linkedin.com", 2)
+    ]
+
+
+def test_an_editor_opens_a_reports_chart_of_views_and_downloads(page, busy_day):
+    from reports.models import Report
+
+    report = Report.objects.get(title="Winter outlook")
+    editor_signs_in(page, f"/admin/reports/report/{report.pk}/change/")
+    expect(page.get_by_role("img", name="Views per day (4 in all)")).to_be_visible()
+    expect(page.get_by_role("img", name="Downloads per day (17 in all)")).to_be_visible()
+    numbers = page.get_by_role("group").filter(has_text="downloads per day")
+    numbers.get_by_text("The numbers").click()
+    today = timezone.localdate().strftime("%a %-d %b")
+    expect(numbers.get_by_role("row", name=f"{today} 12")).to_be_visible()
+    table = page.get_by_role("table", name="Where readers came from")
+    expect(table.get_by_role("row", name="linkedin.com 4")).to_be_visible()
     results = Axe().run(page, options=WCAG22_AA)
     assert results.violations_count == 0, results.generate_report()

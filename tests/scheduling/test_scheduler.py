@@ -56,6 +56,7 @@ def test_every_periodic_job_is_declared_once_with_its_interval():
         "search_words": timedelta(days=1),
         "prune_job_runs": timedelta(days=1),
         "check_live_content": timedelta(days=1),
+        "prune_referrers": timedelta(days=1),
         "send_event_reminders": timedelta(minutes=5),
         "purge_registrations": timedelta(days=1),
         "send_opportunity_reminders": timedelta(hours=1),

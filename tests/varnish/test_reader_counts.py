@@ -30,3 +30,36 @@ def test_a_search_varnish_serves_again_is_counted_once(through_varnish):
     assert not any("set-cookie" in headers for _status, headers, _body in answers)
     counted = dict(DailyCount.objects.values_list("kind", "count"))
     assert counted == {"search": 1, "search-none": 1}
+
+
+def test_an_article_varnish_serves_again_still_counts_each_view_by_its_beacon(through_varnish):
+    import http.client
+    from urllib.parse import urlencode, urlsplit
+
+    from tests.factories import make_post
+
+    post = make_post(title="Heat pumps at scale")
+    answers = [
+        request(through_varnish.url, post.get_absolute_url(), headers=BROWSER) for _ in range(3)
+    ]
+    assert [headers["x-cache"] for _status, headers, _body in answers] == ["MISS", "HIT", "HIT"]
+    # Every copy Varnish serves names the item for the page's beacon.
+    assert all(f'data-count-item="post-{post.pk}"'.encode() in body for _s, _h, body in answers)
+    parts = urlsplit(through_varnish.url)
+    for came_from in ("www.google.com", "www.google.com", ""):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        connection.request(
+            "POST",
+            "/count/",
+            body=urlencode({"item": f"post-{post.pk}", "from": came_from}),
+            headers={**BROWSER, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        assert response.status == 204
+        assert response.getheader("Set-Cookie") is None
+    assert DailyCount.objects.get(kind="view").count == 3
+    from dashboard.models import ReferrerCount
+
+    assert dict(ReferrerCount.objects.values_list("host", "count")) == {"google.com": 2, "": 1}
