@@ -4,12 +4,13 @@ import sys
 import warnings
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 
 from ktnsite.environment import read_environment
 from ktnsite.logs import logging_config
+from ktnsite.settings_editor import EDITOR_CONFIG
+from ktnsite.settings_security import PERMISSIONS, csp_policies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -510,62 +511,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = env.DJANGO_CROSS_ORIGIN_OPENER_POLICY
 X_FRAME_OPTIONS = "DENY"
 
 
-def _origin(url):
-    """The scheme://host of an absolute URL (a CDN or bucket), or None for a local path."""
-    parts = urlsplit(url)
-    return f"{parts.scheme or 'https'}://{parts.netloc}" if parts.netloc else None
-
-
-# Content-Security-Policy (django-csp). Readers' pages run only our own script file: no
-# inline script or style, no plugins, no framing, forms post only to us. Static files may
-# live on a CDN (STATIC_URL); uploaded images on another host (an S3 bucket, a CDN, an
-# absolute MEDIA_URL), which ktnsite.security.CSPMiddleware adds to img-src, asking the
-# storage where it links them. JSON-LD blocks are data, not script, so they need no nonce
-# (tests/browser/test_csp.py proves it in Chromium).
-_static_hosts = [o for o in [_origin(STATIC_URL)] if o]
-_csp_policy = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", *_static_hosts],
-        "style-src": ["'self'", *_static_hosts],
-        "img-src": ["'self'", "data:", *_static_hosts],
-        "font-src": ["'self'", *_static_hosts],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-        "report-uri": env.DJANGO_CSP_REPORT_URI or None,
-    }
-}
+# Content-Security-Policy (django-csp) and Permissions-Policy: ktnsite.settings_security.
+_csp_policy, CSP_ADMIN_REPLACE = csp_policies(STATIC_URL, env.DJANGO_CSP_REPORT_URI)
+PERMISSIONS_POLICY = PERMISSIONS
 # Report-only sends the same policy as Content-Security-Policy-Report-Only: browsers then
 # report what it would block without blocking it (to try a change on a live site first).
 if env.DJANGO_CSP_REPORT_ONLY:
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy
 else:
     CONTENT_SECURITY_POLICY = _csp_policy
-# The admin gets these directives in place of the readers' ones, under its own URL prefix
-# only (ktnsite.security.CSPMiddleware): django-ckeditor's CKEditor 4 writes inline styles and
-# inline script into its toolbar and editing frame, and without 'unsafe-inline' for scripts
-# typing never reaches the editor. It needs no 'unsafe-eval'.
-CSP_ADMIN_REPLACE = {
-    "script-src": ["'self'", "'unsafe-inline'", *_static_hosts],
-    "style-src": ["'self'", "'unsafe-inline'", *_static_hosts],
-    "img-src": ["'self'", "data:", "blob:", *_static_hosts],
-}
-
-# Permissions-Policy (django-permissions-policy): the site uses no camera, microphone,
-# location, payment or USB, so no page (nor anything injected into one) may ask for them.
-# Clipboard and Web Share stay at the browser's default (this origin) for the share panel.
-PERMISSIONS_POLICY = {
-    "browsing-topics": [],
-    "camera": [],
-    "display-capture": [],
-    "geolocation": [],
-    "microphone": [],
-    "payment": [],
-    "usb": [],
-}
-
 # Login throttling (django-axes) for the admin's login form: after LOGIN_FAILURE_LIMIT
 # failed attempts for one username from one client address, that pair is refused for
 # LOGIN_LOCKOUT_MINUTES with a 429 page. Counting the pair, not the address alone, keeps
@@ -598,39 +552,7 @@ if not REDIS_URL:
 # django-ratelimit names only django-redis and memcached as supported; Django's own Redis
 # cache (which ktnsite.ratelimit extends) increments atomically too.
 SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
-CKEDITOR_CONFIGS = {
-    "default": {
-        "toolbar": "News",
-        "toolbar_News": [
-            ["Format"],
-            ["Bold", "Italic"],
-            ["Link", "InternalLink", "Unlink"],
-            ["BulletedList", "NumberedList", "Blockquote"],
-            ["Table", "LibraryImage"],
-            ["RemoveFormat"],
-            ["Source"],
-        ],
-        "format_tags": "p;h2;h3;h4",
-        "height": 360,
-        "width": "100%",
-        # Keep pasted Word / web markup down to what the sanitiser allows anyway.
-        "forcePasteAsPlainText": False,
-        "pasteFromWordRemoveFontStyles": True,
-        # No spelling service that sends the text elsewhere (scayt, wsc): the browser's own
-        # spellcheck underlines mistakes instead (Ctrl + right-click for its suggestions).
-        "removePlugins": "exportpdf,scayt,wsc",
-        "disableNativeSpellChecker": False,
-        "allowedContent": (
-            "p h2 h3 h4 strong em b i u blockquote ul ol li br hr sub sup figcaption;"
-            # A gallery's classes (publishing.richtext.ALLOWED_CLASSES), kept on re-saving.
-            "figure(gallery,columns-1,columns-2,columns-3,columns-4);"
-            "a[!href,title];table thead tbody tfoot tr caption;th td[colspan,rowspan,scope];"
-            # Images only as library references (publishing.richtext); src is for display.
-            "img[!data-image,alt,src](full,half)"
-        ),
-        "disallowedContent": "*[style]; *[on*]",
-    }
-}
+CKEDITOR_CONFIGS = {"default": EDITOR_CONFIG}
 
 # Metrics and logs (ktnsite.metrics, ktnsite.logs, docs/operations.md).
 # /metrics for Prometheus, shown to whom the health details are; off: no /metrics, no timing.
