@@ -99,3 +99,16 @@ def test_postgresql_generated_vectors_are_those_the_trigger_stores(client):
     )  # fmt: skip
     publishable_save(item=later, user=None)
     assert later.get_absolute_url() in _search_page(client, "zeppelin")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN pending lists are PostgreSQL's")
+def test_postgresql_leaves_no_search_entries_waiting_outside_the_index():
+    call_command("generate_content", posts=30, reports=3, seed=5, stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        for model in (Post, Report):
+            # The number of pending-list pages it had to move: none are left.
+            cursor.execute(
+                "SELECT gin_clean_pending_list(%s::regclass)",
+                [gin_index_name(model._meta.db_table)],
+            )
+            assert cursor.fetchone() == (0,)

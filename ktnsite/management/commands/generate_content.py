@@ -240,7 +240,7 @@ class _Posts:
                 "status": Status.DRAFT if rng.random() < 0.05 else Status.PUBLISHED,
                 # Oldest first, evenly over ten years, as a newsroom writes them: rows then
                 # lie on disk in date order, as they do in production.
-                "publish_at": self.now - span + span * (n + rng.random()) / self.count,
+                "publish_at": self.now - span + span * ((n + rng.random()) / self.count),
                 "expire_at": None,
             }
             body_words = [word for words in paragraphs for word in words]
