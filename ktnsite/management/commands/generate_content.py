@@ -152,6 +152,8 @@ def _lexemes(cursor, words):
     for word, lexeme, positions in cursor.fetchall():
         if word in found or (lexeme is not None and list(positions) != [1]):
             return None  # two lexemes for one word, or a word counted as two
+        if lexeme is not None and ("'" in lexeme or "\\" in lexeme):
+            return None  # _vector() writes lexemes unquoted
         found[word] = lexeme
     if any(found[word] != found[word.capitalize()] for word in words):
         return None
