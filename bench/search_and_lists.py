@@ -66,22 +66,31 @@ def _percentiles(samples):
 
 
 def _explain(sql, params):
-    """(pages read, plan shape) of one query: buffers from EXPLAIN (ANALYZE, BUFFERS), and
-    the plan's nodes outermost first, e.g. 'Limit > Index Scan Backward (news_post_live_idx)'."""
+    """(pages read, plan shape, database ms) of one query: buffers and execution time from
+    EXPLAIN (ANALYZE, BUFFERS), and the plan's nodes outermost first, e.g.
+    'Limit > Index Scan Backward (news_post_live_idx)'."""
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0][0]["Plan"]
+        explained = cursor.fetchone()[0][0]
+    plan = explained["Plan"]
     buffers = plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
     nodes, node = [], plan
     while node and len(nodes) < 4:
         index = node.get("Index Name")
         nodes.append(node["Node Type"] + (f" ({index})" if index else ""))
         node = (node.get("Plans") or [None])[0]
-    return buffers, " > ".join(nodes)
+    return buffers, " > ".join(nodes), explained["Execution Time"]
 
 
-def _measure(client, path, runs):
-    """status, queries, median and p95 ms, median Python CPU ms, pages read, plan shape."""
+def _plan_text(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        return "\n".join(f"    {line}" for (line,) in cursor.fetchall())
+
+
+def _measure(client, path, runs, plans=False):
+    """status, queries, median and p95 ms, median Python CPU ms, pages read, database ms
+    (the page's queries run once more under EXPLAIN ANALYZE), plan shape."""
     captured = []
 
     def capture(execute, sql, params, many, context):
@@ -96,15 +105,30 @@ def _measure(client, path, runs):
         client.get(path)
         samples.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
-    buffers, shape, most = 0, "", -1
+    buffers, shape, most, database_ms, heaviest = 0, "", -1, 0.0, None
     if connection.vendor == "postgresql":
         for sql, params in captured:
             if sql.lstrip("( ").startswith("SELECT"):
-                read, nodes = _explain(sql, params)
+                read, nodes, ms = _explain(sql, params)
                 buffers += read
+                database_ms += ms
                 if read > most:
-                    most, shape = read, nodes
-    return status, len(captured), *_percentiles(samples), statistics.median(cpu), buffers, shape
+                    most, shape, heaviest = read, nodes, (sql, params)
+    if plans and heaviest:
+        shape += "\n" + _plan_text(*heaviest)
+    return (
+        status,
+        len(captured),
+        *_percentiles(samples),
+        statistics.median(cpu),
+        buffers,
+        database_ms,
+        shape,
+    )
+
+
+def _load():
+    return ", ".join(f"{load:.1f}" for load in os.getloadavg())
 
 
 def _build(posts):
@@ -130,6 +154,9 @@ def main():
     parser.add_argument("--posts", type=int, default=0, help="Build up to this many posts first.")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--vacuum", action="store_true", help="VACUUM ANALYZE before timing.")
+    parser.add_argument(
+        "--plans", action="store_true", help="Print each page's heaviest plan in full."
+    )
     options = parser.parse_args()
     _build(options.posts)
     visible = ""
@@ -142,6 +169,7 @@ def main():
                 " WHERE relname = 'news_post'"
             )
             visible = f", visible: {cursor.fetchone()[0]:.0%}"
+    print(f"load average (1, 5, 15 min) before timing: {_load()}")
     print(
         f"database: {connection.vendor}, posts: {Post.objects.count():,} "
         f"(live {Post.objects.live().count():,}), reports: {Report.objects.count():,}{visible}"
@@ -171,17 +199,23 @@ def main():
     ]
     print(f"\n{options.runs} runs each on a warm connection, server side, ms; 'cpu' is the")
     print("Python side's CPU time, 'pages' the 8 kB pages PostgreSQL read for one request")
-    print("(both unaffected by other load), 'plan' that of the query reading the most")
+    print("(both unaffected by other load), 'db' the page's queries' execution time in")
+    print("PostgreSQL (EXPLAIN ANALYZE, once more after the runs), 'plan' that of the query")
+    print("reading the most")
     print(
         f"{'page':26} {'status':>6} {'queries':>7} {'median':>7} {'p95':>7} {'cpu':>6}"
-        f" {'pages':>7}  plan"
+        f" {'pages':>7} {'db':>6}  plan"
     )
     for label, path in pages:
-        status, queries, median, p95, cpu, pages_read, shape = _measure(client, path, options.runs)
+        status, queries, median, p95, cpu, pages_read, database_ms, shape = _measure(
+            client, path, options.runs, plans=options.plans
+        )
         print(
             f"{label:26} {status:>6} {queries:>7} {median:>7.1f} {p95:>7.1f} {cpu:>6.1f}"
-            f" {pages_read:>7,}  {shape}"
+            f" {pages_read:>7,} {database_ms:>6.1f}  {shape}",
+            flush=True,
         )
+    print(f"load average (1, 5, 15 min) after timing: {_load()}")
 
 
 if __name__ == "__main__":
