@@ -70,6 +70,10 @@ def test_the_csv_follows_the_chosen_span():
     response = client.get(reverse("dashboard-readers-csv", args=["downloads"]), {"days": "365"})
     rows = response.content.decode().splitlines()
     assert rows[1].endswith(",111")
+    # The panel's CSV links name the span the editor is looking at.
+    panel = _readers(client.get("/admin/?days=90").content.decode())
+    csv_url = reverse("dashboard-readers-csv", args=["downloads"])
+    assert f'href="{csv_url}?days=90"' in panel
 
 
 def _item(html):
