@@ -214,7 +214,7 @@ def test_each_figure_downloads_as_csv_with_the_same_numbers_for_staff_with_the_r
     client = signed_in("eve", groups=["Editors"])
     page = client.get("/admin/").content.decode()
     for figure in ("downloads", "searches", "nothing-found"):
-        assert f'href="/admin/dashboard/readers/{figure}.csv"' in page
+        assert f'href="/admin/dashboard/readers/{figure}.csv?days=30"' in page
 
     def rows(figure):
         response = client.get(f"/admin/dashboard/readers/{figure}.csv")
