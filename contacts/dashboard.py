@@ -109,4 +109,5 @@ def register():
         context=enquiries_per_month_context,
         order=220,
         permission="contacts.view_enquiry",
+        cached=True,
     )

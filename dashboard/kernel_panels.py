@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from dashboard.calendar import calendar_context
 from dashboard.models import LiveFinding
 from dashboard.panels import register_panel
-from dashboard.readers import readers_context
+from dashboard.readers import chosen_days, readers_context
 from outbox.delivery import OutboxState, outbox_models
 from publishing.models import Publishable
 from publishing.registry import content_types
@@ -104,4 +104,6 @@ def register():
         context=readers_context,
         order=200,
         permission="dashboard.view_dailycount",
+        cached=True,
+        vary=lambda request: str(chosen_days(request)),
     )

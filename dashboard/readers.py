@@ -1,4 +1,4 @@
-"""The "What readers did" panel: the daily counts of the last 30 days, as charts and tables.
+"""The "What readers did" panel: the daily counts of the last 30, 90 or 365 days, as charts.
 
 Reads only the per-day totals (`DailyCount`), never a row per reader: a year of counts for
 many items stays a few grouped queries. Charts are SVG drawn here on the server (no script,
@@ -17,6 +17,8 @@ from dashboard.models import DailyCount, ReferrerCount
 from publishing.registry import content_types, item_key
 
 DAYS = 30
+# The spans an editor may choose (`?days=90`); anything else is the default.
+SPANS = (30, 90, 365)
 TOP = 10
 # Items kept from the closed days' ranking and from today's: far more than TOP, so that one
 # an editor may not view, or one that climbs today, still leaves TOP to show.
@@ -24,6 +26,7 @@ CANDIDATES = 200
 # The bar chart's geometry, in SVG user units (it scales to the panel's width).
 BAR_HEIGHT, BAR_GAP, CHART_WIDTH = 12, 18, 300
 COLUMN_WIDTH, COLUMNS_HEIGHT = 10, 80
+COLUMNS_WIDTH = DAYS * COLUMN_WIDTH
 
 
 def _items_by_key(user, keys):
@@ -103,9 +106,19 @@ def bars(rows):
     ]
 
 
+def _svg_number(value):
+    """A coordinate as SVG text: a plain "12.5", never a locale's "12,5"."""
+    return f"{round(value, 2):g}"
+
+
 def columns(days):
-    """Vertical columns for [(day, value)], oldest first: each with its x, y and height."""
+    """Vertical columns for [(day, value)], oldest first: each with its x, y and height.
+
+    However many days, the columns share the width of 30 (COLUMNS_WIDTH user units): a year's
+    chart is as wide on the page as a month's, with thinner columns.
+    """
     top = max((value for _, value in days), default=0) or 1
+    step = COLUMNS_WIDTH / max(len(days), 1)
     shown = []
     for i, (day, value) in enumerate(days):
         height = round(value * COLUMNS_HEIGHT / top)
@@ -113,7 +126,7 @@ def columns(days):
             {
                 "day": day,
                 "value": value,
-                "x": i * COLUMN_WIDTH,
+                "x": _svg_number(i * step),
                 "y": COLUMNS_HEIGHT - height,
                 "height": height,
             }
@@ -121,9 +134,26 @@ def columns(days):
     return shown
 
 
-def readers_context(request, *, today=None):
+def column_width(days):
+    """Each column's drawn width for a chart of `days` days: a gap of a fifth between them."""
+    return _svg_number(COLUMNS_WIDTH / max(days, 1) * 0.8)
+
+
+def chosen_days(request):
+    """The span asked for with `?days=` when it is one of SPANS, else DAYS: never an error."""
+    value = request.GET.get("days", "") if request is not None else ""
+    return int(value) if value in {str(span) for span in SPANS} else DAYS
+
+
+def spans(days):
+    """The links to each span, the chosen one marked: [{"days", "current"}]."""
+    return [{"days": span, "current": span == days} for span in SPANS]
+
+
+def readers_context(request, *, today=None, days=None):
+    days = days or chosen_days(request)
     today = today or timezone.localdate()
-    since = today - timedelta(days=DAYS - 1)
+    since = today - timedelta(days=days - 1)
     recent = DailyCount.objects.filter(day__gte=since, day__lte=today)
     ranked = top_downloads(since, today)
     viewed = top_downloads(since, today, VIEW)
@@ -138,7 +168,7 @@ def readers_context(request, *, today=None):
     )
     per_day = dict(recent.filter(kind=SEARCH, key="").values_list("day", "count"))
     searches = [(since + timedelta(days=n), per_day.get(since + timedelta(days=n), 0))
-                for n in range(DAYS)]  # fmt: skip
+                for n in range(days)]  # fmt: skip
     nothing_found = list(
         recent.filter(kind=SEARCH_NONE)
         .exclude(key="")
@@ -151,7 +181,8 @@ def readers_context(request, *, today=None):
     return {
         "views": views_bars,
         "views_height": len(views_bars) * (BAR_HEIGHT + BAR_GAP),
-        "days": DAYS,
+        "days": days,
+        "spans": spans(days),
         "since": since,
         "downloads": downloads_bars,
         "downloads_height": len(downloads_bars) * (BAR_HEIGHT + BAR_GAP),
@@ -159,9 +190,9 @@ def readers_context(request, *, today=None):
         "chart_width": CHART_WIDTH,
         "searches": columns(searches),
         "searches_total": sum(value for _, value in searches),
-        "columns_width": DAYS * COLUMN_WIDTH,
+        "columns_width": COLUMNS_WIDTH,
         "columns_height": COLUMNS_HEIGHT,
-        "column_width": COLUMN_WIDTH - 2,
+        "column_width": column_width(days),
         "nothing_found": nothing_found,
     }
 
@@ -191,13 +222,14 @@ def item_readers_context(user, instance, *, today=None, days=DAYS):
     )
     return {
         "days": days,
+        "spans": spans(days),
         "since": since,
         "views": views,
         "views_total": sum(column["value"] for column in views),
         "downloads": downloads,
         "downloads_total": sum(column["value"] for column in downloads),
         "referrers": bars([{"label": row["host"], "value": row["total"]} for row in referrers]),
-        "columns_width": days * COLUMN_WIDTH,
+        "columns_width": COLUMNS_WIDTH,
         "columns_height": COLUMNS_HEIGHT,
-        "column_width": COLUMN_WIDTH - 2,
+        "column_width": column_width(days),
     }

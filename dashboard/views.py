@@ -55,7 +55,7 @@ FIGURES = {
 
 
 def readers_csv(request, figure):
-    """One figure of "What readers did" (the last 30 days) as a CSV file; staff with the right."""
+    """One figure of "What readers did" (the last 30 days, or `?days=90`, 365) as CSV; staff only."""
     if figure not in FIGURES:
         raise Http404("No such figure.")
     if not request.user.has_perm(PERMISSION):

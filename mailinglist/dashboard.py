@@ -86,4 +86,5 @@ def register():
         context=subscribers_context,
         order=210,
         permission="mailinglist.view_subscriber",
+        cached=True,
     )

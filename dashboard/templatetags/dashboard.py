@@ -4,7 +4,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from dashboard.panels import rendered_panels
-from dashboard.readers import item_readers_context
+from dashboard.readers import chosen_days, item_readers_context
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def item_readers(context, instance):
     request = context.get("request")
     if request is None:
         return ""
-    shown = item_readers_context(request.user, instance)
+    shown = item_readers_context(request.user, instance, days=chosen_days(request))
     if shown is None:
         return ""
     return render_to_string("dashboard/item_readers.html", shown, request=request)

@@ -1,5 +1,6 @@
 """The editors' dashboard in Chromium: no axe violations, and reached by keyboard alone."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -147,5 +148,29 @@ def test_an_editor_opens_a_reports_chart_of_views_and_downloads(page, busy_day):
     expect(numbers.get_by_role("row", name=f"{today} 12")).to_be_visible()
     table = page.get_by_role("table", name="Where readers came from")
     expect(table.get_by_role("row", name="linkedin.com 4")).to_be_visible()
+    results = Axe().run(page, options=WCAG22_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_an_editor_follows_the_365_days_link_and_the_page_stays_accessible(page, busy_day):
+    from reports.models import Report
+
+    editor_signs_in(page, "/admin/")
+    spans = page.get_by_role("navigation", name="How many days the readers' figures cover")
+    expect(spans.get_by_role("link", name="30 days")).to_have_attribute("aria-current", "true")
+    spans.get_by_role("link", name="365 days").click()  # a plain link: no script needed
+    expect(page).to_have_url(re.compile(r"days=365"))
+    expect(page.get_by_text("The last 365 days, from")).to_be_visible()
+    results = Axe().run(page, options=WCAG22_AA)
+    assert results.violations_count == 0, results.generate_report()
+    report = Report.objects.get(title="Winter outlook")
+    page.goto(f"{page.url.split('/admin/')[0]}/admin/reports/report/{report.pk}/change/")
+    page.get_by_role("navigation", name="How many days these figures cover").get_by_role(
+        "link", name="90 days"
+    ).click()
+    expect(
+        page.get_by_role("heading", name="What readers did with this, the last 90 days")
+    ).to_be_visible()
+    expect(page.get_by_role("img", name="Downloads per day (17 in all)")).to_be_visible()
     results = Axe().run(page, options=WCAG22_AA)
     assert results.violations_count == 0, results.generate_report()

@@ -269,6 +269,8 @@ PRIVATE_ROWS = {
     "dashboard.LiveFinding": lambda ctx: _live_finding(ctx["post"]),
     # What readers did, as daily totals: shown to editors only.
     "dashboard.DailyCount": lambda ctx: _daily_count(),
+    # Where an item's readers came from (the referring host), per day: editors only.
+    "dashboard.ReferrerCount": lambda ctx: _referrer_count(),
     # Who registered for an event, and the emails owed them: never on a page. (The event's
     # row is saved, and purged, when it fills up or a place frees: events.services.)
     "events.Registration": _registration,
@@ -292,6 +294,14 @@ def _daily_count():
     from dashboard.models import DailyCount
 
     return DailyCount.objects.create(day=timezone.localdate(), kind="search", count=1)
+
+
+def _referrer_count():
+    from dashboard.models import ReferrerCount
+
+    return ReferrerCount.objects.create(
+        day=timezone.localdate(), key="post-1", host="example.org", count=1
+    )
 
 
 def test_every_installed_model_is_either_public_or_known_to_be_private():
