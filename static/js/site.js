@@ -87,23 +87,16 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-// One page view, counted without tracking (dashboard.views.count_view_beacon): after the
-// page has loaded, a POST naming the item and the host the reader came from (never the
-// full address, no cookie read or set). Pages come from caches that Django never sees, so
-// the count is this separate request; if it is blocked or fails, nothing else changes.
+// One page view, counted with no cookie, after load (dashboard.views.count_view_beacon).
 window.addEventListener("load", function () {
   "use strict";
-  var body = document.body;
-  var item = body.getAttribute("data-count-item");
-  if (!item || typeof navigator.sendBeacon !== "function") return;
-  var from = "";
+  var body = document.body, item = body.getAttribute("data-count-item"), from = "";
+  if (!item || !navigator.sendBeacon) return;
   try {
-    from = document.referrer ? new URL(document.referrer).hostname : "";
+    from = new URL(document.referrer).hostname; // the host only, never the address
   } catch (error) {
-    from = "";
+    from = ""; // no referrer, or not a URL
   }
-  var data = new URLSearchParams();
-  data.set("item", item);
-  data.set("from", from);
+  var data = new URLSearchParams({ item: item, from: from });
   navigator.sendBeacon(body.getAttribute("data-count-url"), data);
 });

@@ -118,6 +118,6 @@ def test_the_opportunity_page_keeps_its_query_budget_with_events(
     opportunity = make_opportunity(topics=[make_topic() for _ in range(2)])
     for _ in range(count):
         make_event(related_opportunity=opportunity)
-    # The row, its topics, contacts, reports and events.
-    with django_assert_max_num_queries(5):
+    # The row, its topics, contacts, reports, events and related news.
+    with django_assert_max_num_queries(6):
         assert client.get(opportunity.get_absolute_url()).status_code == 200
