@@ -383,9 +383,6 @@ class EnquiryAdmin(ListInputMixin, OutboxAdminMixin, admin.ModelAdmin):
             return "Not forwarded."
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
-    def has_add_permission(self, request):
-        return False  # enquiries come from readers, through the form
-
     @admin.display(description="handled", boolean=True, ordering="handled_at")
     def is_handled(self, enquiry):
         return enquiry.handled_at is not None

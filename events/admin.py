@@ -161,4 +161,3 @@ class RegistrationEmailAdmin(OutboxAdminMixin, admin.ModelAdmin):
         "registration", "kind", "state", "attempts", "last_error", "next_attempt_at",
         "created_at", "claimed_at", "sent_at",
     ]  # fmt: skip
-    actions = ["retry_failed"]

@@ -70,10 +70,6 @@ class OpportunityReminderAdmin(OutboxAdminMixin, admin.ModelAdmin):
         "subscriber", "opportunity", "closes_at", "state", "attempts", "last_error",
         "next_attempt_at", "created_at", "claimed_at", "sent_at",
     ]  # fmt: skip
-    actions = ["retry_failed"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(OpportunityWatch)
@@ -90,7 +86,3 @@ class OpportunityWatchAdmin(OutboxAdminMixin, admin.ModelAdmin):
         "subscriber", "opportunity", "confirmed_at", "state", "attempts", "last_error",
         "next_attempt_at", "created_at", "requested_at", "claimed_at",
     ]  # fmt: skip
-    actions = ["retry_failed"]
-
-    def has_add_permission(self, request):
-        return False

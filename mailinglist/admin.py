@@ -128,10 +128,6 @@ class DeliveryAdmin(OutboxAdminMixin, admin.ModelAdmin):
         "subscriber", "content_type", "object_id", "state", "attempts", "last_error",
         "next_attempt_at", "created_at", "claimed_at", "sent_at",
     ]  # fmt: skip
-    actions = ["retry_failed"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(SignupEmail)
@@ -146,10 +142,6 @@ class SignupEmailAdmin(OutboxAdminMixin, admin.ModelAdmin):
         "subscriber", "kind", "state", "attempts", "last_error", "next_attempt_at",
         "created_at", "claimed_at",
     ]  # fmt: skip
-    actions = ["retry_failed"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(TopicAudience)

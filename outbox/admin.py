@@ -6,10 +6,14 @@ from outbox.delivery import outbox_retry
 
 
 class OutboxAdminMixin:
-    """Put before ModelAdmin in the bases, and list "retry_failed" in `actions`; filter
-    by "state" to show the dead letters (*Failed*)."""
+    """Put before ModelAdmin in the bases; filter by "state" to show the dead letters
+    (*Failed*), which the "retry_failed" action sends again. The site makes every outbox
+    message (a reader's action or a job does), so nobody adds one by hand here."""
 
-    outbox_fields = ["state", "attempts", "last_error", "next_attempt_at", "claimed_at"]
+    actions = ["retry_failed"]
+
+    def has_add_permission(self, request):
+        return False
 
     @admin.action(description="Retry selected failed messages", permissions=["change"])
     def retry_failed(self, request, queryset):

@@ -190,6 +190,24 @@ def test_the_drain_task_sends_what_is_owed(smtp_server):
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/mailinglist/signupemail/add/",
+        "/admin/mailinglist/delivery/add/",
+        "/admin/contacts/enquiry/add/",
+        "/admin/events/registrationemail/add/",
+        "/admin/ktnsite/opportunityreminder/add/",
+        "/admin/ktnsite/opportunitywatch/add/",
+        "/admin/review/reviewmail/add/",
+    ],
+)
+def test_nobody_writes_an_outbox_message_by_hand(url, admin_client):
+    """Every message is owed by something a reader or a job did; even a superuser gets no
+    "Add" page for one (registration emails used to offer it)."""
+    assert admin_client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
     ("kind", "url"),
     [
         ("signup email", "/admin/mailinglist/signupemail/"),
