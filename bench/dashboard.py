@@ -10,7 +10,11 @@ is set; use PostgreSQL for the large figures: the views are made by one SQL stat
 there). Asserts nothing.
 
     DATABASE_URL=postgres://... .venv/bin/python bench/dashboard.py \
-        [--items 8000] [--posts 100000] [--runs 30]
+        [--items 8000] [--posts 100000] [--runs 30] [--keep]
+
+`--keep` uses DATABASE_URL's own database instead of a throw-away one: it is migrated and
+filled on the first run only (a few minutes at 100,000 posts) and left in place, so later
+runs (and `--profile`, a cProfile of the kept home) start at once.
 """
 
 import argparse
@@ -181,31 +185,43 @@ def fill(items):
     print(f"{DailyCount.objects.count():,} daily rows made in {time.perf_counter() - start:.1f} s")
 
 
-def main(items, posts, runs):
+def main(items, posts, runs, keep=False, profile=False):
     import django
 
     django.setup()
     from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    if keep:
+        call_command("migrate", verbosity=0)
+        old_name = None
+    else:
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from django.apps import apps
 
         from ktnsite.roles import editors_group_sync
+        from reports.models import Report
         from tests.factories import make_staff
 
         editors_group_sync(apps)
-        fill(items)
-        if posts:
-            fill_posts(posts)
+        if not (keep and Report.objects.filter(slug="report-0").exists()):
+            fill(items)
+            if posts:
+                fill_posts(posts)
         client = Client()
-        client.force_login(make_staff("eve", groups=["Editors"]))
+        eve = User.objects.filter(username="eve").first() or make_staff("eve", groups=["Editors"])
+        client.force_login(eve)
         client.get("/admin/")  # warm: templates, permissions
+        if profile:
+            profile_home(client, runs)
+            return
 
         def time_home(runs):
             timings, cpu = [], []
@@ -295,7 +311,22 @@ def main(items, posts, runs):
                   f"p50 {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms, "
                   f"{len(queries)} queries")  # fmt: skip
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if old_name is not None:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def profile_home(client, runs):
+    """cProfile of `runs` visits to the kept admin home: where its Python time goes."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        client.get("/admin/")
+    profiler.disable()
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(45)
 
 
 if __name__ == "__main__":
@@ -303,5 +334,7 @@ if __name__ == "__main__":
     parser.add_argument("--items", type=int, default=8000)
     parser.add_argument("--posts", type=int, default=0)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", action="store_true", help="fill and keep DATABASE_URL's db")
+    parser.add_argument("--profile", action="store_true", help="cProfile the kept admin home")
     args = parser.parse_args()
-    main(args.items, args.posts, args.runs)
+    main(args.items, args.posts, args.runs, args.keep, args.profile)

@@ -142,9 +142,11 @@ def prune_referrers(*, today=None):
 
 
 def count_view(key, host, *, when=None):
-    """One view of the item `key` by a reader who came from `host` ("" for none)."""
+    """One view of the item `key` by a reader who came from `host` ("" for none; None when
+    it is not known: a reader without JavaScript, counted by `<noscript>`'s image)."""
     add(VIEW, key, when=when)
-    add_referrer(key, host, when=when)
+    if host is not None:
+        add_referrer(key, host, when=when)
 
 
 def count_search(request, query, found):
