@@ -207,6 +207,7 @@ def main(items, posts, runs, keep=False, profile=False):
         from django.apps import apps
 
         from ktnsite.roles import editors_group_sync
+        from news.models import Post
         from reports.models import Report
         from tests.factories import make_staff
 
@@ -286,7 +287,9 @@ def main(items, posts, runs, keep=False, profile=False):
         p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
         from dashboard.models import DailyCount, ReferrerCount
 
-        print(f"{connection.vendor}, {items:,} reports x {DAYS} days, {posts:,} posts x "
+        reports = Report.objects.filter(slug__startswith="report-").count()
+        read_posts = Post.objects.filter(slug__startswith="read-post-").count()
+        print(f"{connection.vendor}, {reports:,} reports x {DAYS} days, {read_posts:,} posts x "
               f"{VIEW_DAYS} days read ({DailyCount.objects.count():,} daily rows, "
               f"{ReferrerCount.objects.count():,} referrer rows): GET /admin/ "
               f"(day-granular panels kept) p50 {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms, "
@@ -304,8 +307,6 @@ def main(items, posts, runs, keep=False, profile=False):
             print(f"GET /admin/?days={days}: first {first:.0f} ms, "
                   f"then {1000 * (time.perf_counter() - start):.0f} ms")  # fmt: skip
         if posts:
-            from news.models import Post
-
             post = Post.objects.filter(slug__startswith="read-post-").order_by("pk").last()
             url = f"/admin/news/post/{post.pk}/change/"
             client.get(url)

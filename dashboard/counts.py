@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 VIEW = "view"
 DOWNLOAD = "download"
+# A download by the file's format: key "report-3.pdf" (the item's key, a dot, the format).
+DOWNLOAD_FORMAT = "download-format"
 SEARCH = "search"
 SEARCH_NONE = "search-none"
 
@@ -167,7 +169,11 @@ def count_search(request, query, found):
         add(SEARCH_NONE, search_words(query))
 
 
-def count_download(request, key):
-    """One download of the item with surrogate key `key` ("report-3")."""
+def count_download(request, key, file_format=""):
+    """One download of the item with surrogate key `key` ("report-3"), and of its file's
+    format ("pdf") when given: the format is recorded at the time of the download, so a file
+    replaced by one of another format keeps its past downloads under the old format."""
     if is_reader(request):
         add(DOWNLOAD, key)
+        if file_format:
+            add(DOWNLOAD_FORMAT, f"{key}.{file_format}")
