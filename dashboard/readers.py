@@ -231,8 +231,7 @@ def item_readers_context(user, instance, *, today=None, days=DAYS):
             .order_by("-total", "key")
         )
         per_format = [
-            {"label": formats[row["key"].rpartition(".")[2]], "value": row["total"]}
-            for row in rows
+            {"label": formats[row["key"].rpartition(".")[2]], "value": row["total"]} for row in rows
         ]
     referrers = list(
         ReferrerCount.objects.filter(key=key, day__gte=since, day__lte=today)
