@@ -142,6 +142,13 @@ def main(seconds, connections):
         print(f"gunicorn, {env['WEB_CONCURRENCY']} workers; wrk 2 threads, {connections} "
               f"connections, {seconds} s each; item {key}")  # fmt: skip
         print(f"uptime load average at start: {os.getloadavg()[0]:.1f}")
+        # Warm each worker (its first request imports the views and opens its connections).
+        for _ in range(20):
+            for path, data in (("/count/", f"item={key}".encode()), (cases[2][1], None)):
+                request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
+                    f"{base}{path}", data=data, headers={"User-Agent": BROWSER}
+                )
+                urllib.request.urlopen(request, timeout=10).read()  # noqa: S310
         # One connection per worker: what one request costs, with no queue in front of it.
         for name, path, script, _ in cases:
             script = script.format(item=key, browser=BROWSER)
