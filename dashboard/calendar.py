@@ -8,6 +8,7 @@ Read from the content registry, never from an app: every declared Publishable go
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.db import connection
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
@@ -65,8 +66,8 @@ def calendar_entries(user, *, now=None, days=DAYS_AHEAD):
     """The entries `user` may see from `now` to `days` days on, soonest first.
 
     One query for every type and date: a UNION ALL of each (type, date)'s first PER_QUERY
-    rows in the window (each a `pk IN (… ORDER BY … LIMIT …)`, which PostgreSQL and SQLite
-    both accept inside a compound query), each row tagged with which (type, date) it is.
+    rows in the window (on SQLite each a `pk IN (… ORDER BY … LIMIT …)`, as SQLite allows no
+    ORDER BY in a compound's parts), each row tagged with which (type, date) it is.
     """
     now = now or timezone.now()
     end = now + timedelta(days=days)
@@ -75,19 +76,27 @@ def calendar_entries(user, *, now=None, days=DAYS_AHEAD):
         title_field = content_type.title_field
         urls = _change_urls(content_type.model)
         for queryset, field, label in _dates(content_type):
-            first = (
-                queryset.filter(**{f"{field}__gte": now, f"{field}__lt": end})
-                .order_by(field, "pk")
-                .values("pk")[:PER_QUERY]
-            )
+            window = queryset.filter(**{f"{field}__gte": now, f"{field}__lt": end})
             is_date = not isinstance(content_type.model._meta.get_field(field), DateTimeField)
             when = Cast(field, DateTimeField()) if is_date else F(field)
-            parts.append(
-                content_type.model._default_manager.filter(pk__in=first)
-                .annotate(_source=Value(len(sources)), _title=F(title_field), _when=when)
-                .values_list("_source", "pk", "_title", "_when")
-                .order_by()
-            )
+            columns = {"_source": Value(len(sources)), "_title": F(title_field), "_when": when}
+            if connection.features.supports_slicing_ordering_in_compound:
+                # PostgreSQL: each part ordered and limited in the UNION itself.
+                part = (
+                    window.annotate(**columns)
+                    .values_list("_source", "pk", "_title", "_when")
+                    .order_by(field, "pk")[:PER_QUERY]
+                )
+            else:
+                # SQLite: no ORDER BY or LIMIT in a compound's parts, but in a subquery.
+                first = window.order_by(field, "pk").values("pk")[:PER_QUERY]
+                part = (
+                    content_type.model._default_manager.filter(pk__in=first)
+                    .annotate(**columns)
+                    .values_list("_source", "pk", "_title", "_when")
+                    .order_by()
+                )
+            parts.append(part)
             sources.append((content_type, label, urls, is_date))
     if not parts:
         return []
