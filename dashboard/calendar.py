@@ -6,8 +6,11 @@ Read from the content registry, never from an app: every declared Publishable go
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.db import connection
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -48,41 +51,67 @@ def _dates(content_type):
         yield content_type.visible(), date.field, date.label
 
 
-def _change_url(model, pk):
+def _change_urls(model):
+    """pk -> its change form's address, from one `reverse()` per type (not one per entry)."""
     opts = model._meta
     try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+        marker = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[987654321])
     except NoReverseMatch:
-        return ""
+        return lambda pk: ""
+    before, _, after = marker.partition("987654321")
+    return lambda pk: f"{before}{pk}{after}"
 
 
 def calendar_entries(user, *, now=None, days=DAYS_AHEAD):
-    """The entries `user` may see from `now` to `days` days on, soonest first."""
+    """The entries `user` may see from `now` to `days` days on, soonest first.
+
+    One query for every type and date: a UNION ALL of each (type, date)'s first PER_QUERY
+    rows in the window (on SQLite each a `pk IN (… ORDER BY … LIMIT …)`, as SQLite allows no
+    ORDER BY in a compound's parts), each row tagged with which (type, date) it is.
+    """
     now = now or timezone.now()
     end = now + timedelta(days=days)
-    entries = []
+    parts, sources = [], []
     for content_type in _viewable(user):
         title_field = content_type.title_field
+        urls = _change_urls(content_type.model)
         for queryset, field, label in _dates(content_type):
-            rows = (
-                queryset.filter(**{f"{field}__gte": now, f"{field}__lt": end})
-                .order_by(field, "pk")
-                .values_list("pk", title_field, field)[:PER_QUERY]
-            )
-            for pk, title, when in rows:
-                if not isinstance(when, datetime):  # a DateField: the start of that day
-                    when = timezone.make_aware(datetime.combine(when, datetime.min.time()))
-                entries.append(
-                    Entry(
-                        when,
-                        title,
-                        label,
-                        content_type.label,
-                        _change_url(content_type.model, pk),
-                    )
+            window = queryset.filter(**{f"{field}__gte": now, f"{field}__lt": end})
+            is_date = not isinstance(content_type.model._meta.get_field(field), DateTimeField)
+            when = Cast(field, DateTimeField()) if is_date else F(field)
+            columns = {"_source": Value(len(sources)), "_title": F(title_field), "_when": when}
+            if connection.features.supports_slicing_ordering_in_compound:
+                # PostgreSQL: each part ordered and limited in the UNION itself.
+                part = (
+                    window.annotate(**columns)
+                    .values_list("_source", "pk", "_title", "_when")
+                    .order_by(field, "pk")[:PER_QUERY]
                 )
-    entries.sort(key=lambda entry: entry.when)
-    return entries
+            else:
+                # SQLite: no ORDER BY or LIMIT in a compound's parts, but in a subquery.
+                first = window.order_by(field, "pk").values("pk")[:PER_QUERY]
+                part = (
+                    content_type.model._default_manager.filter(pk__in=first)
+                    .annotate(**columns)
+                    .values_list("_source", "pk", "_title", "_when")
+                    .order_by()
+                )
+            parts.append(part)
+            sources.append((content_type, label, urls, is_date))
+    if not parts:
+        return []
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    entries = []
+    for source, pk, title, when in rows:
+        content_type, label, urls, is_date = sources[source]
+        if is_date:  # a DateField: the start of that day in the site's time zone
+            day = when.astimezone(UTC).date() if isinstance(when, datetime) else when
+            when = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+        entries.append((when, source, pk, Entry(when, title, label, content_type.label, urls(pk))))
+    # Soonest first; at the same moment, in the registry's order of types and dates, as when
+    # each was a query of its own.
+    entries.sort(key=lambda row: row[:3])
+    return [entry for *_order, entry in entries]
 
 
 def calendar_days(entries, *, now=None, days=DAYS_AHEAD):

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType as DjangoContentType
+from django.db.models import Count, Value
 from django.urls import NoReverseMatch, reverse
 
 from dashboard.calendar import calendar_context
@@ -34,19 +35,35 @@ def _admin_url(model, view="changelist", args=None, query=None):
 
 
 def dead_letters_context(request):
-    """Each outbox the editor may view that holds messages that gave up, with its count."""
+    """Each outbox the editor may view that holds messages that gave up, with its count.
+
+    One query for every outbox (a UNION ALL of one COUNT each), not one per outbox: on a
+    busy database each round trip costs more than the count itself.
+    """
+    viewable = sorted(
+        (model for model in outbox_models() if _may_view(request.user, model)),
+        key=lambda model: model._meta.verbose_name_plural,
+    )
+    if not viewable:
+        return None
+    counts = [
+        model.objects.dead()
+        .annotate(outbox=Value(n))
+        .values("outbox")
+        .annotate(count=Count("pk"))
+        .values_list("outbox", "count")
+        .order_by()
+        for n, model in enumerate(viewable)
+    ]
+    found = dict(counts[0].union(*counts[1:], all=True)) if len(counts) > 1 else dict(counts[0])
     rows = []
-    for model in sorted(outbox_models(), key=lambda model: model._meta.verbose_name_plural):
-        if not _may_view(request.user, model):
-            continue
-        count = model.objects.dead().count()
+    for n, model in enumerate(viewable):
+        count = found.get(n, 0)
         if count:
             url = _admin_url(model, query={"state__exact": OutboxState.FAILED})
             opts = model._meta
             label = opts.verbose_name if count == 1 else opts.verbose_name_plural
             rows.append({"label": label, "count": count, "url": url})
-    if not rows and not any(_may_view(request.user, model) for model in outbox_models()):
-        return None
     return {"rows": rows}
 
 

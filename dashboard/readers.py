@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from dashboard.counts import DOWNLOAD, SEARCH, SEARCH_NONE, VIEW
+from dashboard.counts import DOWNLOAD, DOWNLOAD_FORMAT, SEARCH, SEARCH_NONE, VIEW
 from dashboard.models import DailyCount, ReferrerCount
 from publishing.registry import content_types, item_key
 
@@ -199,7 +199,8 @@ def readers_context(request, *, today=None, days=None):
 
 def item_readers_context(user, instance, *, today=None, days=DAYS):
     """One item's views and downloads per day and where its readers came from, for its
-    change form: three grouped queries over its own daily rows; None without the right."""
+    change form: three grouped queries over its own daily rows (four for an item counted by
+    format, a report: `download_formats()`); None without the right."""
     if instance is None or instance.pk is None or not user.has_perm("dashboard.view_dailycount"):
         return None
     key = item_key(instance)
@@ -214,6 +215,24 @@ def item_readers_context(user, instance, *, today=None, days=DAYS):
     span = [since + timedelta(days=n) for n in range(days)]
     views = columns([(day, per_kind[VIEW].get(day, 0)) for day in span])
     downloads = columns([(day, per_kind[DOWNLOAD].get(day, 0)) for day in span])
+    formats = dict(instance.download_formats()) if hasattr(instance, "download_formats") else {}
+    per_format = []
+    if formats:
+        # An item whose downloads are counted by format (a report: `download_formats()`).
+        rows = (
+            DailyCount.objects.filter(
+                kind=DOWNLOAD_FORMAT,
+                key__in=[f"{key}.{name}" for name in formats],
+                day__gte=since,
+                day__lte=today,
+            )
+            .values("key")
+            .annotate(total=Sum("count"))
+            .order_by("-total", "key")
+        )
+        per_format = [
+            {"label": formats[row["key"].rpartition(".")[2]], "value": row["total"]} for row in rows
+        ]
     referrers = list(
         ReferrerCount.objects.filter(key=key, day__gte=since, day__lte=today)
         .values("host")
@@ -228,6 +247,13 @@ def item_readers_context(user, instance, *, today=None, days=DAYS):
         "views_total": sum(column["value"] for column in views),
         "downloads": downloads,
         "downloads_total": sum(column["value"] for column in downloads),
+        "per_format": per_format,
+        # Downloads counted before formats were (issue 30), or of a file of no known format.
+        "format_unknown": max(
+            sum(column["value"] for column in downloads) - sum(r["value"] for r in per_format),
+            0,
+        ),
+        "counts_formats": bool(formats),
         "referrers": bars([{"label": row["host"], "value": row["total"]} for row in referrers]),
         "columns_width": COLUMNS_WIDTH,
         "columns_height": COLUMNS_HEIGHT,

@@ -39,7 +39,8 @@ SITE_URL = env.SITE_URL.rstrip("/")
 SITE_NAME = env.SITE_NAME
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the app list kept per permission set (ktnsite.adminsite).
+    "ktnsite.adminsite.SiteAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

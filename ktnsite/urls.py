@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from dashboard.views import count_view_beacon, readers_csv
+from dashboard.views import count_view_beacon, count_view_pixel, readers_csv
 from ktnsite import reminder_views, sitepages, views
 from ktnsite.sitemaps import sitemap_view
 from news import feeds
@@ -83,6 +83,8 @@ urlpatterns = [
     path("admin/link-search/", admin.site.admin_view(link_search), name="admin-link-search"),
     # Page views, sent by site.js after a page has loaded: never cached (POST, no-store).
     path("count/", count_view_beacon, name="dashboard-count"),
+    # The same for readers without JavaScript: base.html's <noscript> image (GET, no-store).
+    path("count/view.gif", count_view_pixel, name="dashboard-count-pixel"),
     # The dashboard's readers' figures as CSV (staff with the right to see them).
     path(
         "admin/dashboard/readers/<slug:figure>.csv",

@@ -85,6 +85,11 @@ class Report(Publishable):
     def get_absolute_url(self):
         return slug_url("reports:detail", self.slug)
 
+    @classmethod
+    def download_formats(cls):
+        """[(format, label)] a report's downloads are counted by (dashboard.counts)."""
+        return list(FileType.choices)
+
     def get_download_url(self):
         return slug_url("reports:download", self.slug)
 

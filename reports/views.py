@@ -152,7 +152,7 @@ class ReportDownloadView(PublishableDetailMixin, DetailView):
             if start == 0 and report.is_live:  # an editor's preview is not a download
                 report_download_record(report=report)
                 # And by day, for the dashboard: no cookie, nothing about the reader.
-                count_download(request, item_key(report))
+                count_download(request, item_key(report), report.file_type)
             if status == 200:
                 # FileResponse lets a WSGI server send the file with sendfile().
                 response = FileResponse(handle, content_type=report.content_type)

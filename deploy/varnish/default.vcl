@@ -57,9 +57,10 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Editors, previews, the health checks (/healthz, /health/live, /health/ready) and the
-    # metrics always reach an app server, never a stored copy.
-    if (req.url ~ "^/(admin|preview|metrics)(/|\?|$)" || req.url ~ "^/health(z|/|$)") {
+    # Editors, previews, the health checks (/healthz, /health/live, /health/ready), the
+    # metrics and the readers' view counter (/count/view.gif: GET, from <noscript>) always
+    # reach an app server, never a stored copy.
+    if (req.url ~ "^/(admin|preview|metrics|count)(/|\?|$)" || req.url ~ "^/health(z|/|$)") {
         return (pass);
     }
     # Someone signed in (or with a message waiting for them) sees their own page. A session

@@ -27,11 +27,12 @@ advertising trackers. Our servers see your IP address with each request; it is u
 to limit abuse (for example, how many messages one address may send in an hour) and
 those counts expire within a day.</p>
 <p>We count, for each day, how many times each page of ours is read, how many times each
-report is downloaded, how many searches are made, and the words of searches that found
-nothing (words that look like an email address or a phone number are not kept). A page is
-counted by a small request our own script sends after it has loaded, naming the page and
-only the name of the website you came from (for example a search engine), never the
-address of the page there. These are totals only: nothing in them says who you are, no
+report is downloaded (and in which file format), how many searches are made, and the words
+of searches that found nothing (words that look like an email address or a phone number are
+not kept). A page is counted by a small request our own script sends after it has loaded,
+naming the page and only the name of the website you came from (for example a search
+engine), never the address of the page there; if your browser runs no scripts, by a tiny
+invisible image from our own site that names the page only. These are totals only: nothing in them says who you are, no
 cookie is used and no address is kept with them. They tell us what readers need.</p>
 <h2>Joining the mailing list</h2>
 <p>We collect your email address, the areas of interest you choose, how often you want

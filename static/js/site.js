@@ -90,13 +90,12 @@ document.addEventListener("DOMContentLoaded", function () {
 // One page view, counted with no cookie, after load (dashboard.views.count_view_beacon).
 window.addEventListener("load", function () {
   "use strict";
-  var body = document.body, item = body.getAttribute("data-count-item"), from = "";
+  var body = document.body, item = body.dataset.countItem, from = "";
   if (!item || !navigator.sendBeacon) return;
   try {
     from = new URL(document.referrer).hostname; // the host only, never the address
   } catch (error) {
-    from = ""; // no referrer, or not a URL
+    // no referrer, or not a URL
   }
-  var data = new URLSearchParams({ item: item, from: from });
-  navigator.sendBeacon(body.getAttribute("data-count-url"), data);
+  navigator.sendBeacon(body.dataset.countUrl, new URLSearchParams({ item: item, from: from }));
 });

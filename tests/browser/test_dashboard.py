@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from dashboard.models import DailyCount, ReferrerCount
 from tests.browser.admin_helpers import editor_signs_in
 from tests.browser.test_admin_accessibility import WCAG22_AA
 
@@ -133,6 +134,32 @@ def test_a_reader_in_chromium_is_counted_from_the_page_cache_without_a_cookie(
     assert list(ReferrerCount.objects.values_list("key", "host", "count")) == [
         (key, "linkedin.com", 2)
     ]
+    # The page's <noscript> image is never fetched where scripts run: counted once each.
+    import time
+
+    time.sleep(1)
+    assert DailyCount.objects.get(kind="view", key=key).count == 2
+
+
+def test_a_reader_without_javascript_is_counted_once_by_the_noscript_image(
+    browser, live_server, transactional_db, settings
+):
+    from tests.factories import make_post
+
+    settings.CACHE_MIDDLEWARE_SECONDS = 600
+    settings.PAGE_CACHE_BROWSER_SECONDS = 60
+    post = make_post(title="Heat pumps at scale")
+    key = f"post-{post.pk}"
+    for n in (1, 2):
+        context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+        page = context.new_page()
+        response = page.goto(post.get_absolute_url())
+        assert response.headers["x-page-cache"] == ("miss" if n == 1 else "hit")
+        assert _wait_for_views(key, n) == n
+        assert context.cookies() == []
+        context.close()
+    # Where they came from is not known: no referrer row, rather than a wrong one.
+    assert not ReferrerCount.objects.exists()
 
 
 def test_an_editor_opens_a_reports_chart_of_views_and_downloads(page, busy_day):

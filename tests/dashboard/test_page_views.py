@@ -181,3 +181,88 @@ def test_a_draft_an_editor_opens_names_no_item_to_count():
     page = signed_in("eve", groups=["Editors"]).get(draft.get_absolute_url())
     assert page.status_code == 200
     assert "data-count-item" not in page.content.decode()
+    assert "/count/view.gif" not in page.content.decode()
+
+
+def pixel_url(html):
+    """The address of the `<noscript>` image a page asks a browser without script to load."""
+    found = re.search(r'<noscript><img src="([^"]+)" alt=""', html)
+    return found and found.group(1).replace("&amp;", "&")
+
+
+def test_a_reader_without_javascript_is_counted_once_by_the_noscript_image(settings):
+    settings.CACHE_MIDDLEWARE_SECONDS = 600
+    settings.PAGE_CACHE_BROWSER_SECONDS = 60
+    post = make_post(title="Heat pumps at scale")
+    key = f"post-{post.pk}"
+    first = reader().get(post.get_absolute_url())
+    second = reader().get(post.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    url = pixel_url(second.content.decode())
+    assert url == f"/count/view.gif?item={key}" == pixel_url(first.content.decode())
+    for _ in range(2):
+        image = reader().get(url, REMOTE_ADDR="198.51.100.7")
+        assert (image.status_code, image["Content-Type"]) == (200, "image/gif")
+        assert image.content.startswith(b"GIF89a") and len(image.content) == 43
+        # Never kept by the page cache or a front cache, so each view reaches the counter.
+        assert "no-store" in image["Cache-Control"] and image.get("X-Page-Cache") != "hit"
+        assert not image.cookies
+    assert views(key) == 2
+    # Where a reader without script came from is not known: no referrer counted, not "direct".
+    assert not ReferrerCount.objects.exists()
+
+
+def test_the_noscript_image_follows_the_beacons_rules_and_never_fails(settings):
+    post = make_post()
+    draft = make_post(status=Status.DRAFT)
+    key = f"post-{post.pk}"
+
+    def pixel(client, item, **extra):
+        response = client.get("/count/view.gif", {"item": item}, **extra)
+        assert (response.status_code, response["Content-Type"]) == (200, "image/gif")
+        return response
+
+    pixel(signed_in("eve", groups=["Editors"]), key)
+    pixel(Client(headers={"user-agent": "Googlebot/2.1"}), key)
+    pixel(reader(**{"sec-fetch-site": "cross-site"}), key)
+    for item in (f"post-{draft.pk}", "post-999999", "user-1", "post-x", "", "post-" + "9" * 40):
+        pixel(reader(), item)
+    assert reader().get("/count/view.gif").status_code == 200  # no item at all
+    assert reader().post("/count/view.gif", {"item": key}).status_code == 405
+    assert not DailyCount.objects.exists()
+    # One allowance per address for the beacon and the image together.
+    settings.DASHBOARD_VIEW_RATE = "3/m"
+    for _ in range(2):
+        pixel(reader(), key, REMOTE_ADDR="203.0.113.9")
+    for _ in range(2):
+        beacon(reader(), key, REMOTE_ADDR="203.0.113.9")
+    assert views(key) == 3
+    settings.DASHBOARD_READER_COUNTS = False
+    pixel(reader(), key, REMOTE_ADDR="203.0.113.10")
+    assert views(key) == 3
+
+
+def test_a_reports_change_form_shows_its_downloads_per_format():
+    report = make_report(title="Winter outlook")
+    assert report.file_type == "pdf"
+    for _ in range(3):
+        assert reader().get(report.get_download_url()).status_code == 200
+    # Staff downloading their own report are not counted, by format or at all.
+    signed_in("sam", groups=["Editors"]).get(report.get_download_url())
+    key = f"report-{report.pk}"
+    assert DailyCount.objects.get(kind="download-format").key == f"{key}.pdf"
+    assert DailyCount.objects.get(kind="download-format").count == 3
+    # A download counted before formats were: shown as such, never guessed.
+    counts.add("download", key, when=timezone.now() - timedelta(days=3))
+    editor = signed_in("eve", groups=["Editors"])
+    html = _item_section(editor.get(f"/admin/reports/report/{report.pk}/change/").content.decode())
+    formats = html.split('id="item-readers-formats-heading"')[1].split("</table>")[0]
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', formats)
+    assert rows == [("PDF", "3"), ("Not recorded (counted before formats were)", "1")]
+
+
+def test_a_post_has_no_downloads_per_format():
+    post = make_post()
+    editor = signed_in("eve", groups=["Editors"])
+    html = editor.get(f"/admin/news/post/{post.pk}/change/").content.decode()
+    assert 'id="item-readers"' in html and "Downloads per format" not in html

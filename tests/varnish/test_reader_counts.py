@@ -63,3 +63,31 @@ def test_an_article_varnish_serves_again_still_counts_each_view_by_its_beacon(th
     from dashboard.models import ReferrerCount
 
     assert dict(ReferrerCount.objects.values_list("host", "count")) == {"google.com": 2, "": 1}
+
+
+def test_a_reader_without_javascript_is_counted_by_the_noscript_image_through_varnish(
+    through_varnish,
+):
+    import re
+
+    from dashboard.models import ReferrerCount
+    from tests.factories import make_post
+
+    post = make_post(title="Heat pumps at scale")
+    answers = [
+        request(through_varnish.url, post.get_absolute_url(), headers=BROWSER) for _ in range(2)
+    ]
+    assert [headers["x-cache"] for _status, headers, _body in answers] == ["MISS", "HIT"]
+    # The copy Varnish serves again asks a browser without script for the counting image.
+    found = re.search(rb'<noscript><img src="([^"]+)"', answers[1][2])
+    assert found and found.group(1).decode() == f"/count/view.gif?item=post-{post.pk}"
+    images = [
+        request(through_varnish.url, found.group(1).decode(), headers=BROWSER) for _ in range(3)
+    ]
+    for status, headers, body in images:
+        assert (status, headers["content-type"]) == (200, "image/gif")
+        assert headers["x-cache"] == "MISS" and "set-cookie" not in headers
+        assert body.startswith(b"GIF89a")
+    # Every image reached the app: Varnish never keeps the counter's answer.
+    assert DailyCount.objects.get(kind="view").count == 3
+    assert not ReferrerCount.objects.exists()
