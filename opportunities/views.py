@@ -42,9 +42,12 @@ def finder_facets():
     """What the finder's filters offer: the funders of live calls, and every topic. Kept as a
     page listing them would be, until anything public changes or the next item goes live or
     is taken down (caching.pagecache.kept_until_change); two queries when not kept."""
-    return kept_until_change(
-        "opportunities.finder-facets", lambda: (live_funders(), list(Topic.objects.all()))
+    funders, topics = kept_until_change(
+        # Plain values, not pickled model instances (which warn once Django is upgraded).
+        "opportunities.finder-filters",
+        lambda: (live_funders(), list(Topic.objects.values())),
     )
+    return funders, [Topic(**topic) for topic in topics]
 
 
 def filtered(queryset, cleaned, now):
