@@ -155,7 +155,7 @@ class FinderPage:
         return len(self.object_list)
 
 
-class Count(Subquery):
+class RowCount(Subquery):
     """How many rows a queryset gives, as a column of another query: it refers to no outer
     row, so the database counts once (PostgreSQL's InitPlan), not once per row."""
 
@@ -225,7 +225,7 @@ def finder_page(queryset, *, size, descending=False, next_key=None, prev_key=Non
     """
     forwards = ("-closes_at", "-pk") if descending else ("closes_at", "pk")
     backwards = ("closes_at", "pk") if descending else ("-closes_at", "-pk")
-    columns = {"finder_count": Count(queryset)} if count else {}
+    columns = {"finder_count": RowCount(queryset)} if count else {}
     key = prev_key if prev_key is not None else next_key
     if key is not None:
         # A call before the one after `next_key` is one at or before `next_key` (and one
