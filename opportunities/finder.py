@@ -216,16 +216,19 @@ def _before(key, descending, *, inclusive=False):
     return _beyond(key, not descending, inclusive=inclusive)
 
 
-def finder_page(queryset, *, size, descending=False, next_key=None, prev_key=None, count=False):
+def finder_page(
+    queryset, *, size, descending=False, next_key=None, prev_key=None, count=False, columns=None
+):
     """The page asked for, in one query of size + 1 rows from the closing-date index.
 
     The same query says, as columns computed once, whether any call lies on the far side of
     the key the page starts from (so whether there is a page before, or after) and, with
-    `count`, how many calls match at all; the rows are ordered, filtered `queryset` rows.
+    `count`, how many calls match at all; the rows are ordered, filtered `queryset` rows,
+    with `columns` (annotations) of their own, kept out of the count and the look beyond.
     """
     forwards = ("-closes_at", "-pk") if descending else ("closes_at", "pk")
     backwards = ("closes_at", "pk") if descending else ("-closes_at", "-pk")
-    columns = {"finder_count": RowCount(queryset)} if count else {}
+    columns = {**(columns or {}), **({"finder_count": RowCount(queryset)} if count else {})}
     key = prev_key if prev_key is not None else next_key
     if key is not None:
         # A call before the one after `next_key` is one at or before `next_key` (and one

@@ -93,12 +93,7 @@ class OpportunityListView(ListView):
         return response
 
     def get_queryset(self):
-        queryset = (
-            Opportunity.objects.live()
-            .only(*CARD_FIELDS)
-            # Each card's topics come with its row, from the topics kept with the filters.
-            .annotate(topic_ids=TOPIC_IDS)
-        )
+        queryset = Opportunity.objects.live().only(*CARD_FIELDS)
         if not self.valid:
             return queryset.none()
         cleaned = self.filters.cleaned_data if self.filters.is_bound else {}
@@ -115,6 +110,8 @@ class OpportunityListView(ListView):
             next_key=cleaned.get("next"),
             prev_key=cleaned.get("prev"),
             count=self.valid,
+            # Each card's topics come with its row, from the topics kept with the filters.
+            columns={"topic_ids": TOPIC_IDS},
         )
         for opportunity in page.object_list:
             ids = ids_of(opportunity.topic_ids)
