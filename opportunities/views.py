@@ -1,6 +1,7 @@
 """Public pages for funding opportunities: the finder and each opportunity's page."""
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -47,7 +48,10 @@ def finder_facets():
         "opportunities.finder-filters",
         lambda: (live_funders(), list(Topic.objects.values())),
     )
-    return funders, [Topic(**topic) for topic in topics]
+    # As read from the database (saved, not new), with every column.
+    return funders, [
+        Topic.from_db(DEFAULT_DB_ALIAS, list(topic), list(topic.values())) for topic in topics
+    ]
 
 
 def filtered(queryset, cleaned, now):
