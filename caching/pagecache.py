@@ -282,6 +282,45 @@ def next_go_live(gen=None):
     return first or None
 
 
+# How long a part kept by kept_until_change may live at most when nothing is due to change.
+KEPT_SECONDS = 3600
+KEPT_PREFIX = "pagecache.kept."
+
+
+def kept_until_change(name, compute):
+    """`compute()`, kept in the shared cache as pages are: for the current content generation
+    only (any save of a public row makes a new one) and never past the next go-live or change
+    by the clock (`next_go_live`). For what many pages share and is worth a query or two
+    (the finder's funders and topics); read with the generation in one round trip. Without a
+    working cache, computed every time."""
+    if _outage.active():
+        return compute()
+    key = KEPT_PREFIX + name
+    try:
+        cache = _cache()
+        found = cache.get_many([GENERATION_KEY, key])
+        gen = found.get(GENERATION_KEY) or generation()
+    except Exception as error:
+        _outage.failed(error)
+        return compute()
+    stored = found.get(key)
+    if stored is not None and stored[0] == gen and (not stored[1] or time.time() < stored[1]):
+        return stored[2]
+    # The generation was read first: a change committed while this computes makes a new one,
+    # so what is stored under the old one is never read.
+    value = compute()
+    until = next_go_live(gen) or 0
+    seconds = KEPT_SECONDS
+    if until:
+        seconds = min(seconds, math.floor(until - time.time()))
+    if seconds >= 1 and not _outage.active() and _settle_owed():
+        try:
+            cache.set(key, (gen, until, value), seconds)
+        except Exception as error:
+            _outage.failed(error)
+    return value
+
+
 def anonymous_read(request):
     """A GET or HEAD from a reader with no session, no pending message and no credentials:
     the request whose answer is the same for everyone."""

@@ -76,7 +76,9 @@ def state_q(state, now):
     """A filter for opportunities in `state` at `now`, from the dates alone."""
     soon = now + CLOSING_SOON
     if state == State.UPCOMING:
-        return models.Q(opens_at__gt=now)
+        # Closing after now too (it closes after it opens): the closing-date index then starts
+        # its walk at now, not at the first call ever closed.
+        return models.Q(opens_at__gt=now, closes_at__gt=now)
     if state == State.CLOSED:
         return models.Q(closes_at__lte=now)
     if state == State.CLOSING_SOON:

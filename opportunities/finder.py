@@ -8,14 +8,18 @@ first. As in publishing.pagination, a page is addressed by the item it follows
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Aggregate, CharField, Exists, IntegerField, OuterRef, Q, Subquery
 from django.http import Http404
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from opportunities import deadlines
 from opportunities.deadlines import State
 from opportunities.models import Applicant, FundingBand, FundingType
 from publishing import pagination
+from publishing.templatetags.publishing import trim_words
 from publishing.widgets import PlainSelect
-from topics.forms import TopicFilterField
+from topics.forms import TopicListFilterField
 
 BAD_KEY = "That page link is broken; start again from the first page."
 
@@ -44,7 +48,7 @@ class FinderForm(forms.Form):
         widget=PlainSelect,
         error_messages={"invalid_choice": "Choose open, closing soon, upcoming or closed."},
     )
-    topic = TopicFilterField(error_messages={"invalid_choice": "There is no such topic."})
+    topic = TopicListFilterField(error_messages={"invalid_choice": "There is no such topic."})
     funder = forms.ChoiceField(
         label="Funder",
         required=False,
@@ -75,9 +79,10 @@ class FinderForm(forms.Form):
     next = pagination.KeyField(broken=BAD_KEY)
     prev = pagination.KeyField(broken=BAD_KEY)
 
-    def __init__(self, *args, funders=(), **kwargs):
+    def __init__(self, *args, funders=(), topics=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["funder"].choices = [("", "Any funder")] + [(f, f) for f in funders]
+        self.fields["topic"].set_topics(topics)
 
     def clean(self):
         cleaned = super().clean()
@@ -86,11 +91,51 @@ class FinderForm(forms.Form):
         return cleaned
 
 
+def card_html(opportunity, topics, now, heading_level=2):
+    """A call in the finder, as readers see it at `now`: its title, state and dates, what it
+    funds, who funds it and how much, and its `topics`.
+
+    Written in Python, as publishing.widgets.PlainSelect writes a <select>: ten cards
+    through a template include were a fifth of the finder's work. Every value is escaped.
+    """
+    state = deadlines.state_at(opportunity.opens_at, opportunity.closes_at, now)
+    moment = opportunity.opens_at if state == State.UPCOMING else opportunity.closes_at
+    iso = deadlines.london(moment).replace(microsecond=0).isoformat()
+    line = deadlines.state_line(opportunity.opens_at, opportunity.closes_at, now)
+    money = ""
+    if award := opportunity.award_words:
+        money = f" · {escape(award)}"
+    elif total := opportunity.total_words:
+        money = f" · {escape(total)} in total"
+    tags = ""
+    if topics:
+        links = "".join(
+            f'<li><a href="{escape(topic.get_absolute_url())}">{escape(topic.name)}</a></li>'
+            for topic in topics
+        )
+        tags = f'<ul class="tags" aria-label="Topics">{links}</ul>'
+    level = int(heading_level)
+    return mark_safe(  # noqa: S308 - every value escaped above
+        f'<article class="card opportunity-card">\n'
+        f'  <h{level} class="card__title"><a href="{escape(opportunity.get_absolute_url())}">'
+        f"{escape(opportunity.title)}</a></h{level}>\n"
+        f'  <p class="card__date"><strong class="opportunity-state opportunity-state--{state}">'
+        f'{escape(state.label)}</strong>: <time datetime="{iso}">{escape(line)}</time></p>\n'
+        f"  <p>{escape(trim_words(opportunity.standfirst, 40))}</p>\n"
+        f'  <p class="muted">{escape(opportunity.funder)} · '
+        f"{escape(opportunity.get_funding_type_display())}{money}</p>\n"
+        f"  {tags}\n"
+        f"</article>\n"
+    )
+
+
 @dataclass
 class FinderPage:
     object_list: list
     has_previous: bool
     has_next: bool
+    # How many calls match the filters on every page, or None if not asked for.
+    count: int | None = None
 
     @property
     def previous_key(self):
@@ -110,39 +155,110 @@ class FinderPage:
         return len(self.object_list)
 
 
-def _beyond(key, descending):
-    """After `key` in the list's order (closes_at then id, ascending or descending)."""
+class RowCount(Subquery):
+    """How many rows a queryset gives, as a column of another query: it refers to no outer
+    row, so the database counts once (PostgreSQL's InitPlan), not once per row."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset.order_by().values("pk"), **kwargs)
+
+
+class IdList(Aggregate):
+    """The ids of a group as one text, "3,7,12": PostgreSQL's string_agg, SQLite's group_concat."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS text), ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra_context,
+        )
+
+
+def related_ids(model, relation):
+    """A column listing the ids each row of `model` has in its many-to-many `relation`
+    ("3,7,12", or None), as a subquery in the same query: the rows' topics with no query of
+    their own (read back with ids_of)."""
+    field = model._meta.get_field(relation)
+    through = field.remote_field.through
+    own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+    return Subquery(
+        through.objects.filter(**{own: OuterRef("pk")})
+        .order_by()
+        .values(own)
+        .annotate(ids=IdList(other))
+        .values("ids")
+    )
+
+
+def ids_of(text):
+    return [int(pk) for pk in text.split(",")] if text else []
+
+
+def _beyond(key, descending, *, inclusive=False):
+    """After `key` in the list's order (closes_at then id, ascending or descending), or at it."""
     moment, pk = key
+    pk_q = Q(**{f"pk__{'l' if descending else 'g'}t{'e' if inclusive else ''}": pk})
     if descending:
-        return Q(closes_at__lte=moment) & (Q(closes_at__lt=moment) | Q(pk__lt=pk))
-    return Q(closes_at__gte=moment) & (Q(closes_at__gt=moment) | Q(pk__gt=pk))
+        return Q(closes_at__lte=moment) & (Q(closes_at__lt=moment) | pk_q)
+    return Q(closes_at__gte=moment) & (Q(closes_at__gt=moment) | pk_q)
 
 
-def _before(key, descending):
-    return _beyond(key, not descending)
+def _before(key, descending, *, inclusive=False):
+    return _beyond(key, not descending, inclusive=inclusive)
 
 
-def finder_page(queryset, *, size, descending=False, next_key=None, prev_key=None):
-    """The page asked for: at most two queries of size + 1 rows from the closing-date index."""
+def finder_page(
+    queryset, *, size, descending=False, next_key=None, prev_key=None, count=False, columns=None
+):
+    """The page asked for, in one query of size + 1 rows from the closing-date index.
+
+    The same query says, as columns computed once, whether any call lies on the far side of
+    the key the page starts from (so whether there is a page before, or after) and, with
+    `count`, how many calls match at all; the rows are ordered, filtered `queryset` rows,
+    with `columns` (annotations) of their own, kept out of the count and the look beyond.
+    """
     forwards = ("-closes_at", "-pk") if descending else ("closes_at", "pk")
     backwards = ("closes_at", "pk") if descending else ("-closes_at", "-pk")
+    columns = {**(columns or {}), **({"finder_count": RowCount(queryset)} if count else {})}
+    key = prev_key if prev_key is not None else next_key
+    if key is not None:
+        # A call before the one after `next_key` is one at or before `next_key` (and one
+        # after the last before `prev_key` is one at or after it): the page needs no
+        # second look once it is read.
+        if prev_key is None:
+            far_side = _before(key, descending, inclusive=True)
+        else:
+            far_side = _beyond(key, descending, inclusive=True)
+        columns["finder_far_side"] = Exists(queryset.order_by().filter(far_side))
     if prev_key is not None:
-        rows = list(queryset.filter(_before(prev_key, descending)).order_by(*backwards)[: size + 1])
+        rows = list(
+            queryset.filter(_before(prev_key, descending))
+            .annotate(**columns)
+            .order_by(*backwards)[: size + 1]
+        )
         if not rows:
             raise Http404("Nothing before that page.")
         has_previous = len(rows) > size
         rows = rows[:size][::-1]
-        has_next = queryset.filter(_beyond((rows[-1].closes_at, rows[-1].pk), descending)).exists()
-        return FinderPage(rows, has_previous=has_previous, has_next=has_next)
-    ordered = queryset.order_by(*forwards)
-    rows = list(
-        (ordered.filter(_beyond(next_key, descending)) if next_key else ordered)[: size + 1]
-    )
-    if not rows and next_key is not None:
-        raise Http404("Nothing after that page.")
-    has_next = len(rows) > size
-    rows = rows[:size]
-    has_previous = next_key is not None and (
-        queryset.filter(_before((rows[0].closes_at, rows[0].pk), descending)).exists()
-    )
-    return FinderPage(rows, has_previous=has_previous, has_next=has_next)
+        has_next = rows[0].finder_far_side
+    else:
+        ordered = queryset.annotate(**columns).order_by(*forwards)
+        rows = list(
+            (ordered.filter(_beyond(next_key, descending)) if next_key else ordered)[: size + 1]
+        )
+        if not rows and next_key is not None:
+            raise Http404("Nothing after that page.")
+        has_next = len(rows) > size
+        rows = rows[:size]
+        has_previous = next_key is not None and rows[0].finder_far_side
+    total = (rows[0].finder_count if rows else 0) if count else None
+    return FinderPage(rows, has_previous=has_previous, has_next=has_next, count=total)

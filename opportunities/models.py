@@ -17,7 +17,7 @@ from publishing.richtext import RichTextField
 from publishing.search import search_vector_field
 from reports.models import Report
 
-# What includes/opportunity_card.html shows, so lists read no other column.
+# What a finder card shows (opportunities.finder.card_html), so lists read no other column.
 CARD_FIELDS = (
     *("title", "slug", "publish_at", "standfirst", "funder", "funding_type"),
     *("opens_at", "closes_at", "award_max", "award_text", "total_pot"),
@@ -223,12 +223,17 @@ class Opportunity(Publishable):
             ),
         ]
         indexes = [
-            # The finder walks calls by closing date; on PostgreSQL the columns live() and the
-            # state filters read are in the index too, so its count and pages need no table.
+            # The finder walks calls by closing date; on PostgreSQL the columns live(), the
+            # state filters and the other filters read are in the index too, so its count
+            # and pages need no table (a seq scan of every call counted "who can apply").
             models.Index(
                 fields=["closes_at", "id"],
-                include=["opens_at", "status", "publish_at", "expire_at"],
-                name="opportunities_closing_idx",
+                include=[
+                    *("opens_at", "status", "publish_at", "expire_at"),
+                    *("funder", "funding_type", "award_max"),
+                    *(f"eligible_{kind.value}" for kind in Applicant),
+                ],
+                name="opportunities_finder_idx",
             ),
             # The finder's funder filter lists the funders: read from this index alone.
             models.Index(fields=["funder"], name="opportunities_funder_idx"),

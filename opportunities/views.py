@@ -1,6 +1,7 @@
 """Public pages for funding opportunities: the finder and each opportunity's page."""
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -9,9 +10,10 @@ from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, ListView
 
 from caching.frontcache import add_surrogate_keys
+from caching.pagecache import kept_until_change
 from opportunities.calendar import deadline_calendar
 from opportunities.deadlines import State
-from opportunities.finder import FinderForm, finder_page
+from opportunities.finder import FinderForm, card_html, finder_page, ids_of, related_ids
 from opportunities.models import CARD_FIELDS, Opportunity, applicant_q, band_q
 from opportunities.seo import opportunity_json_ld
 from publishing.addresses import fixed_url
@@ -26,6 +28,8 @@ FILTERS = ("state", "topic", "funder", "type", "band", "who", "next", "prev")
 # Open calls on the same topics offered on a closed call's page.
 ALTERNATIVES = 3
 RELATED_EVENTS = 10  # briefings and workshops about one opportunity, soonest first
+# Each finder card's topic ids, a column of the page's query: built once, as it never changes.
+TOPIC_IDS = related_ids(Opportunity, "topics")
 
 
 def live_funders():
@@ -33,6 +37,21 @@ def live_funders():
     return list(
         Opportunity.objects.live().order_by("funder").values_list("funder", flat=True).distinct()
     )
+
+
+def finder_facets():
+    """What the finder's filters offer: the funders of live calls, and every topic. Kept as a
+    page listing them would be, until anything public changes or the next item goes live or
+    is taken down (caching.pagecache.kept_until_change); two queries when not kept."""
+    funders, topics = kept_until_change(
+        # Plain values, not pickled model instances (which warn once Django is upgraded).
+        "opportunities.finder-filters",
+        lambda: (live_funders(), list(Topic.objects.values())),
+    )
+    # As read from the database (saved, not new), with every column.
+    return funders, [
+        Topic.from_db(DEFAULT_DB_ALIAS, list(topic), list(topic.values())) for topic in topics
+    ]
 
 
 def filtered(queryset, cleaned, now):
@@ -69,7 +88,8 @@ class OpportunityListView(ListView):
                 del kept[key]
             return redirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
         self.now = timezone.now()
-        self.filters = FinderForm(request.GET or None, funders=live_funders())
+        funders, self.topics = finder_facets()
+        self.filters = FinderForm(request.GET or None, funders=funders, topics=self.topics)
         self.valid = not self.filters.is_bound or self.filters.is_valid()
         response = super().get(request, *args, **kwargs)
         if not self.valid:
@@ -77,11 +97,7 @@ class OpportunityListView(ListView):
         return response
 
     def get_queryset(self):
-        queryset = (
-            Opportunity.objects.live()
-            .only(*CARD_FIELDS)
-            .prefetch_related(Prefetch("topics", Topic.objects.only("name", "slug")))
-        )
+        queryset = Opportunity.objects.live().only(*CARD_FIELDS)
         if not self.valid:
             return queryset.none()
         cleaned = self.filters.cleaned_data if self.filters.is_bound else {}
@@ -90,13 +106,22 @@ class OpportunityListView(ListView):
     def get_context_data(self, **kwargs):
         cleaned = self.filters.cleaned_data if self.filters.is_bound and self.valid else {}
         state = cleaned.get("state") or ""
+        # One query: the page, whether there are pages either side, and how many calls match.
         page = finder_page(
             self.object_list,
             size=self.page_size,
             descending=state == State.CLOSED,
             next_key=cleaned.get("next"),
             prev_key=cleaned.get("prev"),
+            count=self.valid,
+            # Each card's topics come with its row, from the topics kept with the filters.
+            columns={"topic_ids": TOPIC_IDS},
         )
+        for opportunity in page.object_list:
+            ids = ids_of(opportunity.topic_ids)
+            opportunity.card_html = card_html(
+                opportunity, [topic for topic in self.topics if topic.pk in ids], self.now
+            )
         topic = cleaned.get("topic")
         title = "Closed funding opportunities" if state == State.CLOSED else "Funding opportunities"
         if topic:
@@ -112,8 +137,7 @@ class OpportunityListView(ListView):
             page_obj=page,
             filters=self.filters,
             state=state,
-            # One COUNT over the filtered calls: a few thousand rows at most are open at once.
-            result_count=self.object_list.count() if self.valid else 0,
+            result_count=page.count or 0,
             meta_title=title,
             description=description,
             canonical_path=list_path(self.request, filters=FILTERS),

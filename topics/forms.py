@@ -29,3 +29,27 @@ class TopicFilterField(forms.ModelChoiceField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("empty_label", "All topics")
         super().__init__(queryset=Topic.objects.all(), to_field_name="slug", **kwargs)
+
+
+class TopicListFilterField(forms.ChoiceField):
+    """An optional topic picked by slug, as TopicFilterField, from topics the form is given
+    (set_topics: a list read once and kept, caching.pagecache.kept_until_change), so that
+    neither its options nor checking the one asked for costs a query. Its <select> is the
+    same markup; cleaned, it is the Topic or None."""
+
+    widget = PlainSelect
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Topic")
+        kwargs.setdefault("required", False)
+        self.empty_label = kwargs.pop("empty_label", "All topics")
+        super().__init__(**kwargs)
+        self.set_topics(())
+
+    def set_topics(self, topics):
+        self.topics = {topic.slug: topic for topic in topics}
+        self.choices = [("", self.empty_label)] + [(topic.slug, str(topic)) for topic in topics]
+
+    def clean(self, value):
+        slug = super().clean(value)
+        return self.topics[slug] if slug else None

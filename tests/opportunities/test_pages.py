@@ -1,6 +1,7 @@
 """Readers' pages: the finder with its filters and pages, and an opportunity's page in each state."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -139,9 +140,63 @@ def test_the_finder_has_a_fixed_query_budget(client, django_assert_max_num_queri
     topics = [make_topic(), make_topic()]
     for _ in range(count):
         make_opportunity(topics=topics)
-    # The funders offered, the topics offered, the page, its topics, the count.
-    with django_assert_max_num_queries(6):
+    # The funders offered, the topics offered, when anything next changes by the clock (the
+    # three kept until then), and the page with its count and each card's topics.
+    with django_assert_max_num_queries(4):
         assert client.get("/opportunities/?who=sme").status_code == 200
+    # Then one query a page, whatever the filters, the results or the depth.
+    for query in ("?who=sme", "?state=closed", f"?topic={topics[0].slug}", "?funder=Innovate+UK"):
+        with django_assert_max_num_queries(1):
+            response = client.get(f"/opportunities/{query}")
+        assert response.status_code == 200
+    for query in ("", f"?topic={topics[0].slug}", "?funder=Innovate+UK&type=grant"):
+        with django_assert_max_num_queries(1):
+            response = client.get(f"/opportunities/{query}")
+        assert f"{count} opportunit" in response.content.decode()
+        assert len(response.context["opportunity_list"]) == min(count, 10)
+    if count > 10:
+        with django_assert_max_num_queries(1):
+            second = client.get(f"/opportunities/?next={response.context['page_obj'].next_key}")
+        assert f"{count} opportunities" in second.content.decode()
+        assert second.context["page_obj"].has_previous
+        assert not second.context["page_obj"].has_next
+
+
+def test_each_card_lists_its_topics_in_topic_order(client):
+    later = make_topic(name="Zinc", slug="zinc", ordering=1)
+    sooner = make_topic(name="Hydrogen", slug="hydrogen", ordering=2)
+    alpha = make_topic(name="Batteries", slug="batteries", ordering=2)
+    make_opportunity(title="Several", topics=[sooner, later, alpha])
+    make_opportunity(title="None", closes_in=timedelta(days=60))
+    page = client.get("/opportunities/").content.decode()
+    several, none = page.split('<article class="card opportunity-card">')[1:3]
+    assert "Several" in several and "None" in none
+    assert [chunk.split('"')[0] for chunk in several.split('<a href="/topics/')[1:]] == [
+        "zinc/",
+        "batteries/",
+        "hydrogen/",
+    ]
+    assert 'aria-label="Topics"' not in none
+
+
+def test_the_filters_offer_new_funders_and_topics_at_once(client):
+    make_opportunity(funder="Innovate UK")
+    assert "UKRI" not in client.get("/opportunities/").content.decode()
+    make_opportunity(funder="UKRI")
+    make_topic(name="Quantum", slug="quantum")
+    page = client.get("/opportunities/").content.decode()
+    assert '<option value="UKRI">UKRI</option>' in page
+    assert '<option value="quantum">Quantum</option>' in page
+    assert client.get("/opportunities/?funder=UKRI&topic=quantum").status_code == 200
+
+
+def test_a_funder_appears_in_the_filter_when_its_call_goes_live_with_no_save(client):
+    make_opportunity(funder="Innovate UK")
+    make_opportunity(funder="Scheduled Fund", publish_at=timezone.now() + timedelta(seconds=2))
+    assert "Scheduled Fund" not in client.get("/opportunities/").content.decode()
+    time.sleep(2.2)
+    page = client.get("/opportunities/").content.decode()
+    assert '<option value="Scheduled Fund">Scheduled Fund</option>' in page
 
 
 def test_an_open_opportunity_page_shows_dates_funding_and_the_apply_link(client):
