@@ -21,7 +21,7 @@ class TopicsField(forms.ModelMultipleChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(
-            queryset=Topic.objects.only("pk", "name"),
+            queryset=Topic.objects.live().only("pk", "name"),
             required=False,
             label="Areas of interest",
             error_messages={

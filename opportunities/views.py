@@ -80,7 +80,7 @@ class OpportunityListView(ListView):
         queryset = (
             Opportunity.objects.live()
             .only(*CARD_FIELDS)
-            .prefetch_related(Prefetch("topics", Topic.objects.only("name", "slug")))
+            .prefetch_related(Prefetch("topics", Topic.objects.live().only("name", "slug")))
         )
         if not self.valid:
             return queryset.none()
@@ -178,7 +178,7 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
         now = timezone.now()
         # Prefetched, so that the JSON-LD's topics (seo) read the same rows: one query.
         prefetch_related_objects(
-            [opportunity], Prefetch("topics", queryset=Topic.objects.only("name", "slug"))
+            [opportunity], Prefetch("topics", queryset=Topic.objects.live().only("name", "slug"))
         )
         topics = list(opportunity.topics.all())
         contacts = list(opportunity.contacts.active().only("name", "slug", "job_title"))

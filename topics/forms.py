@@ -28,4 +28,4 @@ class TopicFilterField(forms.ModelChoiceField):
         kwargs.setdefault("label", "Topic")
         kwargs.setdefault("required", False)
         kwargs.setdefault("empty_label", "All topics")
-        super().__init__(queryset=Topic.objects.all(), to_field_name="slug", **kwargs)
+        super().__init__(queryset=Topic.objects.live(), to_field_name="slug", **kwargs)
