@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.views.generic import ListView
 from django_ratelimit.core import get_usage
@@ -104,6 +105,9 @@ def _profile(request, contact, form=None, status=200):
         # The copy with the lead's email and phone: no cache anywhere may keep or share it
         # (the page cache also never stores a request with a session cookie).
         response["Cache-Control"] = "private, no-store"
+    elif not contact.is_live:
+        # An editor's look at a draft (or a preview link's): no cache may keep it.
+        add_never_cache_headers(response)
     return response
 
 
