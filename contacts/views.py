@@ -73,6 +73,7 @@ def _profile(request, contact, form=None, status=200):
     image = share_image(contact.photo)
     context = {
         "contact": contact,
+        "object": contact,  # the "Not public" banner's (includes/preview_banner.html)
         "description": contact_description(contact),
         "share_image": image,
         "json_ld": contact_json_ld(contact, image),
