@@ -44,6 +44,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from events.models import Event  # noqa: E402
+from publishing.models import published_fields  # noqa: E402
 from topics.models import Topic  # noqa: E402
 
 
@@ -53,8 +54,13 @@ def _percentiles(samples):
 
 
 def _build(count):
-    topic, _ = Topic.objects.get_or_create(slug="bench-topic", defaults={"name": "Bench topic"})
-    other, _ = Topic.objects.get_or_create(slug="bench-other", defaults={"name": "Bench other"})
+    live = published_fields()
+    topic, _ = Topic.objects.get_or_create(
+        slug="bench-topic", defaults={"name": "Bench topic", **live}
+    )
+    other, _ = Topic.objects.get_or_create(
+        slug="bench-other", defaults={"name": "Bench other", **live}
+    )
     have = Event.objects.count()
     if have >= count:
         return topic

@@ -46,7 +46,7 @@ from mailinglist.models import State, Subscriber  # noqa: E402
 from opportunities.finder import item_key  # noqa: E402
 from opportunities.models import Applicant, FundingType, Opportunity  # noqa: E402
 from outbox.delivery import OutboxState  # noqa: E402
-from publishing.models import Status  # noqa: E402
+from publishing.models import Status, published_fields  # noqa: E402
 from publishing.statistics import analyze  # noqa: E402
 from topics.models import Topic  # noqa: E402
 
@@ -74,7 +74,9 @@ def _percentiles(samples):
 
 def build(count, rng):
     topics = [
-        Topic.objects.get_or_create(slug=f"bench-topic-{n}", defaults={"name": f"Bench {n}"})[0]
+        Topic.objects.get_or_create(
+            slug=f"bench-topic-{n}", defaults={"name": f"Bench {n}", **published_fields()}
+        )[0]
         for n in range(12)
     ]
     have = Opportunity.objects.count()

@@ -93,13 +93,18 @@ def _pages_made_here():
     from contacts.models import Contact
     from mailinglist.models import Subscriber
     from mailinglist.tokens import PREFERENCES, UNSUBSCRIBE, token_url
+    from publishing.models import published_fields
     from topics.models import Topic
 
     reader = Subscriber.objects.create(
         email="bench-reader@example.org", consent_text="Yes.", state="confirmed"
     )
     gone = Contact.objects.create(
-        name="Former Lead", slug="former-lead", email="former@example.org", is_active=False
+        name="Former Lead",
+        slug="former-lead",
+        email="former@example.org",
+        is_active=False,
+        **published_fields(),
     )
     gone.topics.set(Topic.objects.filter(slug="medicines-manufacturing"))
     return [

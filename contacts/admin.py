@@ -16,7 +16,13 @@ from django.utils.safestring import mark_safe
 from contacts import services, staff
 from contacts.models import Contact, DirectoryEntry, Enquiry
 from outbox.admin import OutboxAdminMixin
-from publishing.admin import EditorialAdmin, ListInputMixin, ReadOnlyAdminMixin
+from publishing.admin import (
+    EditorialAdmin,
+    ListInputMixin,
+    PublishableAdmin,
+    ReadOnlyAdminMixin,
+    StateFilter,
+)
 
 
 def lead_details(contact):
@@ -43,18 +49,26 @@ def tel_href(phone):
 
 
 @admin.register(Contact)
-class ContactAdmin(EditorialAdmin):
-    """Where editors change contacts; colleagues look them up in the staff directory."""
+class ContactAdmin(PublishableAdmin):
+    """Where editors change contacts, published (and reviewed) like posts; colleagues look
+    them up in the staff directory."""
 
-    list_display = ["name", "job_title", "team", "thumbnail", "is_active", "enquiry_count"]
-    list_filter = ["is_active", "topics"]
+    list_display = [
+        "name", "state", "job_title", "team", "thumbnail", "is_active", "enquiry_count",
+    ]  # fmt: skip
+    list_filter = [StateFilter, "is_active", "topics"]
     search_fields = ["name", "job_title", "team", "email"]
     # Stated here, not left to Meta.ordering: the enquiry count below groups rows, which drops
     # the model's default order, and the pickers on posts and reports page through this list.
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["topics"]
     image_field = "photo"
+    date_hierarchy = None
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "job_title", "team", "email", "phone"]}),
+        ("About", {"fields": ["photo", "bio", "topics", "is_active"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "expire_at"]}),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(enquiry_total=Count("enquiries"))

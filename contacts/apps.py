@@ -49,6 +49,9 @@ class ContactsConfig(AppConfig):
                 changefreq="yearly", items=lambda: Contact.objects.active().only("slug")
             ),
             order=30,
+            # Its page is a function view (the enquiry form): the admin's preview draws
+            # the unsaved contact with the same template.
+            preview_template="contacts/contact_detail.html",
         )
         # Enquiries waiting too long, per lead, on the admin home.
         dashboard.register()

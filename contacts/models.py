@@ -5,15 +5,23 @@ from django.db import models
 
 from outbox.delivery import Outbox, OutboxState
 from publishing.addresses import slug_url
+from publishing.models import PublicationFields, PublishableQuerySet
 from publishing.search import search_vector_field
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(PublishableQuerySet):
     def active(self):
-        return self.filter(is_active=True)
+        """Contacts readers see in lists: published (`live()`) and still here (`is_active`)."""
+        return self.live().filter(is_active=True)
 
 
-class Contact(models.Model):
+class Contact(PublicationFields):
+    """A named lead. Publication (`PublicationFields`: draft until published, reviewed like a
+    post) says whether readers see the page at all; `is_active` says whether the person is
+    still here (a page of someone who left points readers to a colleague)."""
+
+    title_field = "name"
+
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
     job_title = models.CharField(max_length=150, blank=True)
@@ -42,9 +50,12 @@ class Contact(models.Model):
 
     objects = ContactQuerySet.as_manager()
 
-    class Meta:
+    class Meta(PublicationFields.Meta):
         ordering = ["name"]
-        permissions = [("export_contact", "Can export the staff directory as CSV")]
+        permissions = [
+            ("export_contact", "Can export the staff directory as CSV"),
+            ("publish_contact", "Can publish contacts"),
+        ]
 
     def __str__(self):
         return self.name

@@ -4,9 +4,11 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.views.generic import ListView
 from django_ratelimit.core import get_usage
@@ -21,6 +23,7 @@ from publishing.backlinks import backlink_keys, backlinks
 from publishing.crossorigin import public_form
 from publishing.registry import list_key
 from publishing.sharing import breadcrumbs, list_page_json_ld, list_path, share_image
+from publishing.views import readable
 from topics.models import Topic
 
 logger = logging.getLogger(__name__)
@@ -35,11 +38,13 @@ class ContactListView(ListView):
 
     def get_queryset(self):
         add_surrogate_keys(self.request, list_key(Contact))
-        contacts = Contact.objects.active().prefetch_related("topics")
+        contacts = Contact.objects.active().prefetch_related(
+            Prefetch("topics", Topic.objects.live())
+        )
         slug = self.request.GET.get("topic")
         self.topic = None
         if slug:
-            self.topic = Topic.objects.filter(slug=slug).first()
+            self.topic = Topic.objects.live().filter(slug=slug).first()
             if self.topic is None:
                 raise Http404("No such area of interest.")
             contacts = contacts.filter(topics=self.topic)
@@ -52,7 +57,7 @@ class ContactListView(ListView):
         description = f"{lead} {settings.SITE_NAME}: find the right person and send them a message."
         context = super().get_context_data(
             topic=topic,
-            topics=Topic.objects.filter(contacts__is_active=True).distinct(),
+            topics=Topic.objects.live().filter(contacts__in=Contact.objects.active()).distinct(),
             meta_title=meta_title,
             description=description,
             canonical_path=list_path(self.request, filters=("topic", "page")),
@@ -68,6 +73,7 @@ def _profile(request, contact, form=None, status=200):
     image = share_image(contact.photo)
     context = {
         "contact": contact,
+        "object": contact,  # the "Not public" banner's (includes/preview_banner.html)
         "description": contact_description(contact),
         "share_image": image,
         "json_ld": contact_json_ld(contact, image),
@@ -100,6 +106,9 @@ def _profile(request, contact, form=None, status=200):
         # The copy with the lead's email and phone: no cache anywhere may keep or share it
         # (the page cache also never stores a request with a session cookie).
         response["Cache-Control"] = "private, no-store"
+    elif not contact.is_live:
+        # An editor's look at a draft (or a preview link's): no cache may keep it.
+        add_never_cache_headers(response)
     return response
 
 
@@ -108,7 +117,7 @@ def _elsewhere(contact):
     else the general enquiries contact named in settings (else the directory)."""
     others = list(
         Contact.objects.active()
-        .filter(topics__in=contact.topics.all())
+        .filter(topics__in=contact.topics.live())
         .exclude(pk=contact.pk)
         .distinct()
     )
@@ -130,7 +139,13 @@ def _elsewhere(contact):
 @public_form
 def contact_detail(request, slug):
     contact = get_object_or_404(
-        Contact.objects.select_related("photo").prefetch_related("topics"), slug=slug
+        readable(
+            request,
+            Contact.objects.select_related("photo").prefetch_related(
+                Prefetch("topics", Topic.objects.live())
+            ),
+        ),
+        slug=slug,
     )
     # Its latest posts (`backlink_keys`, registered by news) and the directory it is in.
     add_surrogate_keys(request, contact, backlink_keys(Contact), list_key(Contact))

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from dashboard.panels import DAYS_AHEAD
-from publishing.models import Publishable, Status
+from publishing.models import PublicationFields, Status
 from publishing.registry import content_types
 
 # Entries read per date of a type: a strip is read at a glance, the list behind has the rest.
@@ -44,7 +44,7 @@ def _viewable(user):
 def _dates(content_type):
     """(queryset, field, label) for each date of the type the strip shows."""
     model = content_type.model
-    if issubclass(model, Publishable):
+    if issubclass(model, PublicationFields):
         yield model.objects.filter(status=Status.PUBLISHED), "publish_at", "goes live"
         yield model.objects.filter(status=Status.PUBLISHED), "expire_at", "is taken down"
     for date in content_type.calendar:

@@ -10,13 +10,13 @@ from django.db import transaction
 
 from dashboard.models import LiveFinding
 from publishing.content_checks import check_item
-from publishing.models import Publishable
+from publishing.models import PublicationFields
 from publishing.registry import content_types, for_model
 
 
 def _checked_types():
     """The declared types whose live items are checked: the Publishables."""
-    return [ct for ct in content_types() if issubclass(ct.model, Publishable)]
+    return [ct for ct in content_types() if issubclass(ct.model, PublicationFields)]
 
 
 def refresh_item(model, pk):
@@ -55,7 +55,7 @@ def refresh_all():
 
 def item_saved(sender, instance, raw=False, **kwargs):
     """post_save of any model: a declared Publishable is checked again after the commit."""
-    if raw or not issubclass(sender, Publishable) or for_model(sender) is None:
+    if raw or not issubclass(sender, PublicationFields) or for_model(sender) is None:
         return
     model, pk = sender._meta.concrete_model, instance.pk
     transaction.on_commit(lambda: refresh_item(model, pk), robust=True)
@@ -63,7 +63,7 @@ def item_saved(sender, instance, raw=False, **kwargs):
 
 def item_deleted(sender, instance, **kwargs):
     """post_delete: a deleted item leaves no finding behind."""
-    if not issubclass(sender, Publishable) or for_model(sender) is None:
+    if not issubclass(sender, PublicationFields) or for_model(sender) is None:
         return
     django_type = DjangoContentType.objects.get_for_model(sender, for_concrete_model=True)
     LiveFinding.objects.filter(content_type=django_type, object_id=instance.pk).delete()

@@ -11,7 +11,7 @@ from dashboard.models import LiveFinding
 from dashboard.panels import register_panel
 from dashboard.readers import chosen_days, readers_context
 from outbox.delivery import OutboxState, outbox_models
-from publishing.models import Publishable
+from publishing.models import PublicationFields
 from publishing.registry import content_types
 
 # Findings listed by name; the rest are counted.
@@ -72,7 +72,7 @@ def findings_context(request):
     allowed = {
         DjangoContentType.objects.get_for_model(content_type.model).pk: content_type
         for content_type in content_types()
-        if issubclass(content_type.model, Publishable)
+        if issubclass(content_type.model, PublicationFields)
         and _may_view(request.user, content_type.model)
     }
     if not allowed:

@@ -134,7 +134,7 @@ class EventListView(KeysetListMixin, ListView):
         events = (
             self._listed()
             .only(*CARD_FIELDS)
-            .prefetch_related(Prefetch("topics", Topic.objects.only("name", "slug")))
+            .prefetch_related(Prefetch("topics", Topic.objects.live().only("name", "slug")))
         )
         if not self.filters_valid:
             return events.none()
@@ -190,7 +190,7 @@ class EventDetailView(PublishableDetailMixin, DetailView):
                     Opportunity.objects.live().only(*OPPORTUNITY_COLUMNS),
                     to_attr="live_opportunity",
                 ),
-                Prefetch("topics", Topic.objects.only("name", "slug")),
+                Prefetch("topics", Topic.objects.live().only("name", "slug")),
                 Prefetch("speakers", queryset=_active_contacts()),
                 Prefetch(
                     "related_posts",
@@ -310,7 +310,7 @@ def calendar_feed(request, slug=None):
     topic = None
     events = Event.objects.live().upcoming(now=timezone.now() - FEED_PAST)
     if slug is not None:
-        topic = get_object_or_404(Topic.objects.only("name", "slug"), slug=slug)
+        topic = get_object_or_404(Topic.objects.live().only("name", "slug"), slug=slug)
         events = events.filter(topics=topic)
         add_surrogate_keys(request, topic.surrogate_key)
     add_surrogate_keys(request, list_key(Event))

@@ -19,8 +19,8 @@ EDITOR_PERMISSIONS = {
     "events.registration": ["view"],
     "events.registrationemail": ["view", "change"],
     "opportunities.opportunity": [*CONTENT, "publish"],
-    "contacts.contact": CONTENT,
-    "topics.topic": CONTENT,
+    "contacts.contact": [*CONTENT, "publish"],
+    "topics.topic": [*CONTENT, "publish"],
     "publishing.previewlink": ["change", "delete", "view"],
     # The image library: upload, describe, replace; deleting is refused while an image is used.
     "library.image": CONTENT,

@@ -72,10 +72,14 @@ class TopicSitemap(SiteSitemap):
             .order_by("-changed")
             .values("changed")[:1]
         )
-        return Topic.objects.annotate(
-            # A hub changes when a live post on it does.
-            last_post_change=Subquery(newest_change)
-        ).order_by("ordering", "name")
+        return (
+            Topic.objects.live()
+            .annotate(
+                # A hub changes when a live post on it does.
+                last_post_change=Subquery(newest_change)
+            )
+            .order_by("ordering", "name")
+        )
 
     def lastmod(self, item):
         return item.last_post_change

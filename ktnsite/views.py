@@ -36,6 +36,7 @@ from publishing import registry
 from publishing.addresses import fixed_url
 from publishing.registry import list_key
 from publishing.sharing import absolute_url, breadcrumbs, collection_json_ld, website_json_ld
+from publishing.views import PublishableDetailMixin
 from publishing.widgets import PlainSelect
 from reports.models import Report, is_report_file
 from topics.forms import TopicFilterField
@@ -69,7 +70,7 @@ def home(request):
     latest = list(posts.exclude(pk__in=[p.pk for p in featured])[:HOME_LATEST])
     # The topics of both lists in one query, not one per list.
     prefetch_related_objects(
-        [*featured, *latest], Prefetch("topics", Topic.objects.only(*CARD_TOPIC_FIELDS))
+        [*featured, *latest], Prefetch("topics", Topic.objects.live().only(*CARD_TOPIC_FIELDS))
     )
     return render(
         request,
@@ -80,14 +81,14 @@ def home(request):
             "latest_reports": Report.objects.live().only("title", "slug", "publish_at")[:3],
             "next_events": Event.objects.live().upcoming().only(*EVENT_SHORT_FIELDS)[:3],
             "closing_soonest": closing_soonest(),
-            "topics": Topic.objects.all(),
+            "topics": Topic.objects.live(),
             "description": f"News, reports and expert contacts from {settings.SITE_NAME}",
             "json_ld": website_json_ld(reverse("search")),
         },
     )
 
 
-class TopicDetailView(DetailView):
+class TopicDetailView(PublishableDetailMixin, DetailView):
     model = Topic
     template_name = "topics/topic_detail.html"
 
@@ -97,7 +98,7 @@ class TopicDetailView(DetailView):
         posts = list(
             Post.objects.live()
             .filter(topics=topic)
-            .prefetch_related("topics")
+            .prefetch_related(Prefetch("topics", Topic.objects.live()))
             .defer("body", "search_vector")[:TOPIC_LATEST]
         )
         reports = list(

@@ -19,9 +19,13 @@ def consent_wording():
 class TopicsField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
+    @staticmethod
+    def live_topics():
+        return Topic.objects.live().only("pk", "name")
+
     def __init__(self, **kwargs):
         super().__init__(
-            queryset=Topic.objects.only("pk", "name"),
+            queryset=self.live_topics(),
             required=False,
             label="Areas of interest",
             error_messages={
@@ -30,6 +34,13 @@ class TopicsField(forms.ModelMultipleChoiceField):
             },
             **kwargs,
         )
+
+    def __deepcopy__(self, memo):
+        # Each form gets its own copy of a class-level field: `live()` is asked again then,
+        # not frozen at the moment the form class was made (a topic published later shows).
+        result = super().__deepcopy__(memo)
+        result.queryset = self.live_topics()
+        return result
 
 
 class SignupForm(forms.Form):

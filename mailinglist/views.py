@@ -30,7 +30,11 @@ def _topics_from_query(request):
     """Topics named by ?topic=<slug> (a topic hub's "Get emails about ..." link), ticked in
     advance. Anything that is not a known topic's slug is ignored, never an error."""
     slugs = [s for s in request.GET.getlist("topic")[:20] if slug_re.fullmatch(s)]
-    return list(Topic.objects.filter(slug__in=slugs).only("pk", "name", "slug")) if slugs else []
+    return (
+        list(Topic.objects.live().filter(slug__in=slugs).only("pk", "name", "slug"))
+        if slugs
+        else []
+    )
 
 
 def _address_key(group, request):

@@ -7,7 +7,7 @@ class NewsConfig(AppConfig):
     name = "news"
 
     def ready(self):
-        from django.db.models import Max
+        from django.db.models import Max, Prefetch
 
         from caching.frontcache import declare_public
         from contacts.models import Contact
@@ -15,6 +15,7 @@ class NewsConfig(AppConfig):
         from publishing.backlinks import register_backlinks
         from publishing.registry import SearchSpec, SitemapSpec, declare_content_type
         from reports.models import Report
+        from topics.models import Topic
 
         # What a post is to the site, said once: the link chooser, the front cache (a post
         # is on the news lists, home, feeds, sitemap and search, and on its topics' hubs),
@@ -58,6 +59,10 @@ class NewsConfig(AppConfig):
         )
         register_backlinks(
             Contact,
-            lambda contact: Post.objects.live().filter(contacts=contact).prefetch_related("topics"),
+            lambda contact: (
+                Post.objects.live()
+                .filter(contacts=contact)
+                .prefetch_related(Prefetch("topics", Topic.objects.live()))
+            ),
             source=Post,
         )

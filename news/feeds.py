@@ -4,6 +4,7 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -91,7 +92,7 @@ class LatestPostsFeed(Feed):
         return (
             Post.objects.live()
             .select_related("hero_image")
-            .prefetch_related("topics")
+            .prefetch_related(Prefetch("topics", Topic.objects.live()))
             .defer("search_vector")
         )
 
@@ -154,7 +155,7 @@ class TopicPostsFeed(LatestPostsFeed):
     """News on one topic."""
 
     def get_object(self, request, slug):
-        topic = get_object_or_404(Topic, slug=slug)
+        topic = get_object_or_404(Topic.objects.live(), slug=slug)
         add_surrogate_keys(request, topic.surrogate_key)
         return topic
 

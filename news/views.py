@@ -85,7 +85,7 @@ class PostListView(KeysetListMixin, ListView):
         posts = (
             Post.objects.live()
             .only(*CARD_FIELDS)
-            .prefetch_related(Prefetch("topics", Topic.objects.only(*CARD_TOPIC_FIELDS)))
+            .prefetch_related(Prefetch("topics", Topic.objects.live().only(*CARD_TOPIC_FIELDS)))
         )
         if not self.filters_valid:
             return posts.none()
@@ -139,7 +139,7 @@ def _shown(post, name):
     chosen = getattr(post, "_prefetched_objects_cache", {}).get(name)
     if chosen is not None:
         return list(chosen)
-    return list(getattr(post, name).only("name", "slug"))
+    return list(getattr(post, name).live().only("name", "slug"))
 
 
 def _topics(post):
@@ -150,7 +150,7 @@ def _topics(post):
     database on every uncached article.
     """
     has_it = Post.topics.through.objects.filter(post_id=post.pk, topic_id=OuterRef("pk"))
-    every = list(Topic.objects.only("name", "slug").annotate(on_post=Exists(has_it)))
+    every = list(Topic.objects.live().only("name", "slug").annotate(on_post=Exists(has_it)))
     if "topics" in getattr(post, "_prefetched_objects_cache", {}):
         return _shown(post, "topics"), every
     return [topic for topic in every if topic.on_post], every

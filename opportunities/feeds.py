@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -64,7 +65,7 @@ class OpportunitiesFeed(Feed):
         return (
             Opportunity.objects.live()
             .not_closed(timezone.now())
-            .prefetch_related("topics")
+            .prefetch_related(Prefetch("topics", Topic.objects.live()))
             .defer("search_vector", "body")
             .order_by("-publish_at", "-pk")
         )
@@ -99,7 +100,7 @@ class TopicOpportunitiesFeed(OpportunitiesFeed):
     route = "feeds:topic-opportunities"
 
     def get_object(self, request, slug):
-        topic = get_object_or_404(Topic, slug=slug)
+        topic = get_object_or_404(Topic.objects.live(), slug=slug)
         add_surrogate_keys(request, topic.surrogate_key, list_key(Opportunity))
         return topic
 

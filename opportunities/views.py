@@ -40,13 +40,13 @@ def live_funders():
 
 
 def finder_facets():
-    """What the finder's filters offer: the funders of live calls, and every topic. Kept as a
+    """What the finder's filters offer: the funders of live calls, and every live topic. Kept as a
     page listing them would be, until anything public changes or the next item goes live or
     is taken down (caching.pagecache.kept_until_change); two queries when not kept."""
     funders, topics = kept_until_change(
         # Plain values, not pickled model instances (which warn once Django is upgraded).
         "opportunities.finder-filters",
-        lambda: (live_funders(), list(Topic.objects.values())),
+        lambda: (live_funders(), list(Topic.objects.live().values())),
     )
     # As read from the database (saved, not new), with every column.
     return funders, [
@@ -202,7 +202,7 @@ class OpportunityDetailView(PublishableDetailMixin, DetailView):
         now = timezone.now()
         # Prefetched, so that the JSON-LD's topics (seo) read the same rows: one query.
         prefetch_related_objects(
-            [opportunity], Prefetch("topics", queryset=Topic.objects.only("name", "slug"))
+            [opportunity], Prefetch("topics", queryset=Topic.objects.live().only("name", "slug"))
         )
         topics = list(opportunity.topics.all())
         contacts = list(opportunity.contacts.active().only("name", "slug", "job_title"))

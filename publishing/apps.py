@@ -11,7 +11,7 @@ class PublishingConfig(AppConfig):
     def ready(self):
         from caching.frontcache import declare_public_base
         from library.services import register_pending_uses, register_text_model
-        from publishing.models import Publishable
+        from publishing.models import PublicationFields
         from publishing.richtext import RichTextField
         from publishing.services import image_working_copy_uses
         from publishing.signals import (
@@ -22,13 +22,13 @@ class PublishingConfig(AppConfig):
         )
 
         # Readers see every Publishable, live and taken down at its own times.
-        declare_public_base(Publishable)
+        declare_public_base(PublicationFields)
         # Unpublished changes hold images by id only: the library must not let those go.
         register_pending_uses(image_working_copy_uses)
         for model in apps.get_models():
             # Every concrete Publishable, whichever app defines it, announces going live, so
             # listeners (the mailing list) never import the content apps.
-            if issubclass(model, Publishable):
+            if issubclass(model, PublicationFields):
                 post_save.connect(
                     send_content_went_live,
                     sender=model,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from publishing.content_checks import check_item
 from publishing.editing import presence_beat, presence_leave, presence_others
+from publishing.models import item_title, set_item_title
 from publishing.review_hook import review_hook
 from publishing.services import autosave_discard, autosave_store, when_text
 from publishing.views import render_unsaved
@@ -98,7 +99,7 @@ class LiveFormAdminMixin:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         item, relations = self._unsaved_item(request, object_id)
-        item.title = item.title or "(No title yet)"
+        set_item_title(item, item_title(item) or "(No title yet)")
         item.slug = item.slug or "preview"
         # "Posted on" shows the date it would get if published now (the publish rule's).
         item.publish_at = item.publish_at or timezone.now().replace(microsecond=0)

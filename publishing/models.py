@@ -114,13 +114,28 @@ class PublishableQuerySet(models.QuerySet):
         return self.live().with_working_copy().filter(has_working_copy=True)
 
 
-class Publishable(models.Model):
+class _TitleAndSlug(models.Model):
+    """The title and address of a Publishable (declared first, so they lead its forms)."""
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=200,
         unique=True,
         help_text="The last part of the page's address. Keep it short and lower-case.",
     )
+
+    class Meta:
+        abstract = True
+
+
+class PublicationFields(models.Model):
+    """What makes a model publishable, without a title: its status, publish and take-down
+    times and the `live()` QuerySet. `Publishable` adds a `title` and a `slug`; a model that
+    names itself otherwise (contacts and topics: `name`) takes this and says which field is
+    its title in `title_field`, which the kernel reads through `item_title`."""
+
+    title_field = "title"
+
     status = models.CharField(
         max_length=10,
         choices=Status.choices,
@@ -153,8 +168,6 @@ class Publishable(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["-publish_at", "-pk"]
-        get_latest_by = "publish_at"
         constraints = [
             # Readers' lists filter on publish_at: a published row without one would vanish.
             models.CheckConstraint(
@@ -164,7 +177,7 @@ class Publishable(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return item_title(self)
 
     @property
     def is_live(self):
@@ -200,6 +213,28 @@ class Publishable(models.Model):
     def state_label(self):
         """What the admin shows: Draft, Scheduled, Published or Taken down."""
         return self.publish_phase.label
+
+
+class Publishable(_TitleAndSlug, PublicationFields):
+    class Meta(PublicationFields.Meta):
+        abstract = True
+        ordering = ["-publish_at", "-pk"]
+        get_latest_by = "publish_at"
+
+
+def published_fields(now=None):
+    """The publication fields of an item published at `now` (code and the system making live
+    rows: the demo, imports, tests)."""
+    return {"status": Status.PUBLISHED, "publish_at": now or timezone.now()}
+
+
+def item_title(item):
+    """The title of any publishable item, whatever its model calls it (`title_field`)."""
+    return getattr(item, getattr(item, "title_field", "title"), "") or ""
+
+
+def set_item_title(item, text):
+    setattr(item, getattr(item, "title_field", "title"), text)
 
 
 class PreviewLink(models.Model):

@@ -61,6 +61,15 @@ def _label_date_and_time(db_field, formfield):
         time.attrs["aria-label"] = f"{name}: time (hh:mm)"
 
 
+def _opened_token(adminform):
+    """The edit token the unbound change form has just read for its item (None otherwise)."""
+    form = adminform and adminform.form
+    if form is None or form.is_bound or getattr(form, "edit_token_stored", None) is not None:
+        return None
+    field = form.fields.get("edit_base")
+    return field.initial if field is not None and field.initial else None
+
+
 class PublishableAdmin(
     LiveFormAdminMixin,
     HistoryAdminMixin,
@@ -273,7 +282,8 @@ class PublishableAdmin(
                 # Read-only (no right, or frozen in review): nothing to save, autosave or beat.
                 context["publishing_actions"], context["preview_url"] = [], None
                 context["autosave_url"] = context["presence_url"] = None
-            context.update(review_hook().form_context(request, self, obj))
+            token = _opened_token(context.get("adminform"))
+            context.update(review_hook().form_context(request, self, obj, token=token))
         adminform = context.get("adminform")
         if adminform and context.get("field_described_by"):
             fields_described_by(adminform.form, context["field_described_by"])

@@ -20,10 +20,12 @@ class ReviewHook:
         its form read-only and refuses a post to it."""
         return ""
 
-    def form_context(self, request, model_admin, obj):
+    def form_context(self, request, model_admin, obj, *, token=None):
         """Extra context for the change form; `review_template` is included above the form,
         `field_notes_template` after each field (given `field_name`), and
-        `field_described_by` ({field name: [element ids]}) describes the fields' inputs."""
+        `field_described_by` ({field name: [element ids]}) describes the fields' inputs.
+        `token`: the item's edit token (publishing.editing.edit_token) as the form just read
+        it, when it did, so it is not read twice."""
         return {}
 
     def history_context(self, request, model_admin, obj):

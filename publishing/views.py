@@ -54,6 +54,32 @@ class KeysetListMixin:
         return context
 
 
+def may_preview(request, model):
+    """Whether `request` is a signed-in editor who may open `model`'s unpublished items."""
+    if not has_session(request):
+        # Only a signed-in editor may preview; not asking an anonymous reader's session
+        # keeps it untouched, so their page carries no `Vary: Cookie` and any cache may
+        # share it.
+        return False
+    user = request.user
+    opts = model._meta
+    return (
+        user.is_active
+        and user.is_staff
+        and user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+    )
+
+
+def readable(request, queryset):
+    """`queryset` narrowed to what `request` may open at a public address: live items, the
+    item of a preview link being shown, or everything for an editor (for detail pages that
+    are function views; class-based ones use PublishableDetailMixin)."""
+    link_item = getattr(request, "preview_link_item", None)
+    if link_item is not None and isinstance(link_item, queryset.model):
+        return queryset.filter(pk=link_item.pk)
+    return queryset if may_preview(request, queryset.model) else queryset.live()
+
+
 class PublishableDetailMixin:
     """A detail view that shows live items to everyone and unpublished ones to editors.
 
@@ -62,25 +88,10 @@ class PublishableDetailMixin:
     """
 
     def can_preview(self):
-        if not has_session(self.request):
-            # Only a signed-in editor may preview; not asking an anonymous reader's session
-            # keeps it untouched, so their page carries no `Vary: Cookie` and any cache may
-            # share it.
-            return False
-        user = self.request.user
-        opts = self.model._meta
-        return (
-            user.is_active
-            and user.is_staff
-            and user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
-        )
+        return may_preview(self.request, self.model)
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        link_item = getattr(self.request, "preview_link_item", None)
-        if link_item is not None and isinstance(link_item, self.model):
-            return queryset.filter(pk=link_item.pk)
-        return queryset if self.can_preview() else queryset.live()
+        return readable(self.request, super().get_queryset())
 
     def dispatch(self, request, *args, **kwargs):
         try:

@@ -133,7 +133,7 @@ class Report(Publishable):
         REPORTS_ACCESSIBLE_FORMAT_URL (a mailto: or a page) with no name.
         """
         contact = self.accessible_format_contact
-        if contact is None or not contact.is_active:
+        if contact is None or not contact.is_active or not contact.is_live:
             contact = None
             if settings.REPORTS_ACCESSIBLE_FORMAT_CONTACT:
                 contact = (

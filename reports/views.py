@@ -4,6 +4,7 @@ import logging
 import re
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -22,6 +23,7 @@ from reports.forms import ReportFilterForm
 from reports.models import Report
 from reports.seo import report_json_ld
 from reports.services import report_download_record
+from topics.models import Topic
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +57,7 @@ class ReportListView(KeysetListMixin, ListView):
         queryset = (
             Report.objects.live()
             .defer("extracted_text", "search_vector")
-            .prefetch_related("topics")
+            .prefetch_related(Prefetch("topics", Topic.objects.live()))
         )
         if self.filters.is_valid():
             if topic := self.filters.cleaned_data["topic"]:
@@ -87,7 +89,7 @@ class ReportDetailView(PublishableDetailMixin, DetailView):
             super()
             .get_queryset()
             .select_related("accessible_format_contact", "cover_image")
-            .prefetch_related("topics")
+            .prefetch_related(Prefetch("topics", Topic.objects.live()))
             .defer("search_vector")
         )
 

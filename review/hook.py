@@ -70,12 +70,22 @@ class AdminReviewHook(ReviewHook):
     def list_label(self, obj):
         return LIST_LABELS.get(getattr(obj, "review_open_state", None), "")
 
+    def _open_review(self, request, obj):
+        """The item's open review, read once per request (frozen() and the form both ask)."""
+        cache = request.__dict__.setdefault("_review_open", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in cache:
+            cache[key] = open_review(obj)
+        return cache[key]
+
     def frozen(self, request, obj):
         # Asked many times per request (every has_change_permission): one query per item.
         cache = request.__dict__.setdefault("_review_frozen", {})
         key = (obj._meta.label, obj.pk)
         if key not in cache:
-            review = reviews_of(obj).filter(state=ReviewState.IN_REVIEW).first()
+            review = self._open_review(request, obj)
+            if review is not None and review.state != ReviewState.IN_REVIEW:
+                review = None
             cache[key] = (
                 f"In review since {when_text(review.submitted_at)}: its content is frozen until "
                 "it is approved, sent back or withdrawn."
@@ -84,11 +94,11 @@ class AdminReviewHook(ReviewHook):
             )
         return cache[key]
 
-    def form_context(self, request, model_admin, obj):
+    def form_context(self, request, model_admin, obj, *, token=None):
         if obj is None or obj.pk is None:
             return {}
         opts = model_admin.model._meta
-        review = open_review(obj)
+        review = self._open_review(request, obj)
         latest = decisions_of(obj).first()
         user = request.user
         context = {
@@ -98,7 +108,7 @@ class AdminReviewHook(ReviewHook):
             "review_url": reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_review", args=[obj.pk]
             ),
-            "review_token": edit_token(obj),
+            "review_token": token or edit_token(obj),
             "review_preview_url": reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_review_preview", args=[obj.pk]
             ),

@@ -15,7 +15,7 @@ from contacts.models import Contact, Enquiry
 from ktnsite.demo.files import make_pdf
 from news.models import Post
 from opportunities.models import Opportunity
-from publishing.models import Status
+from publishing.models import Status, published_fields
 from reports.models import Report
 from reports.services import report_file_read
 from topics.models import Topic
@@ -27,6 +27,9 @@ def make_topic(**fields):
     n = next(_numbers)
     fields.setdefault("name", f"Topic {n}")
     fields.setdefault("slug", f"topic-{n}")
+    # Live unless a test says otherwise (a draft: status=Status.DRAFT, publish_at=None).
+    for name, value in published_fields().items():
+        fields.setdefault(name, value)
     return Topic.objects.create(**fields)
 
 
@@ -35,6 +38,8 @@ def make_contact(*, topics=(), **fields):
     fields.setdefault("name", f"Contact {n}")
     fields.setdefault("slug", f"contact-{n}")
     fields.setdefault("email", f"contact{n}@example.org")
+    for name, value in published_fields().items():
+        fields.setdefault(name, value)
     contact = Contact.objects.create(**fields)
     contact.topics.set(topics)
     return contact

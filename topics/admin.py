@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from publishing.admin import EditorialAdmin
+from publishing.admin import PublishableAdmin, StateFilter
 from topics.models import Topic
 
 
@@ -15,9 +15,17 @@ def _directory_url(topic):
 
 
 @admin.register(Topic)
-class TopicAdmin(EditorialAdmin):
-    list_display = ["name", "slug", "ordering", "lead_count"]
+class TopicAdmin(PublishableAdmin):
+    """Topics, published (and reviewed) like posts; each with its leads."""
+
+    list_display = ["name", "state", "slug", "ordering", "lead_count"]
     list_editable = ["ordering"]
+    list_filter = [StateFilter]
+    date_hierarchy = None
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "ordering", "leads"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "expire_at"]}),
+    ]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["leads"]

@@ -21,7 +21,7 @@ class TopicsConfig(AppConfig):
             plural_label="Topics",
             view_name="topics:detail",
             list_key=None,
-            visible_to_readers="all",
+            visible_to_readers="live",
             title_field="name",
             order=90,
         )

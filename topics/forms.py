@@ -28,7 +28,14 @@ class TopicFilterField(forms.ModelChoiceField):
         kwargs.setdefault("label", "Topic")
         kwargs.setdefault("required", False)
         kwargs.setdefault("empty_label", "All topics")
-        super().__init__(queryset=Topic.objects.all(), to_field_name="slug", **kwargs)
+        super().__init__(queryset=Topic.objects.live(), to_field_name="slug", **kwargs)
+
+    def __deepcopy__(self, memo):
+        # Each form gets its own copy of a class-level field: `live()` is asked again then,
+        # not frozen at the moment the form class was made (a topic published later shows).
+        result = super().__deepcopy__(memo)
+        result.queryset = Topic.objects.live()
+        return result
 
 
 class TopicListFilterField(forms.ChoiceField):

@@ -3,10 +3,15 @@
 from django.db import models
 
 from publishing.addresses import slug_url
+from publishing.models import PublicationFields
 from publishing.registry import topic_key
 
 
-class Topic(models.Model):
+class Topic(PublicationFields):
+    """An area of interest; a draft until published (`PublicationFields`), like a post."""
+
+    title_field = "name"
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(
@@ -16,8 +21,9 @@ class Topic(models.Model):
         default=0, help_text="Lower numbers come first in lists of topics."
     )
 
-    class Meta:
+    class Meta(PublicationFields.Meta):
         ordering = ["ordering", "name"]
+        permissions = [("publish_topic", "Can publish topics")]
 
     def __str__(self):
         return self.name

@@ -29,7 +29,7 @@ from news.wordpress.values import (
     wp_number,
 )
 from news.wordpress.wxr import Channel, read_export
-from publishing.models import Status
+from publishing.models import Status, published_fields
 from publishing.richtext import sanitise_html
 from publishing.services import (
     publishable_save,
@@ -358,7 +358,12 @@ class WordPressImport(BodyRewrite, UploadsImport):
             try:
                 with transaction.atomic():
                     topic = Topic.objects.create(
-                        slug=slug, name=name, description=term.description if term else ""
+                        slug=slug,
+                        name=name,
+                        description=term.description if term else "",
+                        # Made for the posts imported with it: live with them (import is the
+                        # system, which publishes without review).
+                        **published_fields(),
                     )
                 outcome = "created"
             except Exception as exc:

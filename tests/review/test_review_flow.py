@@ -257,3 +257,18 @@ def test_a_tampered_reviewer_number_gets_a_clear_4xx(writer, draft):
         response = writer.post(review_url(draft), {"_review": "submit", "reviewer": value})
         assert response.status_code == 400
         assert "no such reviewer" in response.content.decode()
+
+
+def test_the_change_form_reads_the_item_s_reviews_twice_and_its_edit_token_once(
+    writer, draft, django_assert_max_num_queries
+):
+    def form_queries():
+        with django_assert_max_num_queries(200) as queries:
+            assert writer.get(change_url(draft)).status_code == 200
+        return [query["sql"] for query in queries.captured_queries]
+
+    for sql in (form_queries(), submit(writer, draft) and form_queries()):
+        # The open review (asked by the frozen check and the panel), the latest decision.
+        assert sum(q.startswith('SELECT "review_review".') for q in sql) == 2
+        # The edit token's row read (its last save), once: the form's, reused by the panel.
+        assert sum('SELECT "news_post"."updated_at"' in q for q in sql) == 1

@@ -18,7 +18,7 @@ from caching.purge import purge_enqueue
 from ktnsite.demo.files import make_pdf
 from ktnsite.suggestions import words_rebuild
 from news.models import Post
-from publishing.models import Status
+from publishing.models import Status, published_fields
 from publishing.search import SEARCH_CONFIG, search_trigger_name, vectors_written_by_caller
 from publishing.services import publishable_check_new
 from publishing.statistics import analyze
@@ -327,7 +327,9 @@ class Command(BaseCommand):
         topics = list(Topic.objects.all())
         if not topics:
             topics = [
-                Topic.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+                Topic.objects.create(
+                    name=name, slug=name.lower().replace(" ", "-"), **published_fields()
+                )
                 for name in ("Medicines Manufacturing", "Net Zero", "Agri-food", "Space")
             ]
         # A run tag keeps slugs unique across repeated runs.

@@ -20,7 +20,7 @@ from ktnsite.demo.pages import site_pages
 from library.services import image_create
 from news.models import Post
 from opportunities.models import Opportunity
-from publishing.models import Status
+from publishing.models import Status, published_fields
 from publishing.services import publishable_save
 from reports.models import Report
 from reports.services import report_file_read
@@ -80,14 +80,16 @@ class Command(BaseCommand):
         topics = {}
         for order, data in enumerate(content.TOPICS):
             topics[data["slug"]], new = Topic.objects.get_or_create(
-                slug=data["slug"], defaults={**data, "ordering": order}
+                slug=data["slug"], defaults={**data, "ordering": order, **published_fields()}
             )
             created += new
 
         contacts = {}
         for data in content.CONTACTS:
             fields = {k: v for k, v in data.items() if k != "topics"}
-            contact, new = Contact.objects.get_or_create(slug=data["slug"], defaults=fields)
+            contact, new = Contact.objects.get_or_create(
+                slug=data["slug"], defaults={**fields, **published_fields()}
+            )
             if new:
                 contact.topics.set(topics[slug] for slug in data["topics"])
             contacts[data["slug"]] = contact
