@@ -55,6 +55,7 @@ class Kind:
     date_field: str | None = "publish_at"
     visible_to_readers: str = "live"  # the QuerySet method that says what readers may see
     word_fields: tuple = ()  # plain text whose words "Did you mean …?" may suggest
+    rank_field: str = "search_vector"  # the vector ranked by
 
     def visible(self):
         return getattr(self.model.objects, self.visible_to_readers)()
@@ -73,6 +74,7 @@ class Kind:
             date_field=spec.date_field,
             visible_to_readers=content_type.visible_to_readers,
             word_fields=spec.word_fields,
+            rank_field=spec.rank_field or "search_vector",
         )
 
 
@@ -253,12 +255,12 @@ def _matching(kind, query, topic):
             return _ranked_values(
                 kind,
                 queryset.filter(search_vector=search_query)
-                .annotate(rank=SearchRank(F("search_vector"), search_query))
+                .annotate(rank=SearchRank(F(kind.rank_field), search_query))
                 .order_by(_newest_first(kind)),
             )[:CANDIDATES]
         candidates = _phrase_candidates(kind, queryset, query, _newest_first(kind))
         queryset = kind.model.objects.filter(pk__in=candidates).annotate(
-            rank=SearchRank(F("search_vector"), search_query)
+            rank=SearchRank(F(kind.rank_field), search_query)
         )
     else:
         words = [_stem(w) for w in query_words(query)]
@@ -298,18 +300,102 @@ def search(query, *, kind=None, topic=None):
     query = clean_query(query)
     if not query or (not _uses_full_text() and not query_words(query)):
         return []
-    kinds = [KINDS[kind]] if kind else list(KINDS.values())
-    querysets = [_matching(k, query, topic) for k in kinds]
+    querysets = _querysets(query, kind, topic)
     if len(querysets) == 1 and querysets[0].query.is_sliced:
         # One kind's CANDIDATES rows, already limited: put them in order here, as a sliced
         # query cannot be ordered again.
         with planned_for_its_terms():
             rows = list(querysets[0])
         return sorted(rows, key=_best_first)[:MAX_RESULTS]
-    combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
-    ordered = combined.order_by(F("rank").desc(), F("item_date").desc(nulls_last=True), "item_id")
     with planned_for_its_terms():
-        return list(ordered[:MAX_RESULTS])
+        return list(_ordered(querysets)[:MAX_RESULTS])
+
+
+def _querysets(query, kind, topic):
+    kinds = [KINDS[kind]] if kind else list(KINDS.values())
+    return [_matching(k, query, topic) for k in kinds]
+
+
+def _ordered(querysets):
+    combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+    return combined.order_by(F("rank").desc(), F("item_date").desc(nulls_last=True), "item_id")
+
+
+def search_results(query, *, kind=None, topic=None):
+    """What search() finds, as a sequence a Paginator can page through.
+
+    On PostgreSQL nothing is read until a page is asked for, and then only that page's rows
+    come back, with the number of all matches beside them (count(*) OVER ()): turning every
+    match (up to MAX_RESULTS) into Python dicts cost the page more CPU than the rest of the
+    search. On SQLite, the list search() returns.
+    """
+    query = clean_query(query)
+    if not _uses_full_text() or not query:
+        return search(query, kind=kind, topic=topic)
+    return _PagedResults(query, kind, topic)
+
+
+class _PagedResults:
+    """The matches of one search on PostgreSQL, fetched a page at a time (see search_results)."""
+
+    def __init__(self, query, kind, topic):
+        self._query, self._kind, self._topic = query, kind, topic
+        self._count = None
+        self._fetched = (None, None, [])  # (start, stop, rows)
+
+    def fetch(self, start, stop):
+        """Read the rows start..stop-1 of the whole ordered list, and the count beside them."""
+        querysets = _querysets(self._query, self._kind, self._topic)
+        if len(querysets) == 1 and querysets[0].query.is_sliced:
+            inner = querysets[0]  # one kind's CANDIDATES rows, ordered below
+        else:
+            inner = _ordered(querysets)[:MAX_RESULTS]
+        sql, params = inner.query.sql_with_params()
+        stop = max(start, min(stop, MAX_RESULTS))
+        with planned_for_its_terms(), connection.cursor() as cursor:
+            # The rows are the ORM's; every value the reader typed is a parameter.
+            cursor.execute(
+                "SELECT kind, item_id, rank, item_date, count(*) OVER ()"  # noqa: S608
+                f" FROM ({sql}) AS found"
+                " ORDER BY rank DESC, item_date DESC NULLS LAST, item_id LIMIT %s OFFSET %s",
+                (*params, stop - start, start),
+            )
+            fetched = cursor.fetchall()
+        rows = [
+            {"kind": kind, "item_id": item_id, "rank": rank, "item_date": date}
+            for kind, item_id, rank, date, _ in fetched
+        ]
+        if fetched:
+            self._count = min(fetched[0][4], MAX_RESULTS)
+        elif start == 0:
+            self._count = 0
+        elif self._count is None:
+            # Past the end: count with the first page (a reader's stale page link).
+            self.fetch(0, 1)
+        self._fetched = (start, stop, rows)
+        return rows
+
+    def __len__(self):
+        if self._count is None:
+            self.fetch(0, 1)
+        return self._count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop if index.stop is not None else MAX_RESULTS
+        have_start, have_stop, rows = self._fetched
+        if have_start is not None and have_start <= start and stop <= have_stop:
+            return rows[start - have_start : stop - have_start]
+        return self.fetch(start, stop)
+
+    def __bool__(self):
+        return len(self) > 0
+
+    def prefetch(self, number, per_page):
+        """Read page `number` (from 1) now, with the count, so that paging reads nothing more."""
+        self.fetch((number - 1) * per_page, number * per_page)
+        return self
 
 
 def _best_first(row):
@@ -352,9 +438,11 @@ def hits(rows, query):
     found = {}
     for key, ids in wanted.items():
         kind = KINDS[key]
-        queryset = kind.model.objects.filter(pk__in=ids).defer("search_vector")
+        queryset = kind.model.objects.filter(pk__in=ids).defer("search_vector", kind.rank_field)
         if _uses_full_text():
-            queryset = queryset.annotate(
+            # The snippet is made in the database, so the texts it quotes (a report's whole
+            # extracted text, a post's body) need not come to Python.
+            queryset = queryset.defer(*kind.text_fields).annotate(
                 headline=SearchHeadline(
                     _text_of(kind.text_fields),
                     _search_query(query),
