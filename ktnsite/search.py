@@ -5,6 +5,7 @@ import re
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from functools import reduce
 from operator import and_, or_
 
@@ -22,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -55,6 +57,7 @@ class Kind:
     date_field: str | None = "publish_at"
     visible_to_readers: str = "live"  # the QuerySet method that says what readers may see
     word_fields: tuple = ()  # plain text whose words "Did you mean …?" may suggest
+    rank_field: str = "search_vector"  # the vector ranked by
 
     def visible(self):
         return getattr(self.model.objects, self.visible_to_readers)()
@@ -73,6 +76,7 @@ class Kind:
             date_field=spec.date_field,
             visible_to_readers=content_type.visible_to_readers,
             word_fields=spec.word_fields,
+            rank_field=spec.rank_field or "search_vector",
         )
 
 
@@ -223,6 +227,13 @@ def planned_for_its_terms():
     is parsed and planned in well under a millisecond, so it gains nothing from being
     prepared; every other query on the connection keeps its prepared statements. No
     statement is sent for this (psycopg's prepare_threshold is read per execute).
+
+    Sequential scans are also off for them. A match tested row by row reads each row's
+    vector, and a report's (its whole text) is stored out of line: for "quantum", a third
+    of 2,000 reports, the planner chose to scan every report, 6,900 pages and 39-59 ms,
+    over the GIN index's 240 pages and 0.9 ms, as its costs do not count that reading.
+    Set for the session and reset after (inside a transaction, SET LOCAL: if the search
+    failed there, the rollback undoes it).
     """
     if not _uses_full_text():
         yield
@@ -231,10 +242,18 @@ def planned_for_its_terms():
     driver = connection.connection
     threshold = driver.prepare_threshold
     driver.prepare_threshold = None
+    local = connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off" if local else "SET enable_seqscan = off")
+    failed = True
     try:
         yield
+        failed = False
     finally:
         driver.prepare_threshold = threshold
+        if not (failed and local):
+            with connection.cursor() as cursor:
+                cursor.execute("RESET enable_seqscan")
 
 
 def _matching(kind, query, topic):
@@ -253,12 +272,12 @@ def _matching(kind, query, topic):
             return _ranked_values(
                 kind,
                 queryset.filter(search_vector=search_query)
-                .annotate(rank=SearchRank(F("search_vector"), search_query))
+                .annotate(rank=SearchRank(F(kind.rank_field), search_query))
                 .order_by(_newest_first(kind)),
             )[:CANDIDATES]
         candidates = _phrase_candidates(kind, queryset, query, _newest_first(kind))
         queryset = kind.model.objects.filter(pk__in=candidates).annotate(
-            rank=SearchRank(F("search_vector"), search_query)
+            rank=SearchRank(F(kind.rank_field), search_query)
         )
     else:
         words = [_stem(w) for w in query_words(query)]
@@ -298,18 +317,148 @@ def search(query, *, kind=None, topic=None):
     query = clean_query(query)
     if not query or (not _uses_full_text() and not query_words(query)):
         return []
-    kinds = [KINDS[kind]] if kind else list(KINDS.values())
-    querysets = [_matching(k, query, topic) for k in kinds]
+    querysets = _querysets(query, kind, topic)
     if len(querysets) == 1 and querysets[0].query.is_sliced:
         # One kind's CANDIDATES rows, already limited: put them in order here, as a sliced
         # query cannot be ordered again.
         with planned_for_its_terms():
             rows = list(querysets[0])
         return sorted(rows, key=_best_first)[:MAX_RESULTS]
-    combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
-    ordered = combined.order_by(F("rank").desc(), F("item_date").desc(nulls_last=True), "item_id")
     with planned_for_its_terms():
-        return list(ordered[:MAX_RESULTS])
+        return list(_ordered(querysets)[:MAX_RESULTS])
+
+
+def _querysets(query, kind, topic):
+    kinds = [KINDS[kind]] if kind else list(KINDS.values())
+    return [_matching(k, query, topic) for k in kinds]
+
+
+def _ordered(querysets):
+    combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+    return combined.order_by(F("rank").desc(), F("item_date").desc(nulls_last=True), "item_id")
+
+
+def search_results(query, *, kind=None, topic=None):
+    """What search() finds, as a sequence a Paginator can page through.
+
+    On PostgreSQL nothing is read until a page is asked for, and then only that page's rows
+    come back, with the number of all matches beside them (count(*) OVER ()): turning every
+    match (up to MAX_RESULTS) into Python dicts cost the page more CPU than the rest of the
+    search. On SQLite, the list search() returns.
+    """
+    query = clean_query(query)
+    if not _uses_full_text() or not query:
+        return search(query, kind=kind, topic=topic)
+    return _PagedResults(query, kind, topic)
+
+
+# The SQL of the matches' query by (registry generation, type, topic, phrase or not, limits), with
+# where the query and the current time go among its parameters (see _matches_sql).
+_COMPILED = {}
+_COMPILED_MAX = 256
+_SENTINEL = "\ue002"  # cannot be typed: clean_query keeps it, but it is only ever compared
+
+
+def _matches_sql(query, kind, topic):
+    """(sql, params) of the matches' query, from this process's compiled copy.
+
+    The ORM took about 40 % of the search page's CPU to build and compile the UNION over
+    five types, the same SQL every time but for the words and the moment: it is compiled
+    once per shape with a stand-in query, and the parameters that held the stand-in or the
+    moment of compiling (live() compares with now) are filled in per search. A parameter
+    counts as "now" only if it lies between the clock readings taken around compiling, so a
+    fixed date in a type's visible() stays as it is.
+    """
+    phrase = '"' in query
+    # The limits are in the SQL too (and a test may change them).
+    limits = (CANDIDATES, PHRASE_CANDIDATES, MAX_RESULTS)
+    key = (registry.generation, kind, topic.pk if topic is not None else None, phrase, limits)
+    found = _COMPILED.get(key)
+    if found is None:
+        stand_in = f'"{_SENTINEL}"' if phrase else _SENTINEL
+        before = timezone.now()
+        querysets = _querysets(stand_in, kind, topic)
+        if len(querysets) == 1 and querysets[0].query.is_sliced:
+            inner = querysets[0]  # one kind's CANDIDATES rows, ordered by the caller
+        else:
+            inner = _ordered(querysets)[:MAX_RESULTS]
+        sql, params = inner.query.sql_with_params()
+        after = timezone.now()
+        query_at = [i for i, value in enumerate(params) if value == stand_in]
+        now_at = [
+            i
+            for i, value in enumerate(params)
+            if isinstance(value, datetime) and before <= value <= after
+        ]
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        found = _COMPILED[key] = (sql, tuple(params), query_at, now_at)
+    sql, params, query_at, now_at = found
+    params = list(params)
+    now = timezone.now()
+    for i in query_at:
+        params[i] = query
+    for i in now_at:
+        params[i] = now
+    return sql, params
+
+
+class _PagedResults:
+    """The matches of one search on PostgreSQL, fetched a page at a time (see search_results)."""
+
+    def __init__(self, query, kind, topic):
+        self._query, self._kind, self._topic = query, kind, topic
+        self._count = None
+        self._fetched = (None, None, [])  # (start, stop, rows)
+
+    def fetch(self, start, stop):
+        """Read the rows start..stop-1 of the whole ordered list, and the count beside them."""
+        sql, params = _matches_sql(self._query, self._kind, self._topic)
+        stop = max(start, min(stop, MAX_RESULTS))
+        with planned_for_its_terms(), connection.cursor() as cursor:
+            # The rows are the ORM's; every value the reader typed is a parameter.
+            cursor.execute(
+                "SELECT kind, item_id, rank, item_date, count(*) OVER ()"  # noqa: S608
+                f" FROM ({sql}) AS found"
+                " ORDER BY rank DESC, item_date DESC NULLS LAST, item_id LIMIT %s OFFSET %s",
+                (*params, stop - start, start),
+            )
+            fetched = cursor.fetchall()
+        rows = [
+            {"kind": kind, "item_id": item_id, "rank": rank, "item_date": date}
+            for kind, item_id, rank, date, _ in fetched
+        ]
+        if fetched:
+            self._count = min(fetched[0][4], MAX_RESULTS)
+        elif start == 0:
+            self._count = 0
+        elif self._count is None:
+            # Past the end: count with the first page (a reader's stale page link).
+            self.fetch(0, 1)
+        self._fetched = (start, stop, rows)
+        return rows
+
+    def __len__(self):
+        if self._count is None:
+            self.fetch(0, 1)
+        return self._count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop if index.stop is not None else MAX_RESULTS
+        have_start, have_stop, rows = self._fetched
+        if have_start is not None and have_start <= start and stop <= have_stop:
+            return rows[start - have_start : stop - have_start]
+        return self.fetch(start, stop)
+
+    def __bool__(self):
+        return len(self) > 0
+
+    def prefetch(self, number, per_page):
+        """Read page `number` (from 1) now, with the count, so that paging reads nothing more."""
+        self.fetch((number - 1) * per_page, number * per_page)
+        return self
 
 
 def _best_first(row):
@@ -352,9 +501,11 @@ def hits(rows, query):
     found = {}
     for key, ids in wanted.items():
         kind = KINDS[key]
-        queryset = kind.model.objects.filter(pk__in=ids).defer("search_vector")
+        queryset = kind.model.objects.filter(pk__in=ids).defer("search_vector", kind.rank_field)
         if _uses_full_text():
-            queryset = queryset.annotate(
+            # The snippet is made in the database, so the texts it quotes (a report's whole
+            # extracted text, a post's body) need not come to Python.
+            queryset = queryset.defer(*kind.text_fields).annotate(
                 headline=SearchHeadline(
                     _text_of(kind.text_fields),
                     _search_query(query),

@@ -170,6 +170,15 @@ def _suggestion_link(form, suggested):
     return suggested, f"{reverse('search')}?{urlencode(params)}"
 
 
+def _page_number(value):
+    """The page a ?page= asks for, as Paginator.get_page will read it when it can (else 1)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= site_search.MAX_RESULTS else 1
+
+
 def search(request):
     # The page lists (or may list) every searchable type.
     add_surrogate_keys(request, registry.list_keys(registry.searchable()))
@@ -183,9 +192,13 @@ def search(request):
         status = 400
     elif form.is_bound:
         query = form.cleaned_data["q"]
-        rows = site_search.search(
+        rows = site_search.search_results(
             query, kind=form.cleaned_data["type"] or None, topic=form.cleaned_data["topic"]
         )
+        if hasattr(rows, "prefetch"):
+            # The page asked for and the count in one query; a page number past the end
+            # costs a second (the Paginator then shows the last page).
+            rows.prefetch(_page_number(request.GET.get("page")), SEARCH_PAGE_SIZE)
         page = Paginator(rows, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         if query:
             results = site_search.hits(list(page.object_list), query)

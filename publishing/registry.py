@@ -57,6 +57,9 @@ class SearchSpec:
     html_fields: tuple = ()  # those of text_fields stored as HTML: tags stripped first
     date_field: str | None = "publish_at"  # newest first; None: undated (ordered by pk)
     word_fields: tuple = ()  # plain text whose words "Did you mean …?" may suggest
+    # A smaller vector to rank by (publishing.search.rank_vector_operation), or None:
+    # rank by `search_vector`.
+    rank_field: str | None = None
 
 
 @dataclass(frozen=True)

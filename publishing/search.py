@@ -54,22 +54,32 @@ def vectors_written_by_caller(table, cursor):
     cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
 
 
-def _create_sql(table, weighted_columns):
-    function, trigger = _names(table)
-    parts = " || ".join(
-        f"setweight(to_tsvector('pg_catalog.{SEARCH_CONFIG}', coalesce(NEW.{column}, '')), '{weight}')"
+def _vector_sql(weighted_columns, row="NEW."):
+    return " || ".join(
+        f"setweight(to_tsvector('pg_catalog.{SEARCH_CONFIG}', coalesce({row}{column}, '')), '{weight}')"
         for column, weight in weighted_columns
     )
-    columns = ", ".join(column for column, _ in weighted_columns)
-    return [
-        f"""
+
+
+def _function_sql(table, weighted_columns, rank_columns=()):
+    function, _ = _names(table)
+    rank = f"NEW.rank_vector := {_vector_sql(rank_columns)};" if rank_columns else ""
+    return f"""
         CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
         BEGIN
-            NEW.search_vector := {parts};
+            NEW.search_vector := {_vector_sql(weighted_columns)};
+            {rank}
             RETURN NEW;
         END
         $$ LANGUAGE plpgsql
-        """,
+        """
+
+
+def _create_sql(table, weighted_columns):
+    function, trigger = _names(table)
+    columns = ", ".join(column for column, _ in weighted_columns)
+    return [
+        _function_sql(table, weighted_columns),
         f"DROP TRIGGER IF EXISTS {trigger} ON {table}",
         # Only when a searched column is written: counting a download must not re-parse
         # a report's whole text.
@@ -139,5 +149,32 @@ def search_vector_inline_operation(table):
             schema_editor.execute(
                 f"ALTER TABLE {table} ALTER COLUMN search_vector SET STORAGE EXTENDED"
             )
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def rank_vector_operation(table, weighted_columns, rank_columns):
+    """A migration operation: `table`'s trigger also fills a small `rank_vector` (PostgreSQL only).
+
+    Ranking reads the vector of every row it ranks. A report's `search_vector` holds its
+    whole extracted text, is stored out of line (TOAST) and takes several pages to read;
+    ranking the newest 500 matching reports read and scored thousands of pages. The small
+    vector holds only `rank_columns` (title and summary), a few hundred bytes kept in the
+    row: matching still uses the whole text's vector and its GIN index. `weighted_columns`
+    are the search vector's, as search_trigger_operation() was given them; rank_columns
+    must be among them, so that the trigger already runs when they change. Existing rows
+    are filled without re-reading their whole text.
+    """
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(_function_sql(table, weighted_columns, rank_columns))
+            schema_editor.execute(
+                f"UPDATE {table} SET rank_vector = {_vector_sql(rank_columns, row='')}"  # noqa: S608 - names from migrations
+            )
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(_function_sql(table, weighted_columns))
 
     return migrations.RunPython(forwards, backwards, elidable=False)

@@ -23,7 +23,10 @@ class ReportsConfig(AppConfig):
             list_key="reports",
             topics_field="topics",
             search=SearchSpec(
-                text_fields=("summary", "extracted_text"), word_fields=("title", "summary")
+                text_fields=("summary", "extracted_text"),
+                word_fields=("title", "summary"),
+                # Ranked by title and summary only: the whole text's vector is large.
+                rank_field="rank_vector",
             ),
             sitemap=SitemapSpec(
                 changefreq="yearly",

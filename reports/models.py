@@ -54,6 +54,8 @@ class Report(Publishable):
     download_count = models.PositiveIntegerField(default=0, editable=False)
     # Filled by a database trigger on PostgreSQL (see publishing.search).
     search_vector = search_vector_field()
+    # Title and summary only, what search ranks by (publishing.search.rank_vector_operation).
+    rank_vector = search_vector_field()
     cover_image = models.ForeignKey(
         "library.Image",
         null=True,
