@@ -28,7 +28,7 @@ def gist_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ktnsite", "0013_opportunity_watches"),
+        ("ktnsite", "0014_editors_publish_contacts_topics"),
     ]
 
     operations = [migrations.RunPython(gin_index, gist_index, elidable=False)]
