@@ -34,7 +34,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, transactional_db):
+    # transactional_db first, so the page closes (no autosave or request still running in
+    # the live server) before the database is emptied after the test: a flush while the
+    # page still wrote failed on SQLite ("database table is locked") and broke the next test.
     context = browser.new_context(base_url=live_server.url, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
