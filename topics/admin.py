@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from publishing.admin import PublishableAdmin, StateFilter
+from publishing.review_hook import review_hook
 from topics.models import Topic
 
 
@@ -32,12 +33,27 @@ class TopicAdmin(PublishableAdmin):
 
     def get_changelist_form(self, request, **kwargs):
         base = super().get_changelist_form(request, **kwargs)
+        refusal = review_hook().publish_refusal
 
         class OrderingForm(base):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
+                field = self.fields["ordering"]
                 # Each row's box is named by its topic: the list's column header is no label.
-                self.fields["ordering"].widget.attrs["aria-label"] = f"Ordering of {self.instance}"
+                field.widget.attrs["aria-label"] = f"Ordering of {self.instance}"
+                # A live topic's place in lists is what readers see: where the publish rule
+                # would refuse this editor putting a change live (the topic is in review, or
+                # REVIEW_REQUIRED names topics), the box is read-only here and the order is
+                # changed on the topic's form, through review. A disabled field ignores
+                # whatever is posted for it.
+                topic = self.instance
+                if topic.pk and topic.is_live:
+                    reason = refusal(
+                        model=Topic, item=topic, user=request.user, content_changed=True
+                    )
+                    if reason:
+                        field.disabled = True
+                        field.widget.attrs["title"] = reason
 
         return OrderingForm
 
