@@ -1,6 +1,8 @@
 """Real Chromium through Playwright: found on PATH, never downloaded."""
 
 import os
+import threading
+import time
 
 import pytest
 
@@ -31,6 +33,27 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request):
+    """After a test with a live server, close what the browser still has open and wait for
+    the server's requests to end before the database is emptied. An autouse fixture here is
+    set up after pytest-django's (which brings transactional_db), so it is torn down first.
+    Why: a presence beat or autosave still running in the server while the database was
+    flushed failed on SQLite ("database table is locked", the in-memory database's one
+    connection is shared with the server's thread), and the rows left broke the next tests."""
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.02)
 
 
 @pytest.fixture
