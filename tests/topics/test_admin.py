@@ -11,19 +11,21 @@ from topics.models import Topic
 pytestmark = pytest.mark.django_db
 
 
+def _reorder(editor, orderings):
+    """Save the list's ordering boxes, as its Save button does: {topic: new ordering}."""
+    data = {"form-TOTAL_FORMS": len(orderings), "form-INITIAL_FORMS": len(orderings)}
+    for row, (topic, ordering) in enumerate(orderings.items()):
+        data |= {f"form-{row}-id": topic.pk, f"form-{row}-ordering": ordering}
+    return editor.post("/admin/topics/topic/", {**data, "_save": "Save"})
+
+
 def test_the_list_shows_each_topic_s_state_and_reorders_them():
     editor = signed_in("ed", groups=["Editors"])
     live = make_topic(name="Space", ordering=5)
     draft = make_topic(name="Quantum", status=Status.DRAFT, publish_at=None, ordering=6)
     page = editor.get("/admin/topics/topic/").content.decode()
     assert "Published" in page and "Draft" in page
-    data = {
-        "form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "2",
-        "form-0-id": live.pk, "form-0-ordering": "9",
-        "form-1-id": draft.pk, "form-1-ordering": "1",
-        "_save": "Save",
-    }  # fmt: skip
-    assert editor.post("/admin/topics/topic/", data).status_code == 302
+    assert _reorder(editor, {live: 9, draft: 1}).status_code == 302
     assert Topic.objects.get(pk=live.pk).ordering == 9
     assert Topic.objects.get(pk=draft.pk).status == Status.DRAFT
 
@@ -49,12 +51,6 @@ def test_with_review_required_a_live_topic_is_reordered_only_through_review(sett
     live_box, draft_box = soup.find(id="id_form-0-ordering"), soup.find(id="id_form-1-ordering")
     assert live_box.has_attr("disabled") and "second person" in live_box["title"]
     assert not draft_box.has_attr("disabled")
-    data = {
-        "form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "2",
-        "form-0-id": live.pk, "form-0-ordering": "9",
-        "form-1-id": draft.pk, "form-1-ordering": "1",
-        "_save": "Save",
-    }  # fmt: skip
-    assert editor.post("/admin/topics/topic/", data).status_code == 302
+    assert _reorder(editor, {live: 9, draft: 1}).status_code == 302
     assert Topic.objects.get(pk=live.pk).ordering == 5
     assert Topic.objects.get(pk=draft.pk).ordering == 1
