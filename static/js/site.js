@@ -1,7 +1,5 @@
-// Small progressive enhancement: every page works without this file.
-// The share panel: without JavaScript its links are simply shown; with it, a
-// "Share this article" button opens them in a modal <dialog>, which gives focus
-// handling and Escape-to-close natively.
+// Progressive enhancement only: every page works without this file.
+// Share panel: links shown without JS; with it, a button opens them in a modal <dialog>.
 (function () {
   "use strict";
 
@@ -64,11 +62,8 @@
   });
 })();
 
-// A form sent back with errors: move focus to its summary so keyboard and screen-reader
-// users hear what to fix first. Following one of its links brings the whole field into
-// view (its label or legend and its error message, which sit above the input) before
-// focusing the input; the browser's own jump would put the input at the very top of the
-// screen with its label and message scrolled out of sight above it.
+// Errors: focus the summary, so it is heard first. Its links show the whole field (label
+// and message sit above the input), which the browser's own jump would scroll out of view.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var summary = document.querySelector(".error-summary");
