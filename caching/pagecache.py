@@ -250,6 +250,15 @@ def _first_go_live():
     return first[0].timestamp() if first else 0
 
 
+def _lifetime(seconds, until):
+    """`seconds`, cut so that nothing kept outlives `until` (the next go-live, take-down or
+    change by the clock, as POSIX time; 0 or None: nothing due): the one rule for pages, the
+    parts pages share and the headers that tell other caches how long to keep them."""
+    if until:
+        seconds = min(seconds, math.floor(until - time.time()))
+    return seconds
+
+
 def next_go_live(gen=None):
     """The POSIX time at which the next scheduled item goes live or a live one is taken
     down, or None.
@@ -271,9 +280,9 @@ def next_go_live(gen=None):
     if stored is not None and stored[0] == gen:
         return stored[1] or None
     first = _first_go_live()
-    lifetime = max(settings.CACHE_MIDDLEWARE_SECONDS, settings.FRONT_CACHE_SECONDS)
-    if first:
-        lifetime = min(lifetime, math.floor(first - time.time()))
+    lifetime = _lifetime(
+        max(settings.CACHE_MIDDLEWARE_SECONDS, settings.FRONT_CACHE_SECONDS), first
+    )
     if lifetime >= 1:
         try:
             cache.set(NEXT_LIVE_KEY, (gen, first), lifetime)
@@ -284,7 +293,8 @@ def next_go_live(gen=None):
 
 # How long a part kept by kept_until_change may live at most when nothing is due to change.
 KEPT_SECONDS = 3600
-KEPT_PREFIX = "pagecache.kept."
+# Versioned: an entry of an earlier shape under the old prefix is never read.
+KEPT_PREFIX = "pagecache.kept.v2."
 
 
 def kept_until_change(name, compute):
@@ -304,18 +314,15 @@ def kept_until_change(name, compute):
         _outage.failed(error)
         return compute()
     stored = found.get(key)
-    if stored is not None and stored[0] == gen and (not stored[1] or time.time() < stored[1]):
-        return stored[2]
+    if stored is not None and stored[0] == gen:
+        return stored[1]  # never kept past the next go-live: its lifetime ends there
     # The generation was read first: a change committed while this computes makes a new one,
     # so what is stored under the old one is never read.
     value = compute()
-    until = next_go_live(gen) or 0
-    seconds = KEPT_SECONDS
-    if until:
-        seconds = min(seconds, math.floor(until - time.time()))
+    seconds = _lifetime(KEPT_SECONDS, next_go_live(gen))
     if seconds >= 1 and not _outage.active() and _settle_owed():
         try:
-            cache.set(key, (gen, until, value), seconds)
+            cache.set(key, (gen, value), seconds)
         except Exception as error:
             _outage.failed(error)
     return value
@@ -440,9 +447,8 @@ class PageCacheMiddleware(CacheMiddleware):
         max_age = get_max_age(response)
         if max_age is not None:
             seconds = min(seconds, max_age)
-        if live_at is not None:
-            # A scheduled item must appear when its time comes: the page dies before then.
-            seconds = min(seconds, math.floor(live_at - time.time()))
+        # A scheduled item must appear when its time comes: the page dies before then.
+        seconds = _lifetime(seconds, live_at)
         if seconds < 1:
             return
         varies = {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h}
@@ -467,12 +473,8 @@ class PageCacheMiddleware(CacheMiddleware):
     @staticmethod
     def _public_headers(response, keys, live_at):
         """Browsers keep the page briefly, shared caches longer; neither past the next go-live."""
-        left = math.floor(live_at - time.time()) if live_at else None
-        browser = settings.PAGE_CACHE_BROWSER_SECONDS
-        shared = settings.FRONT_CACHE_SECONDS
-        if left is not None:
-            browser, shared = min(browser, left), min(shared, left)
-        browser, shared = max(0, browser), max(0, shared)
+        browser = max(0, _lifetime(settings.PAGE_CACHE_BROWSER_SECONDS, live_at))
+        shared = max(0, _lifetime(settings.FRONT_CACHE_SECONDS, live_at))
         if settings.FRONT_CACHE_SECONDS <= 0:
             patch_response_headers(response, browser)  # this server's cache only
             return
