@@ -185,7 +185,7 @@ def fill(items):
     print(f"{DailyCount.objects.count():,} daily rows made in {time.perf_counter() - start:.1f} s")
 
 
-def main(items, posts, runs, keep=False, profile=False):
+def main(items, posts, runs, keep=False, profile=False, cold=False):
     import django
 
     django.setup()
@@ -221,6 +221,9 @@ def main(items, posts, runs, keep=False, profile=False):
         client.force_login(eve)
         client.get("/admin/")  # warm: templates, permissions
         if profile:
+            if cold:
+                # The first visit after the panels' HTML expires: their queries and rendering.
+                settings.DASHBOARD_PANEL_CACHE_SECONDS = 0
             profile_home(client, runs)
             return
         print(f"uptime: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} (load average 1, 5 min)")
@@ -338,7 +341,7 @@ def profile_home(client, runs):
     for _ in range(runs):
         client.get("/admin/")
     profiler.disable()
-    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative"))
     stats.print_stats(os.environ.get("BENCH_PROFILE_FILTER", ""), 60)
 
 
@@ -349,5 +352,6 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="fill and keep DATABASE_URL's db")
     parser.add_argument("--profile", action="store_true", help="cProfile the kept admin home")
+    parser.add_argument("--cold", action="store_true", help="with --profile: nothing kept")
     args = parser.parse_args()
-    main(args.items, args.posts, args.runs, args.keep, args.profile)
+    main(args.items, args.posts, args.runs, args.keep, args.profile, args.cold)
