@@ -18,7 +18,8 @@ from dashboard.rollup import SPANS, rolled_up
 from publishing.registry import content_types, item_key
 
 DAYS = 30
-# The spans an editor may choose (`?days=90`), SPANS; anything else is the default.
+# SPANS (dashboard.rollup): the spans an editor may choose with `?days=90`; anything else
+# is the default, DAYS.
 TOP = 10
 # Items kept from the closed days' ranking and from today's: far more than TOP, so that one
 # an editor may not view, or one that climbs today, still leaves TOP to show.
@@ -53,7 +54,7 @@ def _items_by_key(user, keys):
 
 def _change_urls(model):
     """pk -> its change form's address, from one `reverse()` per type: up to 400 candidates
-    are looked up, and a `reverse()` each was a tenth of the panel's time."""
+    are looked up, and a `reverse()` each was a sixth of the panel's time."""
     opts = model._meta
     try:
         marker = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[987654321])

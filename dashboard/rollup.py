@@ -16,7 +16,8 @@ from django.utils import timezone
 from dashboard.counts import DOWNLOAD, VIEW
 from dashboard.models import DailyCount, SpanRollup, SpanTotal
 
-# The spans an editor may choose (dashboard.readers.SPANS, which imports this module).
+# The spans the readers' panel offers (`?days=90`; dashboard.readers imports them): each is
+# rolled up.
 SPANS = (30, 90, 365)
 ROLLED_UP = (VIEW, DOWNLOAD)
 
