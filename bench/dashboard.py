@@ -14,7 +14,9 @@ there). Asserts nothing.
 
 `--keep` uses DATABASE_URL's own database instead of a throw-away one: it is migrated and
 filled on the first run only (a few minutes at 100,000 posts) and left in place, so later
-runs (and `--profile`, a cProfile of the kept home) start at once.
+runs (and `--profile`, a cProfile of the kept home; with `--cold`, of the home with nothing
+kept) start at once. `--flushed` times each span's first visit after a cache flush, without
+and with the day's roll-up of the closed days (`dashboard.rollup`, made by each run).
 """
 
 import argparse
@@ -185,7 +187,7 @@ def fill(items):
     print(f"{DailyCount.objects.count():,} daily rows made in {time.perf_counter() - start:.1f} s")
 
 
-def main(items, posts, runs, keep=False, profile=False):
+def main(items, posts, runs, keep=False, profile=False, cold=False, flushed=False):
     import django
 
     django.setup()
@@ -216,11 +218,24 @@ def main(items, posts, runs, keep=False, profile=False):
             fill(items)
             if posts:
                 fill_posts(posts)
+        from dashboard.rollup import roll_up
+
+        # The daily job's roll-up of the closed days (once a day; dashboard.rollup).
+        start = time.perf_counter()
+        made = roll_up()
+        if made:
+            print(f"span totals: {made:,} rows made in {time.perf_counter() - start:.1f} s")
         client = Client()
         eve = User.objects.filter(username="eve").first() or make_staff("eve", groups=["Editors"])
         client.force_login(eve)
         client.get("/admin/")  # warm: templates, permissions
+        if flushed:
+            first_visits_flushed(client)
+            return
         if profile:
+            if cold:
+                # The first visit after the panels' HTML expires: their queries and rendering.
+                settings.DASHBOARD_PANEL_CACHE_SECONDS = 0
             profile_home(client, runs)
             return
         print(f"uptime: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} (load average 1, 5 min)")
@@ -241,7 +256,8 @@ def main(items, posts, runs, keep=False, profile=False):
             return timings, cpu, queries, response
 
         # The panels' HTML not kept (DASHBOARD_PANEL_CACHE_SECONDS = 0): what the first visit
-        # in five minutes costs for a permission set.
+        # in five minutes costs for a permission set. Their data is not cached either: the
+        # closed days come from the roll-up, so a flushed cache reads the same rows.
         settings.DASHBOARD_PANEL_CACHE_SECONDS = 0
         timings, cpu, queries, response = time_home(runs)
         p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
@@ -328,6 +344,36 @@ def main(items, posts, runs, keep=False, profile=False):
             connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def first_visits_flushed(client):
+    """Each span's first visit after the shared cache is flushed, nothing kept: without the
+    day's roll-up (the code before it: every closed day summed) and with it."""
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dashboard.models import SpanRollup
+    from dashboard.rollup import roll_up
+
+    settings.DASHBOARD_PANEL_CACHE_SECONDS = 0
+    for label in ("not rolled up (as before)", "rolled up"):
+        if label == "rolled up":
+            roll_up()
+        else:
+            SpanRollup.objects.all().delete()  # the roll-up is made anew after
+        for days in (30, 90, 365):
+            cache.clear()
+            client.force_login(User.objects.get(username="eve"))
+            start, start_cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(f"/admin/?days={days}")
+            print(f"{label}, {days} days, cache flushed: "
+                  f"{1000 * (time.perf_counter() - start):.0f} ms, "
+                  f"Python CPU {1000 * (time.process_time() - start_cpu):.0f} ms, "
+                  f"{len(queries)} queries, load {os.getloadavg()[0]:.1f}")  # fmt: skip
+
+
 def profile_home(client, runs):
     """cProfile of `runs` visits to the kept admin home: where its Python time goes."""
     import cProfile
@@ -338,7 +384,7 @@ def profile_home(client, runs):
     for _ in range(runs):
         client.get("/admin/")
     profiler.disable()
-    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative"))
     stats.print_stats(os.environ.get("BENCH_PROFILE_FILTER", ""), 60)
 
 
@@ -349,5 +395,9 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="fill and keep DATABASE_URL's db")
     parser.add_argument("--profile", action="store_true", help="cProfile the kept admin home")
+    parser.add_argument("--cold", action="store_true", help="with --profile: nothing kept")
+    parser.add_argument(
+        "--flushed", action="store_true", help="each span's first visit after a cache flush"
+    )
     args = parser.parse_args()
-    main(args.items, args.posts, args.runs, args.keep, args.profile)
+    main(args.items, args.posts, args.runs, args.keep, args.profile, args.cold, args.flushed)

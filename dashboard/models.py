@@ -81,3 +81,47 @@ class ReferrerCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.key} from {self.host or 'no referrer'}: {self.count}"
+
+
+class SpanTotal(models.Model):
+    """One item's total of a kind over a span's closed days: the readers' panel's roll-up.
+
+    Made once a day by the job `roll_up_reader_counts` (`dashboard.rollup`) from the daily
+    rows, for each span an editor may choose (30, 90, 365 days) and each item counted in it:
+    the span's days before today, through `through` (yesterday). The admin home then reads
+    the closed days' ranking and the totals of items that climb today from here, an index
+    range, never summing a year of daily rows; today's rows are read live and added.
+    """
+
+    kind = models.CharField(max_length=20)  # "view" or "download", as in DailyCount
+    days = models.PositiveSmallIntegerField()  # the span: 30, 90 or 365
+    through = models.DateField()  # the span's last closed day
+    key = models.CharField(max_length=200)  # the item's surrogate key: "report-3"
+    total = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "days", "through", "key"], name="dashboard_spantotal_one"
+            ),
+        ]
+        # The closed days' ranking: the first CANDIDATES rows of this index, in order.
+        indexes = [
+            models.Index(
+                fields=["kind", "days", "through", "-total", "key"], name="dashboard_spantotal_rank"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}, {self.days} days through {self.through}: {self.total}"
+
+
+class SpanRollup(models.Model):
+    """The roll-up through this day is complete: written in the transaction that made it, so
+    a span with no rows at all (nothing downloaded) is told from a roll-up not yet made."""
+
+    through = models.DateField(unique=True)
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Span totals through {self.through}"

@@ -271,6 +271,9 @@ PRIVATE_ROWS = {
     "dashboard.DailyCount": lambda ctx: _daily_count(),
     # Where an item's readers came from (the referring host), per day: editors only.
     "dashboard.ReferrerCount": lambda ctx: _referrer_count(),
+    # Each item's total over a span's closed days, and that they are made: editors only.
+    "dashboard.SpanTotal": lambda ctx: _span_total(),
+    "dashboard.SpanRollup": lambda ctx: _span_rollup(),
     # Who registered for an event, and the emails owed them: never on a page. (The event's
     # row is saved, and purged, when it fills up or a place frees: events.services.)
     "events.Registration": _registration,
@@ -294,6 +297,20 @@ def _daily_count():
     from dashboard.models import DailyCount
 
     return DailyCount.objects.create(day=timezone.localdate(), kind="search", count=1)
+
+
+def _span_total():
+    from dashboard.models import SpanTotal
+
+    return SpanTotal.objects.create(
+        kind="view", days=30, through=timezone.localdate(), key="post-1", total=3
+    )
+
+
+def _span_rollup():
+    from dashboard.models import SpanRollup
+
+    return SpanRollup.objects.create(through=timezone.localdate())
 
 
 def _referrer_count():

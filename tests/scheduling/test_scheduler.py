@@ -61,6 +61,7 @@ def test_every_periodic_job_is_declared_once_with_its_interval():
         "purge_registrations": timedelta(days=1),
         "send_opportunity_reminders": timedelta(hours=1),
         "check_apply_links": timedelta(hours=6),
+        "roll_up_reader_counts": timedelta(hours=1),
     }
     # The weekly digest goes out on Mondays at 08:00 UTC, whenever the site started.
     assert jobs["send_digest"].slot_after(timezone.now()).strftime("%a %H:%M") == "Mon 08:00"
