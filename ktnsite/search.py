@@ -39,7 +39,7 @@ CANDIDATES = 500  # per kind, on PostgreSQL: see _matching()
 PHRASE_CANDIDATES = CANDIDATES
 MAX_RESULTS = 3 * CANDIDATES
 # Newest-first date windows (see window_edges): the first holds about this many of a type's
-# newest rows, each next one GROWTH times as many, and a type with fewer rows has none.
+# newest rows, each next one WINDOW_GROWTH times as many; a type with fewer rows has none.
 FIRST_WINDOW = 8 * CANDIDATES
 WINDOW_GROWTH = 4
 WINDOW_STATS_SECONDS = 600  # how long the date statistics the windows come from are kept
@@ -516,7 +516,7 @@ def window_edges(kinds):
     Those are the kinds with `date_windows` (reports) and enough rows. Their newest matches
     were found by walking the date index and testing each row's vector: a report's is its
     whole text, stored out of line, so "research -quantum" read 24,894 pages at 20,000
-    reports (and 2 x the time of the rest of the search). A bitmap over the GIN index reads
+    reports. A bitmap over the GIN index reads
     no vector, but fetched every match (6,400-16,800 reports) to keep the newest 500.
     Searched window by window, newest first and stopping once CANDIDATES are found, the
     planner combines the GIN index with the date index's range (BitmapAnd) and fetches one
@@ -529,8 +529,8 @@ def window_edges(kinds):
 
     Not for posts: their vector is stored in the row, so walking the date index is cheap,
     and each window scans the word's whole GIN entry again and builds a bitmap of its
-    dates; at 1,000,000 posts, windows took a rare word from 13 to 23 ms and
-    "research -quantum" from 31 to 36 ms (bench/README.md).
+    dates; at 1,000,000 posts, windows took the matches' query for a rare word from 13.4 to
+    22.9 ms and for "research -quantum" from 32.7 to 38.6 ms (bench/README.md).
     """
     wanted = {}
     for kind in kinds:
