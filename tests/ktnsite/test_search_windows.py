@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ktnsite import search as site_search
@@ -143,3 +144,11 @@ def test_the_windows_come_from_the_date_statistics(reports, monkeypatch):
         assert [(r["kind"], r["item_id"]) for r in rows] == [
             (kind, pk) for kind, pk, _, _ in _unwindowed(query)
         ]
+
+
+def test_the_date_statistics_are_read_once_for_many_searches(reports, monkeypatch):
+    monkeypatch.setattr(site_search, "_WINDOW_STATS", {})
+    with CaptureQueriesContext(connection) as queries:
+        for query in ("quantum", "skills", "report"):
+            site_search.search(query)
+    assert sum("pg_stats" in q["sql"] for q in queries.captured_queries) == 1
