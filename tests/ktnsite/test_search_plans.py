@@ -10,6 +10,7 @@ from django.utils import timezone
 from ktnsite import search as site_search
 from news.models import Post
 from publishing.models import Status
+from reports.models import Report
 from tests.factories import make_report
 
 pytestmark = [
@@ -100,3 +101,40 @@ def test_reports_matches_are_ranked_in_the_scan_that_finds_them(kind):
         cursor.execute(f"EXPLAIN {sql}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert plan.count("on reports_report") == 1, plan
+
+
+def _windows_read(plan, into=None, window=None):
+    """The date windows (CTE names) whose scans of reports ran, from an EXPLAIN JSON plan."""
+    into = set() if into is None else into
+    name = plan.get("Subplan Name", "")
+    window = name.removeprefix("CTE ") if name.startswith("CTE w") else window
+    if plan.get("Relation Name") == "reports_report" and plan.get("Actual Loops", 0) > 0:
+        into.add(window)
+    for child in plan.get("Plans", ()):
+        _windows_read(child, into, window)
+    return into
+
+
+def test_a_common_word_reads_only_the_newest_window_of_reports(monkeypatch):
+    # Reports are searched newest window first; once one has CANDIDATES matches, the older
+    # windows are never read (whatever their plan), as the date index walk stopped before.
+    monkeypatch.setattr(site_search, "CANDIDATES", 5)
+    now = timezone.now()
+    Report.objects.bulk_create(
+        Report(
+            title=f"Research {n}",
+            slug=f"research-{n}",
+            summary="Research findings.",
+            status=Status.PUBLISHED,
+            publish_at=now - timedelta(hours=n + 1),
+            file=f"reports/research-{n}.pdf",
+        )
+        for n in range(40)
+    )
+    edges = {"reports": [now - timedelta(hours=h) for h in (10, 20, 30)]}
+    sql, params = site_search._matches_sql("research", "reports", None, edges=edges)
+    with site_search.planned_for_its_terms(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON, TIMING OFF) {sql}", params)
+        (plan,) = cursor.fetchone()[0]
+    # The undated rows' window (none here) and the newest; not the three older ones.
+    assert _windows_read(plan["Plan"]) == {"w0_0", "w0_1"}
