@@ -12,6 +12,12 @@ def check_live_content_job():
     return {"items_with_findings": refresh_all()}
 
 
+def flush_view_counts_job():
+    from dashboard.pending import flush
+
+    return flush()
+
+
 def prune_referrers_job():
     from dashboard.counts import prune_referrers
 
@@ -25,6 +31,7 @@ class DashboardConfig(AppConfig):
     def ready(self):
         from dashboard import kernel_panels
         from dashboard.findings import item_deleted, item_saved
+        from dashboard.views import forget_live_item
         from scheduling import register_job
 
         kernel_panels.register()
@@ -46,5 +53,14 @@ class DashboardConfig(AppConfig):
             at=timedelta(hours=4, minutes=30),
             description="Deletes referrer counts older than DASHBOARD_REFERRER_DAYS days.",
         )
+        # Page views counted in Redis (dashboard.pending) reach the daily rows within a minute.
+        register_job(
+            "flush_view_counts",
+            flush_view_counts_job,
+            every=timedelta(minutes=1),
+            description="Moves the page views counted in Redis into the daily counts.",
+        )
+        post_save.connect(forget_live_item, dispatch_uid="dashboard.views.forget_live_item")
+        post_delete.connect(forget_live_item, dispatch_uid="dashboard.views.forget_live_item")
         post_save.connect(item_saved, dispatch_uid="dashboard.findings.item_saved")
         post_delete.connect(item_deleted, dispatch_uid="dashboard.findings.item_deleted")
