@@ -58,6 +58,8 @@ class DashboardConfig(AppConfig):
             "flush_view_counts",
             flush_view_counts_job,
             every=timedelta(minutes=1),
+            # Views wait safely in Redis: a flush late behind a long nightly job is no fault.
+            late_after=timedelta(hours=1),
             description="Moves the page views counted in Redis into the daily counts.",
         )
         post_save.connect(forget_live_item, dispatch_uid="dashboard.views.forget_live_item")

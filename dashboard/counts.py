@@ -67,15 +67,17 @@ def search_words(query):
     return "" if PERSONAL.search(words) else words
 
 
-def _upsert(model, names, values):
-    """Add `values[-1]` to the count of `model`'s row with `values[:-1]` (its unique fields)."""
+def _upsert(model, names, values, *, rows=1):
+    """Add `values[-1]` to the count of `model`'s row with `values[:-1]` (its unique fields);
+    with `rows`, as many rows one after the other in `values` (each (unique fields) once)."""
     quote = connection.ops.quote_name
     table, count = quote(model._meta.db_table), quote("count")
     columns = [quote(name) for name in names]
+    row = f"({', '.join(['%s'] * (len(names) + 1))})"
     # Only quoted names of our own go into the text; every value is a parameter.
     return (
         f"INSERT INTO {table} ({', '.join(columns)}, {count}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * (len(names) + 1))}) "
+        f"VALUES {', '.join([row] * rows)} "
         f"ON CONFLICT ({', '.join(columns)}) "
         f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
     ), list(values)

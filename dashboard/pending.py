@@ -48,6 +48,8 @@ BATCH_PREFIX = "dashboard:views:batch:"
 RATE_PREFIX = "dashboard:views:rate:"
 AWAY_SECONDS = 5
 LOG_EVERY = 60
+# Rows per statement when a batch is stored (4 values each: within SQLite's 999 parameters).
+CHUNK = 200
 # Batch names kept in the database after their totals were added (a batch left in Redis by a
 # flush that stopped after its commit is recognised for this long).
 BATCHES_KEPT = timedelta(days=7)
@@ -200,10 +202,11 @@ def _bounded(referrers):
     days = {day for day, _key, _host in referrers}
     keys = {key for _day, key, _host in referrers}
     known = defaultdict(set)
-    for day, key, host in ReferrerCount.objects.filter(day__in=days, key__in=keys).values_list(
-        "day", "key", "host"
-    ):
-        known[day, key].add(host)
+    keys = sorted(keys)
+    for start in range(0, len(keys), CHUNK):
+        rows = ReferrerCount.objects.filter(day__in=days, key__in=keys[start : start + CHUNK])
+        for day, key, host in rows.values_list("day", "key", "host"):
+            known[day, key].add(host)
     kept = defaultdict(int)
     for (day, key, host), n in sorted(referrers.items(), key=lambda item: -item[1]):
         hosts = known[day, key]
@@ -228,18 +231,22 @@ def _apply(name, fields):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        rows = [
-            _upsert(DailyCount, ["kind", "day", "key"], [VIEW, day, key, n])
-            for (day, key), n in sorted(views.items())
-        ]
-        rows += [
-            _upsert(ReferrerCount, ["key", "day", "host"], [key, day, host, n])
-            for (day, key, host), n in sorted(_bounded(referrers).items())
-        ]
-        with connection.cursor() as cursor:
-            for sql, params in rows:
-                cursor.execute(sql, params)
+        views = [(VIEW, day, key, n) for (day, key), n in sorted(views.items())]
+        referrers = [(key, day, host, n) for (day, key, host), n in _bounded(referrers).items()]
+        _add(DailyCount, ["kind", "day", "key"], views)
+        _add(ReferrerCount, ["key", "day", "host"], sorted(referrers))
     return True
+
+
+def _add(model, names, rows):
+    """Add each row's last value to the count of `model`'s row with the others (its unique
+    fields): one INSERT ... ON CONFLICT DO UPDATE per CHUNK rows (each row once in `rows`)."""
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        values = [value for row in chunk for value in row]
+        sql, params = _upsert(model, names, values, rows=len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def flush():

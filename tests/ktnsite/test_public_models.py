@@ -271,6 +271,8 @@ PRIVATE_ROWS = {
     "dashboard.DailyCount": lambda ctx: _daily_count(),
     # Where an item's readers came from (the referring host), per day: editors only.
     "dashboard.ReferrerCount": lambda ctx: _referrer_count(),
+    # The names of the batches of page views moved from Redis into the daily rows: never shown.
+    "dashboard.ViewBatch": lambda ctx: _view_batch(),
     # Who registered for an event, and the emails owed them: never on a page. (The event's
     # row is saved, and purged, when it fills up or a place frees: events.services.)
     "events.Registration": _registration,
@@ -294,6 +296,12 @@ def _daily_count():
     from dashboard.models import DailyCount
 
     return DailyCount.objects.create(day=timezone.localdate(), kind="search", count=1)
+
+
+def _view_batch():
+    from dashboard.models import ViewBatch
+
+    return ViewBatch.objects.create(name="dashboard:views:batch:0")
 
 
 def _referrer_count():
