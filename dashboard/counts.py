@@ -8,8 +8,9 @@ alike), so two readers at once both count and the page waits about a millisecond
 What reaches Django is what is counted: report downloads always do (never cached); a search
 page served from the page cache or a front cache does not, so the same words searched again
 within the cache's lifetime (ten minutes at most) count once. Page views are counted by a
-first-party beacon instead (`count_view`, fed by `dashboard.views.count_view_beacon`), since
-most views never reach Django: see "Readers' counts" in docs/architecture.md.
+first-party beacon instead, since most views never reach Django, counted in Redis and stored
+once a minute (`dashboard.pending`), or by `count_view` at once when Redis is not there: see
+"Readers' counts" in docs/architecture.md.
 `DASHBOARD_READER_COUNTS = False` switches counting off.
 """
 

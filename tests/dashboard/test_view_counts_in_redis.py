@@ -168,3 +168,17 @@ def test_referrer_hosts_past_the_bound_are_kept_as_other_across_batches(redis_se
     assert len(hosts) == HOSTS_PER_DAY + 1
     assert hosts["other"] == 5 and hosts["site0.example"] == 2
     assert sum(hosts.values()) == 2 * HOSTS_PER_DAY
+
+
+def test_the_counter_answered_before_the_page_stack_still_refuses_a_host_not_ours(redis_server):
+    post = make_post()
+    client = Client(headers={"user-agent": BROWSER})
+    refused = client.post("/count/", {"item": f"post-{post.pk}"}, HTTP_HOST="evil.example")
+    assert refused.status_code == 400
+    answered = client.post("/count/", {"item": f"post-{post.pk}"})
+    # Nothing of the session or the page cache: no cookie, no Vary on it, never stored.
+    assert answered.status_code == 204 and not answered.cookies
+    assert "Cookie" not in answered.get("Vary", "") and "no-store" in answered["Cache-Control"]
+    assert answered["X-Content-Type-Options"] == "nosniff"  # the security middleware ran
+    pending.flush()
+    assert stored_views() == {f"post-{post.pk}": 1}
