@@ -182,3 +182,18 @@ def test_the_counter_answered_before_the_page_stack_still_refuses_a_host_not_our
     assert answered["X-Content-Type-Options"] == "nosniff"  # the security middleware ran
     pending.flush()
     assert stored_views() == {f"post-{post.pk}": 1}
+
+
+def test_an_item_published_or_taken_down_is_counted_from_then_on_or_no_longer(redis_server):
+    post = make_post(status=Status.DRAFT)
+    key = f"post-{post.pk}"
+    beacon(key, address="198.51.100.1")  # a draft: not counted (and so remembered a moment)
+    post.status = Status.PUBLISHED
+    post.save()
+    beacon(key, address="198.51.100.2")
+    beacon(key, address="198.51.100.3")
+    post.status = Status.DRAFT
+    post.save()
+    beacon(key, address="198.51.100.4")
+    pending.flush()
+    assert stored_views() == {key: 2}
