@@ -8,13 +8,18 @@ against DATABASE_URL's database (it must be migrated and hold live posts: bench/
 
 - GET a static file (/static/css/site.css, WhiteNoise: the cheapest thing Django serves);
 - POST /count/ with a live post's key and a browser's user agent, counted (the rate limit
-  per address lifted for the bench: every request is one from a new reader): one live-item
-  lookup and two upserts (the day's view, the referrer host) per request;
-- the same once the rate limit is reached (a flood from one address: 204, nothing counted);
+  per address lifted for the bench: every request is one from a new reader): answered by
+  `dashboard.middleware` before the page cache and session, one Redis script per request
+  (rate limit, the day's view, the referrer host; `dashboard.pending`), the item known live
+  to the worker after its first view;
 - GET /count/view.gif (the <noscript> image), counted.
 
 Two rounds of each, interleaved, so a change in the shared machine's load falls on both;
-prints requests per second, the ratio to the static file and `uptime`'s load average.
+prints requests per second, the ratio to the static file and `uptime`'s load average. Then
+the one-minute job's part (`dashboard.pending.flush`, in a subprocess): the bench's views
+moved from Redis into `DailyCount` (how many were waiting, how many were stored: the same),
+and a batch of --flush-items live posts viewed from three referrers each (its CPU, wall
+time and queries: what the job costs in a busy minute).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_dash_bench REDIS_URL=redis://127.0.0.1:6379/7 \\
         .venv/bin/python bench/counter_throughput.py [--seconds 10] [--connections 16]
@@ -90,7 +95,60 @@ def wrk(url, script, seconds, connections, threads=2):
     return rate, latency, int(errors.group(1)) if errors else 0
 
 
-def main(seconds, connections):
+FLUSH = """
+import time
+
+import django
+
+django.setup()
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dashboard import pending
+from dashboard.models import DailyCount
+from news.models import Post
+from publishing.models import Status
+
+
+def stored():
+    return sum(DailyCount.objects.filter(kind="view").values_list("count", flat=True))
+
+
+def flushed():
+    before, cpu, wall = stored(), time.process_time(), time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        pending.flush()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return stored() - before, f"CPU {cpu * 1000:.0f} ms, wall {wall * 1000:.0f} ms, " \
+        f"{len(queries)} queries"
+
+
+client = pending.redis_client()
+waiting = sum(int(n) for field, n in client.hgetall(pending.HASH).items() if field[:2] == b"v|")
+moved, cost = flushed()
+print(f"flush of the bench's views: {waiting:,} in Redis, {moved:,} stored; {cost}")
+keys = Post.objects.filter(status=Status.PUBLISHED).order_by("-pk").values_list("pk", flat=True)
+keys = [f"post-{pk}" for pk in keys[:ITEMS]]
+for key in keys:
+    for host in ("", "google.com", "linkedin.com"):
+        pending.count(None, key, host)
+moved, cost = flushed()
+print(f"flush of {len(keys):,} items x 3 referrers: {moved:,} stored; {cost}")
+"""
+
+
+def flush_figures(env, items):
+    out = subprocess.run(  # noqa: S603 - our own code, our own interpreter
+        [sys.executable, "-c", FLUSH.replace("ITEMS", str(int(items)))],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    print(out.stdout.strip() or f"The flush failed: {out.stderr[-1500:]}")
+
+
+def main(seconds, connections, flush_items):
     work = Path(tempfile.mkdtemp(prefix="counter-bench-"))
     port = free_port()
     env = {
@@ -172,11 +230,13 @@ def main(seconds, connections):
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=40)
+    flush_figures(env, flush_items)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--flush-items", type=int, default=5000)
     args = parser.parse_args()
-    main(args.seconds, args.connections)
+    main(args.seconds, args.connections, args.flush_items)

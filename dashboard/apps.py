@@ -12,6 +12,12 @@ def check_live_content_job():
     return {"items_with_findings": refresh_all()}
 
 
+def flush_view_counts_job():
+    from dashboard.pending import flush
+
+    return flush()
+
+
 def prune_referrers_job():
     from dashboard.counts import prune_referrers
 
@@ -31,6 +37,7 @@ class DashboardConfig(AppConfig):
     def ready(self):
         from dashboard import kernel_panels
         from dashboard.findings import item_deleted, item_saved
+        from dashboard.views import forget_live_item
         from scheduling import register_job
 
         kernel_panels.register()
@@ -61,5 +68,16 @@ class DashboardConfig(AppConfig):
             at=timedelta(minutes=10),
             description="Sums each item's views and downloads over each span's closed days.",
         )
+        # Page views counted in Redis (dashboard.pending) reach the daily rows within a minute.
+        register_job(
+            "flush_view_counts",
+            flush_view_counts_job,
+            every=timedelta(minutes=1),
+            # Views wait safely in Redis: a flush late behind a long nightly job is no fault.
+            late_after=timedelta(hours=1),
+            description="Moves the page views counted in Redis into the daily counts.",
+        )
+        post_save.connect(forget_live_item, dispatch_uid="dashboard.views.forget_live_item")
+        post_delete.connect(forget_live_item, dispatch_uid="dashboard.views.forget_live_item")
         post_save.connect(item_saved, dispatch_uid="dashboard.findings.item_saved")
         post_delete.connect(item_deleted, dispatch_uid="dashboard.findings.item_deleted")

@@ -8,8 +8,9 @@ alike), so two readers at once both count and the page waits about a millisecond
 What reaches Django is what is counted: report downloads always do (never cached); a search
 page served from the page cache or a front cache does not, so the same words searched again
 within the cache's lifetime (ten minutes at most) count once. Page views are counted by a
-first-party beacon instead (`count_view`, fed by `dashboard.views.count_view_beacon`), since
-most views never reach Django: see "Readers' counts" in docs/architecture.md.
+first-party beacon instead, since most views never reach Django, counted in Redis and stored
+once a minute (`dashboard.pending`), or by `count_view` at once when Redis is not there: see
+"Readers' counts" in docs/architecture.md.
 `DASHBOARD_READER_COUNTS = False` switches counting off.
 """
 
@@ -67,15 +68,17 @@ def search_words(query):
     return "" if PERSONAL.search(words) else words
 
 
-def _upsert(model, names, values):
-    """Add `values[-1]` to the count of `model`'s row with `values[:-1]` (its unique fields)."""
+def _upsert(model, names, values, *, rows=1):
+    """Add `values[-1]` to the count of `model`'s row with `values[:-1]` (its unique fields);
+    with `rows`, as many rows one after the other in `values` (each (unique fields) once)."""
     quote = connection.ops.quote_name
     table, count = quote(model._meta.db_table), quote("count")
     columns = [quote(name) for name in names]
+    row = f"({', '.join(['%s'] * (len(names) + 1))})"
     # Only quoted names of our own go into the text; every value is a parameter.
     return (
         f"INSERT INTO {table} ({', '.join(columns)}, {count}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * (len(names) + 1))}) "
+        f"VALUES {', '.join([row] * rows)} "
         f"ON CONFLICT ({', '.join(columns)}) "
         f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
     ), list(values)

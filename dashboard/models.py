@@ -125,3 +125,14 @@ class SpanRollup(models.Model):
 
     def __str__(self):
         return f"Span totals through {self.through}"
+
+class ViewBatch(models.Model):
+    """A batch of page views moved from Redis into the daily rows (`dashboard.pending`): its
+    name is recorded in the same transaction as its totals, so a batch is added once only,
+    whoever flushes it and however often. Kept a week, then deleted by the flush."""
+
+    name = models.CharField(max_length=100, unique=True)
+    applied_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return self.name

@@ -2,6 +2,7 @@
 
 import csv
 import logging
+import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -10,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import _get_ip, is_ratelimited
 
-from dashboard import counts
+from dashboard import counts, pending
 from dashboard.readers import readers_context
 from publishing.csvexport import csv_cell
 from publishing.registry import content_types
@@ -70,26 +71,84 @@ def readers_csv(request, figure):
     return response
 
 
-def live_item_key(key):
-    """`key` ("post-12") when it names an item readers may see now, else None."""
-    model_name, _, pk = str(key).rpartition("-")
+# Whether a key names a live item, as this process last found it: a counted view then needs no
+# database read. A key found live is trusted for LIVE_SECONDS (an item taken down may still be
+# counted that long), one not found for NOT_LIVE_SECONDS only (an item just published is
+# counted at once on the app server that saved it, within seconds elsewhere); a save or a
+# delete of an item forgets its key in this process. At most LIVE_KEYS keys are kept, so a
+# flood of made-up keys costs memory no more than this (and each a read, past the rate limit).
+LIVE_SECONDS = 60
+NOT_LIVE_SECONDS = 5
+LIVE_KEYS = 20_000
+_live = {}
+
+
+def _find_live(key):
+    model_name, _, pk = key.rpartition("-")
     if not pk.isdigit() or len(pk) > 18:
-        return None
+        return False
     for content_type in content_types():
         if content_type.model._meta.model_name == model_name:
-            return key if content_type.visible().filter(pk=int(pk)).exists() else None
-    return None
+            return content_type.visible().filter(pk=int(pk)).exists()
+    return False
+
+
+def known_live(key):
+    """Whether this process found `key` live within the last LIVE_SECONDS."""
+    found = _live.get(key)
+    return found is not None and found[0] and found[1] > time.monotonic()
+
+
+def live_item_key(key, *, cached=False):
+    """`key` ("post-12") when it names an item readers may see now, else None; with
+    `cached`, as this process found it a moment ago (`_live`), if it did."""
+    key = str(key)
+    now = time.monotonic()
+    found = _live.get(key) if cached else None
+    if found is not None and found[1] > now:
+        return key if found[0] else None
+    live = _find_live(key)
+    if len(_live) >= LIVE_KEYS:
+        _live.clear()
+    _live[key] = (live, now + (LIVE_SECONDS if live else NOT_LIVE_SECONDS))
+    return key if live else None
+
+
+def forget_live_item(sender, instance, **kwargs):
+    """post_save, post_delete of any model: this process asks the database again about the
+    item's key next time."""
+    if _live:
+        _live.pop(f"{sender._meta.model_name}-{instance.pk}", None)
 
 
 def _count(request, item, host):
     """Count one view of `item` from `host` (None: not known) under the counter's rules:
     on, a reader (no staff, no robot), from our own pages, within the rate limit per
-    address, a live item. Never raises: a counter must never break or slow a page."""
+    address, a live item. Never raises: a counter must never break or slow a reader's page.
+
+    In Redis (`dashboard.pending`) when the shared cache is Redis and answers: one script
+    for the rate limit and the count of an item this process knows live, else the limit
+    first, then the database's word on the item, then the count. Otherwise in the database
+    at once (`dashboard.counts.count_view`), within django-ratelimit's limit, as before."""
     if not counts.enabled() or not counts.is_reader(request):
         return
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
         return
     try:
+        item = str(item)[:40]
+        # django-ratelimit's own reading of the address (RATELIMIT_IP_META_KEY, IPv6 by /64),
+        # so the limit counts the same readers in Redis as in the fallback below.
+        address = _get_ip(request)
+        if known_live(item):
+            if pending.count(address, item, host) is not None:
+                return
+        else:
+            allowed = pending.within_limit(address)
+            if allowed is not None:
+                key = live_item_key(item, cached=True) if allowed else None
+                if key is not None and pending.count(None, key, host) is None:
+                    counts.count_view(key, host)  # Redis failed in between
+                return
         # One allowance per address for the beacon and the image alike.
         if is_ratelimited(
             request,
@@ -99,7 +158,7 @@ def _count(request, item, host):
             increment=True,
         ):
             return
-        key = live_item_key(str(item)[:40])
+        key = live_item_key(item, cached=True)
         if key is not None:
             counts.count_view(key, host)
     except Exception:  # noqa: BLE001 - a counter must never break or slow a reader's page

@@ -87,6 +87,10 @@ MIDDLEWARE = [
     "ktnsite.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The page-view counter's /count/ and /count/view.gif, answered here: none of what
+    # follows (CSP, page cache, session, CSRF, auth) has anything to do for them
+    # (dashboard.middleware).
+    "dashboard.middleware.CounterMiddleware",
     # Content-Security-Policy (strict for readers, relaxed for the admin's editor) and
     # Permissions-Policy on every page; static files need neither.
     "ktnsite.security.CSPMiddleware",

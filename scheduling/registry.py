@@ -19,6 +19,8 @@ class ScheduledJob:
     description: str = ""
     # How long a started run may hold the job before another scheduler takes it as dead.
     timeout: timedelta = field(default=timedelta(hours=1))
+    # How long without a success before the job is overdue; None: twice its interval.
+    late_after: timedelta | None = None
 
     def slot_after(self, moment):
         """The first moment strictly after `moment` when this job is due."""
@@ -28,11 +30,17 @@ class ScheduledJob:
     @property
     def overdue_after(self):
         """A job with no success for this long is overdue (readiness fails, staff are told)."""
-        return 2 * self.every
+        return self.late_after or 2 * self.every
 
 
-def register_job(name, run, *, every, at=timedelta(0), description="", timeout=None):
+def register_job(
+    name, run, *, every, at=timedelta(0), description="", timeout=None, late_after=None
+):
     """Declare a periodic job once, in code: `run()` every `every`, `at` into each interval.
+
+    A job is overdue (the readiness probe fails, staff are told) after twice its interval
+    without a success, or `late_after`: a job run every minute whose lateness harms no one
+    for a while says so, lest a long job before it in the one scheduler fail readiness.
 
     Call it from the declaring app's AppConfig.ready(). `run` returns what it did as a dict
     of counts ({"sent": 3}) or a number, which each run's record keeps. Declaring the same
@@ -56,6 +64,7 @@ def register_job(name, run, *, every, at=timedelta(0), description="", timeout=N
         at=at,
         description=description,
         timeout=timeout or max(every, timedelta(hours=1)),
+        late_after=late_after,
     )
     _JOBS[name] = job
     return job

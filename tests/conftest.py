@@ -61,19 +61,26 @@ def editor_client(client, editor):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit counters and cached pages never leak from one test into the next, nor does
-    a Redis outage one test caused (the page cache pauses for a few seconds after one)."""
+    """Rate-limit counters, cached pages and views counted in Redis never leak from one test
+    into the next, nor does a Redis outage one test caused (the page cache and the view
+    counter leave Redis alone for a few seconds after one)."""
     from django.core.cache import caches
 
     from caching import pagecache
+    from dashboard import pending, views
 
-    pagecache._outage.__init__()
+    def forget():
+        pagecache._outage.__init__()
+        pending._away.__init__()
+        views._live.clear()  # which items this process found live
+
+    forget()
     for cache in caches.all():
         cache.clear()
     yield
     for cache in caches.all():
         cache.clear()
-    pagecache._outage.__init__()
+    forget()
 
 
 class SMTPTestServer:

@@ -57,6 +57,7 @@ def test_every_periodic_job_is_declared_once_with_its_interval():
         "prune_job_runs": timedelta(days=1),
         "check_live_content": timedelta(days=1),
         "prune_referrers": timedelta(days=1),
+        "flush_view_counts": timedelta(minutes=1),
         "send_event_reminders": timedelta(minutes=5),
         "purge_registrations": timedelta(days=1),
         "send_opportunity_reminders": timedelta(hours=1),
@@ -175,6 +176,18 @@ def test_a_job_without_success_for_twice_its_interval_fails_readiness(client):
     # Once it runs again, readiness is back.
     call_command("send_outbox", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert client.get("/health/ready").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_minute_flush_of_view_counts_late_behind_a_long_job_keeps_readiness(client):
+    # Run every minute, but the views wait safely in Redis: late for an hour, it is overdue.
+    jobs_fresh()
+    flush = Job.objects.filter(name="flush_view_counts")
+    flush.update(last_success_at=timezone.now() - timedelta(minutes=20))
+    assert client.get("/health/ready").status_code == 200
+    flush.update(last_success_at=timezone.now() - timedelta(minutes=61))
+    response = client.get("/health/ready")
+    assert set(response.json()["checks"]["scheduled_jobs"]["overdue"]) == {"flush_view_counts"}
 
 
 @pytest.mark.django_db
