@@ -126,6 +126,7 @@ class SpanRollup(models.Model):
     def __str__(self):
         return f"Span totals through {self.through}"
 
+
 class ViewBatch(models.Model):
     """A batch of page views moved from Redis into the daily rows (`dashboard.pending`): its
     name is recorded in the same transaction as its totals, so a batch is added once only,

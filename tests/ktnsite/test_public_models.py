@@ -274,7 +274,6 @@ PRIVATE_ROWS = {
     # Each item's total over a span's closed days, and that they are made: editors only.
     "dashboard.SpanTotal": lambda ctx: _span_total(),
     "dashboard.SpanRollup": lambda ctx: _span_rollup(),
-
     # The names of the batches of page views moved from Redis into the daily rows: never shown.
     "dashboard.ViewBatch": lambda ctx: _view_batch(),
     # Who registered for an event, and the emails owed them: never on a page. (The event's
@@ -314,6 +313,7 @@ def _span_rollup():
     from dashboard.models import SpanRollup
 
     return SpanRollup.objects.create(through=timezone.localdate())
+
 
 def _view_batch():
     from dashboard.models import ViewBatch
