@@ -98,13 +98,17 @@ class TopicDetailView(PublishableDetailMixin, DetailView):
         posts = list(
             Post.objects.live()
             .filter(topics=topic)
-            .prefetch_related(Prefetch("topics", Topic.objects.live()))
-            .defer("body", "search_vector")[:TOPIC_LATEST]
+            .only(*CARD_FIELDS)
+            .prefetch_related(Prefetch("topics", Topic.objects.live().only(*CARD_TOPIC_FIELDS)))[
+                :TOPIC_LATEST
+            ]
         )
         reports = list(
-            Report.objects.live().filter(topics=topic).defer("extracted_text", "search_vector")[:5]
+            Report.objects.live().filter(topics=topic).only("title", "slug", "publish_at")[:5]
         )
-        contacts = list(Contact.objects.active().filter(topics=topic))
+        contacts = list(
+            Contact.objects.active().filter(topics=topic).only("name", "slug", "job_title")
+        )
         # Its upcoming events: the hub carries the topic's key, which a change to one purges.
         events = list(
             Event.objects.live().upcoming().filter(topics=topic).only(*EVENT_SHORT_FIELDS)[:3]
