@@ -287,12 +287,14 @@ KEPT_SECONDS = 3600
 KEPT_PREFIX = "pagecache.kept."
 
 
-def kept_until_change(name, compute):
+def kept_until_change(name, compute, *, by_the_clock=True):
     """`compute()`, kept in the shared cache as pages are: for the current content generation
     only (any save of a public row makes a new one) and never past the next go-live or change
     by the clock (`next_go_live`). For what many pages share and is worth a query or two
     (the finder's funders and topics); read with the generation in one round trip. Without a
-    working cache, computed every time."""
+    working cache, computed every time. A value its user filters by the time itself (rows
+    with their publish and take-down times) is kept `by_the_clock=False`: for the
+    generation only, without asking when the next item goes live."""
     if _outage.active():
         return compute()
     key = KEPT_PREFIX + name
@@ -309,7 +311,7 @@ def kept_until_change(name, compute):
     # The generation was read first: a change committed while this computes makes a new one,
     # so what is stored under the old one is never read.
     value = compute()
-    until = next_go_live(gen) or 0
+    until = (next_go_live(gen) or 0) if by_the_clock else 0
     seconds = KEPT_SECONDS
     if until:
         seconds = min(seconds, math.floor(until - time.time()))
