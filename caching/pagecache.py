@@ -297,12 +297,14 @@ KEPT_SECONDS = 3600
 KEPT_PREFIX = "pagecache.kept.v2."
 
 
-def kept_until_change(name, compute):
+def kept_until_change(name, compute, *, by_the_clock=True):
     """`compute()`, kept in the shared cache as pages are: for the current content generation
     only (any save of a public row makes a new one) and never past the next go-live or change
     by the clock (`next_go_live`). For what many pages share and is worth a query or two
     (the finder's funders and topics); read with the generation in one round trip. Without a
-    working cache, computed every time."""
+    working cache, computed every time. A value its user filters by the time itself (rows
+    with their publish and take-down times) is kept `by_the_clock=False`: for the
+    generation only, without asking when the next item goes live."""
     if _outage.active():
         return compute()
     key = KEPT_PREFIX + name
@@ -315,11 +317,11 @@ def kept_until_change(name, compute):
         return compute()
     stored = found.get(key)
     if stored is not None and stored[0] == gen:
-        return stored[1]  # never kept past the next go-live: its lifetime ends there
+        return stored[1]  # its lifetime, set below, ends by the next go-live where it must
     # The generation was read first: a change committed while this computes makes a new one,
     # so what is stored under the old one is never read.
     value = compute()
-    seconds = _lifetime(KEPT_SECONDS, next_go_live(gen))
+    seconds = _lifetime(KEPT_SECONDS, next_go_live(gen) if by_the_clock else None)
     if seconds >= 1 and not _outage.active() and _settle_owed():
         try:
             cache.set(key, (gen, value), seconds)

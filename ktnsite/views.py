@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -29,7 +29,7 @@ from events.models import SHORT_FIELDS as EVENT_SHORT_FIELDS
 from events.models import Event, is_event_file
 from ktnsite import dbfaults, sitepages, suggestions
 from ktnsite import search as site_search
-from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
+from news.models import CARD_FIELDS, Post, card_topics_prefetch
 from opportunities.deadlines import State
 from opportunities.models import Opportunity
 from publishing import registry
@@ -69,9 +69,7 @@ def home(request):
     featured = list(posts.filter(is_featured=True)[:HOME_FEATURED])
     latest = list(posts.exclude(pk__in=[p.pk for p in featured])[:HOME_LATEST])
     # The topics of both lists in one query, not one per list.
-    prefetch_related_objects(
-        [*featured, *latest], Prefetch("topics", Topic.objects.live().only(*CARD_TOPIC_FIELDS))
-    )
+    prefetch_related_objects([*featured, *latest], card_topics_prefetch())
     return render(
         request,
         "ktnsite/home.html",
@@ -98,13 +96,15 @@ class TopicDetailView(PublishableDetailMixin, DetailView):
         posts = list(
             Post.objects.live()
             .filter(topics=topic)
-            .prefetch_related(Prefetch("topics", Topic.objects.live()))
-            .defer("body", "search_vector")[:TOPIC_LATEST]
+            .only(*CARD_FIELDS)
+            .prefetch_related(card_topics_prefetch())[:TOPIC_LATEST]
         )
         reports = list(
-            Report.objects.live().filter(topics=topic).defer("extracted_text", "search_vector")[:5]
+            Report.objects.live().filter(topics=topic).only("title", "slug", "publish_at")[:5]
         )
-        contacts = list(Contact.objects.active().filter(topics=topic))
+        contacts = list(
+            Contact.objects.active().filter(topics=topic).only("name", "slug", "job_title")
+        )
         # Its upcoming events: the hub carries the topic's key, which a change to one purges.
         events = list(
             Event.objects.live().upcoming().filter(topics=topic).only(*EVENT_SHORT_FIELDS)[:3]

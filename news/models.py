@@ -4,17 +4,33 @@ from dataclasses import replace
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.db import models
+from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 
 from publishing.addresses import slug_url
 from publishing.models import Publishable
 from publishing.richtext import RichTextField
 from publishing.search import search_vector_field
+from topics.models import Topic
 
 # What includes/post_card.html shows of a post, for lists to read no other column (its
-# topics are prefetched with CARD_TOPIC_FIELDS).
+# topics are prefetched with CARD_TOPIC_FIELDS, by card_topics_prefetch).
 CARD_FIELDS = ("title", "slug", "publish_at", "standfirst")
 CARD_TOPIC_FIELDS = ("name", "slug")
+
+
+def card_topics_prefetch():
+    """The live topics the posts' cards show, read for a whole list in one query and kept
+    on each post as a list (Post.card_topics).
+
+    A list, not the related manager's cache: filling that made a filtered queryset per post,
+    and the card another on each `post.topics.all`, which were a tenth of a list's work.
+    """
+    return Prefetch(
+        "topics",
+        Topic.objects.live().only(*CARD_TOPIC_FIELDS),
+        to_attr="prefetched_card_topics",
+    )
 
 
 def changed_for_readers():
@@ -91,6 +107,14 @@ class Post(Publishable):
 
     def get_absolute_url(self):
         return slug_url("news:detail", self.slug)
+
+    @property
+    def card_topics(self):
+        """The topics its card shows: as prefetched by card_topics_prefetch(), else all."""
+        try:
+            return self.prefetched_card_topics
+        except AttributeError:
+            return self.topics.all()
 
     @property
     def changed_for_readers_at(self):

@@ -2,12 +2,12 @@
 
 from django import forms
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from caching.frontcache import add_surrogate_keys
-from news.models import CARD_FIELDS, CARD_TOPIC_FIELDS, Post
+from news.models import CARD_FIELDS, Post, card_topics_prefetch
 from news.seo import post_json_ld, post_share_image
 from publishing.addresses import fixed_url
 from publishing.pagination import PageFieldsForm, years_spanned
@@ -82,11 +82,7 @@ class PostListView(KeysetListMixin, ListView):
         return response
 
     def get_queryset(self):
-        posts = (
-            Post.objects.live()
-            .only(*CARD_FIELDS)
-            .prefetch_related(Prefetch("topics", Topic.objects.live().only(*CARD_TOPIC_FIELDS)))
-        )
+        posts = Post.objects.live().only(*CARD_FIELDS).prefetch_related(card_topics_prefetch())
         if not self.filters_valid:
             return posts.none()
         topic = self.filters.cleaned_data.get("topic")

@@ -10,14 +10,11 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import Aggregate, CharField, Exists, IntegerField, OuterRef, Q, Subquery
 from django.http import Http404
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from opportunities import deadlines
 from opportunities.deadlines import State
 from opportunities.models import Applicant, FundingBand, FundingType
 from publishing import pagination
-from publishing.templatetags.publishing import trim_words
 from publishing.widgets import PlainSelect
 from topics.forms import TopicListFilterField
 
@@ -91,41 +88,36 @@ class FinderForm(forms.Form):
         return cleaned
 
 
-def card_html(opportunity, topics, now, heading_level=2):
-    """A call in the finder, as readers see it at `now`: its title, state and dates, what it
-    funds, who funds it and how much, and its `topics`.
+@dataclass
+class Card:
+    """What a call's card in the finder (includes/opportunity_card.html) shows beside the
+    call's own columns, as readers see it at one moment: its state, the date that matters
+    then (ISO, for <time>) and the line about it, its award or total and its topics."""
 
-    Written in Python, as publishing.widgets.PlainSelect writes a <select>: ten cards
-    through a template include were a fifth of the finder's work. Every value is escaped.
+    state: State
+    iso: str
+    line: str
+    award: str
+    total: str
+    topics: list
+
+
+def card(opportunity, topics, now):
+    """The Card of `opportunity` at `now`, with `topics` (its live topics, in order).
+
+    Worked out once here, not by the model's properties from the template: each of those
+    reads the clock and the state again, which was most of a card's cost.
     """
     state = deadlines.state_at(opportunity.opens_at, opportunity.closes_at, now)
     moment = opportunity.opens_at if state == State.UPCOMING else opportunity.closes_at
-    iso = deadlines.london(moment).replace(microsecond=0).isoformat()
-    line = deadlines.state_line(opportunity.opens_at, opportunity.closes_at, now)
-    money = ""
-    if award := opportunity.award_words:
-        money = f" · {escape(award)}"
-    elif total := opportunity.total_words:
-        money = f" · {escape(total)} in total"
-    tags = ""
-    if topics:
-        links = "".join(
-            f'<li><a href="{escape(topic.get_absolute_url())}">{escape(topic.name)}</a></li>'
-            for topic in topics
-        )
-        tags = f'<ul class="tags" aria-label="Topics">{links}</ul>'
-    level = int(heading_level)
-    return mark_safe(  # noqa: S308 - every value escaped above
-        f'<article class="card opportunity-card">\n'
-        f'  <h{level} class="card__title"><a href="{escape(opportunity.get_absolute_url())}">'
-        f"{escape(opportunity.title)}</a></h{level}>\n"
-        f'  <p class="card__date"><strong class="opportunity-state opportunity-state--{state}">'
-        f'{escape(state.label)}</strong>: <time datetime="{iso}">{escape(line)}</time></p>\n'
-        f"  <p>{escape(trim_words(opportunity.standfirst, 40))}</p>\n"
-        f'  <p class="muted">{escape(opportunity.funder)} · '
-        f"{escape(opportunity.get_funding_type_display())}{money}</p>\n"
-        f"  {tags}\n"
-        f"</article>\n"
+    award = opportunity.award_words
+    return Card(
+        state=state,
+        iso=deadlines.london(moment).replace(microsecond=0).isoformat(),
+        line=deadlines.state_line(opportunity.opens_at, opportunity.closes_at, now),
+        award=award,
+        total="" if award else opportunity.total_words,
+        topics=topics,
     )
 
 

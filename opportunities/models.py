@@ -17,7 +17,7 @@ from publishing.richtext import RichTextField
 from publishing.search import search_vector_field
 from reports.models import Report
 
-# What a finder card shows (opportunities.finder.card_html), so lists read no other column.
+# What a finder card shows (includes/opportunity_card.html), so lists read no other column.
 CARD_FIELDS = (
     *("title", "slug", "publish_at", "standfirst", "funder", "funding_type"),
     *("opens_at", "closes_at", "award_max", "award_text", "total_pot"),

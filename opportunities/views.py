@@ -13,7 +13,7 @@ from caching.frontcache import add_surrogate_keys
 from caching.pagecache import kept_until_change
 from opportunities.calendar import deadline_calendar
 from opportunities.deadlines import State
-from opportunities.finder import FinderForm, card_html, finder_page, ids_of, related_ids
+from opportunities.finder import FinderForm, card, finder_page, ids_of, related_ids
 from opportunities.models import CARD_FIELDS, Opportunity, applicant_q, band_q
 from opportunities.seo import opportunity_json_ld
 from publishing.addresses import fixed_url
@@ -119,7 +119,7 @@ class OpportunityListView(ListView):
         )
         for opportunity in page.object_list:
             ids = ids_of(opportunity.topic_ids)
-            opportunity.card_html = card_html(
+            opportunity.card = card(
                 opportunity, [topic for topic in self.topics if topic.pk in ids], self.now
             )
         topic = cleaned.get("topic")

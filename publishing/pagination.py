@@ -199,9 +199,33 @@ def years_with_items(queryset):
         return years
     if not connection.features.supports_slicing_ordering_in_compound:
         return [day.year for day in queryset.dates("publish_at", "year", order="DESC")]
-    probes = [
-        queryset.filter(publish_at__year=year).order_by().values_list("publish_at", flat=True)[:1]
-        for year in years
-    ]
-    found = probes[0].union(*probes[1:], all=True)
-    return sorted({localtime(moment).year for moment in found}, reverse=True)
+    return sorted(
+        {localtime(moment).year for moment in _first_of_each(queryset, years)}, reverse=True
+    )
+
+
+def _first_of_each(queryset, years):
+    """One item's publish_at in each of `years` that has any: the probes joined by UNION ALL,
+    the SQL Django writes for the union of one probe per year.
+
+    The ORM compiles one probe and the year's bounds are swapped in for each other year:
+    compiling a query per year was a third of the reports list's Python time (11 years).
+    """
+    probe = queryset.filter(publish_at__year=years[0]).order_by().values_list("publish_at")[:1]
+    sql, params = probe.query.sql_with_params()
+    bounds = connection.ops.year_lookup_bounds_for_datetime_field
+    if list(params[-2:]) != bounds(years[0]):
+        # The year's condition was not compiled last, as filter() appends it: let the
+        # ORM write every probe.
+        probes = [
+            queryset.filter(publish_at__year=year).order_by().values_list("publish_at")[:1]
+            for year in years
+        ]
+        return [moment for (moment,) in probes[0].union(*probes[1:], all=True)]
+    common = list(params[:-2])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join([f"({sql})"] * len(years)),
+            [value for year in years for value in (*common, *bounds(year))],
+        )
+        return [moment for (moment,) in cursor.fetchall()]

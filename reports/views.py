@@ -57,7 +57,11 @@ class ReportListView(KeysetListMixin, ListView):
         queryset = (
             Report.objects.live()
             .defer("extracted_text", "search_vector")
-            .prefetch_related(Prefetch("topics", Topic.objects.live()))
+            # A list on each report, not the related manager's cache: filling that made a
+            # queryset per report, and the card another on each `report.topics.all`.
+            .prefetch_related(
+                Prefetch("topics", Topic.objects.live().only("name", "slug"), to_attr="card_topics")
+            )
         )
         if self.filters.is_valid():
             if topic := self.filters.cleaned_data["topic"]:

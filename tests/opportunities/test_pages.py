@@ -179,6 +179,35 @@ def test_each_card_lists_its_topics_in_topic_order(client):
     assert 'aria-label="Topics"' not in none
 
 
+def test_a_finder_card_shows_the_state_the_date_that_matters_and_the_money(client):
+    make_opportunity(
+        title="Open <b>call</b>",
+        funder="Fund & Co",
+        award_max=250_000,
+        closes_in=timedelta(days=30),
+    )
+    make_opportunity(
+        title="Later call",
+        opens_in=timedelta(days=20),
+        closes_in=timedelta(days=50),
+        award_max=None,
+        total_pot=2_000_000,
+    )
+    response = client.get("/opportunities/")
+    # The cards come from their template, not from markup written in the view.
+    assert "includes/opportunity_card.html" in [t.name for t in response.templates]
+    open_card, later_card = response.content.decode().split(
+        '<article class="card opportunity-card">'
+    )[1:3]
+    assert '<h2 class="card__title">' in open_card
+    assert "Open &lt;b&gt;call&lt;/b&gt;</a></h2>" in open_card
+    assert "opportunity-state--open" in open_card and "<strong" in open_card
+    assert "Fund &amp; Co · Grant · Up to £250,000 per project</p>" in open_card
+    assert "opportunity-state--upcoming" in later_card
+    assert "<time datetime=" in later_card and ">Opens " in later_card
+    assert "· £2 million in total</p>" in later_card
+
+
 def test_the_filters_offer_new_funders_and_topics_at_once(client):
     make_opportunity(funder="Innovate UK")
     assert "UKRI" not in client.get("/opportunities/").content.decode()

@@ -2,8 +2,12 @@
 nowhere (its hub, its feeds, the tags of posts, reports, events and opportunities, the
 mailing list's choices, the topic filters of lists, the sitemap) until it is published."""
 
+import time
+from datetime import timedelta
+
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from mailinglist.models import Subscriber
 from publishing.models import Status, item_title
@@ -97,3 +101,30 @@ def test_a_draft_topic_filters_nothing_and_cannot_be_chosen(client, draft):
     response = client.post("/mailing-list/", {"email": "a@example.org", "topics": [draft.pk]})
     assert response.status_code == 400
     assert not Subscriber.objects.exists()
+
+
+def test_a_topic_published_is_offered_by_every_list_filter_at_once(client, draft):
+    filtered = ("/news/", "/reports/", "/events/", "/search/?q=space")
+    for url in filtered:
+        # The filters' topics are kept (topics.forms.kept_live_topics) from this first look.
+        assert 'value="quantum"' not in client.get(url).content.decode(), url
+    draft.status = Status.PUBLISHED
+    draft.publish_at = timezone.now()
+    draft.save()
+    for url in filtered:
+        assert f'<option value="quantum">{HIDDEN}</option>' in client.get(url).content.decode(), url
+    assert client.get("/news/?topic=quantum").status_code == 200
+    assert client.get("/search/?q=space&topic=quantum").status_code == 200
+
+
+def test_a_topic_scheduled_is_offered_by_the_filters_when_its_time_comes(client):
+    make_topic(
+        name="Fusion Soon", slug="fusion-soon", publish_at=timezone.now() + timedelta(seconds=2)
+    )
+    assert 'value="fusion-soon"' not in client.get("/news/").content.decode()
+    time.sleep(2.2)
+    # No save in between: the kept topics are picked by the clock at each request.
+    assert (
+        '<option value="fusion-soon">Fusion Soon</option>' in client.get("/news/").content.decode()
+    )
+    assert client.get("/reports/?topic=fusion-soon").status_code == 200
