@@ -41,6 +41,7 @@ from django_tasks import task
 from prometheus_client import Counter
 
 from caching import frontcache
+from caching.breaker import Breaker
 from caching.frontcache import SITE_KEY, content_changed
 from caching.purge import purge_enqueue
 
@@ -85,32 +86,22 @@ OUTAGE_LOG_EVERY = 60.0  # seconds between "page cache unavailable" lines
 MAX_RETRY_DELAY = timedelta(seconds=10)
 
 
-class _Outage:
+class _Outage(Breaker):
     """This process's knowledge that the shared cache is away, and of a change it owes it."""
 
-    def __init__(self):
-        self.until = 0.0
-        self.logged_at = -math.inf
+    def reset(self):
+        super().reset()
         # A new generation this process could not write: written first thing when Redis
         # answers again, so no page of before the change is served or stored from here.
         self.owed = False
 
-    def active(self):
-        return time.monotonic() < self.until
 
-    def failed(self, error):
-        now = time.monotonic()
-        self.until = now + OUTAGE_PAUSE
-        if now - self.logged_at >= OUTAGE_LOG_EVERY:
-            self.logged_at = now
-            logger.warning(
-                "Page cache unavailable: pages are rendered and not stored for now (%s: %s)",
-                type(error).__name__,
-                error,
-            )
-
-
-_outage = _Outage()
+_outage = _Outage(
+    logger,
+    "Page cache unavailable: pages are rendered and not stored for now (%s: %s)",
+    pause=OUTAGE_PAUSE,
+    log_every=OUTAGE_LOG_EVERY,
+)
 # Set when a change in the current request could not reach the page cache, so the editor
 # is told (PageCacheWarningMiddleware).
 _stale_warning = contextvars.ContextVar("pagecache_stale_warning", default=False)

@@ -23,9 +23,7 @@ alone for AWAY_SECONDS, so an outage costs a view no more than the direct count.
 
 import hashlib
 import logging
-import math
 import re
-import time
 import uuid
 from collections import defaultdict
 from datetime import date, timedelta
@@ -37,6 +35,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from redis.exceptions import NoScriptError, RedisError
 
+from caching.breaker import Breaker
 from dashboard.counts import HOSTS_PER_DAY, OTHER_HOST, VIEW, _upsert
 from dashboard.models import DailyCount, ReferrerCount, ViewBatch
 
@@ -92,29 +91,13 @@ return redis.call('SMEMBERS', KEYS[2])
 _SHA = {script: hashlib.sha1(script.encode()).hexdigest() for script in (COUNT, TAKE)}  # noqa: S324 - Redis names scripts by SHA-1
 
 
-class _Away:
-    """This process's knowledge that Redis failed a moment ago."""
-
-    def __init__(self):
-        self.until = 0.0
-        self.logged_at = -math.inf
-
-    def active(self):
-        return time.monotonic() < self.until
-
-    def failed(self, error):
-        now = time.monotonic()
-        self.until = now + AWAY_SECONDS
-        if now - self.logged_at >= LOG_EVERY:
-            self.logged_at = now
-            logger.warning(
-                "Page views are counted in the database for now: Redis failed (%s: %s)",
-                type(error).__name__,
-                error,
-            )
-
-
-_away = _Away()
+# This process's knowledge that Redis failed a moment ago.
+_away = Breaker(
+    logger,
+    "Page views are counted in the database for now: Redis failed (%s: %s)",
+    pause=AWAY_SECONDS,
+    log_every=LOG_EVERY,
+)
 
 
 def redis_client():

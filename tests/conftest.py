@@ -70,8 +70,8 @@ def fresh_cache():
     from dashboard import pending, views
 
     def forget():
-        pagecache._outage.__init__()
-        pending._away.__init__()
+        pagecache._outage.reset()
+        pending._away.reset()
         views._live.clear()  # which items this process found live
 
     forget()
