@@ -138,14 +138,13 @@ def _stale_seconds():
     return getattr(settings, "DASHBOARD_PANEL_STALE_SECONDS", 24 * 60 * 60)
 
 
-def _cached_render(panel, request):
-    """(html or None, when made): fresh from the cache, stale from it while a refresh is
-    queued, or computed now when nothing usable is kept."""
+def _cached_render(panel, request, stale):
+    """(html or None, when made): fresh from the cache, stale from it (its lock's key then
+    added to `stale`, to be refreshed), or computed now when nothing usable is kept."""
     now = timezone.now()
     if not _fresh_seconds():
         return _render(panel, request), None
-    permissions = permission_set(request.user)
-    key = _cache_key(panel, permissions, _vary(panel, request))
+    key = _cache_key(panel, permission_set(request.user), _vary(panel, request))
     try:
         kept = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache that is away costs the queries, not the page
@@ -156,29 +155,30 @@ def _cached_render(panel, request):
         age = (now - made).total_seconds()
         if 0 <= age < _stale_seconds():
             if age >= _fresh_seconds() or kept["day"] != timezone.localdate(now):
-                _queue_refresh(panel, request, key, permissions)
+                stale.append((panel.key, f"{key}:refreshing"))
             return kept["html"] or None, made
     html = _render(panel, request)
     _keep(key, html, now)
     return html, now
 
 
-def _queue_refresh(panel, request, key, permissions):
-    """Queue one refresh of a stale panel, made as this editor (whose permission set the
-    copy is for); never more than one a minute per copy, and never an error on the page."""
-    from dashboard.tasks import refresh_dashboard_panel
+def _queue_refresh(request, stale):
+    """Queue one task to make this visit's stale panels anew, as this editor (whose
+    permission set the copies are for); a panel is left out when another visit queued it
+    within the minute (its lock), and a failure here is never an error on the page."""
+    from dashboard.tasks import refresh_dashboard_panels
 
     try:
-        if not cache.add(f"{key}:refreshing", 1, REFRESH_LOCK_SECONDS):
-            return  # another visit queued it
-        refresh_dashboard_panel.enqueue(
-            panel=panel.key,
-            user_id=request.user.pk,
-            permissions=permissions,
-            query=request.GET.urlencode(),
-        )
+        due = [key for key, lock in stale if cache.add(lock, 1, REFRESH_LOCK_SECONDS)]
+        if due:
+            refresh_dashboard_panels.enqueue(
+                panels=due,
+                user_id=request.user.pk,
+                permissions=permission_set(request.user),
+                query=request.GET.urlencode(),
+            )
     except Exception:  # noqa: BLE001 - the stale copy is shown; a later visit tries again
-        logger.warning("Could not queue the refresh of a dashboard panel.", exc_info=True)
+        logger.warning("Could not queue the refresh of dashboard panels.", exc_info=True)
 
 
 def refresh(panel_key, user, permissions, query):
@@ -196,25 +196,26 @@ def refresh(panel_key, user, permissions, query):
     request.GET = QueryDict(query)
     request.user = user
     key = _cache_key(panel, permissions, _vary(panel, request))
-    made = timezone.now()
-    _keep(key, _render(panel, request), made)
+    _keep(key, _render(panel, request), timezone.now())
     cache.delete(f"{key}:refreshing")
     return True
 
 
 def rendered_panels(request):
     """[Shown] for the panels `request.user` may see and that have something to say."""
-    shown = []
+    shown, stale = [], []
     for panel in panels():
         if not panel.allowed(request.user):
             continue
         if panel.cached:
-            html, made = _cached_render(panel, request)
+            html, made = _cached_render(panel, request, stale)
         else:
             html, made = _render(panel, request), None
         if html is None:
             continue
         shown.append(Shown(panel, html, made and timezone.localtime(made)))
+    if stale:
+        _queue_refresh(request, stale)
     return shown
 
 

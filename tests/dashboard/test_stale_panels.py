@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from dashboard import counts, panels
-from dashboard.tasks import refresh_dashboard_panel
+from dashboard.tasks import refresh_dashboard_panels
 from tests.factories import make_report, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +60,10 @@ def test_a_stale_panel_is_shown_at_once_and_one_refresh_is_queued(report, queue)
         html = client.get("/admin/").content.decode()
         assert _downloads(html) == [("Winter outlook", "4")]
         assert "Figures as of" in html
-    assert [result.task for result in queue] == [refresh_dashboard_panel]
+    assert [result.task for result in queue] == [refresh_dashboard_panels]
+    assert queue[0].kwargs["panels"] == ["readers"]  # the one found stale
     # The worker runs it: the next visit has the new figures, and nothing more is queued.
-    refresh_dashboard_panel.call(*queue[0].args, **queue[0].kwargs)
+    refresh_dashboard_panels.call(*queue[0].args, **queue[0].kwargs)
     assert _downloads(client.get("/admin/").content.decode()) == [("Winter outlook", "9")]
     assert len(queue) == 1
 
@@ -81,7 +82,7 @@ def test_a_copy_made_the_day_before_is_shown_and_refreshed_not_lost_at_midnight(
     client.get("/admin/")
     _age("eve", minutes=1, days=1)  # within five minutes, but its "30 days" ended yesterday
     assert _downloads(client.get("/admin/").content.decode()) == [("Winter outlook", "4")]
-    assert [result.task for result in queue] == [refresh_dashboard_panel]
+    assert [result.task for result in queue] == [refresh_dashboard_panels]
 
 
 def test_no_stale_copy_is_shown_after_the_grace_period(report, queue, settings):
@@ -102,7 +103,7 @@ def test_a_refresh_holds_what_the_visitors_permission_set_may_see(report, queue)
     _age("sam", minutes=6)
     _age("eve", minutes=6)
     sam.get("/admin/")  # stale: sam's set's refresh is queued, made as sam
-    refresh_dashboard_panel.call(*queue[0].args, **queue[0].kwargs)
+    refresh_dashboard_panels.call(*queue[0].args, **queue[0].kwargs)
     html = sam.get("/admin/").content.decode()
     assert "dashboard-readers" in html and "Winter outlook" not in html
     # One without the right to the counts never sees the panel, stale or fresh.
@@ -117,6 +118,6 @@ def test_a_refresh_queued_before_the_editors_rights_changed_makes_nothing(report
     eve.get("/admin/")
     user = get_user_model().objects.get(username="eve")
     user.groups.remove(Group.objects.get(name="Editors"))
-    assert refresh_dashboard_panel.call(*queue[0].args, **queue[0].kwargs) is False
+    assert refresh_dashboard_panels.call(*queue[0].args, **queue[0].kwargs) == []
     # Now of another set, without the counts: no panel at all.
     assert "dashboard-readers" not in eve.get("/admin/").content.decode()
