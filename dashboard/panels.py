@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -192,7 +193,7 @@ def refresh(panel_key, user, permissions, query):
         return False
     request = HttpRequest()
     request.method = "GET"
-    request.path = request.path_info = "/admin/"
+    request.path = request.path_info = reverse("admin:index")
     request.GET = QueryDict(query)
     request.user = user
     key = _cache_key(panel, permissions, _vary(panel, request))
