@@ -8,7 +8,8 @@ no outside library), each with its numbers in a table beside it.
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db import connection
+from django.db.models import F, Q, Sum, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -31,24 +32,32 @@ COLUMNS_WIDTH = DAYS * COLUMN_WIDTH
 
 
 def _items_by_key(user, keys):
-    """{"report-3": (type label, title, change url)} for the keys of types `user` may view."""
+    """{"report-3": (type label, title, change url)} for the keys of types `user` may view:
+    one query, a UNION ALL of each type's titles."""
     wanted = {}
     for key in keys:
         model_name, _, pk = key.rpartition("-")
         if pk.isdigit():
             wanted.setdefault(model_name, set()).add(int(pk))
-    found = {}
+    parts, sources = [], []
     for content_type in content_types():
         opts = content_type.model._meta
         pks = wanted.get(opts.model_name)
         if not pks or not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
             continue
-        rows = content_type.model.objects.filter(pk__in=pks).values_list(
-            "pk", content_type.title_field
+        parts.append(
+            content_type.model.objects.filter(pk__in=pks)
+            .annotate(_source=Value(len(sources)), _title=F(content_type.title_field))
+            .values_list("_source", "pk", "_title")
+            .order_by()
         )
-        url = _change_urls(content_type.model)
-        for pk, title in rows:
-            found[f"{opts.model_name}-{pk}"] = (content_type.label, title, url(pk))
+        sources.append((content_type, _change_urls(content_type.model)))
+    if not parts:
+        return {}
+    found = {}
+    for source, pk, title in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+        content_type, url = sources[source]
+        found[f"{content_type.model._meta.model_name}-{pk}"] = (content_type.label, title, url(pk))
     return found
 
 
@@ -64,47 +73,107 @@ def _change_urls(model):
     return lambda pk: f"{before}{pk}{after}"
 
 
-def top_downloads(since, today, kind=DOWNLOAD, *, rolled=None):
-    """[(key, total)] of the items most downloaded (or viewed: `kind`) from `since` to `today`.
+def _first_of_each(parts, order, fields):
+    """The first CANDIDATES rows of each queryset in `parts` (ordered by `order`), as
+    `fields` tuples, in one query: a UNION ALL of each part ordered and limited (on SQLite,
+    which allows no ORDER BY in a compound's parts, each a `pk IN (… ORDER BY … LIMIT …)`)."""
+    if connection.features.supports_slicing_ordering_in_compound:
+        parts = [part.order_by(*order).values_list(*fields)[:CANDIDATES] for part in parts]
+    else:
+        parts = [
+            part.model.objects.filter(pk__in=part.order_by(*order).values("pk")[:CANDIDATES])
+            .values_list(*fields)
+            .order_by()
+            for part in parts
+        ]
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def _by_kind(rows, kinds):
+    """{kind: {key: total}} from (kind, key, total) rows."""
+    grouped = {kind: {} for kind in kinds}
+    for kind, key, total in rows:
+        grouped[kind][key] = total
+    return grouped
+
+
+def _of_keys(wanted):
+    """A filter for (kind, key) pairs: {kind: keys} -> Q, or None when there are none."""
+    q = None
+    for kind, keys in wanted.items():
+        if keys:
+            part = Q(kind=kind, key__in=keys)
+            q = part if q is None else q | part
+    return q
+
+
+def top_items(since, today, kinds=(DOWNLOAD, VIEW), *, rolled=None):
+    """{kind: [(key, total)]}: for each kind (downloads, views) the items most counted from
+    `since` to `today`, every kind in the same queries.
 
     The closed days' ranking (`since` to yesterday: every row of those days, millions with
     many items) is read from the day's roll-up (`dashboard.rollup`, one row per item: the
     ranking is the first CANDIDATES rows of an index) when it is made (`rolled`: None to
-    ask); before it is (the first minutes after midnight) it is summed once and cached
-    until the day ends. Only today's rows, and the past of items that climb today, are read
-    on each visit.
+    ask); before it is (the first minutes after midnight) it is summed once per kind and
+    cached until the day ends. Only today's rows, and the past of items that climb today,
+    are read on each visit.
     """
-    downloads = DailyCount.objects.filter(kind=kind)
     yesterday = today - timedelta(days=1)
     days = (today - since).days + 1
     if rolled is None:
         rolled = rolled_up(today)
     if rolled and days in SPANS:
-        closed = SpanTotal.objects.filter(kind=kind, days=days, through=yesterday)
-        past = dict(closed.order_by("-total", "key").values_list("key", "total")[:CANDIDATES])
+        closed = SpanTotal.objects.filter(days=days, through=yesterday)
+        past = _by_kind(
+            _first_of_each(
+                [closed.filter(kind=kind) for kind in kinds],
+                ("-total", "key"),
+                ("kind", "key", "total"),
+            ),
+            kinds,
+        )
     else:
         closed = (
-            downloads.filter(day__gte=since, day__lte=yesterday)
-            .values("key")
+            DailyCount.objects.filter(day__gte=since, day__lte=yesterday)
+            .values("kind", "key")
             .annotate(total=Sum("count"))
         )
-        cache_key = f"dashboard:{kind}:{since.isoformat()}:{yesterday.isoformat()}"
-        past = cache.get(cache_key)
-        if past is None:
-            past = dict(closed.order_by("-total", "key").values_list("key", "total")[:CANDIDATES])
-            cache.set(cache_key, past, 60 * 60 * 25)
-    todays = downloads.filter(day=today)
-    now = dict(todays.order_by("-count", "key").values_list("key", "count")[:CANDIDATES])
-    if set(past) - set(now):
-        now.update(todays.filter(key__in=set(past) - set(now)).values_list("key", "count"))
-    climbing = set(now) - set(past)
-    if climbing:
-        past = {
-            **past,
-            **dict(closed.filter(key__in=climbing).values_list("key", "total")),
+        past = {}
+        for kind in kinds:
+            cache_key = f"dashboard:{kind}:{since.isoformat()}:{yesterday.isoformat()}"
+            past[kind] = cache.get(cache_key)
+            if past[kind] is None:
+                ranked = closed.filter(kind=kind).order_by("-total", "key")[:CANDIDATES]
+                past[kind] = {row["key"]: row["total"] for row in ranked}
+                cache.set(cache_key, past[kind], 60 * 60 * 25)
+    todays = DailyCount.objects.filter(day=today)
+    now = _by_kind(
+        _first_of_each(
+            [todays.filter(kind=kind) for kind in kinds],
+            ("-count", "key"),
+            ("kind", "key", "count"),
+        ),
+        kinds,
+    )
+    # Items of the closed ranking read today but below today's first CANDIDATES.
+    missing = _of_keys({kind: set(past[kind]) - set(now[kind]) for kind in kinds})
+    if missing is not None:
+        for kind, key, count in todays.filter(missing).values_list("kind", "key", "count"):
+            now[kind][key] = count
+    # Items that climb today: their closed days' totals, below the closed ranking's first.
+    climbing = _of_keys({kind: set(now[kind]) - set(past[kind]) for kind in kinds})
+    if climbing is not None:
+        past = {kind: dict(past[kind]) for kind in kinds}
+        for kind, key, total in closed.filter(climbing).values_list("kind", "key", "total"):
+            past[kind][key] = total
+    ranked = {}
+    for kind in kinds:
+        totals = {
+            key: past[kind].get(key, 0) + now[kind].get(key, 0)
+            for key in set(past[kind]) | set(now[kind])
         }
-    totals = {key: past.get(key, 0) + now.get(key, 0) for key in set(past) | set(now)}
-    return sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:CANDIDATES]
+        ranked[kind] = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:CANDIDATES]
+    return ranked
 
 
 def bars(rows):
@@ -169,9 +238,8 @@ def readers_context(request, *, today=None, days=None):
     today = today or timezone.localdate()
     since = today - timedelta(days=days - 1)
     recent = DailyCount.objects.filter(day__gte=since, day__lte=today)
-    rolled = rolled_up(today)
-    ranked = top_downloads(since, today, rolled=rolled)
-    viewed = top_downloads(since, today, VIEW, rolled=rolled)
+    top = top_items(since, today)
+    ranked, viewed = top[DOWNLOAD], top[VIEW]
     items = _items_by_key(request.user, [key for key, _total in ranked + viewed])
     downloads, views = (
         [

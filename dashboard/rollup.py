@@ -4,7 +4,7 @@ Ranking the most viewed items over a year sums every daily row of the year (3.4 
 with 100,000 items read: 1.6 s). The closed days do not change, so the job
 `roll_up_reader_counts` sums them once a day, after midnight, into `SpanTotal` (one row per
 item, kind and span) and the admin home reads that, adding today's rows live
-(`dashboard.readers.top_downloads`). Made from `DailyCount` only: however views reach the
+(`dashboard.readers.top_items`). Made from `DailyCount` only: however views reach the
 daily rows, what is rolled up is what they hold once the day is closed.
 """
 

@@ -2,6 +2,7 @@
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from dashboard.panels import rendered_panels
 from dashboard.readers import chosen_days, item_readers_context
@@ -17,7 +18,11 @@ def dashboard_panels(context):
     shown = rendered_panels(request)
     if not shown:
         return ""
-    return render_to_string("dashboard/home.html", {"panels": shown}, request=request)
+    return render_to_string(
+        "dashboard/home.html",
+        {"panels": shown, "today": timezone.localdate()},
+        request=request,
+    )
 
 
 @register.simple_tag(takes_context=True)

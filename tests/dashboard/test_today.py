@@ -173,10 +173,9 @@ def test_the_admin_home_costs_the_same_queries_however_much_there_is(
     client = signed_in("eve", groups=["Editors"])
     fill(3)
     # The dashboard's panels, the review counts and the scheduler's notice, all on one page.
-    # 44: with the most viewed items, subscribers per topic and enquiries per month panels;
-    # 45 since contacts and topics are published like posts: the 14-day strip asks each of
-    # them what goes live and what is taken down (four queries, a few spare before).
-    with django_assert_max_num_queries(45) as few:
+    # 27 with the most viewed items, subscribers per topic and enquiries per month panels
+    # (test_readers' budget).
+    with django_assert_max_num_queries(27) as few:
         home(client)
     fill(20)
     with django_assert_max_num_queries(len(few.captured_queries)):
