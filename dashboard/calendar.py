@@ -11,10 +11,9 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Cast
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from dashboard.panels import DAYS_AHEAD
+from dashboard.panels import DAYS_AHEAD, change_urls
 from publishing.models import PublicationFields, Status
 from publishing.registry import content_types
 
@@ -51,17 +50,6 @@ def _dates(content_type):
         yield content_type.visible(), date.field, date.label
 
 
-def _change_urls(model):
-    """pk -> its change form's address, from one `reverse()` per type (not one per entry)."""
-    opts = model._meta
-    try:
-        marker = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[987654321])
-    except NoReverseMatch:
-        return lambda pk: ""
-    before, _, after = marker.partition("987654321")
-    return lambda pk: f"{before}{pk}{after}"
-
-
 def calendar_entries(user, *, now=None, days=DAYS_AHEAD):
     """The entries `user` may see from `now` to `days` days on, soonest first.
 
@@ -74,7 +62,7 @@ def calendar_entries(user, *, now=None, days=DAYS_AHEAD):
     parts, sources = [], []
     for content_type in _viewable(user):
         title_field = content_type.title_field
-        urls = _change_urls(content_type.model)
+        urls = change_urls(content_type.model)
         for queryset, field, label in _dates(content_type):
             window = queryset.filter(**{f"{field}__gte": now, f"{field}__lt": end})
             is_date = not isinstance(content_type.model._meta.get_field(field), DateTimeField)

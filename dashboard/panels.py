@@ -21,10 +21,23 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+
+
+def change_urls(model):
+    """pk -> its change form's address, from one `reverse()` per type: panels link hundreds
+    of items, and a `reverse()` each was a sixth of the readers' panel's time."""
+    opts = model._meta
+    try:
+        marker = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[987654321])
+    except NoReverseMatch:
+        return lambda pk: ""
+    before, _, after = marker.partition("987654321")
+    return lambda pk: f"{before}{pk}{after}"
+
 
 # How far ahead the calendar strip looks, and how long an enquiry may wait before it is late.
 DAYS_AHEAD = 14
