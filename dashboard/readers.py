@@ -11,6 +11,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, Sum, Value
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from dashboard.counts import DOWNLOAD, DOWNLOAD_FORMAT, SEARCH, SEARCH_NONE, VIEW
 from dashboard.models import DailyCount, ReferrerCount, SpanTotal
@@ -200,6 +204,35 @@ def bars(rows):
     ]
 
 
+def bars_svg(rows):
+    """The SVG elements of a bar chart made by `bars()`: each bar's label, bar and number,
+    written here in one pass; a template drew them with a node per number, a third of the
+    panels' rendering."""
+    return mark_safe(  # noqa: S308 - the labels are escaped, the rest are numbers
+        "".join(
+            f'\n  <text x="0" y="{bar["y"] + 11}" class="dashboard-chart-label">'
+            f"{escape(Truncator(bar['label']).chars(50))}</text>"
+            f'\n  <rect x="0" y="{bar["y"] + 14}" width="{bar["width"]}" height="{BAR_HEIGHT}"'
+            ' class="dashboard-chart-bar"></rect>'
+            f'\n  <text x="{bar["width"] + 4}" y="{bar["y"] + 25}" class="dashboard-chart-value">'
+            f"{escape(localize(bar['value']))}</text>"
+            for bar in rows
+        )
+    )
+
+
+def columns_svg(shown, width):
+    """The SVG columns of a chart made by `columns()`, `width` wide each (`column_width()`),
+    written here in one pass, as `bars_svg`."""
+    return mark_safe(  # noqa: S308 - numbers only
+        "".join(
+            f'\n  <rect x="{column["x"]}" y="{column["y"]}" width="{width}"'
+            f' height="{column["height"]}" class="dashboard-chart-bar"></rect>'
+            for column in shown
+        )
+    )
+
+
 def _svg_number(value):
     """A coordinate as SVG text: a plain "12.5", never a locale's "12,5"."""
     return f"{round(value, 2):g}"
@@ -280,7 +313,6 @@ def readers_context(request, *, today=None, days=None):
         "since": since,
         "downloads": downloads_bars,
         "downloads_height": len(downloads_bars) * (BAR_HEIGHT + BAR_GAP),
-        "bar_height": BAR_HEIGHT,
         "chart_width": CHART_WIDTH,
         "searches": columns(searches),
         "searches_total": sum(value for _, value in searches),

@@ -1,11 +1,12 @@
-"""`{% dashboard_panels %}`: the admin home's panels; `{% item_readers %}`: one item's counts."""
+"""`{% dashboard_panels %}`: the admin home's panels; `{% item_readers %}`: one item's counts;
+`{{ bars|chart_bars }}`, `{{ columns|chart_columns:width }}`: a chart's SVG elements."""
 
 from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dashboard.panels import rendered_panels
-from dashboard.readers import chosen_days, item_readers_context
+from dashboard.readers import bars_svg, chosen_days, columns_svg, item_readers_context
 
 register = template.Library()
 
@@ -36,3 +37,15 @@ def item_readers(context, instance):
     if shown is None:
         return ""
     return render_to_string("dashboard/item_readers.html", shown, request=request)
+
+
+@register.filter
+def chart_bars(bars):
+    """A bar chart's labels, bars and numbers (`dashboard.readers.bars()` rows)."""
+    return bars_svg(bars)
+
+
+@register.filter
+def chart_columns(columns, width):
+    """A column chart's columns (`dashboard.readers.columns()`), each `width` wide."""
+    return columns_svg(columns, width)
