@@ -9,8 +9,12 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, Q, Sum, Value
+from django.db.models import BooleanField, F, Func, Q, Sum, Value
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from dashboard.counts import DOWNLOAD, DOWNLOAD_FORMAT, SEARCH, SEARCH_NONE, VIEW
 from dashboard.models import DailyCount, ReferrerCount, SpanTotal
@@ -31,6 +35,29 @@ COLUMN_WIDTH, COLUMNS_HEIGHT = 10, 80
 COLUMNS_WIDTH = DAYS * COLUMN_WIDTH
 
 
+class _AnyOf(Func):
+    """`column = ANY(%s)` with the values as one array parameter (PostgreSQL): the SQL is the
+    same text whatever their number, so neither Django nor psycopg handles hundreds of
+    placeholders (a third of the readers' context's CPU), and it can be prepared."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, values):
+        super().__init__(F(column))
+        self.values = list(values)
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(%s)", (*params, self.values)
+
+
+def _one_of(column, values):
+    """A filter for `column` in `values`: one array parameter on PostgreSQL, `IN` elsewhere."""
+    if connection.vendor == "postgresql":
+        return Q(_AnyOf(column, values))
+    return Q(**{f"{column}__in": values})
+
+
 def _items_by_key(user, keys):
     """{"report-3": (type label, title, change url)} for the keys of types `user` may view:
     one query, a UNION ALL of each type's titles."""
@@ -46,7 +73,7 @@ def _items_by_key(user, keys):
         if not pks or not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
             continue
         parts.append(
-            content_type.model.objects.filter(pk__in=pks)
+            content_type.model.objects.filter(_one_of("pk", sorted(pks)))
             .annotate(_source=Value(len(sources)), _title=F(content_type.title_field))
             .values_list("_source", "pk", "_title")
             .order_by()
@@ -90,7 +117,7 @@ def _of_keys(wanted):
     q = None
     for kind, keys in wanted.items():
         if keys:
-            part = Q(kind=kind, key__in=keys)
+            part = Q(kind=kind) & _one_of("key", sorted(keys))
             q = part if q is None else q | part
     return q
 
@@ -177,6 +204,35 @@ def bars(rows):
     ]
 
 
+def bars_svg(rows):
+    """The SVG elements of a bar chart made by `bars()`: each bar's label, bar and number,
+    written here in one pass; a template drew them with a node per number, a third of the
+    panels' rendering."""
+    return mark_safe(  # noqa: S308 - the labels are escaped, the rest are numbers
+        "".join(
+            f'\n  <text x="0" y="{bar["y"] + 11}" class="dashboard-chart-label">'
+            f"{escape(Truncator(bar['label']).chars(50))}</text>"
+            f'\n  <rect x="0" y="{bar["y"] + 14}" width="{bar["width"]}" height="{BAR_HEIGHT}"'
+            ' class="dashboard-chart-bar"></rect>'
+            f'\n  <text x="{bar["width"] + 4}" y="{bar["y"] + 25}" class="dashboard-chart-value">'
+            f"{escape(localize(bar['value']))}</text>"
+            for bar in rows
+        )
+    )
+
+
+def columns_svg(shown, width):
+    """The SVG columns of a chart made by `columns()`, `width` wide each (`column_width()`),
+    written here in one pass, as `bars_svg`."""
+    return mark_safe(  # noqa: S308 - numbers only
+        "".join(
+            f'\n  <rect x="{column["x"]}" y="{column["y"]}" width="{width}"'
+            f' height="{column["height"]}" class="dashboard-chart-bar"></rect>'
+            for column in shown
+        )
+    )
+
+
 def _svg_number(value):
     """A coordinate as SVG text: a plain "12.5", never a locale's "12,5"."""
     return f"{round(value, 2):g}"
@@ -257,7 +313,6 @@ def readers_context(request, *, today=None, days=None):
         "since": since,
         "downloads": downloads_bars,
         "downloads_height": len(downloads_bars) * (BAR_HEIGHT + BAR_GAP),
-        "bar_height": BAR_HEIGHT,
         "chart_width": CHART_WIDTH,
         "searches": columns(searches),
         "searches_total": sum(value for _, value in searches),
