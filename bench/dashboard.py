@@ -240,9 +240,12 @@ def main(items, posts, runs, keep=False, profile=False, cold=False, flushed=Fals
             return
         print(f"uptime: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} (load average 1, 5 min)")
 
-        def time_home(runs):
+        def time_home(runs, before=None):
+            """Times `runs` visits of the home, each after `before(client)` if given."""
             timings, cpu = [], []
             for _ in range(runs):
+                if before is not None:
+                    before(client)
                 # The debug log keeps 9,000 queries: a full one would count none.
                 connection.queries_log.clear()
                 start, start_cpu = time.perf_counter(), time.process_time()
@@ -278,21 +281,12 @@ def main(items, posts, runs, keep=False, profile=False, cold=False, flushed=Fals
         # (production's database queue: one row inserted per panel), none computed.
         from dashboard import panels as dashboard_panels
 
-        timings, cpu = [], []
         # (The code before the stale copies, for a comparison run, has no stale visit.)
-        for _ in range(runs if hasattr(dashboard_panels, "refresh") else 0):
-            age_kept_panels(client)
-            connection.queries_log.clear()
-            start, start_cpu = time.perf_counter(), time.process_time()
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get("/admin/")
-            timings.append(1000 * (time.perf_counter() - start))
-            cpu.append(1000 * (time.process_time() - start_cpu))
+        if hasattr(dashboard_panels, "refresh"):
+            timings, cpu, queries, response = time_home(runs, before=age_kept_panels)
             assert b"Figures as of" in response.content
-        timings.sort()
-        queued = forget_queued_refreshes()
-        p95 = timings[max(int(len(timings) * 0.95) - 1, 0)] if timings else 0
-        if timings:
+            queued = forget_queued_refreshes()
+            p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
             print(f"GET /admin/ with the panels stale (shown, refresh queued): p50 "
                   f"{statistics.median(timings):.0f} ms, p95 {p95:.0f} ms, {len(queries)} "
                   f"queries, Python CPU p50 {statistics.median(cpu):.0f} ms; {queued} "
