@@ -48,5 +48,7 @@ def test_trim_filters_write_what_truncate_filters_write(text, length):
     ],
 )
 def test_date_filters_write_what_date_writes(value):
-    assert render("{{ d|iso_datetime }}", d=value) == render("{{ d|date:'c' }}", d=value)
+    # To the second: a <time> attribute may not carry six digits of a second.
+    whole = value.replace(microsecond=0) if isinstance(value, datetime) else value
+    assert render("{{ d|iso_datetime }}", d=value) == render("{{ d|date:'c' }}", d=whole)
     assert render("{{ d|dmy }}", d=value) == render('{{ d|date:"d/m/Y" }}', d=value)
