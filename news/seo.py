@@ -23,12 +23,14 @@ def post_json_ld(post, image=None):
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         # A draft opened by an editor has no publish time yet. In the site's zone, as the
         # page's "Posted on" <time> has it.
-        "datePublished": localtime(post.publish_at or post.updated_at).isoformat(),
+        "datePublished": localtime(post.publish_at or post.updated_at).isoformat(
+            timespec="seconds"
+        ),
         "publisher": publisher(),
     }
     if post.major_change_at:
         # Only a major change (readers see "Last updated") modifies the post for machines.
-        data["dateModified"] = localtime(post.major_change_at).isoformat()
+        data["dateModified"] = localtime(post.major_change_at).isoformat(timespec="seconds")
     if image is None:
         image = post_share_image(post)
     if image is not None:

@@ -24,7 +24,9 @@ def report_json_ld(report):
         "url": url,
         # A draft opened by an editor has no publish time yet. No dateModified: a report
         # has no major changes, and saving its row is not one (issue 32).
-        "datePublished": localtime(report.publish_at or report.updated_at).isoformat(),
+        "datePublished": localtime(report.publish_at or report.updated_at).isoformat(
+            timespec="seconds"
+        ),
         "inLanguage": "en-GB",
         "publisher": publisher(),
         "encoding": document,

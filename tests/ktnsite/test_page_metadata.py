@@ -149,7 +149,9 @@ def test_a_report_is_a_publication_with_its_file_date_and_publisher(client, page
     assert publication["encoding"]["encodingFormat"] == "application/pdf"
     assert publication["encoding"]["contentSize"] == f"{report.file_size} B"
     assert publication["encoding"]["contentUrl"] == settings.SITE_URL + report.get_download_url()
-    assert publication["datePublished"] == timezone.localtime(report.publish_at).isoformat()
+    assert publication["datePublished"] == timezone.localtime(report.publish_at).isoformat(
+        timespec="seconds"
+    )
     assert publication["publisher"]["name"] == settings.SITE_NAME
 
 
@@ -157,7 +159,7 @@ def test_an_article_is_a_news_article_dated_as_its_page(client, pages, content):
     post = content["post"]
     og, by_type = _extract(client, pages["article"])
     article = by_type["NewsArticle"]
-    published = timezone.localtime(post.publish_at).isoformat()
+    published = timezone.localtime(post.publish_at).isoformat(timespec="seconds")
     assert article["datePublished"] == published == og["article:published_time"]
     assert "dateModified" not in article and "article:modified_time" not in og
     assert og["og:type"] == "article"

@@ -65,7 +65,9 @@ def test_an_article_has_news_article_json_ld(client):
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Wind power"
     # In the site's zone, as the page's "Posted on" has it (tests/news/test_machine_dates.py).
-    assert data["datePublished"] == timezone.localtime(post.publish_at).isoformat()
+    assert data["datePublished"] == timezone.localtime(post.publish_at).isoformat(
+        timespec="seconds"
+    )
     assert "dateModified" not in data  # no major change yet (tests/news/test_machine_dates.py)
     assert data["image"] == [settings.SITE_URL + post.hero_image.file.url]
     assert data["publisher"]["name"] == settings.SITE_NAME
