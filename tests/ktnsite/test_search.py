@@ -85,6 +85,26 @@ def test_matching_words_are_highlighted_in_the_snippet(client):
     assert "<mark>Heat</mark> pumps" in html
 
 
+def test_each_search_gets_its_own_items_and_marks_from_the_kept_snippet_query(client):
+    # The snippets' query is compiled once per type and number of items and kept (on
+    # PostgreSQL): the words and the items of one search must never leak into the next.
+    make_post(title="Heat networks", standfirst="Heat pumps for every home in the region.")
+    make_post(title="Wind farms", standfirst="Offshore wind for the coast.")
+    make_report(title="Heat atlas", summary="Where heat is lost across the region.")
+    make_report(title="Wind atlas", summary="Where wind blows along the coast.")
+    expected = {
+        "heat": ["Heat atlas", "Heat networks"],
+        "wind": ["Wind atlas", "Wind farms"],
+    }
+    for query in ["heat", "wind", "heat"]:
+        results = client.get("/search/", {"q": query}).context["results"]
+        assert sorted(hit.item.title for hit in results) == expected[query]
+        other = "wind" if query == "heat" else "heat"
+        for hit in results:
+            assert f"<mark>{query}</mark>" in str(hit.snippet).lower()
+            assert other not in str(hit.snippet).lower()
+
+
 def test_script_in_a_post_cannot_get_into_the_snippet(client):
     make_post(
         title="Escaping",
