@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import and_, or_
 
+import snowballstemmer
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
@@ -29,7 +30,7 @@ from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from publishing import registry
-from publishing.search import SEARCH_CONFIG
+from publishing.search import SEARCH_CONFIG, month_lexeme
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -43,6 +44,11 @@ MAX_RESULTS = 3 * CANDIDATES
 FIRST_WINDOW = 8 * CANDIDATES
 WINDOW_GROWTH = 4
 WINDOW_STATS_SECONDS = 600  # how long the date statistics the windows come from are kept
+# Month windows (see _month_values): after the newest FIRST_WINDOW rows, the rest of their
+# month, then lists of this many whole months, newest first, then everything older.
+MONTH_WINDOWS = (1, 2, 4, 8, 16)
+# A word in more of a type's rows than this is found by walking its date index instead.
+COMMON_SHARE = 0.1
 SNIPPET_CHARS = 240
 # Private-use characters mark matches inside a snippet until it has been escaped; then
 # they become <mark> elements. Nothing a reader or editor typed can become markup.
@@ -68,6 +74,8 @@ class Kind:
     # own is matched on a large one, stored out of line, which the GIN index answers
     # without reading but walking the date index reads row by row.
     date_windows: bool = False
+    # Searched in month windows (see _month_values): its vectors carry their month's lexeme.
+    month_windows: bool = False
 
     def visible(self):
         return getattr(self.model.objects, self.visible_to_readers)()
@@ -88,6 +96,7 @@ class Kind:
             word_fields=spec.word_fields,
             rank_field=spec.rank_field or "search_vector",
             date_windows=spec.rank_field is not None and spec.date_field is not None,
+            month_windows=spec.month_field is not None and spec.month_field == spec.date_field,
         )
 
 
@@ -243,8 +252,10 @@ def planned_for_its_terms():
     vector, and a report's (its whole text) is stored out of line: for "quantum", a third
     of 2,000 reports, the planner chose to scan every report, 6,900 pages and 39-59 ms,
     over the GIN index's 240 pages and 0.9 ms, as its costs do not count that reading.
-    Set for the session and reset after (inside a transaction, SET LOCAL: if the search
-    failed there, the rollback undoes it).
+    And so is JIT compilation: the windows never read (see _compile) are planned at their
+    full cost, which passed jit_above_cost, and compiling the query took 117 ms of a
+    search that then ran in 7. Set for the session and reset after, in one statement each
+    (inside a transaction, SET LOCAL: if the search failed there, the rollback undoes it).
     """
     if not _uses_full_text():
         yield
@@ -255,7 +266,8 @@ def planned_for_its_terms():
     driver.prepare_threshold = None
     local = connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off" if local else "SET enable_seqscan = off")
+        scope = "LOCAL " if local else ""
+        cursor.execute(f"SET {scope}enable_seqscan = off; SET {scope}jit = off")
     failed = True
     try:
         yield
@@ -264,7 +276,7 @@ def planned_for_its_terms():
         driver.prepare_threshold = threshold
         if not (failed and local):
             with connection.cursor() as cursor:
-                cursor.execute("RESET enable_seqscan")
+                cursor.execute("RESET enable_seqscan; RESET jit")
 
 
 def _matching(kind, query, topic):
@@ -304,18 +316,32 @@ def _matching(kind, query, topic):
     return _ranked_values(kind, queryset.order_by())
 
 
-def _newest_ranked(kind, queryset, search_query):
-    """The newest CANDIDATES of `queryset`'s rows matching `search_query`, with their rank.
+class _Months(SearchQuery):
+    """A tsquery of month lexemes ("'@2026-11' | '@2026-10'"), written by this module only."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "%s::tsquery", [self.source_expressions[0].value]
+
+
+def _newest_ranked(kind, queryset, search_query, months=None, *, walk=True):
+    """The newest CANDIDATES of `queryset`'s rows matching `search_query`, with their rank;
+    with `months` (a _Months), only rows of those months; with `walk` False, in an order
+    no index gives (the same order), so that the planner cannot walk the date index.
 
     Ranked in the scan that finds them: the rows it read are not looked up again by their
     keys (or, as the planner chose for reports, by reading every report, a cost that grew
     with their number).
     """
+    match = search_query if months is None else search_query & months
+    order = _newest_first(kind)
+    if not walk:
+        # timestamptz + interval is not immutable, so no index can be ordered by it.
+        order = (F(kind.date_field) + Value(timedelta(0))).desc()
     return _ranked_values(
         kind,
-        queryset.filter(search_vector=search_query)
+        queryset.filter(search_vector=match)
         .annotate(rank=SearchRank(F(kind.rank_field), search_query))
-        .order_by(_newest_first(kind)),
+        .order_by(order),
     )[:CANDIDATES]
 
 
@@ -373,6 +399,7 @@ _SENTINEL = "\ue002"  # cannot be typed: clean_query keeps it, but it is only ev
 # Stand-ins for the windows' edges while compiling: dates no item has, each one naming the
 # type (its position among the kinds searched) and the edge.
 _EDGE_STAND_IN = datetime(1901, 1, 1, tzinfo=UTC)
+_EDGE_TEXT = "\ue003"  # and of the month lists: this, the type's position, ":", the number
 _COLUMNS = "kind, item_id, rank, item_date"
 _PART_COLUMNS = "kind, item_id, rank, item_date::timestamptz AS item_date"
 
@@ -394,7 +421,14 @@ def _matches_sql(query, kind, topic, edges=None):
     phrase = '"' in query
     kinds = [KINDS[kind]] if kind else list(KINDS.values())
     if edges is None:
-        edges = {} if phrase else window_edges(kinds)
+        edges = {} if phrase else window_edges(kinds, query)
+    # What each windowed type's windows are made of: its edges, or for a type searched
+    # month by month the values _month_values() makes of the moment it is given.
+    edges = {
+        k.key: _month_values(edges[k.key][0]) if k.month_windows else tuple(edges[k.key])
+        for k in kinds
+        if edges.get(k.key)
+    }
     shape = tuple(len(edges.get(k.key, ())) for k in kinds)
     # The limits are in the SQL too (and a test may change them).
     limits = (CANDIDATES, PHRASE_CANDIDATES, MAX_RESULTS)
@@ -423,6 +457,10 @@ def _matches_sql(query, kind, topic, edges=None):
             for i, value in enumerate(params)
             if isinstance(value, datetime)
             and _EDGE_STAND_IN <= value < _EDGE_STAND_IN + timedelta(days=1)
+        ] + [
+            (i, tuple(map(int, value[1:].split(":"))))
+            for i, value in enumerate(params)
+            if isinstance(value, str) and value.startswith(_EDGE_TEXT)
         ]
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.clear()
@@ -451,12 +489,18 @@ def _compile(stand_in, kinds, topic, shape):
             parts.append((part, part_params))
             continue
         stand_ins = [
-            _EDGE_STAND_IN + timedelta(seconds=1000 * position + n) for n in range(windows)
+            f"{_EDGE_TEXT}{position}:{n}"
+            if kind.month_windows and _MONTH_LISTS_FROM <= n < windows - 1
+            else _EDGE_STAND_IN + timedelta(seconds=1000 * position + n)
+            for n in range(windows)
         ]
         names = []
         search_query = _search_query(stand_in)
-        for number, window in enumerate(_windows(kind, stand_ins)):
-            matches = _newest_ranked(kind, _visible(kind, topic).filter(window), search_query)
+        cut = _month_windows if kind.month_windows else _windows
+        for number, (window, months, walk) in enumerate(cut(kind, stand_ins)):
+            queryset = _visible(kind, topic).filter(window)
+            months = _Months(months) if months else None
+            matches = _newest_ranked(kind, queryset, search_query, months, walk=walk)
             sql, window_params = matches.query.sql_with_params()
             if names:
                 # Run only while the newer windows have found fewer than CANDIDATES: the
@@ -488,7 +532,8 @@ def _compile(stand_in, kinds, topic, shape):
 
 
 def _windows(kind, edges):
-    """The date windows `edges` (newest first) cut `kind`'s rows into, newest first.
+    """The date windows `edges` (newest first) cut `kind`'s rows into, newest first, as
+    (window, months, walk) like _month_windows(): no months, the date index walkable.
 
     Undated rows first (they come first newest first; a window of their own, as "or
     undated" would keep the planner from walking the date index), then from edges[0] on,
@@ -503,14 +548,82 @@ def _windows(kind, edges):
         Q(**{f"{date}__gte": edges[n], f"{date}__lt": edges[n - 1]}) for n in range(1, len(edges))
     )
     windows.append(Q(**{f"{date}__lt": edges[-1]}))
+    return [(window, None, True) for window in windows]
+
+
+# In _month_values(): the start of the next month, then the month lists, then the start of
+# the oldest month listed.
+_MONTH_LISTS_FROM = 1
+
+
+def _month_values(moment):
+    """What a type's month windows are cut by, for a search at `moment`: the start of the
+    next month (UTC), a tsquery of this month's lexeme, one of each list of older months
+    (MONTH_WINDOWS), and the start of the oldest month listed.
+
+    The GIN index answers "the query and one of these months" by stepping through the
+    shorter of the two lists of rows (a word's, or the months'), so a window costs about
+    what its months hold, however rare the words: a word in 0.6 % of a million posts no
+    longer fetches its 6,000 rows to keep the newest 500, nor does one in 5 % walk 12,000
+    posts for them. The values change once a month, so the compiled SQL does not.
+    """
+    start = moment.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (start + timedelta(days=32)).replace(day=1)
+    months = [start]
+    for _ in range(sum(MONTH_WINDOWS)):
+        months.append((months[-1] - timedelta(days=1)).replace(day=1))
+    lists, at = [f"'{month_lexeme(start)}'"], 1
+    for size in MONTH_WINDOWS:
+        lists.append(" | ".join(f"'{month_lexeme(m)}'" for m in months[at : at + size]))
+        at += size
+    return (following, *lists, months[-1])
+
+
+def _month_windows(kind, values):
+    """(window, months, walk) cutting `kind`'s rows newest first, from _month_values(): as
+    _windows() does, with lists of whole months.
+
+    Undated rows; from the next month on (none, unless readers may see the future); this
+    month; each list of older months; and before the oldest month listed. No date falls
+    in two. The month windows have no date condition: the months in the GIN index are it.
+    """
+    date = kind.date_field
+    following, *lists, oldest = values
+    windows = (
+        [(Q(**{f"{date}__isnull": True}), None, True)]
+        if kind.model._meta.get_field(date).null
+        else []
+    )
+    windows.append((Q(**{f"{date}__gte": following}), None, True))
+    windows.extend((Q(), months, True) for months in lists)
+    # Reached only by words with fewer than CANDIDATES matches in all the months listed,
+    # so few in all: fetching them all from the GIN index beats walking the date index,
+    # which the planner chose on its estimates and which read 22,000 posts for 133.
+    windows.append((Q(**{f"{date}__lt": oldest}), None, False))
     return windows
+
+
+def _common_words_only(query, common):
+    """Whether each word `query` asks for (not after "-") is among the `common` lexemes.
+
+    Only a choice of plan, so English stems made here (Snowball's, as PostgreSQL's english
+    configuration makes them) are close enough: a wrong guess costs time, never a match.
+    """
+    words = [word.lower() for minus, word in re.findall(r"(-?)(\w+)", query) if not minus]
+    words = [word for word in words if word != "or"]
+    return bool(words) and all(_lexeme(word) in common for word in words)
+
+
+@lru_cache(maxsize=4096)
+def _lexeme(word):
+    return snowballstemmer.stemmer("english").stemWord(word)
 
 
 # Per table and date column: (when to read them again, the windows' edges).
 _WINDOW_STATS = {}
 
 
-def window_edges(kinds):
+def window_edges(kinds, query=None):
     """{kind key: the edges of its date windows, newest first} for the kinds searched so.
 
     Those are the kinds with `date_windows` (reports) and enough rows. Their newest matches
@@ -527,33 +640,56 @@ def window_edges(kinds):
     so the work stays the same however many items a day brings. The edges only decide how
     much is read: the matches are the same whatever they are.
 
-    Not for posts: their vector is stored in the row, so walking the date index is cheap,
-    and each window scans the word's whole GIN entry again and builds a bitmap of its
-    dates; at 1,000,000 posts, windows took the matches' query for a rare word from 13.4 to
-    22.9 ms and for "research -quantum" from 32.7 to 38.6 ms (bench/README.md).
+    Kinds with `month_windows` (posts) with enough rows get (now,), for _month_values(),
+    when `query` asks for a word outside their vectors' most common lexemes (in more
+    than COMMON_SHARE of rows, from the same statistics): a common word's newest matches
+    are found fastest by walking the date index, which stops after about 500 / its share
+    rows, while within a month the planner would fetch all of that month's matches. Date
+    windows did not help posts: each window scanned the word's whole GIN entry again and
+    built a bitmap of its dates (at 1,000,000 posts a rare word went from 13.4 to 22.9 ms).
     """
     wanted = {}
     for kind in kinds:
-        if kind.date_windows and isinstance(
+        if (kind.date_windows or kind.month_windows) and isinstance(
             kind.model._meta.get_field(kind.date_field), DateTimeField
         ):
             field = kind.model._meta.get_field(kind.date_field)
-            wanted[kind.key] = (kind.model._meta.db_table, field.column)
+            wanted[kind.key] = [(kind.model._meta.db_table, field.column)]
+            if kind.month_windows:
+                wanted[kind.key].append((kind.model._meta.db_table, "search_vector"))
     if not wanted or not _uses_full_text():
         return {}
     moment = time.monotonic()
-    stale = {column for column in wanted.values() if _WINDOW_STATS.get(column, (0,))[0] <= moment}
+    stale = {
+        column
+        for columns in wanted.values()
+        for column in columns
+        if _WINDOW_STATS.get(column, (0,))[0] <= moment
+    }
     if stale:
         _read_window_stats(stale, moment + WINDOW_STATS_SECONDS)
-    edges = {key: _WINDOW_STATS[column][1] for key, column in wanted.items()}
-    return {key: found for key, found in edges.items() if found}
+    edges = {}
+    for kind in kinds:
+        if kind.key not in wanted:
+            continue
+        found = _WINDOW_STATS[wanted[kind.key][0]][1]
+        if not found:
+            continue
+        if not kind.month_windows:
+            edges[kind.key] = found
+        elif query is not None and not _common_words_only(
+            query, _WINDOW_STATS[wanted[kind.key][1]][1]
+        ):
+            edges[kind.key] = (timezone.now(),)
+    return edges
 
 
 def _read_window_stats(columns, until):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.tablename, s.attname, c.reltuples, s.null_frac,"
-            " s.histogram_bounds::text::timestamptz[]"
+            " s.histogram_bounds::text::timestamptz[],"
+            " s.most_common_elems::text::text[], s.most_common_elem_freqs"
             " FROM pg_stats AS s JOIN pg_class AS c"
             " ON c.relname = s.tablename AND c.relnamespace = s.schemaname::regnamespace"
             " WHERE s.schemaname = current_schema() AND s.tablename = ANY(%s)"
@@ -561,12 +697,17 @@ def _read_window_stats(columns, until):
             ([table for table, _ in columns], [column for _, column in columns]),
         )
         found = {
-            (table, column): (rows, null_frac, bounds)
-            for table, column, rows, null_frac, bounds in cursor
+            (table, column): (rows, null_frac, bounds, elems, freqs)
+            for table, column, rows, null_frac, bounds, elems, freqs in cursor
         }
     for column in columns:
-        rows, null_frac, bounds = found.get(column, (0, 0, None))
-        _WINDOW_STATS[column] = (until, _edges(bounds or [], rows * (1 - null_frac)))
+        rows, null_frac, bounds, elems, freqs = found.get(column, (0, 0, None, None, None))
+        if column[1] == "search_vector":
+            # (The frequencies end with three figures of their own: min, max, nulls.)
+            common = {e for e, f in zip(elems or (), freqs or (), strict=False) if f > COMMON_SHARE}
+            _WINDOW_STATS[column] = (until, frozenset(common))
+        else:
+            _WINDOW_STATS[column] = (until, _edges(bounds or [], rows * (1 - null_frac)))
 
 
 def _edges(bounds, rows):

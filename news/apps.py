@@ -33,6 +33,7 @@ class NewsConfig(AppConfig):
                 text_fields=("standfirst", "body"),
                 html_fields=("body",),
                 word_fields=("title", "standfirst"),
+                month_field="publish_at",  # news 0012
             ),
             # lastmod is a post's last major change, else its publication: a typo fix must
             # not tell crawlers to come back.

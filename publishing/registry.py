@@ -60,6 +60,9 @@ class SearchSpec:
     # A smaller vector to rank by (publishing.search.rank_vector_operation), or None:
     # rank by `search_vector`.
     rank_field: str | None = None
+    # The date column whose month the vector carries (publishing.search.month_lexeme_operation),
+    # or None. A large type's newest matches are then found month by month (ktnsite.search).
+    month_field: str | None = None
 
 
 @dataclass(frozen=True)

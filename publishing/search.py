@@ -6,6 +6,7 @@ exists but stays empty; search there falls back to plain substring matching.
 """
 
 from contextlib import contextmanager
+from datetime import UTC
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import migrations
@@ -61,13 +62,31 @@ def _vector_sql(weighted_columns, row="NEW."):
     )
 
 
-def _function_sql(table, weighted_columns, rank_columns=()):
+def month_lexeme(moment):
+    """The lexeme a dated row's vector carries for its month (UTC), e.g. "@2026-11".
+
+    No query a reader types can produce it (the parser splits "@", digits and "-"), so it
+    never matches a reader's words; search ANDs a list of them with the reader's query so
+    that the GIN index itself keeps only one window's months (ktnsite.search).
+    """
+    return f"@{moment.astimezone(UTC):%Y-%m}"
+
+
+def _month_sql(column, row="NEW."):
+    return (
+        f"CASE WHEN {row}{column} IS NULL THEN ''::tsvector ELSE array_to_tsvector(ARRAY["
+        f"'@' || to_char({row}{column} AT TIME ZONE 'UTC', 'YYYY-MM')]) END"
+    )
+
+
+def _function_sql(table, weighted_columns, rank_columns=(), month_column=None):
     function, _ = _names(table)
     rank = f"NEW.rank_vector := {_vector_sql(rank_columns)};" if rank_columns else ""
+    month = f" || {_month_sql(month_column)}" if month_column else ""
     return f"""
         CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
         BEGIN
-            NEW.search_vector := {_vector_sql(weighted_columns)};
+            NEW.search_vector := {_vector_sql(weighted_columns)}{month};
             {rank}
             RETURN NEW;
         END
@@ -75,18 +94,23 @@ def _function_sql(table, weighted_columns, rank_columns=()):
         """
 
 
-def _create_sql(table, weighted_columns):
+def _trigger_sql(table, columns):
     function, trigger = _names(table)
-    columns = ", ".join(column for column, _ in weighted_columns)
     return [
-        _function_sql(table, weighted_columns),
         f"DROP TRIGGER IF EXISTS {trigger} ON {table}",
         # Only when a searched column is written: counting a download must not re-parse
         # a report's whole text.
         f"""
-        CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE OF {columns} ON {table}
+        CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE OF {", ".join(columns)} ON {table}
         FOR EACH ROW EXECUTE FUNCTION {function}()
         """,
+    ]
+
+
+def _create_sql(table, weighted_columns):
+    return [
+        _function_sql(table, weighted_columns),
+        *_trigger_sql(table, [column for column, _ in weighted_columns]),
         f"CREATE INDEX IF NOT EXISTS {gin_index_name(table)} ON {table} USING gin (search_vector)",
         # Fill the vector for rows written before the trigger existed.
         f"UPDATE {table} SET {weighted_columns[0][0]} = {weighted_columns[0][0]}",  # noqa: S608 - names from migrations, not input
@@ -176,5 +200,38 @@ def rank_vector_operation(table, weighted_columns, rank_columns):
     def backwards(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(_function_sql(table, weighted_columns))
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def month_lexeme_operation(table, weighted_columns, month_column):
+    """A migration operation: `table`'s vectors also carry their row's month_lexeme() of
+    `month_column` (PostgreSQL only).
+
+    The trigger then also runs when that column is written (a post rescheduled moves to
+    its new month). Existing vectors get the lexeme added, without re-reading any text.
+    """
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(_function_sql(table, weighted_columns, month_column=month_column))
+            columns = [column for column, _ in weighted_columns]
+            for sql in _trigger_sql(table, [*columns, month_column]):
+                schema_editor.execute(sql)
+            schema_editor.execute(
+                f"UPDATE {table} SET search_vector = search_vector || {_month_sql(month_column, row='')}"  # noqa: S608 - names from migrations
+                " WHERE search_vector IS NOT NULL"
+            )
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(_function_sql(table, weighted_columns))
+            for sql in _trigger_sql(table, [column for column, _ in weighted_columns]):
+                schema_editor.execute(sql)
+            schema_editor.execute(
+                f"UPDATE {table} SET search_vector = ts_delete(search_vector,"  # noqa: S608 - names from migrations
+                f" tsvector_to_array({_month_sql(month_column, row='')}))"
+                " WHERE search_vector IS NOT NULL"
+            )
 
     return migrations.RunPython(forwards, backwards, elidable=False)

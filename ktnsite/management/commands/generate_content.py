@@ -19,7 +19,12 @@ from ktnsite.demo.files import make_pdf
 from ktnsite.suggestions import words_rebuild
 from news.models import Post
 from publishing.models import Status, published_fields
-from publishing.search import SEARCH_CONFIG, search_trigger_name, vectors_written_by_caller
+from publishing.search import (
+    SEARCH_CONFIG,
+    month_lexeme,
+    search_trigger_name,
+    vectors_written_by_caller,
+)
 from publishing.services import publishable_check_new
 from publishing.statistics import analyze
 from reports.models import Report, report_upload_to
@@ -286,7 +291,10 @@ class _Posts:
             row[copy.where["id"]] = str(pk)
             for name, value in fields.items():
                 row[copy.where[name]] = _copy_value(value)
-            row[copy.where["search_vector"]] = _vector(parts, copy.lexemes)
+            vector = _vector(parts, copy.lexemes)
+            if fields.get("publish_at") is not None:  # and its month, as the trigger adds
+                vector = f"{vector} '{month_lexeme(fields['publish_at'])}'".lstrip()
+            row[copy.where["search_vector"]] = vector
             posts.append("\t".join(row))
             topics.extend(f"{pk}\t{topic_id}" for topic_id in topic_ids)
         return "\n".join(posts) + "\n", "\n".join(topics) + "\n", stop - start
