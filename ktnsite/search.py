@@ -41,7 +41,7 @@ PHRASE_CANDIDATES = CANDIDATES
 MAX_RESULTS = 3 * CANDIDATES
 # Newest-first date windows (see window_edges): the first holds about this many of a type's
 # newest rows, each next one WINDOW_GROWTH times as many; a type with fewer rows has none.
-FIRST_WINDOW = 8 * CANDIDATES
+FIRST_WINDOW = 4 * CANDIDATES
 WINDOW_GROWTH = 4
 WINDOW_STATS_SECONDS = 600  # how long the date statistics the windows come from are kept
 # Month windows (see _month_values): after the newest FIRST_WINDOW rows, the rest of their
