@@ -11,6 +11,7 @@ from news.models import Post
 from publishing.models import Status
 from publishing.search import month_lexeme
 from tests.factories import make_post, make_topic
+from tests.ktnsite.search_windows import found, unwindowed
 
 pytestmark = [
     pytest.mark.django_db,
@@ -82,24 +83,6 @@ def posts(monkeypatch):
     return topic
 
 
-def _found(query, edges, kind=None, topic=None):
-    """(kind, id, rank, date) of every match, best first, as the search page reads them."""
-    sql, params = site_search._matches_sql(query, kind, topic, edges=edges)
-    with site_search.planned_for_its_terms(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _unwindowed(query, kind=None, topic=None):
-    """What the ORM's query over all of each type's matches finds (the SQLite path's query)."""
-    querysets = site_search._querysets(site_search.clean_query(query), kind, topic)
-    if kind:  # one type's newest matches, a sliced query: put in order here
-        rows = sorted(querysets[0], key=site_search._best_first)
-    else:
-        rows = site_search._ordered(querysets)[: site_search.MAX_RESULTS]
-    return [(r["kind"], r["item_id"], r["rank"], r["item_date"]) for r in rows]
-
-
 # The moment a search is made at (its month and those before it are the windows): now, at
 # the very start of this month, in older months (newer posts then come before the
 # windows), after every post, before every post.
@@ -118,17 +101,17 @@ MOMENTS_OF_SEARCH = {
 )
 @pytest.mark.parametrize("kind", [None, "news"])
 def test_month_windows_find_the_same_matches_in_the_same_order(posts, query, kind):
-    expected = _unwindowed(query, kind=kind)
+    expected = unwindowed(query, kind=kind)
     assert expected, query
     for name, moment in MOMENTS_OF_SEARCH.items():
-        assert _found(query, {"news": (moment,)}, kind=kind) == expected, name
+        assert found(query, {"news": (moment,)}, kind=kind) == expected, name
 
 
 def test_month_windows_find_the_same_matches_within_a_topic(posts):
-    expected = _unwindowed("quantum", topic=posts)
+    expected = unwindowed("quantum", topic=posts)
     assert expected
     for name, moment in MOMENTS_OF_SEARCH.items():
-        assert _found("quantum", {"news": (moment,)}, topic=posts) == expected, name
+        assert found("quantum", {"news": (moment,)}, topic=posts) == expected, name
 
 
 def test_the_month_windows_read_the_newest_months_first(posts):
@@ -157,7 +140,7 @@ def test_only_a_search_for_less_common_words_is_made_month_by_month(posts, monke
     for query in ("skills", "quantum"):
         rows = site_search.search(query)
         assert [(r["kind"], r["item_id"]) for r in rows] == [
-            (kind, pk) for kind, pk, _, _ in _unwindowed(query)
+            (kind, pk) for kind, pk, _, _ in unwindowed(query)
         ]
 
 

@@ -11,6 +11,7 @@ from ktnsite import search as site_search
 from publishing.models import Status
 from reports.models import Report
 from tests.factories import make_post, make_topic
+from tests.ktnsite.search_windows import found, unwindowed
 
 pytestmark = [
     pytest.mark.django_db,
@@ -70,24 +71,6 @@ def reports(monkeypatch):
     return now, topic
 
 
-def _found(query, edges, kind=None, topic=None):
-    """(kind, id, rank, date) of every match, best first, as the search page reads them."""
-    sql, params = site_search._matches_sql(query, kind, topic, edges=edges)
-    with site_search.planned_for_its_terms(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _unwindowed(query, kind=None, topic=None):
-    """What the ORM's query over all of each type's matches finds (the SQLite path's query)."""
-    querysets = site_search._querysets(site_search.clean_query(query), kind, topic)
-    if kind:  # one type's newest matches, a sliced query: put in order here
-        rows = sorted(querysets[0], key=site_search._best_first)
-    else:
-        rows = site_search._ordered(querysets)[: site_search.MAX_RESULTS]
-    return [(r["kind"], r["item_id"], r["rank"], r["item_date"]) for r in rows]
-
-
 def _edge_sets(now):
     at = [now - timedelta(hours=h) for h in (2, 5, 9)]  # each the moment of tied reports
     return {
@@ -106,22 +89,22 @@ def _edge_sets(now):
 @pytest.mark.parametrize("kind", [None, "reports"])
 def test_windows_find_the_same_matches_in_the_same_order(reports, query, kind):
     now, _ = reports
-    expected = _unwindowed(query, kind=kind)
-    assert _found(query, {}, kind=kind) == expected
+    expected = unwindowed(query, kind=kind)
+    assert found(query, {}, kind=kind) == expected
     matching = Report.objects.live().filter(search_vector=site_search._search_query(query))
     newest = sorted(matching.values_list("publish_at", flat=True), reverse=True)
     if len(newest) > CANDIDATES:
         assert newest[CANDIDATES - 1] != newest[CANDIDATES]
     for name, edges in _edge_sets(now).items():
-        assert _found(query, {"reports": edges}, kind=kind) == expected, name
+        assert found(query, {"reports": edges}, kind=kind) == expected, name
 
 
 def test_windows_find_the_same_matches_within_a_topic(reports):
     now, topic = reports
-    expected = _unwindowed("quantum", topic=topic)
+    expected = unwindowed("quantum", topic=topic)
     assert {row[0] for row in expected} == {"news", "reports"}
     for name, edges in _edge_sets(now).items():
-        assert _found("quantum", {"reports": edges}, topic=topic) == expected, name
+        assert found("quantum", {"reports": edges}, topic=topic) == expected, name
 
 
 def test_the_windows_come_from_the_date_statistics(reports, monkeypatch):
@@ -142,7 +125,7 @@ def test_the_windows_come_from_the_date_statistics(reports, monkeypatch):
     for query in ("quantum", "skills"):
         rows = site_search.search(query)
         assert [(r["kind"], r["item_id"]) for r in rows] == [
-            (kind, pk) for kind, pk, _, _ in _unwindowed(query)
+            (kind, pk) for kind, pk, _, _ in unwindowed(query)
         ]
 
 
