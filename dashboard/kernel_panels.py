@@ -69,12 +69,15 @@ def dead_letters_context(request):
 
 def findings_context(request):
     """The live items with findings, of the types the editor may view, most findings first."""
-    allowed = {
-        DjangoContentType.objects.get_for_model(content_type.model).pk: content_type
+    viewable = {
+        content_type.model: content_type
         for content_type in content_types()
         if issubclass(content_type.model, PublicationFields)
         and _may_view(request.user, content_type.model)
     }
+    # One query for the types the process has not looked up yet, not one per type.
+    django_types = DjangoContentType.objects.get_for_models(*viewable)
+    allowed = {django_types[model].pk: content_type for model, content_type in viewable.items()}
     if not allowed:
         return None
     rows = LiveFinding.objects.filter(content_type__in=list(allowed))
