@@ -44,8 +44,8 @@ MAX_RESULTS = 3 * CANDIDATES
 FIRST_WINDOW = 4 * CANDIDATES
 WINDOW_GROWTH = 4
 WINDOW_STATS_SECONDS = 600  # how long the date statistics the windows come from are kept
-# Month windows (see _month_values): after the newest FIRST_WINDOW rows, the rest of their
-# month, then lists of this many whole months, newest first, then everything older.
+# Month windows (see _month_values): this month, then lists of this many whole months,
+# newest first, then everything older.
 MONTH_WINDOWS = (1, 2, 4, 8, 16)
 # A word in more of a type's rows than this is found by walking its date index instead.
 COMMON_SHARE = 0.1
@@ -414,9 +414,10 @@ def _matches_sql(query, kind, topic, edges=None):
     counts as "now" only if it lies between the clock readings taken around compiling, so a
     fixed date in a type's visible() stays as it is.
 
-    `edges` ({kind key: dates, newest first}) splits a type's matches into date windows
-    (see window_edges); by default they come from the tables' statistics (window_edges), and
-    none for a quoted phrase (checked on its newest candidates already).
+    `edges` ({kind key: dates, newest first; for a type with month windows, the moment of
+    the search}) splits a type's matches into windows (see window_edges); by default they
+    come from the tables' statistics (window_edges), and none for a quoted phrase (checked
+    on its newest candidates already).
     """
     phrase = '"' in query
     kinds = [KINDS[kind]] if kind else list(KINDS.values())
@@ -440,31 +441,9 @@ def _matches_sql(query, kind, topic, edges=None):
         limits,
         shape,
     )
-    found = _COMPILED.get(key)
-    if found is None:
-        stand_in = f'"{_SENTINEL}"' if phrase else _SENTINEL
-        before = timezone.now()
-        sql, params = _compile(stand_in, kinds, topic, shape)
-        after = timezone.now()
-        query_at = [i for i, value in enumerate(params) if value == stand_in]
-        now_at = [
-            i
-            for i, value in enumerate(params)
-            if isinstance(value, datetime) and before <= value <= after
-        ]
-        edge_at = [
-            (i, divmod(round((value - _EDGE_STAND_IN).total_seconds()), 1000))
-            for i, value in enumerate(params)
-            if isinstance(value, datetime)
-            and _EDGE_STAND_IN <= value < _EDGE_STAND_IN + timedelta(days=1)
-        ] + [
-            (i, tuple(map(int, value[1:].split(":"))))
-            for i, value in enumerate(params)
-            if isinstance(value, str) and value.startswith(_EDGE_TEXT)
-        ]
-        if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.clear()
-        found = _COMPILED[key] = (sql, tuple(params), query_at, now_at, edge_at)
+    found = _COMPILED.get(key) or _keep(
+        _COMPILED, key, lambda: _compile_matches(phrase, kinds, topic, shape)
+    )
     sql, params, query_at, now_at, edge_at = found
     params = list(params)
     now = timezone.now()
@@ -475,6 +454,39 @@ def _matches_sql(query, kind, topic, edges=None):
     for i, (position, number) in edge_at:
         params[i] = edges[kinds[position].key][number]
     return sql, params
+
+
+def _keep(cache, key, make):
+    """make(), kept in `cache` under `key`; the cache is emptied when it holds _COMPILED_MAX."""
+    if len(cache) >= _COMPILED_MAX:
+        cache.clear()
+    found = cache[key] = make()
+    return found
+
+
+def _compile_matches(phrase, kinds, topic, shape):
+    """(sql, params, where the query goes, where now goes, where each edge goes)."""
+    stand_in = f'"{_SENTINEL}"' if phrase else _SENTINEL
+    before = timezone.now()
+    sql, params = _compile(stand_in, kinds, topic, shape)
+    after = timezone.now()
+    query_at = [i for i, value in enumerate(params) if value == stand_in]
+    now_at = [
+        i
+        for i, value in enumerate(params)
+        if isinstance(value, datetime) and before <= value <= after
+    ]
+    edge_at = [
+        (i, divmod(round((value - _EDGE_STAND_IN).total_seconds()), 1000))
+        for i, value in enumerate(params)
+        if isinstance(value, datetime)
+        and _EDGE_STAND_IN <= value < _EDGE_STAND_IN + timedelta(days=1)
+    ] + [
+        (i, tuple(map(int, value[1:].split(":"))))
+        for i, value in enumerate(params)
+        if isinstance(value, str) and value.startswith(_EDGE_TEXT)
+    ]
+    return sql, tuple(params), query_at, now_at, edge_at
 
 
 def _compile(stand_in, kinds, topic, shape):
@@ -881,19 +893,9 @@ def _hits_sql(kind, ids, query):
     number of ids with stand-ins, which are swapped for the real values per search.
     """
     key = (registry.generation, kind.key, len(ids))
-    found = _HITS_COMPILED.get(key)
-    if found is None:
-        stand_ins = [_HITS_STAND_IN_ID + n for n in range(len(ids))]
-        sql, params = _hits_queryset(kind, stand_ins, _SENTINEL).query.sql_with_params()
-        query_at = [i for i, value in enumerate(params) if value == _SENTINEL]
-        id_at = [
-            (i, stand_ins.index(value))
-            for i, value in enumerate(params)
-            if isinstance(value, int) and value in stand_ins
-        ]
-        if len(_HITS_COMPILED) >= _COMPILED_MAX:
-            _HITS_COMPILED.clear()
-        found = _HITS_COMPILED[key] = (sql, tuple(params), query_at, id_at)
+    found = _HITS_COMPILED.get(key) or _keep(
+        _HITS_COMPILED, key, lambda: _compile_hits(kind, len(ids))
+    )
     sql, params, query_at, id_at = found
     params = list(params)
     for i in query_at:
@@ -901,6 +903,19 @@ def _hits_sql(kind, ids, query):
     for i, number in id_at:
         params[i] = ids[number]
     return sql, params
+
+
+def _compile_hits(kind, count):
+    """(sql, params, where the query goes, where each id goes) for `count` ids."""
+    stand_ins = [_HITS_STAND_IN_ID + n for n in range(count)]
+    sql, params = _hits_queryset(kind, stand_ins, _SENTINEL).query.sql_with_params()
+    query_at = [i for i, value in enumerate(params) if value == _SENTINEL]
+    id_at = [
+        (i, stand_ins.index(value))
+        for i, value in enumerate(params)
+        if isinstance(value, int) and value in stand_ins
+    ]
+    return sql, tuple(params), query_at, id_at
 
 
 def _text_of(fields):
