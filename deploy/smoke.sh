@@ -117,6 +117,20 @@ for _ in $(seq 1 120); do
 done
 [ -n "$ready" ] || { cat "$WORK/ready.json" 2>/dev/null; exit 1; }
 
+# load_demo queued image renditions, and each rendition purges the pages that
+# show it; a purge landing between the two reads below would turn the hit into
+# a miss, so the worker drains what is due first (the scheduler's later jobs
+# do not touch the article).
+step "waiting for the worker to finish the tasks load_demo queued"
+drained=""
+for _ in $(seq 1 120); do
+  left="$(python manage.py shell -c 'from django_tasks_db.models import DBTaskResult as R
+print((R.objects.ready() | R.objects.running()).count())' | tail -n 1)"
+  if [ "$left" = "0" ]; then drained=1; break; fi
+  sleep 0.5
+done
+[ -n "$drained" ] || { echo "$left tasks still queued"; tail -n 20 "$WORK/worker.log"; exit 1; }
+
 ARTICLE="/news/ktn-and-ukri-release-medicines-manufacturing-impact-report/"
 step "reading the seed article through Varnish (a miss, then a hit)"
 for want in MISS HIT; do
