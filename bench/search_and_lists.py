@@ -18,6 +18,7 @@ import os
 import statistics
 import sys
 import time
+from collections import Counter
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from ktnsite.models import SearchWord  # noqa: E402
 from ktnsite.suggestions import words_rebuild  # noqa: E402
 from news.models import Post  # noqa: E402
 from publishing.pagination import item_key  # noqa: E402
+from publishing.search import SEARCH_CONFIG  # noqa: E402
 from reports.models import Report  # noqa: E402
 from topics.models import Topic  # noqa: E402
 
@@ -53,6 +55,9 @@ SEARCHES = [
     ("broad (two words)", "community network"),
     ("narrow", "quantum"),
     ("phrase", '"carbon capture"'),
+    # Its words are in so many rows that each type's all-words candidates fill the cap
+    # (PHRASE_CANDIDATES) at any size: the most any phrase is checked on.
+    ("phrase, common words", '"community network"'),
     ("exclusion", "research -quantum"),
     ("rare word", "apprenticeship"),
     ("misspelling", "manufacturng"),
@@ -224,6 +229,35 @@ def main():
             flush=True,
         )
     print(f"load average (1, 5, 15 min) after timing: {_load()}")
+    _print_kept()
+
+
+def _print_kept():
+    """What each search keeps per type (at most CANDIDATES each): work grows with these
+    until they reach the cap, so a search that keeps more at one size than at another is
+    not the same work. For a quoted phrase, also the rows with all its words that the
+    phrase is checked on (at most PHRASE_CANDIDATES per type)."""
+    if connection.vendor != "postgresql":
+        return
+    print(f"\nmatches kept per type (at most {site_search.CANDIDATES} each)")
+    for label, query in SEARCHES:
+        kept = Counter(row["kind"] for row in site_search.search(query))
+        line = ", ".join(f"{kind} {kept.get(kind, 0)}" for kind in site_search.KINDS)
+        if site_search.phrase_window(query):
+            checked = ", ".join(
+                f"{key} {_all_words(kind, query)}" for key, kind in site_search.KINDS.items()
+            )
+            line += f"; checked for the phrase: {checked}"
+        print(f"{label:26} {line}")
+
+
+def _all_words(kind, query):
+    return (
+        kind.visible()
+        .filter(search_vector=site_search.AllWordsQuery(query, config=SEARCH_CONFIG))
+        .values("pk")[: site_search.PHRASE_CANDIDATES]
+        .count()
+    )
 
 
 if __name__ == "__main__":
