@@ -441,9 +441,7 @@ def _matches_sql(query, kind, topic, edges=None):
         limits,
         shape,
     )
-    found = _COMPILED.get(key) or _keep(
-        _COMPILED, key, lambda: _compile_matches(phrase, kinds, topic, shape)
-    )
+    found = _kept(_COMPILED, key, lambda: _compile_matches(phrase, kinds, topic, shape))
     sql, params, query_at, now_at, edge_at = found
     params = list(params)
     now = timezone.now()
@@ -456,11 +454,14 @@ def _matches_sql(query, kind, topic, edges=None):
     return sql, params
 
 
-def _keep(cache, key, make):
-    """make(), kept in `cache` under `key`; the cache is emptied when it holds _COMPILED_MAX."""
-    if len(cache) >= _COMPILED_MAX:
-        cache.clear()
-    found = cache[key] = make()
+def _kept(cache, key, make):
+    """`cache[key]`, made with make() and kept if missing; a full cache (_COMPILED_MAX) is
+    emptied first."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _COMPILED_MAX:
+            cache.clear()
+        found = cache[key] = make()
     return found
 
 
@@ -893,9 +894,7 @@ def _hits_sql(kind, ids, query):
     number of ids with stand-ins, which are swapped for the real values per search.
     """
     key = (registry.generation, kind.key, len(ids))
-    found = _HITS_COMPILED.get(key) or _keep(
-        _HITS_COMPILED, key, lambda: _compile_hits(kind, len(ids))
-    )
+    found = _kept(_HITS_COMPILED, key, lambda: _compile_hits(kind, len(ids)))
     sql, params, query_at, id_at = found
     params = list(params)
     for i in query_at:
@@ -911,9 +910,9 @@ def _compile_hits(kind, count):
     sql, params = _hits_queryset(kind, stand_ins, _SENTINEL).query.sql_with_params()
     query_at = [i for i, value in enumerate(params) if value == _SENTINEL]
     id_at = [
-        (i, stand_ins.index(value))
+        (i, value - _HITS_STAND_IN_ID)
         for i, value in enumerate(params)
-        if isinstance(value, int) and value in stand_ins
+        if isinstance(value, int) and 0 <= value - _HITS_STAND_IN_ID < count
     ]
     return sql, tuple(params), query_at, id_at
 

@@ -214,10 +214,7 @@ def month_lexeme_operation(table, weighted_columns, month_column):
 
     def forwards(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(_function_sql(table, weighted_columns, month_column=month_column))
-            columns = [column for column, _ in weighted_columns]
-            for sql in _trigger_sql(table, [*columns, month_column]):
-                schema_editor.execute(sql)
+            _replace_trigger(schema_editor, table, weighted_columns, month_column)
             schema_editor.execute(
                 f"UPDATE {table} SET search_vector = search_vector || {_month_sql(month_column, row='')}"  # noqa: S608 - names from migrations
                 " WHERE search_vector IS NOT NULL"
@@ -225,9 +222,7 @@ def month_lexeme_operation(table, weighted_columns, month_column):
 
     def backwards(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(_function_sql(table, weighted_columns))
-            for sql in _trigger_sql(table, [column for column, _ in weighted_columns]):
-                schema_editor.execute(sql)
+            _replace_trigger(schema_editor, table, weighted_columns)
             schema_editor.execute(
                 f"UPDATE {table} SET search_vector = ts_delete(search_vector,"  # noqa: S608 - names from migrations
                 f" tsvector_to_array({_month_sql(month_column, row='')}))"
@@ -235,3 +230,11 @@ def month_lexeme_operation(table, weighted_columns, month_column):
             )
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def _replace_trigger(schema_editor, table, weighted_columns, month_column=None):
+    """`table`'s trigger function and trigger anew, for these columns (and month, if any)."""
+    schema_editor.execute(_function_sql(table, weighted_columns, month_column=month_column))
+    columns = [column for column, _ in weighted_columns]
+    for sql in _trigger_sql(table, [*columns, month_column] if month_column else columns):
+        schema_editor.execute(sql)
